@@ -1,0 +1,37 @@
+# Two commands for a fresh machine (Python >= 3.11, git, make): `make html` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+OUTPUT := output
+PORT ?= 8000
+
+.PHONY: html test serve validate schema demo clean
+
+# The venv is rebuilt only when the dependencies change.
+$(BIN)/ssjpub: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+validate: $(BIN)/ssjpub
+	$(BIN)/ssjpub validate
+
+html: validate
+	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT) --fatal errors
+
+test: $(BIN)/ssjpub
+	$(BIN)/python -m pytest
+
+serve: html
+	$(BIN)/pelican --listen -s pelicanconf.py -o $(OUTPUT) -b 127.0.0.1 -p $(PORT)
+
+schema: $(BIN)/ssjpub
+	$(BIN)/ssjpub schema --out docs/schema
+
+# Regenerates the committed demo data (deterministic).
+demo: $(BIN)/ssjpub
+	$(BIN)/python -m ssjpub.demo .
+
+clean:
+	rm -rf $(OUTPUT) $(VENV) .pytest_cache

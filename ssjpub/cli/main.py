@@ -1,0 +1,48 @@
+"""`ssjpub` entry point. Click gives every command its --help and carries exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ssjpub import __version__
+from ssjpub.cli.importing import import_targets
+from ssjpub.cli.schema import schema
+from ssjpub.cli.validating import validate_cmd
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="ssjpub", message="%(prog)s %(version)s")
+def cli() -> None:
+    """ssjpub：把“双随机、一公开”的清单、名录、计划、抽取和结果发布为可验证的公开网站。
+
+    常用命令：
+
+    \b
+      ssjpub validate            校验全部数据，逐条列出问题
+      ssjpub import-targets ...  把参保系统导出的表格转为检查对象名录快照
+      ssjpub schema              导出 YAML 文件的 JSON Schema（编辑器提示用）
+    """
+
+
+cli.add_command(validate_cmd)
+cli.add_command(import_targets)
+cli.add_command(schema)
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="ssjpub", standalone_mode=True)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if os.environ.get("SSJPUB_DEBUG"):
+            raise
+        click.echo(
+            f"ssjpub 内部错误：{type(exc).__name__}: {exc}\n"
+            "这是 ssjpub 的缺陷而不是数据的问题，请报告；设置环境变量 SSJPUB_DEBUG=1 可查看详细信息。",
+            err=True,
+        )
+        sys.exit(2)

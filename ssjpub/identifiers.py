@@ -1,0 +1,52 @@
+"""Check characters of 统一社会信用代码 (GB 32100-2015) and 居民身份证号码 (GB 11643-1999)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_VALUE = {c: i for i, c in enumerate(CREDIT_CHARSET)}
+_CREDIT_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+
+
+def credit_check_char(body: str) -> str:
+    """The 18th character for the first 17 characters of a credit code."""
+    total = sum(_CREDIT_VALUE[c] * w for c, w in zip(body, _CREDIT_WEIGHTS, strict=True))
+    return CREDIT_CHARSET[(31 - total % 31) % 31]
+
+
+def credit_code_problem(code: str) -> str | None:
+    """None when valid, else a Chinese explanation of what is wrong."""
+    if len(code) != 18:
+        return f"应为 18 位，实际为 {len(code)} 位"
+    bad = [c for c in code if c not in _CREDIT_VALUE]
+    if bad:
+        return f"含有不允许的字符“{bad[0]}”（只允许数字和除 I、O、S、V、Z 外的大写字母）"
+    expected = credit_check_char(code[:17])
+    if code[17] != expected:
+        return f"校验码错误：第 18 位应为“{expected}”，实际为“{code[17]}”"
+    return None
+
+
+def normalize_credit_code(raw: str) -> str:
+    """Full-width to half-width (NFKC), NFC, trimmed, upper case: what staff paste from Excel."""
+    return unicodedata.normalize("NFKC", raw).strip().upper()
+
+
+_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+_ID_CHECK = "10X98765432"
+
+
+def is_resident_id(text: str) -> bool:
+    """True for an 18-character 居民身份证号码 with a plausible birth date and a valid check digit."""
+    if len(text) != 18 or not text[:17].isdigit() or text[17] not in "0123456789Xx":
+        return False
+    try:
+        born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        return False
+    if not 1900 <= born.year <= 2100:
+        return False
+    total = sum(int(c) * w for c, w in zip(text[:17], _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == text[17].upper()

@@ -1,0 +1,207 @@
+"""Find and load every data file of a repository into the model, collecting all problems.
+
+Layout (the product's contract, DESIGN §3):
+    plans/result-categories.yaml
+    plans/<agency>/agency.yaml | checklist.yaml | inspectors.yaml
+    plans/<agency>/targets/<YYYY-MM-DD>.csv
+    plans/<agency>/<year>/plan.yaml
+    results/<agency>/<year>/<task>.yaml
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from ssjpub.loader.csvfile import parse_snapshot
+from ssjpub.loader.documents import validate_document
+from ssjpub.loader.textfile import read_data_file
+from ssjpub.loader.yamlfile import YamlDoc, parse_yaml
+from ssjpub.model import (
+    Agency,
+    Checklist,
+    InspectorDirectory,
+    Model,
+    Plan,
+    ResultCategories,
+    Snapshot,
+    TaskResults,
+)
+from ssjpub.problems import Pos, Problem
+
+M = TypeVar("M", bound=Model)
+
+_YEAR = re.compile(r"^\d{4}$")
+_DAY_CSV = re.compile(r"^(\d{4}-\d{2}-\d{2})\.csv$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_IGNORED = {"README.md", ".gitkeep"}
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[M]):
+    """A validated document and the positions of everything in it."""
+
+    model: M
+    doc: YamlDoc
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+
+@dataclass
+class AgencyData:
+    code: str
+    agency: Loaded[Agency] | None = None
+    checklist: Loaded[Checklist] | None = None
+    inspectors: Loaded[InspectorDirectory] | None = None
+    snapshots: dict[date, Snapshot] = field(default_factory=dict)
+    plans: dict[int, Loaded[Plan]] = field(default_factory=dict)
+    results: dict[tuple[int, str], Loaded[TaskResults]] = field(default_factory=dict)
+
+
+@dataclass
+class Repository:
+    root: Path
+    categories: Loaded[ResultCategories] | None = None
+    agencies: dict[str, AgencyData] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)  # every data file read, repository-relative
+
+
+class _Reader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.files: list[str] = []
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def yaml(self, path: Path, model: type[M]) -> Loaded[M] | None:
+        rel = self.rel(path)
+        self.files.append(rel)
+        tf, problems = read_data_file(path, rel)
+        self.problems += problems
+        if tf is None:
+            return None
+        doc, problems = parse_yaml(tf.text, rel)
+        self.problems += problems
+        if problems:
+            return None
+        loaded, problems = validate_document(doc, model)
+        self.problems += problems
+        return Loaded(loaded, doc) if loaded is not None else None
+
+    def snapshot(self, path: Path, agency: str) -> Snapshot | None:
+        rel = self.rel(path)
+        self.files.append(rel)
+        try:
+            taken_on = date.fromisoformat(path.name[:-4])
+        except ValueError:
+            self.problems.append(
+                Pos(rel).problem("impossible-date", f"文件名中的快照日期“{path.name[:-4]}”不存在")
+            )
+            return None
+        tf, problems = read_data_file(path, rel)
+        self.problems += problems
+        if tf is None:
+            return None
+        snapshot, problems = parse_snapshot(tf, agency, taken_on)
+        self.problems += problems
+        return snapshot
+
+    def unexpected(self, path: Path, expected: str) -> None:
+        self.problems.append(
+            Pos(self.rel(path)).problem("unexpected-file", f"无法识别的文件，{expected}")
+        )
+
+    def require(self, path: Path, what: str) -> bool:
+        if path.is_file():
+            return True
+        self.problems.append(Pos(self.rel(path)).problem("missing-file", f"缺少{what}文件"))
+        return False
+
+
+def _visible(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.name not in _IGNORED)
+
+
+def _load_agency(r: _Reader, folder: Path) -> AgencyData:
+    data = AgencyData(folder.name)
+    known = {"agency.yaml", "checklist.yaml", "inspectors.yaml", "targets"}
+    if r.require(folder / "agency.yaml", "机关信息（agency.yaml）"):
+        data.agency = r.yaml(folder / "agency.yaml", Agency)
+    if r.require(folder / "checklist.yaml", "随机抽查事项清单（checklist.yaml）"):
+        data.checklist = r.yaml(folder / "checklist.yaml", Checklist)
+    if r.require(folder / "inspectors.yaml", "执法检查人员名录（inspectors.yaml）"):
+        data.inspectors = r.yaml(folder / "inspectors.yaml", InspectorDirectory)
+    targets = folder / "targets"
+    if targets.is_dir():
+        for path in _visible(targets):
+            if _DAY_CSV.match(path.name) and path.is_file():
+                snap = r.snapshot(path, data.code)
+                if snap is not None:
+                    data.snapshots[snap.taken_on] = snap
+            else:
+                r.unexpected(path, "检查对象名录快照应命名为“YYYY-MM-DD.csv”")
+    for path in _visible(folder):
+        if path.name in known:
+            continue
+        if path.is_dir() and _YEAR.match(path.name):
+            for inner in _visible(path):
+                if inner.name != "plan.yaml":
+                    r.unexpected(inner, "年度目录中只能有 plan.yaml")
+            if r.require(path / "plan.yaml", "年度抽查工作计划（plan.yaml）"):
+                plan = r.yaml(path / "plan.yaml", Plan)
+                if plan is not None:
+                    data.plans[int(path.name)] = plan
+        else:
+            r.unexpected(
+                path, "机关目录中只能有 agency.yaml、checklist.yaml、inspectors.yaml、targets/ 和年度目录"
+            )
+    return data
+
+
+def _load_results(r: _Reader, repo: Repository, folder: Path) -> None:
+    for agency_dir in _visible(folder):
+        if not agency_dir.is_dir() or agency_dir.name not in repo.agencies:
+            r.unexpected(agency_dir, "results/ 下应为已有机关的目录（与 plans/ 下的机关代号相同）")
+            continue
+        data = repo.agencies[agency_dir.name]
+        for year_dir in _visible(agency_dir):
+            if not (year_dir.is_dir() and _YEAR.match(year_dir.name)):
+                r.unexpected(year_dir, "机关结果目录下应为年度目录（如 2024）")
+                continue
+            for path in _visible(year_dir):
+                if path.suffix != ".yaml" or not _SLUG.match(path.stem):
+                    r.unexpected(path, "结果文件应命名为“<任务编号>.yaml”")
+                    continue
+                loaded = r.yaml(path, TaskResults)
+                if loaded is not None:
+                    data.results[(int(year_dir.name), path.stem)] = loaded
+
+
+def load_repository(root: Path) -> tuple[Repository, list[Problem]]:
+    root = root.resolve()
+    r = _Reader(root)
+    repo = Repository(root)
+    plans = root / "plans"
+    if not plans.is_dir():
+        r.problems.append(Pos("plans").problem("missing-file", "缺少 plans/ 目录：这里不是 ssjpub 数据仓库"))
+        return repo, r.problems
+    if r.require(plans / "result-categories.yaml", "结果类别（result-categories.yaml）"):
+        repo.categories = r.yaml(plans / "result-categories.yaml", ResultCategories)
+    for path in _visible(plans):
+        if path.name == "result-categories.yaml":
+            continue
+        if path.is_dir() and _SLUG.match(path.name):
+            repo.agencies[path.name] = _load_agency(r, path)
+        else:
+            r.unexpected(path, "plans/ 下应为机关目录（小写字母、数字、连字符）或 result-categories.yaml")
+    if (root / "results").is_dir():
+        _load_results(r, repo, root / "results")
+    repo.files = sorted(r.files)
+    return repo, r.problems

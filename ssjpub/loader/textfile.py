@@ -1,0 +1,42 @@
+"""Read a data file as text: UTF-8 (with or without the BOM Excel writes), else a clear refusal."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ssjpub.pii import scan_text
+from ssjpub.problems import Pos, Problem
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class TextFile:
+    rel: str
+    text: str
+    sha256: str
+
+
+def read_data_file(path: Path, rel: str) -> tuple[TextFile | None, list[Problem]]:
+    """Decode and scan for personal data; None when the file cannot be used at all."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Pos(rel).problem("file-read", f"文件无法读取：{exc.strerror}")]
+    body = raw[len(BOM):] if raw.startswith(BOM) else raw
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
+        try:
+            body.decode("gb18030")
+            why = "文件是 GBK/GB18030 编码"
+        except UnicodeDecodeError:
+            why = "文件不是 UTF-8 编码"
+        how = "请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”，或在编辑器中以 UTF-8 编码保存"
+        return None, [Pos(rel, line, column).problem("file-encoding", f"{why}：{how}")]
+    text = text.replace("\r\n", "\n")
+    return TextFile(rel, text, hashlib.sha256(raw).hexdigest()), scan_text(text, rel)

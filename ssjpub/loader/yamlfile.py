@@ -1,0 +1,166 @@
+"""YAML to plain values with a position for every key and value.
+
+Built from libyaml's event stream (PyYAML's C parser) rather than the composer, so that an alias
+is seen where it is used and refused there: aliases are never expanded, which rules out alias
+bombs, and staff files have no need for them. Scalars stay strings: typing is the schema's job,
+which avoids YAML 1.1 surprises (``010`` as octal, ``no`` as false) in ids and certificate numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ssjpub.problems import Pos, Problem
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDoc:
+    """A parsed file: its data, and where each path's value (and mapping key) stands."""
+
+    file: str
+    data: Any = None
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def pos(self, *path: str | int, key: bool = False) -> Pos:
+        """Position of the value at ``path`` (or of its key), else of the nearest parent."""
+        table = self.keys if key else self.values
+        p = tuple(path)
+        while True:
+            if p in table:
+                line, col = table[p]
+                return Pos(self.file, line, col)
+            if p in self.values:
+                line, col = self.values[p]
+                return Pos(self.file, line, col)
+            if not p:
+                return Pos(self.file, 1, 1)
+            p = p[:-1]
+
+
+# libyaml speaks English; staff get the usual causes in Chinese, the original kept for searching.
+_HINTS = [
+    ("mapping values are not allowed", "此处不能出现“键: 值”：检查上一行是否缺少引号，或冒号后是否缺少空格"),
+    ("could not find expected ':'", "缺少“:”：键和值之间要写“: ”（英文冒号加空格）"),
+    ("did not find expected key", "缩进不一致：同一层级的字段要对齐"),
+    ("did not find expected '-' indicator", "列表缩进不一致：同一列表的“- ”要对齐"),
+    ("did not find expected ',' or ']'", "方括号列表没有闭合：缺少“]”或逗号"),
+    ("did not find expected ',' or '}'", "花括号没有闭合：缺少“}”或逗号"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
+    ("found character that cannot start any token", "出现不能作为开头的字符（常见原因：用了 Tab 缩进，请改用空格）"),
+    ("found a tab character", "不能用 Tab 缩进，请改用空格"),
+    ("found undefined tag handle", "不支持 YAML 标签"),
+    ("unacceptable character", "文件含有不可见的控制字符"),
+]
+
+
+def _explain(reason: str) -> str:
+    for needle, hint in _HINTS:
+        if needle in reason:
+            return f"YAML 语法错误：{hint}（{reason}）"
+    return f"YAML 语法错误（{reason}）" if reason else "YAML 语法错误"
+
+
+def _mark(event: yaml.Event) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def parse_yaml(text: str, file: str) -> tuple[YamlDoc, list[Problem]]:
+    doc = YamlDoc(file)
+    problems: list[Problem] = []
+    try:
+        events = list(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = exc.problem or exc.context or ""
+        problems.append(Pos(file, line, col).problem("yaml-syntax", _explain(reason)))
+        return doc, problems
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+        problems.append(Pos(file).problem("yaml-syntax", f"YAML 无法解析：{exc}"))
+        return doc, problems
+
+    it = iter(events)
+    documents = 0
+
+    def build(event: yaml.Event, path: Path) -> Any:
+        doc.values[path] = _mark(event)
+        if getattr(event, "anchor", None) and not isinstance(event, yaml.AliasEvent):
+            problems.append(
+                Pos(file, *_mark(event)).problem(
+                    "yaml-alias", f"不允许使用 YAML 锚点“&{event.anchor}”：请直接写出内容"
+                )
+            )
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            problems.append(
+                Pos(file, *_mark(event)).problem("yaml-syntax", f"不支持 YAML 标签“{tag}”")
+            )
+        if isinstance(event, yaml.AliasEvent):
+            problems.append(
+                Pos(file, *_mark(event)).problem(
+                    "yaml-alias", f"不允许使用 YAML 别名“*{event.anchor}”：请直接写出内容"
+                )
+            )
+            return None
+        if isinstance(event, yaml.ScalarEvent):
+            plain = event.implicit[0] and not event.style  # libyaml gives "" for plain
+            if plain and event.value in _NULLS:
+                return None
+            return event.value
+        if isinstance(event, yaml.SequenceStartEvent):
+            items = []
+            for ev in it:
+                if isinstance(ev, yaml.SequenceEndEvent):
+                    return items
+                items.append(build(ev, path + (len(items),)))
+        if isinstance(event, yaml.MappingStartEvent):
+            mapping: dict[str, Any] = {}
+            for ev in it:
+                if isinstance(ev, yaml.MappingEndEvent):
+                    return mapping
+                key_pos = _mark(ev)
+                if not isinstance(ev, yaml.ScalarEvent):
+                    problems.append(
+                        Pos(file, *key_pos).problem("yaml-syntax", "键必须是简单的文字")
+                    )
+                    build(ev, path + ("\0",))
+                    build(next(it), path + ("\0",))
+                    continue
+                key = ev.value
+                if key in mapping:
+                    first = doc.keys[path + (key,)]
+                    problems.append(
+                        Pos(file, *key_pos).problem(
+                            "duplicate-key", f"键“{key}”重复（第一次出现在第 {first[0]} 行）"
+                        )
+                    )
+                    build(next(it), path + ("\0dup",))
+                    continue
+                doc.keys[path + (key,)] = key_pos
+                mapping[key] = build(next(it), path + (key,))
+        return None  # unreachable for well-formed event streams
+
+    for event in it:
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            node_event = next(it)
+            if documents == 1:
+                doc.data = build(node_event, ())
+            else:
+                problems.append(
+                    Pos(file, *_mark(event)).problem(
+                        "yaml-syntax", "一个文件只能有一个 YAML 文档（请删除多余的“---”）"
+                    )
+                )
+                build(node_event, ("\0doc", documents))
+    for key in [k for k in doc.values if k and isinstance(k[0], str) and k[0].startswith("\0")]:
+        del doc.values[key]
+    return doc, problems

@@ -1,0 +1,372 @@
+"""The 一单两库 + plan + results data model.
+
+Pydantic does the typing, the unknown-key refusal and the JSON Schema for editors; the loader maps
+its errors to positioned problems. Field titles are the Chinese names staff know; they appear in
+error messages and in editor hovers. Enumerated values are Chinese, as staff write them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from ssjpub.identifiers import credit_code_problem
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _parse_day(value: object) -> object:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DAY.match(value):
+        raise PydanticCustomError("wrong-type", "应为日期，格式 YYYY-MM-DD（如 2024-03-01）")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("impossible-date", "日期“{value}”不存在", {"value": value})
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(_parse_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _DAY.pattern}),
+]
+
+
+def _parse_ratio(value: object) -> Fraction:
+    """'5%' or '12.5%' to an exact Fraction: no floats anywhere near the draw."""
+    if isinstance(value, Fraction):
+        return value
+    text = str(value).strip() if value is not None else ""
+    if not text.endswith("%"):
+        raise PydanticCustomError("wrong-type", "比例应写成百分数，如“5%”")
+    try:
+        ratio = Fraction(Decimal(text[:-1].strip())) / 100
+    except (InvalidOperation, ValueError):
+        raise PydanticCustomError("wrong-type", "比例应写成百分数，如“5%”")
+    if not 0 < ratio <= 1:
+        raise PydanticCustomError("invalid-value", "比例应大于 0% 且不超过 100%")
+    return ratio
+
+
+def format_ratio(ratio: Fraction) -> str:
+    percent = ratio * 100
+    if percent.denominator == 1:
+        return f"{percent.numerator}%"
+    return f"{Decimal(percent.numerator) / Decimal(percent.denominator):f}%"
+
+
+Ratio = Annotated[
+    Fraction,
+    BeforeValidator(_parse_ratio),
+    PlainSerializer(format_ratio, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d+)?%$", "examples": ["5%"]}),
+]
+
+
+def _check_credit_code(value: str) -> str:
+    problem = credit_code_problem(value)
+    if problem:
+        raise PydanticCustomError(
+            "invalid-credit-code", "统一社会信用代码“{code}”无效：{why}", {"code": value, "why": problem}
+        )
+    return value
+
+
+CreditCode = Annotated[str, AfterValidator(_check_credit_code)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
+Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$", max_length=40)]
+Text = Annotated[str, Field(min_length=1)]
+DepartmentName = Text
+
+METHODS = ("现场检查", "书面检查", "网络检查", "信息比对")
+Method = Literal["现场检查", "书面检查", "网络检查", "信息比对"]
+Grade = Literal["A", "B", "C"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --- agency ---------------------------------------------------------------------------------
+
+
+class Department(Model):
+    name: Text = Field(title="股室名称", description="如“劳动保障监察股”")
+    duties: str | None = Field(None, title="职责")
+
+
+class Agency(Model):
+    """plans/<code>/agency.yaml"""
+
+    code: Slug = Field(title="机关代号", description="与所在目录名相同，只用小写字母、数字和连字符")
+    name: Text = Field(title="机关全称")
+    short_name: Text = Field(title="简称")
+    division_code: Annotated[str, Field(pattern=r"^\d{6}$")] = Field(title="行政区划代码")
+    parent: str | None = Field(None, title="上级主管部门")
+    parent_agency: Slug | None = Field(None, title="上级机关代号", description="同一仓库中上级机关的代号")
+    lead_department: DepartmentName = Field(title="牵头股室", description="统筹“双随机、一公开”工作的股室")
+    plan_office: DepartmentName = Field(
+        title="年度计划报送股室", description="年度抽查计划报送的股室，如“劳动保障监察股”"
+    )
+    departments: list[Department] = Field(min_length=1, title="股室")
+    repository: str | None = Field(None, title="代码仓库地址", description="用于链接到记录来源的提交")
+
+
+# --- checklist (一单) -----------------------------------------------------------------------
+
+
+class ChecklistItem(Model):
+    id: Ident = Field(title="事项编号")
+    name: Text = Field(title="抽查事项")
+    sub_item: str | None = Field(None, title="抽查子项")
+    category: Literal["重点", "一般"] = Field(title="事项类别")
+    department: DepartmentName = Field(title="抽查主体")
+    basis: list[Text] = Field(min_length=1, title="抽查依据")
+    content: Text = Field(title="抽查内容")
+    target_kind: Text = Field(title="抽查对象")
+    methods: list[Method] = Field(min_length=1, title="抽查方式")
+    ratio: Ratio = Field(title="抽查比例")
+    frequency: Annotated[int, Field(ge=1)] = Field(title="抽查频次（次/年）")
+    inspector_requirements: list[Text] = Field(
+        default_factory=list, title="检查人员要求", description="检查人员须具备的资格"
+    )
+    status: Literal["有效", "停用"] = Field("有效", title="状态")
+
+
+class Checklist(Model):
+    """plans/<code>/checklist.yaml"""
+
+    agency: Slug = Field(title="机关代号")
+    updated_on: Day = Field(title="清单更新日期")
+    items: list[ChecklistItem] = Field(min_length=1, title="抽查事项")
+
+
+# --- inspector directory (一库) -------------------------------------------------------------
+
+
+class Inspector(Model):
+    id: Ident = Field(title="人员编号")
+    name: Text = Field(title="姓名")
+    gender: Literal["男", "女"] = Field(title="性别")
+    unit: Text = Field(title="单位")
+    title: Text = Field(title="职务")
+    cert_no: Text = Field(title="监察证号")
+    cert_expires: Day = Field(title="监察证有效期至")
+    department: DepartmentName = Field(title="所属股室")
+    qualifications: list[Text] = Field(default_factory=list, title="业务资格")
+    active: bool = Field(True, title="在岗")
+    conflicts: list[CreditCode] = Field(
+        default_factory=list, title="申报回避的单位", description="本人或近亲属有直接利害关系的单位的统一社会信用代码"
+    )
+
+
+class InspectorDirectory(Model):
+    """plans/<code>/inspectors.yaml"""
+
+    agency: Slug = Field(title="机关代号")
+    updated_on: Day = Field(title="名录更新日期")
+    inspectors: list[Inspector] = Field(min_length=1, title="执法检查人员")
+
+
+# --- target directory (二库): CSV snapshots, see loader.csvfile -----------------------------
+
+SNAPSHOT_COLUMNS = (
+    "credit_code",
+    "name",
+    "area",
+    "industry",
+    "grade",
+    "complaints",
+    "serious_violation",
+    "status",
+    "source",
+)
+SNAPSHOT_TITLES = {
+    "credit_code": "统一社会信用代码",
+    "name": "单位名称",
+    "area": "区域",
+    "industry": "行业",
+    "grade": "诚信等级",
+    "complaints": "投诉举报数",
+    "serious_violation": "严重违法记录",
+    "status": "经营状态",
+    "source": "来源",
+}
+TARGET_STATUSES = ("在营", "停业", "注销")
+TARGET_SOURCES = ("参保登记", "本部门审批")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    credit_code: str
+    name: str
+    area: str
+    industry: str
+    grade: str
+    complaints: int
+    serious_violation: bool
+    status: str
+    source: str
+    line: int
+
+    @property
+    def active(self) -> bool:
+        return self.status == "在营"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    agency: str
+    taken_on: date
+    file: str
+    sha256: str
+    targets: tuple[Target, ...]
+
+
+# --- annual plan -----------------------------------------------------------------------------
+
+
+class Scope(Model):
+    areas: list[Text] = Field(default_factory=list, title="区域")
+    industries: list[Text] = Field(default_factory=list, title="行业")
+    grades: list[Grade] = Field(default_factory=list, title="诚信等级")
+
+
+class Strata(Model):
+    by: Literal["grade", "area", "industry"] = Field(title="分层依据")
+    ratios: dict[str, Ratio] = Field(min_length=1, title="各层抽查比例")
+
+
+class ComplaintWeight(Model):
+    at_least: Annotated[int, Field(ge=1)] = Field(title="投诉举报数不少于")
+    weight: Annotated[int, Field(ge=1, le=100)] = Field(title="权重")
+
+
+class Weights(Model):
+    grade: dict[Grade, Annotated[int, Field(ge=1, le=100)]] = Field(
+        default_factory=dict, title="按诚信等级的权重", description="如 C: 3 表示 C 级单位的抽中机会为 3 倍"
+    )
+    complaints: ComplaintWeight | None = Field(None, title="投诉举报多的权重")
+    serious_violation: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        None, title="有严重违法记录的权重"
+    )
+
+
+class Window(Model):
+    start: Day = Field(title="开始日期")
+    end: Day = Field(title="结束日期")
+
+
+Basis = Literal["随机抽查", "投诉举报", "转办交办"]
+
+
+class Task(Model):
+    id: Slug = Field(title="任务编号")
+    name: Text = Field(title="任务名称")
+    items: list[Ident] = Field(min_length=1, title="抽查事项", description="多个事项即联合检查，一次完成")
+    departments: list[DepartmentName] = Field(min_length=1, title="实施股室")
+    basis: Basis = Field(
+        "随机抽查", title="检查来源", description="投诉举报、转办交办的检查不是随机抽取，只作记录"
+    )
+    snapshot: Day | None = Field(None, title="检查对象名录快照日期")
+    scope: Scope = Field(default_factory=Scope, title="抽查范围")
+    ratio: Ratio | None = Field(None, title="抽查比例")
+    count: Annotated[int, Field(ge=1)] | None = Field(None, title="抽查数量")
+    strata: Strata | None = Field(None, title="分层抽取")
+    weights: Weights = Field(default_factory=Weights, title="重点监管权重")
+    window: Window = Field(title="实施时间")
+    group_size: Annotated[int, Field(ge=1)] = Field(2, title="每组检查人员数")
+    method: Method = Field(title="检查方式")
+    targets: list[CreditCode] = Field(
+        default_factory=list, title="检查对象", description="仅用于投诉举报、转办交办的非随机检查"
+    )
+
+
+class Plan(Model):
+    """plans/<code>/<year>/plan.yaml"""
+
+    agency: Slug = Field(title="机关代号")
+    year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="年度")
+    title: Text = Field(title="计划名称")
+    doc_number: str | None = Field(None, title="文号")
+    lead_department: DepartmentName = Field(title="牵头股室")
+    reported_to: DepartmentName | None = Field(None, title="报送股室")
+    reported_on: Day | None = Field(None, title="报送日期")
+    published_on: Day | None = Field(None, title="公示日期")
+    tasks: list[Task] = Field(min_length=1, title="抽查任务")
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+class FollowUp(Model):
+    on: Day = Field(title="回访日期")
+    outcome: Text = Field(title="回访结果")
+
+
+class Withheld(Model):
+    reason: Text = Field(title="不予公开的理由", description="如“涉及商业秘密”")
+    legal_basis: Text = Field(title="法律依据")
+    approved_by: Text = Field(title="批准部门")
+
+
+class Result(Model):
+    target: CreditCode = Field(title="检查对象")
+    category: Text = Field(title="结果类别", description="取自 plans/result-categories.yaml")
+    inspected_on: Day = Field(title="检查日期")
+    completed_on: Day | None = Field(None, title="办结日期")
+    findings: str | None = Field(None, title="发现的问题")
+    handling: str | None = Field(None, title="处理情况")
+    follow_up: FollowUp | None = Field(None, title="整改回访")
+    withheld: Withheld | None = Field(None, title="不予公开")
+
+
+class TaskResults(Model):
+    """results/<code>/<year>/<task>.yaml"""
+
+    agency: Slug = Field(title="机关代号")
+    year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="年度")
+    task: Slug = Field(title="任务编号")
+    completed_on: Day = Field(title="任务完成日期")
+    published_on: Day | None = Field(None, title="结果公示日期")
+    archived_on: Day | None = Field(None, title="归档日期")
+    results: list[Result] = Field(default_factory=list, title="检查结果")
+
+
+class ResultCategory(Model):
+    name: Text = Field(title="结果类别")
+    found_problem: bool = Field(title="是否发现问题")
+    description: str | None = Field(None, title="说明")
+
+
+class ResultCategories(Model):
+    """plans/result-categories.yaml: the closed list of result categories."""
+
+    categories: list[ResultCategory] = Field(min_length=1, title="结果类别")
+
+
+# The YAML documents and where they live, for the loader and the JSON Schema export.
+DOCUMENTS: dict[str, type[Model]] = {
+    "agency": Agency,
+    "checklist": Checklist,
+    "inspectors": InspectorDirectory,
+    "plan": Plan,
+    "results": TaskResults,
+    "result-categories": ResultCategories,
+}

@@ -1,0 +1,40 @@
+"""Personal data must never enter the public repository: find 身份证号 and mobile numbers in any text."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from ssjpub.identifiers import is_resident_id
+from ssjpub.problems import Pos, Problem
+
+# Boundaries exclude letters too, so the digits inside a credit code never count as a number.
+_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9A-Za-z])")
+
+
+def _mask(text: str) -> str:
+    digits = text.replace(" ", "").replace("-", "")
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def scan_text(text: str, file: str) -> list[Problem]:
+    found: list[tuple[int, str]] = []
+    for m in _ID.finditer(text):
+        if is_resident_id(m.group()):
+            found.append((m.start(), f"疑似居民身份证号码（{_mask(m.group())}）"))
+    for m in _MOBILE.finditer(text):
+        found.append((m.start(), f"疑似手机号码（{_mask(m.group())}）"))
+    if not found:
+        return []
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    problems = []
+    for offset, what in sorted(found):
+        line = bisect.bisect_right(starts, offset)
+        column = offset - starts[line - 1] + 1
+        problems.append(
+            Pos(file, line, column).problem(
+                "personal-data", f"{what}：公开仓库不得含有个人信息，请删除"
+            )
+        )
+    return problems

@@ -1,0 +1,106 @@
+"""Validation problems as data (after frictionless-py): checks yield them, the CLI prints them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Iterable
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# Stable codes. The CLI and docs rely on these names: never rename, only add.
+CODES: dict[str, str] = {
+    "file-read": "文件无法读取",
+    "file-encoding": "文件编码不是 UTF-8",
+    "unexpected-file": "无法识别的数据文件",
+    "missing-file": "缺少必需的数据文件",
+    "yaml-syntax": "YAML 语法错误",
+    "yaml-alias": "不允许使用 YAML 锚点/别名",
+    "duplicate-key": "同一层级出现重复的键",
+    "missing-field": "缺少必填字段",
+    "wrong-type": "字段类型错误",
+    "unknown-key": "未知字段",
+    "invalid-value": "字段取值无效",
+    "impossible-date": "日期不存在",
+    "csv-header": "CSV 表头不符合要求",
+    "csv-row": "CSV 行的列数与表头不符",
+    "duplicate-id": "编号重复",
+    "dangling-reference": "引用的对象不存在",
+    "invalid-credit-code": "统一社会信用代码无效",
+    "personal-data": "数据文件中出现个人信息",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unregistered problem code {self.code!r}")
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        return d
+
+
+@dataclass(frozen=True)
+class Pos:
+    """A place in a file, 1-based like editors and compilers show it."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def problem(self, code: str, message: str, severity: Severity = Severity.ERROR) -> Problem:
+        return Problem(self.file, self.line, self.column, code, message, severity)
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.code, p.message))
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems)
+
+
+def _gh_escape(text: str) -> str:
+    # GitHub workflow-command escaping for data and properties.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def format_problems(problems: list[Problem], fmt: str = "text") -> str:
+    if fmt == "json":
+        return json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2) + "\n"
+    lines = []
+    for p in problems:
+        if fmt == "github":
+            kind = "error" if p.severity is Severity.ERROR else "warning"
+            file = _gh_escape(p.file).replace(",", "%2C").replace(":", "%3A")
+            lines.append(
+                f"::{kind} file={file},line={p.line},col={p.column},title={p.code}::"
+                f"{_gh_escape(p.message)}"
+            )
+        else:
+            tag = "" if p.severity is Severity.ERROR else "警告 "
+            lines.append(f"{p.file}:{p.line}:{p.column}: {p.code} {tag}{p.message}")
+    return "".join(line + "\n" for line in lines)
+
+
+def summary(problems: list[Problem]) -> str:
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return "校验通过，未发现问题。"
+    return f"发现 {errors} 个错误、{warnings} 个警告。"

@@ -1,0 +1,200 @@
+"""Integrity of the data as a whole: unique ids, references that resolve, files where they belong."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator
+
+from ssjpub.loader.repository import AgencyData, Loaded, Repository
+from ssjpub.problems import Problem
+
+
+def _duplicates(
+    loaded: Loaded, items: list, key: Callable, path: tuple, field: str, what: str
+) -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        value = key(item)
+        if value in first:
+            first_line = loaded.doc.pos(*path, first[value], field).line
+            yield loaded.doc.pos(*path, i, field).problem(
+                "duplicate-id", f"{what}“{value}”重复（第一次出现在第 {first_line} 行）"
+            )
+        else:
+            first[value] = i
+
+
+def _dangling(loaded: Loaded, path: tuple, value: str, known: Iterable[str], what: str) -> Iterator[Problem]:
+    if value not in known:
+        yield loaded.doc.pos(*path).problem("dangling-reference", f"{what}“{value}”不存在")
+
+
+def _owner(loaded: Loaded | None, agency: str) -> Iterator[Problem]:
+    if loaded is not None and getattr(loaded.model, "agency", agency) != agency:
+        yield loaded.doc.pos("agency").problem(
+            "invalid-value", f"机关代号“{loaded.model.agency}”与所在目录“{agency}”不一致"
+        )
+
+
+def check_agency(data: AgencyData, repo: Repository) -> Iterator[Problem]:
+    if data.agency is None:
+        return
+    a = data.agency
+    if a.model.code != data.code:
+        yield a.doc.pos("code").problem(
+            "invalid-value", f"机关代号“{a.model.code}”与所在目录“{data.code}”不一致"
+        )
+    yield from _duplicates(a, a.model.departments, lambda d: d.name, ("departments",), "name", "股室")
+    names = {d.name for d in a.model.departments}
+    yield from _dangling(a, ("lead_department",), a.model.lead_department, names, "股室")
+    yield from _dangling(a, ("plan_office",), a.model.plan_office, names, "股室")
+    if a.model.parent_agency is not None:
+        yield from _dangling(a, ("parent_agency",), a.model.parent_agency, repo.agencies, "机关")
+
+
+def _departments(data: AgencyData) -> set[str] | None:
+    return {d.name for d in data.agency.model.departments} if data.agency else None
+
+
+def check_checklist(data: AgencyData) -> Iterator[Problem]:
+    c = data.checklist
+    if c is None:
+        return
+    yield from _owner(c, data.code)
+    yield from _duplicates(c, c.model.items, lambda i: i.id, ("items",), "id", "事项编号")
+    departments = _departments(data)
+    if departments is not None:
+        for i, item in enumerate(c.model.items):
+            yield from _dangling(c, ("items", i, "department"), item.department, departments, "股室")
+
+
+def check_inspectors(data: AgencyData) -> Iterator[Problem]:
+    d = data.inspectors
+    if d is None:
+        return
+    yield from _owner(d, data.code)
+    people = d.model.inspectors
+    yield from _duplicates(d, people, lambda p: p.id, ("inspectors",), "id", "人员编号")
+    yield from _duplicates(d, people, lambda p: p.cert_no, ("inspectors",), "cert_no", "监察证号")
+    departments = _departments(data)
+    if departments is not None:
+        for i, person in enumerate(people):
+            yield from _dangling(d, ("inspectors", i, "department"), person.department, departments, "股室")
+
+
+def check_plan(data: AgencyData, year: int, plan: Loaded) -> Iterator[Problem]:
+    p = plan.model
+    yield from _owner(plan, data.code)
+    if p.year != year:
+        yield plan.doc.pos("year").problem("invalid-value", f"年度 {p.year} 与所在目录“{year}”不一致")
+    yield from _duplicates(plan, p.tasks, lambda t: t.id, ("tasks",), "id", "任务编号")
+    departments = _departments(data)
+    items = {i.id for i in data.checklist.model.items} if data.checklist else None
+    if departments is not None:
+        yield from _dangling(plan, ("lead_department",), p.lead_department, departments, "股室")
+        if p.reported_to is not None:
+            yield from _dangling(plan, ("reported_to",), p.reported_to, departments, "股室")
+    for t, task in enumerate(p.tasks):
+        at = ("tasks", t)
+        if items is not None:
+            for k, item in enumerate(task.items):
+                yield from _dangling(plan, at + ("items", k), item, items, "抽查事项")
+        if departments is not None:
+            for k, dep in enumerate(task.departments):
+                yield from _dangling(plan, at + ("departments", k), dep, departments, "股室")
+        if task.window.end < task.window.start:
+            yield plan.doc.pos(*at, "window", "end").problem(
+                "invalid-value", "结束日期早于开始日期"
+            )
+        yield from _check_task_population(data, plan, at, task)
+
+
+def _check_task_population(data: AgencyData, plan: Loaded, at: tuple, task) -> Iterator[Problem]:
+    doc = plan.doc
+    if task.basis != "随机抽查":
+        if not task.targets:
+            yield doc.pos(*at).problem(
+                "missing-field", f"“{task.basis}”的检查不是随机抽取，须在“targets”中列出检查对象"
+            )
+        for name in ("ratio", "count", "strata", "snapshot"):
+            if getattr(task, name) is not None:
+                yield doc.pos(*at, name, key=True).problem(
+                    "invalid-value", f"“{task.basis}”的检查不是随机抽取，不能设置“{name}”"
+                )
+        return
+    if task.targets:
+        yield doc.pos(*at, "targets", key=True).problem(
+            "invalid-value", "随机抽查的检查对象由抽取产生，不能在“targets”中指定"
+        )
+    sizes = [n for n in ("ratio", "count", "strata") if getattr(task, n) is not None]
+    if not sizes:
+        yield doc.pos(*at).problem("missing-field", "随机抽查须设置“ratio”（比例）、“count”（数量）或“strata”（分层比例）之一")
+    elif len(sizes) > 1:
+        yield doc.pos(*at, sizes[1], key=True).problem(
+            "invalid-value", f"“{sizes[0]}”和“{sizes[1]}”只能设置一个"
+        )
+    if task.snapshot is None:
+        yield doc.pos(*at).problem("missing-field", "随机抽查须用“snapshot”指明检查对象名录快照的日期")
+        return
+    snapshot = data.snapshots.get(task.snapshot)
+    if snapshot is None:
+        yield doc.pos(*at, "snapshot").problem(
+            "dangling-reference",
+            f"名录快照 plans/{data.code}/targets/{task.snapshot.isoformat()}.csv 不存在",
+        )
+        return
+    areas = {t.area for t in snapshot.targets}
+    industries = {t.industry for t in snapshot.targets}
+    for k, area in enumerate(task.scope.areas):
+        yield from _dangling(plan, at + ("scope", "areas", k), area, areas, "快照中的区域")
+    for k, industry in enumerate(task.scope.industries):
+        yield from _dangling(plan, at + ("scope", "industries", k), industry, industries, "快照中的行业")
+
+
+def check_results(data: AgencyData, repo: Repository) -> Iterator[Problem]:
+    categories = {c.name for c in repo.categories.model.categories} if repo.categories else None
+    for (year, task_id), loaded in sorted(data.results.items()):
+        r = loaded.model
+        yield from _owner(loaded, data.code)
+        if r.year != year:
+            yield loaded.doc.pos("year").problem("invalid-value", f"年度 {r.year} 与所在目录“{year}”不一致")
+        if r.task != task_id:
+            yield loaded.doc.pos("task").problem(
+                "invalid-value", f"任务编号“{r.task}”与文件名“{task_id}”不一致"
+            )
+        yield from _duplicates(loaded, r.results, lambda x: x.target, ("results",), "target", "检查对象")
+        if categories is not None:
+            for i, result in enumerate(r.results):
+                yield from _dangling(loaded, ("results", i, "category"), result.category, categories, "结果类别")
+        plan = data.plans.get(year)
+        task = next((t for t in plan.model.tasks if t.id == task_id), None) if plan else None
+        if task is None:
+            yield loaded.doc.pos("task").problem(
+                "dangling-reference", f"{year} 年度计划中没有任务“{task_id}”"
+            )
+            continue
+        if task.basis == "随机抽查":
+            snapshot = data.snapshots.get(task.snapshot)
+            population = {t.credit_code for t in snapshot.targets} if snapshot else None
+        else:
+            population = set(task.targets)
+        if population is None:
+            continue
+        for i, result in enumerate(r.results):
+            yield from _dangling(loaded, ("results", i, "target"), result.target, population, "本任务的检查对象")
+
+
+def check_categories(repo: Repository) -> Iterator[Problem]:
+    c = repo.categories
+    if c is not None:
+        yield from _duplicates(c, c.model.categories, lambda x: x.name, ("categories",), "name", "结果类别")
+
+
+def check_repository(repo: Repository) -> Iterator[Problem]:
+    yield from check_categories(repo)
+    for code, data in sorted(repo.agencies.items()):
+        yield from check_agency(data, repo)
+        yield from check_checklist(data)
+        yield from check_inspectors(data)
+        for year, plan in sorted(data.plans.items()):
+            yield from check_plan(data, year, plan)
+        yield from check_results(data, repo)
