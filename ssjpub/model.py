@@ -316,7 +316,7 @@ class Plan(Model):
 
 
 class FollowUp(Model):
-    on: Day = Field(title="回访日期")
+    visited_on: Day = Field(title="回访日期")
     outcome: Text = Field(title="回访结果")
 
 

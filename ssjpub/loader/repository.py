@@ -69,6 +69,11 @@ class Repository:
     categories: Loaded[ResultCategories] | None = None
     agencies: dict[str, AgencyData] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # every data file read, repository-relative
+    broken: set[str] = field(default_factory=set)  # files that exist but failed to load
+
+    def is_broken(self, rel: str) -> bool:
+        """True when a referenced file exists but could not be loaded: its dependants stay quiet."""
+        return rel in self.broken
 
 
 class _Reader:
@@ -76,6 +81,7 @@ class _Reader:
         self.root = root
         self.problems: list[Problem] = []
         self.files: list[str] = []
+        self.broken: set[str] = set()
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -86,14 +92,19 @@ class _Reader:
         tf, problems = read_data_file(path, rel)
         self.problems += problems
         if tf is None:
+            self.broken.add(rel)
             return None
         doc, problems = parse_yaml(tf.text, rel)
         self.problems += problems
         if problems:
+            self.broken.add(rel)
             return None
         loaded, problems = validate_document(doc, model)
         self.problems += problems
-        return Loaded(loaded, doc) if loaded is not None else None
+        if loaded is None:
+            self.broken.add(rel)
+            return None
+        return Loaded(loaded, doc)
 
     def snapshot(self, path: Path, agency: str) -> Snapshot | None:
         rel = self.rel(path)
@@ -104,13 +115,14 @@ class _Reader:
             self.problems.append(
                 Pos(rel).problem("impossible-date", f"文件名中的快照日期“{path.name[:-4]}”不存在")
             )
+            self.broken.add(rel)
             return None
         tf, problems = read_data_file(path, rel)
         self.problems += problems
-        if tf is None:
-            return None
-        snapshot, problems = parse_snapshot(tf, agency, taken_on)
+        snapshot, problems = parse_snapshot(tf, agency, taken_on) if tf else (None, [])
         self.problems += problems
+        if snapshot is None:
+            self.broken.add(rel)
         return snapshot
 
     def unexpected(self, path: Path, expected: str) -> None:
@@ -204,4 +216,5 @@ def load_repository(root: Path) -> tuple[Repository, list[Problem]]:
     if (root / "results").is_dir():
         _load_results(r, repo, root / "results")
     repo.files = sorted(r.files)
+    repo.broken = r.broken
     return repo, r.problems

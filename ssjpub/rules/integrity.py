@@ -81,7 +81,7 @@ def check_inspectors(data: AgencyData) -> Iterator[Problem]:
             yield from _dangling(d, ("inspectors", i, "department"), person.department, departments, "股室")
 
 
-def check_plan(data: AgencyData, year: int, plan: Loaded) -> Iterator[Problem]:
+def check_plan(data: AgencyData, repo: Repository, year: int, plan: Loaded) -> Iterator[Problem]:
     p = plan.model
     yield from _owner(plan, data.code)
     if p.year != year:
@@ -105,10 +105,16 @@ def check_plan(data: AgencyData, year: int, plan: Loaded) -> Iterator[Problem]:
             yield plan.doc.pos(*at, "window", "end").problem(
                 "invalid-value", "结束日期早于开始日期"
             )
-        yield from _check_task_population(data, plan, at, task)
+        yield from _check_task_population(data, repo, plan, at, task)
 
 
-def _check_task_population(data: AgencyData, plan: Loaded, at: tuple, task) -> Iterator[Problem]:
+def snapshot_file(agency: str, taken_on) -> str:
+    return f"plans/{agency}/targets/{taken_on.isoformat()}.csv"
+
+
+def _check_task_population(
+    data: AgencyData, repo: Repository, plan: Loaded, at: tuple, task
+) -> Iterator[Problem]:
     doc = plan.doc
     if task.basis != "随机抽查":
         if not task.targets:
@@ -137,9 +143,11 @@ def _check_task_population(data: AgencyData, plan: Loaded, at: tuple, task) -> I
         return
     snapshot = data.snapshots.get(task.snapshot)
     if snapshot is None:
+        if repo.is_broken(snapshot_file(data.code, task.snapshot)):
+            return
         yield doc.pos(*at, "snapshot").problem(
             "dangling-reference",
-            f"名录快照 plans/{data.code}/targets/{task.snapshot.isoformat()}.csv 不存在",
+            f"名录快照 {snapshot_file(data.code, task.snapshot)} 不存在",
         )
         return
     areas = {t.area for t in snapshot.targets}
@@ -166,6 +174,8 @@ def check_results(data: AgencyData, repo: Repository) -> Iterator[Problem]:
             for i, result in enumerate(r.results):
                 yield from _dangling(loaded, ("results", i, "category"), result.category, categories, "结果类别")
         plan = data.plans.get(year)
+        if plan is None and repo.is_broken(f"plans/{data.code}/{year}/plan.yaml"):
+            continue
         task = next((t for t in plan.model.tasks if t.id == task_id), None) if plan else None
         if task is None:
             yield loaded.doc.pos("task").problem(
@@ -196,5 +206,5 @@ def check_repository(repo: Repository) -> Iterator[Problem]:
         yield from check_checklist(data)
         yield from check_inspectors(data)
         for year, plan in sorted(data.plans.items()):
-            yield from check_plan(data, year, plan)
+            yield from check_plan(data, repo, year, plan)
         yield from check_results(data, repo)

@@ -1,0 +1,188 @@
+"""python -m ssjpub.demo ROOT: write the demo data under ROOT/plans and ROOT/results."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import yaml
+
+from ssjpub.demo import data
+from ssjpub.demo.fake import enterprise, h, person_name, pick
+from ssjpub.model import SNAPSHOT_COLUMNS
+
+SNAPSHOT_SIZE = {"baofeng": 2600, "yanshi": 3400}
+SNAPSHOTS = {"baofeng": [date(2024, 1, 5), date(2024, 7, 1)], "yanshi": [date(2023, 1, 10), date(2023, 7, 3)]}
+PLACE = {"baofeng": "宝丰", "yanshi": "偃师"}
+AREAS = {"baofeng": data.BAOFENG_AREAS, "yanshi": data.YANSHI_AREAS}
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data) -> bool:  # staff files never use anchors; ssjpub refuses them
+        return True
+
+
+def _str(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def write_yaml(root: Path, rel: str, schema: str, body: dict, comment: str = "") -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    schema_path = os.path.relpath(root / "docs" / "schema" / f"{schema}.schema.json", path.parent)
+    head = f"# yaml-language-server: $schema={Path(schema_path).as_posix()}\n"
+    if comment:
+        head += "".join(f"# {line}\n" for line in comment.splitlines())
+    text = yaml.dump(body, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
+    path.write_text(head + text, encoding="utf-8")
+
+
+def snapshot_rows(agency: str, taken_on: date, index: int):
+    """Each later snapshot adds ~3% new enterprises; status, grade and complaints move on."""
+    agency_data = data.AGENCIES[agency]
+    size = SNAPSHOT_SIZE[agency] * (100 + 3 * index) // 100
+    era = taken_on.isoformat() if index else ""
+    for serial in range(1, size + 1):
+        e = enterprise(PLACE[agency], agency_data["division_code"], AREAS[agency], serial, era)
+        if index and e.status == "注销" and h(agency, serial, "gone") % 2:
+            continue  # deregistered and dropped from the later export
+        yield e
+
+
+def write_snapshot(root: Path, agency: str, taken_on: date, rows) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SNAPSHOT_COLUMNS)
+    for e in sorted(rows, key=lambda e: e.credit_code):
+        writer.writerow(e.row())
+    path = root / "plans" / agency / "targets" / f"{taken_on.isoformat()}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+# (head, deputy, staff ranks) of a department: the first two of each get the leading posts.
+TITLES = {
+    "baofeng": ("股长", "副股长", ["一级主任科员", "四级主任科员", "一级科员", "二级科员"]),
+    "yanshi": ("科长", "副科长", ["一级主任科员", "四级主任科员", "一级科员", "二级科员"]),
+}
+TEAM_TITLES = ("大队长", "副大队长", ["执法队员", "四级主任科员", "一级科员"])
+
+
+def inspectors(agency: str, first_snapshot: list) -> list[dict]:
+    roles = data.ROLES[agency]
+    a = data.AGENCIES[agency]
+    seen_in: dict[str, int] = {}
+    # Most inspectors sit in the inspection department; the others in the business departments.
+    plan = ["inspection"] * 18 + ["social"] * 4 + ["market"] * 4 + ["skills"] * 2 + ["labour"] * 2
+    people, names = [], set()
+    for i, role in enumerate(plan, start=1):
+        serial = i
+        name, gender = person_name(agency, serial)
+        while name in names:
+            serial += 100
+            name, gender = person_name(agency, serial)
+        names.add(name)
+        department = roles[role]
+        unit = a["name"] if role != "inspection" or agency == "baofeng" else f"{a['name']}（{department}）"
+        issued = 2019 + h(agency, i, "issued") % 5
+        rank = seen_in[department] = seen_in.get(department, -1) + 1
+        head, deputy, staff = TEAM_TITLES if department.endswith("大队") else TITLES[agency]
+        title = head if rank == 0 else deputy if rank == 1 else pick(staff, agency, i, "title")
+        person = {
+            "id": f"{agency[:2].upper()}{i:03d}",
+            "name": name,
+            "gender": gender,
+            "unit": unit,
+            "title": title,
+            "cert_no": f"豫人社监字第{a['division_code']}{issued % 100:02d}{i:03d}号",
+            "cert_expires": date(issued + 5, 1 + h(agency, i, "m") % 12, 1 + h(agency, i, "d") % 28),
+            "department": department,
+            "qualifications": data.QUALIFICATIONS[role],
+        }
+        if i == 29:
+            person["active"] = False  # transferred out: stays listed, never drawn
+        if i in (5, 13, 21):
+            code = first_snapshot[h(agency, i, "conflict") % len(first_snapshot)].credit_code
+            person["conflicts"] = [code]
+        people.append(person)
+    return people
+
+
+def checklist(agency: str) -> list[dict]:
+    items = []
+    for template in data.CHECKLIST:
+        item = {k: v for k, v in template.items() if k != "role" and v is not None}
+        item["department"] = data.ROLES[agency][template["role"]]
+        ordered = {k: item[k] for k in ("id", "name", "sub_item", "category", "department", "basis", "content",
+                                        "target_kind", "methods", "ratio", "frequency",
+                                        "inspector_requirements") if k in item}
+        items.append(ordered)
+    return items
+
+
+def results_for(task: dict, year: int) -> dict:
+    start, end = task["window"]["start"], task["window"]["end"]
+    rows = []
+    for n, code in enumerate(task["targets"]):
+        inspected = start + timedelta(days=20 + 30 * n)
+        found = n % 2 == 0
+        row = {"target": code, "category": "发现问题已责令改正" if found else "未发现问题",
+               "inspected_on": inspected, "completed_on": inspected + timedelta(days=15 if found else 0)}
+        if found:
+            row["findings"] = "未按月足额支付部分劳动者工资，涉及 6 人"
+            row["handling"] = "下达限期整改指令书，单位已补发工资"
+            row["follow_up"] = {"visited_on": inspected + timedelta(days=30), "outcome": "已整改到位"}
+        rows.append(row)
+    completed = end
+    return {"agency": None, "year": year, "task": task["id"], "completed_on": completed,
+            "published_on": completed + timedelta(days=14), "archived_on": completed + timedelta(days=21),
+            "results": rows}
+
+
+def main(root: Path) -> None:
+    write_yaml(root, "plans/result-categories.yaml", "result-categories",
+               {"categories": [{"name": n, "found_problem": f, **({"description": d} if d else {})}
+                               for n, f, d in data.RESULT_CATEGORIES]},
+               "检查结果类别：封闭列表，结果文件只能使用这里列出的类别。")
+    plans = data.plans()
+    for agency, agency_info in data.AGENCIES.items():
+        write_yaml(root, f"plans/{agency}/agency.yaml", "agency", agency_info,
+                   "演示数据：机关信息。股室名称以 S0/S1 原文为准，其余为虚构。")
+        snapshots = []
+        for index, taken_on in enumerate(SNAPSHOTS[agency]):
+            rows = list(snapshot_rows(agency, taken_on, index))
+            write_snapshot(root, agency, taken_on, rows)
+            snapshots.append(rows)
+        first = snapshots[0]
+        updated = SNAPSHOTS[agency][0]
+        write_yaml(root, f"plans/{agency}/checklist.yaml", "checklist",
+                   {"agency": agency, "updated_on": updated, "items": checklist(agency)},
+                   "随机抽查事项清单（一单）。演示数据。")
+        write_yaml(root, f"plans/{agency}/inspectors.yaml", "inspectors",
+                   {"agency": agency, "updated_on": updated, "inspectors": inspectors(agency, first)},
+                   "执法检查人员名录库。演示数据：姓名、证号均为虚构。")
+        for (plan_agency, year), plan in plans.items():
+            if plan_agency != agency:
+                continue
+            complained = [e.credit_code for e in first if e.complaints >= 3 and e.status == "在营"]
+            for t in plan["tasks"]:
+                if t.get("basis") in ("投诉举报", "转办交办"):
+                    t["targets"] = complained[: 2 + h(agency, t["id"]) % 2]
+                    res = results_for(t, year)
+                    res["agency"] = agency
+                    write_yaml(root, f"results/{agency}/{year}/{t['id']}.yaml", "results", res,
+                               "检查结果。演示数据。")
+            write_yaml(root, f"plans/{agency}/{year}/plan.yaml", "plan", plan,
+                       "年度抽查工作计划。演示数据：文号中的“示”表示虚构。")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "."))
