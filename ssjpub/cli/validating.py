@@ -12,7 +12,7 @@ FORMATS = click.Choice(["text", "json", "github"])
 
 
 @click.command("validate")
-@click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -27,6 +27,9 @@ def validate_cmd(path: Path, fmt: str) -> None:
     PATH 是仓库根目录（含 plans/）或其中的某个文件；给出文件时只列出该文件的问题，
     但引用关系仍按整个仓库检查。有错误时退出码为 1，没有错误时为 0。
     """
+    if not path.exists():
+        click.echo(f"路径不存在：{path}", err=True)
+        sys.exit(2)
     root = find_root(path)
     _repo, problems = validate(root)
     if path.is_file():
