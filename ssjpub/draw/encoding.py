@@ -1,0 +1,51 @@
+"""Byte encoding and hashing of ssjpub-draw/1: the only primitives a re-implementation needs."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+ALGORITHM = "ssjpub-draw/1"
+
+
+def field(text: str) -> bytes:
+    """A length-prefixed field: 4-byte big-endian length, then the UTF-8 bytes of the NFC text."""
+    data = unicodedata.normalize("NFC", text).encode("utf-8")
+    return len(data).to_bytes(4, "big") + data
+
+
+def fields(*texts: str) -> bytes:
+    return b"".join(field(t) for t in texts)
+
+
+def sha256_fields(*texts: str) -> bytes:
+    return hashlib.sha256(fields(*texts)).digest()
+
+
+def canonical_lottery(sets: list[list[int]]) -> str:
+    """RFC 3797 §3.2 style: each set sorted ascending, every number followed by '.', each set by '/'.
+
+    Sorting makes the value independent of the order in which balls were drawn or reported.
+    """
+    out = []
+    for numbers in sets:
+        if not numbers or any(n < 0 for n in numbers):
+            raise ValueError("each set needs non-negative numbers")
+        out.append("".join(f"{n}." for n in sorted(numbers)) + "/")
+    return "".join(out)
+
+
+def canonical_digits(digits: str) -> str:
+    """A ceremony's digits (at least 20), as read out, followed by '/'."""
+    if len(digits) < 20 or not digits.isascii() or not digits.isdigit():
+        raise ValueError("a ceremony needs at least 20 decimal digits")
+    return digits + "/"
+
+
+def derive_seed(
+    agency: str, year: int, task: str, population_sha256: str, parameters_sha256: str, randomness: str
+) -> str:
+    """The seed, as 64 lowercase hex digits, from the committed inputs and the public randomness."""
+    return sha256_fields(
+        ALGORITHM, "seed", agency, str(year), task, population_sha256, parameters_sha256, randomness
+    ).hex()

@@ -1,0 +1,148 @@
+"""Tickets and selection: the lowest tickets are drawn; weight w = minimum of w tickets.
+
+Taking the minimum of w independent uniform tickets orders candidates exactly as successive
+weighted sampling without replacement does (each of the W = Σw ticket copies is equally likely to
+be lowest), with integers only. Tickets are compared as 256-bit big-endian integers, which is the
+same as comparing the digests as bytes; ties (astronomically unlikely) go to the lower id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ssjpub.draw.encoding import ALGORITHM, field, fields
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    code: str
+    stratum: str = ""
+    weight: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    code: str
+    stratum: str
+    weight: int
+    ticket: bytes  # the lowest of the candidate's `weight` tickets
+    copy: int  # which copy (1..weight) gave it
+
+    @property
+    def hex(self) -> str:
+        return self.ticket.hex()
+
+
+def ticket_prefix(seed_hex: str, kind: str):
+    """SHA-256 state after field(ALGORITHM) ‖ field(kind) ‖ field(seed): copied for every ticket."""
+    return hashlib.sha256(fields(ALGORITHM, kind, seed_hex))
+
+
+def ticket_digest(prefix, code: str, copy: int) -> bytes:
+    h = prefix.copy()
+    h.update(field(code) + field(str(copy)))
+    return h.digest()
+
+
+def ticket_of(prefix, code: str, weight: int, stratum: str = "") -> Ticket:
+    best, best_copy = b"", 0
+    for k in range(1, weight + 1):
+        d = ticket_digest(prefix, code, k)
+        if not best or d < best:
+            best, best_copy = d, k
+    return Ticket(code, stratum, weight, best, best_copy)
+
+
+def count_for(ratio: Fraction, size: int) -> int:
+    """Ratio to count by ceiling, so that a '≥ 5%' rule holds for every stratum size."""
+    return -(-ratio.numerator * size // ratio.denominator)
+
+
+def _threshold(n: int, size: int) -> bytes | None:
+    """A ticket bound that, in expectation, n + 6√n + 32 of `size` unweighted tickets fall under.
+
+    Purely a speed-up: only tickets under it are sorted. Weights only lower a candidate's ticket,
+    so they only add to that count; if fewer than n fall under it after all, the stratum is
+    redone without a bound. The result is the same either way.
+    """
+    wanted = n + 6 * math.isqrt(n) + 32
+    if wanted >= size:
+        return None
+    return ((wanted << 256) // size).to_bytes(33, "big")[1:] if wanted < size else None
+
+
+_LENGTHS = {n: n.to_bytes(4, "big") for n in range(64)}
+
+
+def _scan(prefix, candidates: list[Candidate], bounds: dict[str, bytes | None]) -> dict[str, list]:
+    """(ticket, code, weight, copy) of every candidate of a drawn stratum whose ticket is under
+    the stratum's bound. The hot loop of a province-sized draw: field() is inlined for short
+    ASCII ids (NFC changes nothing there) and weight 1 skips the copy loop. Same bytes as
+    ticket_digest()."""
+    pools: dict[str, list] = {s: [] for s in bounds}
+    copy = prefix.copy
+    first = field("1")
+    get = bounds.get
+    skip = object()
+    for c in candidates:
+        stratum = c.stratum
+        bound = get(stratum, skip)
+        if bound is skip:
+            continue
+        code = c.code
+        h = copy()
+        if code.isascii() and len(code) < 64:
+            h.update(_LENGTHS[len(code)] + code.encode() + first)
+        else:
+            h.update(field(code) + first)
+        best, best_copy, weight = h.digest(), 1, c.weight
+        if weight > 1:
+            code_field = field(code)
+            for k in range(2, weight + 1):
+                h = copy()
+                h.update(code_field + field(str(k)))
+                d = h.digest()
+                if d < best:
+                    best, best_copy = d, k
+        if bound is None or best < bound:
+            pools[stratum].append((best, code, weight, best_copy))
+    return pools
+
+
+def draw_lowest(
+    seed_hex: str,
+    candidates: list[Candidate],
+    counts: dict[str, int],
+    sizes: dict[str, int] | None = None,
+) -> list[Ticket]:
+    """The `counts[s]` lowest tickets of each stratum s, in ticket order overall.
+
+    Candidate codes must be unique (snapshots refuse duplicate codes); `sizes` (candidates per
+    stratum) saves a pass when the caller has counted them already. Raises ValueError when a
+    stratum has fewer candidates than asked: an impossible draw never returns fewer than asked.
+    """
+    if sizes is None:
+        sizes = Counter(c.stratum for c in candidates)
+    if any(c.weight < 1 for c in candidates):
+        raise ValueError("weights must be positive integers")
+    for stratum, n in counts.items():
+        if n > sizes.get(stratum, 0):
+            raise ValueError(f"stratum {stratum!r} has {sizes.get(stratum, 0)} candidates, {n} asked")
+    prefix = ticket_prefix(seed_hex, "target")
+    bounds = {s: _threshold(n, sizes[s]) for s, n in counts.items() if n > 0}
+    pools = _scan(prefix, candidates, bounds)
+    short = {s: None for s, pool in pools.items() if len(pool) < counts[s]}
+    if short:
+        pools.update(_scan(prefix, candidates, short))
+    drawn = []
+    for stratum, pool in pools.items():
+        pool.sort()
+        if any(a[1] == b[1] for a, b in zip(pool, pool[1:])):
+            raise ValueError(f"duplicate candidate codes in stratum {stratum!r}")
+        drawn.extend(Ticket(code, stratum, w, t, k) for t, code, w, k in pool[: counts[stratum]])
+    drawn.sort(key=lambda t: (t.ticket, t.code))
+    return drawn
