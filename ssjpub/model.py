@@ -276,6 +276,19 @@ class Window(Model):
 Basis = Literal["随机抽查", "投诉举报", "转办交办"]
 
 
+class Randomness(Model):
+    """The public randomness a draw will use, declared before it exists (RFC 3797 §3)."""
+
+    kind: Literal["公开开奖", "公开摇号"] = Field(
+        title="随机数来源类型", description="公开开奖：指明某一期将来的彩票开奖；公开摇号：有见证人的现场摇号，至少 20 位数字"
+    )
+    source: Text = Field(title="来源名称", description="如“中国福利彩票双色球”或“宝丰县人社局‘双随机’摇号会”")
+    issue: str | None = Field(None, title="期号", description="公开开奖的期号，如 2024015")
+    expected_on: Day = Field(title="开奖（摇号）日期")
+    place: str | None = Field(None, title="摇号地点")
+    witnesses: list[Text] = Field(default_factory=list, title="见证人", description="见证人或公证机构（写单位和职务，不写个人信息）")
+
+
 class Task(Model):
     id: Slug = Field(title="任务编号")
     name: Text = Field(title="任务名称")
@@ -296,6 +309,28 @@ class Task(Model):
     targets: list[CreditCode] = Field(
         default_factory=list, title="检查对象", description="仅用于投诉举报、转办交办的非随机检查"
     )
+    randomness: Randomness | None = Field(
+        None, title="公开随机数来源", description="须在随机数产生之前提交；抽取前必须声明"
+    )
+    batches: Annotated[int, Field(ge=2, le=100)] | None = Field(
+        None, title="检查批次数", description="抽中的单位按抽签顺序分成若干批次，批次顺序即由抽签决定"
+    )
+
+
+class RandomnessValues(Model):
+    """plans/<code>/<year>/randomness/<task>.yaml: the public values, committed after they exist."""
+
+    agency: Slug = Field(title="机关代号")
+    year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="年度")
+    task: Slug = Field(title="任务编号")
+    announced_on: Day = Field(title="开奖（摇号）日期")
+    numbers: list[list[Annotated[int, Field(ge=0)]]] = Field(
+        default_factory=list, title="开奖号码", description="每组号码一行，如 [[3, 12, 15, 22, 28, 31], [9]]（红球、蓝球）"
+    )
+    digits: Annotated[str, Field(pattern=r"^[0-9]{20,}$")] | None = Field(
+        None, title="摇号数字", description="公开摇号得到的数字串，至少 20 位"
+    )
+    evidence: Text = Field(title="出处", description="开奖公告或摇号记录的出处，供公众核对")
 
 
 class Plan(Model):
@@ -369,4 +404,5 @@ DOCUMENTS: dict[str, type[Model]] = {
     "plan": Plan,
     "results": TaskResults,
     "result-categories": ResultCategories,
+    "randomness": RandomnessValues,
 }

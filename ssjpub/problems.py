@@ -20,6 +20,7 @@ CODES: dict[str, str] = {
     "unexpected-file": "无法识别的数据文件",
     "missing-file": "缺少必需的数据文件",
     "yaml-syntax": "YAML 语法错误",
+    "json-syntax": "JSON 语法错误",
     "yaml-alias": "不允许使用 YAML 锚点/别名",
     "duplicate-key": "同一层级出现重复的键",
     "missing-field": "缺少必填字段",
@@ -33,6 +34,7 @@ CODES: dict[str, str] = {
     "dangling-reference": "引用的对象不存在",
     "invalid-credit-code": "统一社会信用代码无效",
     "personal-data": "数据文件中出现个人信息",
+    "draw-mismatch": "抽取记录与重新执行的结果不一致",
 }
 
 

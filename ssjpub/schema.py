@@ -15,6 +15,7 @@ GLOBS = {
     "plan": "plans/*/*/plan.yaml",
     "results": "results/*/*/*.yaml",
     "result-categories": "plans/result-categories.yaml",
+    "randomness": "plans/*/*/randomness/*.yaml",
 }
 
 

@@ -8,6 +8,7 @@ import sys
 import click
 
 from ssjpub import __version__
+from ssjpub.cli.drawing import draw_cmd, verify_cmd
 from ssjpub.cli.importing import import_targets
 from ssjpub.cli.schema import schema
 from ssjpub.cli.validating import validate_cmd
@@ -25,6 +26,8 @@ def cli() -> None:
     \b
       ssjpub validate            校验全部数据，逐条列出问题
       ssjpub import-targets ...  把参保系统导出的表格转为检查对象名录快照
+      ssjpub draw 机关/年度/任务  执行一次抽取，写入抽取记录
+      ssjpub verify              重新执行全部抽取并逐项比对
       ssjpub schema              导出 YAML 文件的 JSON Schema（编辑器提示用）
     """
 
@@ -32,6 +35,8 @@ def cli() -> None:
 cli.add_command(validate_cmd)
 cli.add_command(import_targets)
 cli.add_command(schema)
+cli.add_command(draw_cmd)
+cli.add_command(verify_cmd)
 
 
 def main() -> None:

@@ -13,7 +13,10 @@ import yaml
 
 from ssjpub.demo import data
 from ssjpub.demo.fake import enterprise, h, person_name, pick
+from ssjpub.draw.engine import execute
+from ssjpub.draw.record import write_record
 from ssjpub.model import SNAPSHOT_COLUMNS
+from ssjpub.validate import validate
 
 SNAPSHOT_SIZE = {"baofeng": 2600, "yanshi": 3400}
 SNAPSHOTS = {"baofeng": [date(2024, 1, 5), date(2024, 7, 1)], "yanshi": [date(2023, 1, 10), date(2023, 7, 3)]}
@@ -81,7 +84,7 @@ def inspectors(agency: str, first_snapshot: list) -> list[dict]:
     a = data.AGENCIES[agency]
     seen_in: dict[str, int] = {}
     # Most inspectors sit in the inspection department; the others in the business departments.
-    plan = ["inspection"] * 18 + ["social"] * 4 + ["market"] * 4 + ["skills"] * 2 + ["labour"] * 2
+    plan = ["inspection"] * 17 + ["social"] * 4 + ["market"] * 4 + ["skills"] * 3 + ["labour"] * 2
     people, names = [], set()
     for i, role in enumerate(plan, start=1):
         serial = i
@@ -147,6 +150,62 @@ def results_for(task: dict, year: int) -> dict:
             "results": rows}
 
 
+def declare_randomness(agency: str, task: dict) -> dict:
+    """The public source, declared in the plan before it exists; a week before the task starts."""
+    on = task["window"]["start"] - timedelta(days=7)
+    if task["id"].endswith("-01"):
+        return {"kind": "公开开奖", "source": "中国福利彩票双色球（演示：号码为虚构）",
+                "issue": f"{on.year}{on.timetuple().tm_yday // 2 + 1:03d}", "expected_on": on}
+    office = data.AGENCIES[agency]["short_name"]
+    return {"kind": "公开摇号", "source": f"{office}“双随机”公开摇号会（演示）", "expected_on": on,
+            "place": f"{office}会议室", "witnesses": ["司法局派员（演示）", "企业代表（演示）"]}
+
+
+def randomness_values(agency: str, year: int, task: dict) -> dict:
+    declared = task["randomness"]
+    body = {"agency": agency, "year": year, "task": task["id"], "announced_on": declared["expected_on"]}
+    if declared["kind"] == "公开开奖":
+        reds, k = [], 0
+        while len(reds) < 6:
+            n = 1 + h(agency, task["id"], "red", k) % 33
+            k += 1
+            if n not in reds:
+                reds.append(n)
+        body["numbers"] = [reds, [1 + h(agency, task["id"], "blue") % 16]]
+        body["evidence"] = "演示数据：号码为虚构，并非真实开奖结果"
+    else:
+        body["digits"] = "".join(str(h(agency, task["id"], "digit", i) % 10) for i in range(24))
+        body["evidence"] = "演示数据：摇号记录为虚构"
+    return body
+
+
+def random_results(record: dict, task: dict, year: int) -> dict:
+    """Fictional results for every drawn target: mostly clean, some problems put right."""
+    end = task["window"]["end"]
+    span = (end - task["window"]["start"]).days
+    rows = []
+    for n, target in enumerate(record["targets"]):
+        inspected = task["window"]["start"] + timedelta(days=h(target["code"], task["id"]) % max(span, 1))
+        roll = h(target["code"], task["id"], "result") % 20
+        row = {"target": target["code"], "inspected_on": inspected}
+        if roll < 13:
+            row.update(category="未发现问题", completed_on=inspected)
+        elif roll < 17:
+            row.update(category="发现问题已责令改正", completed_on=min(end, inspected + timedelta(days=10)),
+                       findings="部分劳动者未签订书面劳动合同", handling="责令限期补签，已整改",
+                       follow_up={"visited_on": min(end, inspected + timedelta(days=20)), "outcome": "已整改到位"})
+        elif roll < 18:
+            row.update(category="责令改正", completed_on=min(end, inspected + timedelta(days=15)),
+                       findings="未按规定支付加班工资", handling="下达《劳动保障监察限期整改指令书》")
+        elif roll < 19:
+            row.update(category="已关闭停业或正在清算", completed_on=inspected)
+        else:
+            row.update(category="未发现开展本次抽查涉及的经营活动", completed_on=inspected)
+        rows.append(row)
+    return {"agency": record["agency"], "year": year, "task": task["id"], "completed_on": end,
+            "published_on": end + timedelta(days=14), "archived_on": end + timedelta(days=21), "results": rows}
+
+
 def main(root: Path) -> None:
     write_yaml(root, "plans/result-categories.yaml", "result-categories",
                {"categories": [{"name": n, "found_problem": f, **({"description": d} if d else {})}
@@ -174,6 +233,11 @@ def main(root: Path) -> None:
                 continue
             complained = [e.credit_code for e in first if e.complaints >= 3 and e.status == "在营"]
             for t in plan["tasks"]:
+                if "basis" not in t:
+                    t["randomness"] = declare_randomness(agency, t)
+                    write_yaml(root, f"plans/{agency}/{year}/randomness/{t['id']}.yaml", "randomness",
+                               randomness_values(agency, year, t),
+                               "公开随机数：开奖（摇号）之后提交。演示数据。")
                 if t.get("basis") in ("投诉举报", "转办交办"):
                     t["targets"] = complained[: 2 + h(agency, t["id"]) % 2]
                     res = results_for(t, year)
@@ -182,6 +246,18 @@ def main(root: Path) -> None:
                                "检查结果。演示数据。")
             write_yaml(root, f"plans/{agency}/{year}/plan.yaml", "plan", plan,
                        "年度抽查工作计划。演示数据：文号中的“示”表示虚构。")
+    # Draws in plan order, each seeing the records before it (the yearly cap, last inspectors).
+    for (agency, year), plan in plans.items():
+        for t in plan["tasks"]:
+            if "basis" in t:
+                continue
+            repo, problems = validate(root)
+            if problems:
+                raise SystemExit("\n".join(f"{p.file}:{p.line}: {p.code} {p.message}" for p in problems))
+            record = execute(repo, agency, year, t["id"])
+            write_record(root, record)
+            write_yaml(root, f"results/{agency}/{year}/{t['id']}.yaml", "results",
+                       random_results(record, t, year), "检查结果。演示数据。")
 
 
 if __name__ == "__main__":

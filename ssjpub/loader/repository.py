@@ -5,11 +5,14 @@ Layout (the product's contract, DESIGN §3):
     plans/<agency>/agency.yaml | checklist.yaml | inspectors.yaml
     plans/<agency>/targets/<YYYY-MM-DD>.csv
     plans/<agency>/<year>/plan.yaml
+    plans/<agency>/<year>/randomness/<task>.yaml   public random values, committed after the fact
+    plans/<agency>/<year>/draws/<task>.json        draw record (machines), <task>.yaml (staff)
     results/<agency>/<year>/<task>.yaml
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +29,7 @@ from ssjpub.model import (
     InspectorDirectory,
     Model,
     Plan,
+    RandomnessValues,
     ResultCategories,
     Snapshot,
     TaskResults,
@@ -61,6 +65,17 @@ class AgencyData:
     snapshots: dict[date, Snapshot] = field(default_factory=dict)
     plans: dict[int, Loaded[Plan]] = field(default_factory=dict)
     results: dict[tuple[int, str], Loaded[TaskResults]] = field(default_factory=dict)
+    randomness: dict[tuple[int, str], Loaded[RandomnessValues]] = field(default_factory=dict)
+    draws: dict[tuple[int, str], "DrawFile"] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DrawFile:
+    """A committed draw record: its JSON form, and where the staff-facing YAML copy lives."""
+
+    file: str
+    data: dict
+    yaml_file: str | None
 
 
 @dataclass
@@ -125,6 +140,28 @@ class _Reader:
             self.broken.add(rel)
         return snapshot
 
+    def json(self, path: Path) -> dict | None:
+        rel = self.rel(path)
+        self.files.append(rel)
+        tf, problems = read_data_file(path, rel)
+        self.problems += problems
+        if tf is None:
+            self.broken.add(rel)
+            return None
+        try:
+            data = json.loads(tf.text)
+        except json.JSONDecodeError as exc:
+            self.problems.append(
+                Pos(rel, exc.lineno, exc.colno).problem("json-syntax", f"JSON 无法解析：{exc.msg}")
+            )
+            self.broken.add(rel)
+            return None
+        if not isinstance(data, dict):
+            self.problems.append(Pos(rel).problem("json-syntax", "抽取记录应为 JSON 对象"))
+            self.broken.add(rel)
+            return None
+        return data
+
     def unexpected(self, path: Path, expected: str) -> None:
         self.problems.append(
             Pos(self.rel(path)).problem("unexpected-file", f"无法识别的文件，{expected}")
@@ -163,18 +200,44 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
         if path.name in known:
             continue
         if path.is_dir() and _YEAR.match(path.name):
-            for inner in _visible(path):
-                if inner.name != "plan.yaml":
-                    r.unexpected(inner, "年度目录中只能有 plan.yaml")
-            if r.require(path / "plan.yaml", "年度抽查工作计划（plan.yaml）"):
-                plan = r.yaml(path / "plan.yaml", Plan)
-                if plan is not None:
-                    data.plans[int(path.name)] = plan
+            _load_year(r, data, path)
         else:
             r.unexpected(
                 path, "机关目录中只能有 agency.yaml、checklist.yaml、inspectors.yaml、targets/ 和年度目录"
             )
     return data
+
+
+def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
+    year = int(folder.name)
+    if r.require(folder / "plan.yaml", "年度抽查工作计划（plan.yaml）"):
+        plan = r.yaml(folder / "plan.yaml", Plan)
+        if plan is not None:
+            data.plans[year] = plan
+    for inner in _visible(folder):
+        if inner.name == "plan.yaml":
+            continue
+        if inner.name == "randomness" and inner.is_dir():
+            for path in _visible(inner):
+                if path.suffix == ".yaml" and _SLUG.match(path.stem):
+                    loaded = r.yaml(path, RandomnessValues)
+                    if loaded is not None:
+                        data.randomness[(year, path.stem)] = loaded
+                else:
+                    r.unexpected(path, "公开随机数文件应命名为“<任务编号>.yaml”")
+        elif inner.name == "draws" and inner.is_dir():
+            for path in _visible(inner):
+                if path.suffix == ".json" and _SLUG.match(path.stem):
+                    record = r.json(path)
+                    mirror = path.with_suffix(".yaml")
+                    if record is not None:
+                        data.draws[(year, path.stem)] = DrawFile(
+                            r.rel(path), record, r.rel(mirror) if mirror.is_file() else None
+                        )
+                elif not (path.suffix == ".yaml" and path.with_suffix(".json").is_file()):
+                    r.unexpected(path, "抽取记录应为“<任务编号>.json”及同名的 .yaml")
+        else:
+            r.unexpected(inner, "年度目录中只能有 plan.yaml、randomness/ 和 draws/")
 
 
 def _load_results(r: _Reader, repo: Repository, folder: Path) -> None:

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ssjpub.draw.engine import DrawError, execute
+from ssjpub.draw.record import write_record
+from ssjpub.draw.verify import verify_draws
+from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
+from ssjpub.validate import find_root, validate
+
+ROOT = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    help="数据仓库根目录。",
+)
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+                      show_default=True, help="输出格式，同 ssjpub validate。")
+
+
+def _load(root: Path, fmt: str):
+    root = find_root(root)
+    repo, problems = validate(root)
+    if has_errors(problems):
+        sys.stdout.write(format_problems(problems, fmt))
+        click.echo("数据未通过校验，先修正上面的问题。", err=True)
+        sys.exit(1)
+    return repo
+
+
+@click.command("draw")
+@click.argument("task_ref", metavar="AGENCY/YEAR/TASK")
+@ROOT
+@FORMAT
+def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
+    """执行一次抽取，写入抽取记录 plans/AGENCY/YEAR/draws/TASK.json 及同名 .yaml。
+
+    抽取完全由已提交的名录快照、任务参数和公开随机数决定，任何人重新执行都得到同样的结果
+    （算法见 docs/draw-spec.md）。已有的抽取记录不会被覆盖：已发布的抽取不得修改。
+    """
+    parts = task_ref.strip("/").split("/")
+    if len(parts) != 3 or not parts[1].isdigit():
+        click.echo(f"任务应写成“机关/年度/任务编号”，如 baofeng/2024/2024-01，而不是“{task_ref}”", err=True)
+        sys.exit(2)
+    agency, year, task = parts[0], int(parts[1]), parts[2]
+    repo = _load(root, fmt)
+    try:
+        record = execute(repo, agency, year, task)
+        written = write_record(repo.root, record)
+    except DrawError as exc:
+        sys.stdout.write(format_problems(sort_problems(exc.problems), fmt))
+        sys.exit(1)
+    except FileExistsError as exc:
+        problem = Pos(str(exc)).problem("duplicate-id", "抽取记录已存在：已发布的抽取不得修改或重抽")
+        sys.stdout.write(format_problems([problem], fmt))
+        sys.exit(1)
+    click.echo(f"种子 {record['seed']}")
+    for s in record["strata"]:
+        label = s["stratum"] or "全部"
+        click.echo(f"{label}：可抽 {s['eligible']} 家，按 {s['rule']} 抽取 {s['count']} 家")
+    click.echo(f"共抽中 {len(record['targets'])} 家单位，{len(record['groups'])} 个检查组。")
+    for rel in written:
+        click.echo(f"已写入 {rel}")
+
+
+@click.command("verify")
+@ROOT
+@FORMAT
+def verify_cmd(root: Path, fmt: str) -> None:
+    """重新执行仓库中的每一次抽取，与抽取记录逐项比对。
+
+    任何一处不一致（抽中的单位、签号、种子、检查组，或记录引用的名录快照、任务参数、
+    公开随机数被改动）都会指出文件、行和字段，退出码为 1。
+    """
+    repo = _load(root, fmt)
+    checked, problems = verify_draws(repo)
+    problems = sort_problems(problems)
+    sys.stdout.write(format_problems(problems, fmt))
+    if fmt == "text":
+        click.echo(f"已重新执行 {checked} 次抽取。" + summary(problems), err=True)
+    sys.exit(1 if has_errors(problems) else 0)

@@ -1,0 +1,310 @@
+"""Execute one task's draw from the loaded repository and build its record (ssjpub-draw/1).
+
+Everything the draw depends on is named in the record: the population file and its SHA-256, the
+task's parameters and their SHA-256, the public randomness, the earlier draws that capped
+enterprises or barred inspectors. Re-executing with the same inputs gives the same record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from ssjpub.draw.encoding import ALGORITHM, canonical_digits, canonical_lottery, derive_seed, fields
+from ssjpub.draw.tickets import Candidate, count_for, draw_lowest
+from ssjpub.loader.repository import AgencyData, Repository
+from ssjpub.model import Inspector, Plan, Target, Task, format_ratio
+from ssjpub.problems import Pos, Problem
+
+YEARLY_CAP = 2  # S1 四（四）：同一年度内对同一企业的抽查次数不超过 2 次
+OTHER = "其他"  # strata ratio key for every stratum not named
+
+
+class DrawError(Exception):
+    """The draw cannot be made as the plan asks; carries positioned problems for the CLI."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def canonical_json(obj) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def task_parameters(plan: Plan, task: Task) -> dict:
+    """The draw-relevant fields of a task, spelled out so later model fields never change them."""
+    strata = None
+    if task.strata is not None:
+        strata = {"by": task.strata.by, "ratios": {k: format_ratio(v) for k, v in sorted(task.strata.ratios.items())}}
+    w = task.weights
+    r = task.randomness
+    return {
+        "agency": plan.agency,
+        "year": plan.year,
+        "task": task.id,
+        "items": list(task.items),
+        "departments": list(task.departments),
+        "snapshot": task.snapshot.isoformat() if task.snapshot else None,
+        "scope": {"areas": list(task.scope.areas), "industries": list(task.scope.industries),
+                  "grades": list(task.scope.grades)},
+        "ratio": format_ratio(task.ratio) if task.ratio is not None else None,
+        "count": task.count,
+        "strata": strata,
+        "weights": {
+            "grade": dict(sorted(w.grade.items())),
+            "complaints": {"at_least": w.complaints.at_least, "weight": w.complaints.weight} if w.complaints else None,
+            "serious_violation": w.serious_violation,
+        },
+        "window": {"start": task.window.start.isoformat(), "end": task.window.end.isoformat()},
+        "group_size": task.group_size,
+        "batches": task.batches,
+        "randomness": r.model_dump(mode="json") if r else None,
+    }
+
+
+def weight_of(target: Target, task: Task) -> int:
+    """Integer weight: the product of the factors that apply (C grade, complaints, violations)."""
+    w = task.weights
+    weight = w.grade.get(target.grade, 1)
+    if w.complaints is not None and target.complaints >= w.complaints.at_least:
+        weight *= w.complaints.weight
+    if w.serious_violation is not None and target.serious_violation:
+        weight *= w.serious_violation
+    return weight
+
+
+def in_scope(target: Target, task: Task) -> bool:
+    s = task.scope
+    return (
+        (not s.areas or target.area in s.areas)
+        and (not s.industries or target.industry in s.industries)
+        and (not s.grades or target.grade in s.grades)
+    )
+
+
+def stratum_of(target: Target, task: Task) -> str:
+    return getattr(target, task.strata.by) if task.strata else ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where the task stands: the loaded plan and the earlier draws of its agency."""
+
+    data: AgencyData
+    plan_file: str
+    task_index: int
+    task: Task
+    plan: Plan
+
+    def pos(self, *path) -> Pos:
+        return self.data.plans[self.plan.year].doc.pos("tasks", self.task_index, *path)
+
+
+def find_task(repo: Repository, agency: str, year: int, task_id: str) -> Context:
+    data = repo.agencies.get(agency)
+    where = Pos(f"plans/{agency}/{year}/plan.yaml")
+    if data is None:
+        raise DrawError([Pos(f"plans/{agency}").problem("dangling-reference", f"机关“{agency}”不存在")])
+    plan = data.plans.get(year)
+    if plan is None:
+        raise DrawError([where.problem("dangling-reference", f"{year} 年度计划不存在或未通过校验")])
+    for i, task in enumerate(plan.model.tasks):
+        if task.id == task_id:
+            return Context(data, plan.file, i, task, plan.model)
+    raise DrawError([plan.doc.pos("tasks").problem("dangling-reference", f"{year} 年度计划中没有任务“{task_id}”")])
+
+
+def randomness_value(ctx: Context) -> tuple[str, str]:
+    """(canonical value, file) of the task's public randomness; errors name what is missing."""
+    task, year = ctx.task, ctx.plan.year
+    if task.randomness is None:
+        raise DrawError([ctx.pos().problem(
+            "missing-field", "抽取前须在任务中用“randomness”声明公开随机数来源（须在开奖/摇号之前提交）")])
+    values = ctx.data.randomness.get((year, task.id))
+    rel = f"plans/{ctx.data.code}/{year}/randomness/{task.id}.yaml"
+    if values is None:
+        raise DrawError([Pos(rel).problem(
+            "missing-file", f"缺少公开随机数文件：{task.randomness.expected_on.isoformat()} 开奖（摇号）后提交")])
+    v = values.model
+    if task.randomness.kind == "公开开奖":
+        if not v.numbers or v.digits is not None:
+            raise DrawError([values.doc.pos("numbers").problem("missing-field", "公开开奖须填写“numbers”（开奖号码），不填“digits”")])
+        return canonical_lottery(v.numbers), values.file
+    if v.digits is None or v.numbers:
+        raise DrawError([values.doc.pos("digits").problem("missing-field", "公开摇号须填写“digits”（至少 20 位数字），不填“numbers”")])
+    return canonical_digits(v.digits), values.file
+
+
+def earlier_draws(data: AgencyData, year: int, task_id: str) -> list[tuple[int, str]]:
+    """Draw records of the agency that precede this task: earlier years, and earlier tasks of
+    this year in the plan's task order (the order in which they were drawn and committed)."""
+    order = {t.id: i for i, t in enumerate(data.plans[year].model.tasks)} if year in data.plans else {}
+    here = order.get(task_id, len(order))
+    keys = []
+    for (y, t) in sorted(data.draws):
+        if y < year or (y == year and order.get(t, len(order)) < here):
+            keys.append((y, t))
+    return keys
+
+
+def inspector_ticket_prefix(seed_hex: str):
+    return hashlib.sha256(fields(ALGORITHM, "inspector", seed_hex))
+
+
+def inspector_order(prefix, code: str, inspector_id: str) -> bytes:
+    h = prefix.copy()
+    h.update(fields(code, inspector_id))
+    return h.digest()
+
+
+def assign_inspectors(ctx: Context, seed_hex: str, drawn: list[dict], previous: dict[str, list[str]]) -> tuple[list[dict], list[dict]]:
+    """Groups of `group_size` for every drawn target, least-loaded first, then by ticket."""
+    task, data = ctx.task, ctx.data
+    people: list[Inspector] = list(data.inspectors.model.inspectors) if data.inspectors else []
+    required = set()
+    if data.checklist:
+        items = {i.id: i for i in data.checklist.model.items}
+        for item in task.items:
+            if item in items:
+                required |= set(items[item].inspector_requirements)
+    pool = []
+    for p in sorted(people, key=lambda p: p.id):
+        if p.department not in task.departments:
+            continue
+        reasons = []
+        if not p.active:
+            reasons.append("不在岗")
+        if not required <= set(p.qualifications):
+            reasons.append("不具备资格")
+        if p.cert_expires < task.window.end:
+            reasons.append("监察证在任务结束前到期")
+        pool.append({"id": p.id, "name": p.name, "department": p.department,
+                     "conflicts": sorted(p.conflicts), "excluded": reasons})
+    base = [p for p in pool if not p["excluded"]]
+    load = {p["id"]: 0 for p in base}
+    prefix = inspector_ticket_prefix(seed_hex)
+    groups = []
+    size = task.group_size
+    for target in drawn:
+        code = target["code"]
+        recused = [p["id"] for p in base if code in p["conflicts"]]
+        barred = [i for i in previous.get(code, []) if i in load]
+        eligible = [p["id"] for p in base if p["id"] not in recused and p["id"] not in barred]
+        if len(eligible) < size:
+            raise DrawError([ctx.pos("group_size").problem(
+                "invalid-value",
+                f"单位 {code} 只有 {len(eligible)} 名可选检查人员，每组需要 {size} 名"
+                f"（实施股室共 {len(pool)} 人，其中不在岗、无资格或证件到期 {len(pool) - len(base)} 人，"
+                f"回避 {len(recused)} 人，上次检查过该单位 {len(barred)} 人）",
+            )])
+        ranked = sorted(eligible, key=lambda i: (load[i], inspector_order(prefix, code, i), i))
+        members = ranked[:size]
+        for i in members:
+            load[i] += 1
+        groups.append({"target": code, "leader": members[0], "members": members,
+                       "recused": recused, "previous": barred})
+    return groups, pool
+
+
+def execute(repo: Repository, agency: str, year: int, task_id: str) -> dict:
+    ctx = find_task(repo, agency, year, task_id)
+    task, data = ctx.task, ctx.data
+    if task.basis != "随机抽查":
+        raise DrawError([ctx.pos("basis").problem(
+            "invalid-value", f"“{task.basis}”的检查不是随机抽取，不能执行抽取（S0 一（三））")])
+    snapshot = data.snapshots.get(task.snapshot) if task.snapshot else None
+    if snapshot is None:
+        raise DrawError([ctx.pos("snapshot").problem("dangling-reference", "任务的名录快照不存在或未通过校验")])
+    randomness, randomness_file = randomness_value(ctx)
+    parameters = task_parameters(ctx.plan, task)
+    parameters_sha256 = sha256_hex(canonical_json(parameters))
+    seed = derive_seed(agency, year, task_id, snapshot.sha256, parameters_sha256, randomness)
+
+    prior = earlier_draws(data, year, task_id)
+    times: dict[str, int] = {}
+    previous: dict[str, list[str]] = {}
+    for key in prior:
+        record = data.draws[key].data
+        for group in record.get("groups", []):
+            previous[group["target"]] = list(group["members"])
+        if key[0] == year:
+            for t in record.get("targets", []):
+                times[t["code"]] = times.get(t["code"], 0) + 1
+
+    excluded = {"inactive": 0, "out_of_scope": 0, "capped": []}
+    candidates: list[Candidate] = []
+    rows: dict[str, Target] = {}
+    for t in snapshot.targets:
+        if not t.active:
+            excluded["inactive"] += 1
+        elif not in_scope(t, task):
+            excluded["out_of_scope"] += 1
+        elif times.get(t.credit_code, 0) >= YEARLY_CAP:
+            excluded["capped"].append(t.credit_code)
+        else:
+            candidates.append(Candidate(t.credit_code, stratum_of(t, task), weight_of(t, task)))
+            rows[t.credit_code] = t
+    sizes: dict[str, int] = {}
+    for c in candidates:
+        sizes[c.stratum] = sizes.get(c.stratum, 0) + 1
+
+    counts: dict[str, int] = {}
+    strata_out = []
+    for stratum in sorted(sizes):
+        if task.strata is not None:
+            ratio = task.strata.ratios.get(stratum, task.strata.ratios.get(OTHER))
+            if ratio is None:
+                raise DrawError([ctx.pos("strata", "ratios").problem(
+                    "missing-field", f"分层“{stratum}”有 {sizes[stratum]} 家可抽单位，但没有规定比例（可用“{OTHER}”规定其余各层）")])
+            n, rule = count_for(ratio, sizes[stratum]), format_ratio(ratio)
+        elif task.ratio is not None:
+            n, rule = count_for(task.ratio, sizes[stratum]), format_ratio(task.ratio)
+        else:
+            n, rule = task.count, f"{task.count} 家"
+        if n > sizes[stratum]:
+            raise DrawError([ctx.pos("count").problem(
+                "invalid-value", f"要求抽取 {n} 家，但只有 {sizes[stratum]} 家可抽单位")])
+        counts[stratum] = n
+        strata_out.append({"stratum": stratum, "eligible": sizes[stratum], "rule": rule, "count": n})
+    if not candidates:
+        raise DrawError([ctx.pos("scope").problem("invalid-value", "按抽查范围筛选后没有可抽单位")])
+
+    tickets = draw_lowest(seed, candidates, counts, sizes)
+    for s in strata_out:
+        mine = [t for t in tickets if t.stratum == s["stratum"]]
+        s["cutoff"] = mine[-1].hex if mine else None
+    drawn = []
+    for rank, t in enumerate(tickets, start=1):
+        row = rows[t.code]
+        entry = {"rank": rank, "code": t.code, "name": row.name, "area": row.area, "industry": row.industry,
+                 "grade": row.grade, "stratum": t.stratum, "weight": t.weight, "ticket": t.hex, "copy": t.copy}
+        if task.batches:
+            entry["batch"] = (rank - 1) * task.batches // len(tickets) + 1
+        drawn.append(entry)
+    groups, pool = assign_inspectors(ctx, seed, drawn, previous)
+
+    return {
+        "algorithm": ALGORITHM,
+        "agency": agency,
+        "year": year,
+        "task": task_id,
+        "parameters": parameters,
+        "parameters_sha256": parameters_sha256,
+        "population": {"file": snapshot.file, "sha256": snapshot.sha256, "rows": len(snapshot.targets)},
+        "randomness": {"file": randomness_file, "canonical": randomness},
+        "seed": seed,
+        "prior_draws": [f"{y}/{t}" for y, t in prior],
+        "eligible": {"count": len(candidates), "inactive": excluded["inactive"],
+                     "out_of_scope": excluded["out_of_scope"], "capped": excluded["capped"]},
+        "strata": strata_out,
+        "targets": drawn,
+        "inspector_pool": pool,
+        "groups": groups,
+    }
