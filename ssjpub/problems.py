@@ -35,6 +35,9 @@ CODES: dict[str, str] = {
     "invalid-credit-code": "统一社会信用代码无效",
     "personal-data": "数据文件中出现个人信息",
     "draw-mismatch": "抽取记录与重新执行的结果不一致",
+    "shallow-clone": "无法核对 git 历史",
+    "history-order": "提交顺序不能证明随机数是事后产生的",
+    "published-changed": "已发布的抽取或其输入被修改",
 }
 
 

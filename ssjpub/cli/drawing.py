@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from ssjpub.draw.engine import DrawError, execute
+from ssjpub.draw.history import check_history
 from ssjpub.draw.record import write_record
 from ssjpub.draw.verify import verify_draws
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
@@ -67,14 +68,20 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
 @click.command("verify")
 @ROOT
 @FORMAT
-def verify_cmd(root: Path, fmt: str) -> None:
+@click.option("--history", is_flag=True, help="同时用 git 历史核对提交顺序和只增不改（需要完整历史）。")
+def verify_cmd(root: Path, fmt: str, history: bool) -> None:
     """重新执行仓库中的每一次抽取，与抽取记录逐项比对。
 
     任何一处不一致（抽中的单位、签号、种子、检查组，或记录引用的名录快照、任务参数、
     公开随机数被改动）都会指出文件、行和字段，退出码为 1。
+
+    加 --history 时还核对 git 历史：名录快照和任务（含随机数来源声明）先于随机数提交，
+    声明早于开奖（摇号）日期；抽取记录及其输入发布后未再修改。浅克隆会被拒绝而不是猜测。
     """
     repo = _load(root, fmt)
     checked, problems = verify_draws(repo)
+    if history:
+        problems += check_history(repo)
     problems = sort_problems(problems)
     sys.stdout.write(format_problems(problems, fmt))
     if fmt == "text":

@@ -1,0 +1,74 @@
+"""Generate tests/vectors/*.json: inputs and expected outputs of ssjpub-draw/1 for re-implementers.
+
+python -m ssjpub.draw.vectors tests/vectors
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+from ssjpub.draw.encoding import canonical_digits, canonical_lottery, derive_seed, field
+from ssjpub.draw.tickets import Candidate, count_for, draw_lowest, ticket_digest, ticket_prefix
+from ssjpub.identifiers import credit_check_char
+
+
+def _code(i: int) -> str:
+    body = f"91410421DEM0{i:05d}"
+    return body + credit_check_char(body)
+
+
+def vectors() -> dict[str, list[dict]]:
+    enc = [{"text": t, "field_hex": field(t).hex()} for t in ("", "2024", "宝丰", "ssjpub-draw/1", "e\u0301")]
+    randomness = [
+        {"kind": "numbers", "input": [[31, 3, 12, 15, 22, 28], [9]], "canonical": canonical_lottery([[31, 3, 12, 15, 22, 28], [9]])},
+        {"kind": "numbers", "input": [[7, 1, 30]], "canonical": canonical_lottery([[7, 1, 30]])},
+        {"kind": "digits", "input": "09876543210123456789", "canonical": canonical_digits("09876543210123456789")},
+    ]
+    seeds = []
+    for agency, year, task, r in (("demo", 2024, "t1", "3.12.15.22.28.31./9./"), ("宝丰", 2023, "2023-01", "09876543210123456789/")):
+        pop = hashlib.sha256(f"{agency}-population".encode()).hexdigest()
+        par = hashlib.sha256(f"{agency}-parameters".encode()).hexdigest()
+        seeds.append({"agency": agency, "year": year, "task": task, "population_sha256": pop,
+                      "parameters_sha256": par, "randomness": r,
+                      "seed": derive_seed(agency, year, task, pop, par, r)})
+    seed = seeds[0]["seed"]
+    prefix = ticket_prefix(seed, "target")
+    tickets = [{"seed": seed, "code": _code(i), "copy": k, "ticket": ticket_digest(prefix, _code(i), k).hex()}
+               for i in range(1, 6) for k in (1, 2)]
+    counts = [{"ratio": r, "eligible": n, "count": count_for(Fraction(*f), n)}
+              for r, f, n in (("5%", (5, 100), 1), ("5%", (5, 100), 20), ("5%", (5, 100), 21),
+                              ("12.5%", (1, 8), 7), ("20%", (1, 5), 331), ("100%", (1, 1), 9))]
+    selections = []
+    for name, n, strata, weights, want in (
+        ("plain", 40, None, None, {"": 5}),
+        ("weighted", 40, None, {3: 5, 7: 2, 11: 9}, {"": 6}),
+        ("strata", 60, ("A", "B", "C"), {2: 3}, {"A": 2, "B": 3, "C": 4}),
+    ):
+        cands = [Candidate(_code(i), strata[i % 3] if strata else "", (weights or {}).get(i, 1)) for i in range(n)]
+        drawn = draw_lowest(seed, cands, want)
+        selections.append({
+            "name": name, "seed": seed,
+            "candidates": [{"code": c.code, "stratum": c.stratum, "weight": c.weight} for c in cands],
+            "counts": want,
+            "drawn": [{"code": t.code, "stratum": t.stratum, "ticket": t.hex, "copy": t.copy} for t in drawn],
+        })
+    return {"encoding": enc, "randomness": randomness, "seed": seeds, "tickets": tickets,
+            "counts": counts, "selection": selections}
+
+
+def render(name: str, items: list[dict]) -> str:
+    return json.dumps({"algorithm": "ssjpub-draw/1", "vectors": items}, ensure_ascii=False, indent=2) + "\n"
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, items in vectors().items():
+        (out / f"{name}.json").write_text(render(name, items), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "tests/vectors"))
