@@ -1,0 +1,73 @@
+# Pelican settings for building the site locally: `make html` (relative URLs, works from file://).
+# publishconf.py adds what publishing needs. See ssjpub/site/__init__.py for the SSJPUB_* settings.
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+SITENAME = "“双随机、一公开”公示平台（演示）"
+SITEURL = ""
+RELATIVE_URLS = True
+DEFAULT_LANG = "zh-CN"
+TIMEZONE = "Asia/Shanghai"
+
+PATH = "content"
+PAGE_PATHS = ["pages"]
+ARTICLE_PATHS = ["articles"]  # none yet: announcements come from the data
+STATIC_PATHS = []
+OUTPUT_PATH = "output"
+DELETE_OUTPUT_DIRECTORY = True
+THEME = os.path.join(HERE, "theme")
+
+# The data: the repository root holding plans/ and results/, validated before anything is built.
+SSJPUB_ROOT = HERE
+SSJPUB_DEMO = True  # a banner on every page: the data is fictional
+PLUGINS = ["ssjpub.site"]  # the installed package (pip install -e .); no PLUGIN_PATHS needed
+
+# Escape every value; page.html marks the rendered Markdown as safe itself.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}
+
+# The home page is the plugin's (index.html): no blog index, tag, category, author or archive pages.
+DIRECT_TEMPLATES = []
+INDEX_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+
+# Directory-style URLs, explicit ASCII slugs. A page names its own `Slug:` (the plugin refuses a
+# page without one); a slug is never made from a Chinese title, which Pelican would turn to pinyin.
+SLUGIFY_SOURCE = "basename"
+SLUGIFY_USE_UNICODE = False
+SLUGIFY_PRESERVE_CASE = False
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = "{slug}/{lang}/"
+PAGE_LANG_SAVE_AS = "{slug}/{lang}/index.html"
+ARTICLE_URL = "articles/{slug}/"
+ARTICLE_SAVE_AS = "articles/{slug}/index.html"
+ARTICLE_LANG_URL = "articles/{slug}/{lang}/"
+ARTICLE_LANG_SAVE_AS = "articles/{slug}/{lang}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+
+# No feeds for now.
+FEED_DOMAIN = None
+FEED_ATOM = None
+FEED_RSS = None
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+
+DEFAULT_PAGINATION = False

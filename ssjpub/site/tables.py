@@ -1,0 +1,79 @@
+"""Tables as data: what a page shows in a table is built once, as plain strings.
+
+The theme renders every ``Table`` with one macro (caption, ``<th scope>``, a scrolling wrapper),
+and the same value can later be written as the CSV/JSON/XLSX download beside it. Cells hold
+plain text; escaping is the template's job (Jinja2 autoescaping), never done here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    url: str  # site-relative ("baofeng/checklist/") or absolute ("https://…")
+
+    @property
+    def external(self) -> bool:
+        return "://" in self.url
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    lines: tuple[str, ...] = ()
+    url: str | None = None  # the whole cell links there (site-relative)
+    anchor: str | None = None  # id of the cell, so that other pages can link to the row
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    title: str
+    numeric: bool = False
+    wide: bool = False  # long text: keep the column readable rather than squeezed
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # stable and unique on its page: the id of the caption, later the download's name
+    caption: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    foot: tuple[Cell, ...] | None = None  # a totals row
+    row_headers: bool = True  # the first cell of each row is its header (<th scope="row">)
+
+    def __post_init__(self) -> None:
+        width = len(self.columns)
+        for row in (*self.rows, *([self.foot] if self.foot else [])):
+            if len(row) != width:
+                raise ValueError(f"table {self.key}: row of {len(row)} cells, {width} columns")
+
+    def column(self, title: str) -> list[str]:
+        """The text of one column, for tests and downloads."""
+        i = [c.title for c in self.columns].index(title)
+        return [row[i].text for row in self.rows]
+
+
+def cell(value: object = None, url: str | None = None, anchor: str | None = None) -> Cell:
+    """A cell from a string, a number, a list of lines or None (an empty cell)."""
+    if value is None or value == "":
+        lines: tuple[str, ...] = ()
+    elif isinstance(value, (list, tuple)):
+        lines = tuple(str(v) for v in value if v is not None and v != "")
+    else:
+        lines = (str(value),)
+    return Cell(lines, url, anchor)
+
+
+WIDE = frozenset({"名称", "事项", "依据", "内容", "职责", "发现的问题", "处理情况", "检查对象"})
+
+
+def columns(*titles: str, numeric: Iterable[str] = ()) -> tuple[Column, ...]:
+    numeric = set(numeric)
+    return tuple(Column(t, t in numeric, t in WIDE) for t in titles)

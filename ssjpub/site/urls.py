@@ -1,0 +1,46 @@
+"""The site's URLs: explicit ASCII paths built from agency codes, years and ids, never slugified
+from Chinese. Every URL is directory style and site-relative (no leading slash); a page is saved
+as ``<url>index.html``. Templates write ``{{ SITEURL }}/{{ url }}``, so the same output works
+with relative URLs (preview, file://) and with an absolute SITEURL (publishconf)."""
+
+from __future__ import annotations
+
+HOME = ""
+
+
+def save_as(url: str) -> str:
+    return f"{url}index.html"
+
+
+def agency(code: str) -> str:
+    return f"{code}/"
+
+
+def checklist(code: str) -> str:
+    return f"{code}/checklist/"
+
+
+def inspectors(code: str) -> str:
+    return f"{code}/inspectors/"
+
+
+def targets(code: str) -> str:
+    return f"{code}/targets/"
+
+
+def plan(code: str, year: int) -> str:
+    return f"{code}/{year}/"
+
+
+def checklist_item(code: str, item_id: str) -> str:
+    """The checklist row of an item (an anchor on the checklist page)."""
+    return f"{checklist(code)}#{item_anchor(item_id)}"
+
+
+def item_anchor(item_id: str) -> str:
+    return f"item-{item_id}"
+
+
+def task_anchor(task_id: str) -> str:
+    return f"task-{task_id}"
+
