@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OUTPUT := output
 PORT ?= 8000
 
-.PHONY: html test serve validate schema demo clean
+.PHONY: html test serve validate verify schema demo bench-draw clean
 
 # The venv is rebuilt only when the dependencies change.
 $(BIN)/ssjpub: pyproject.toml
@@ -20,6 +20,9 @@ validate: $(BIN)/ssjpub
 html: validate
 	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT) --fatal errors
 
+verify: $(BIN)/ssjpub
+	$(BIN)/ssjpub verify
+
 test: $(BIN)/ssjpub
 	$(BIN)/python -m pytest
 
@@ -32,6 +35,11 @@ schema: $(BIN)/ssjpub
 # Regenerates the committed demo data (deterministic).
 demo: $(BIN)/ssjpub
 	$(BIN)/python -m ssjpub.demo .
+
+# Draw 5% of 1,000,000: ssjpub vs the raw SHA-256 loop vs consistent_sampler (bench/draw.py).
+bench-draw: $(BIN)/ssjpub
+	$(BIN)/python -m pip install --quiet 'consistent_sampler==1.0.10'
+	$(BIN)/python bench/draw.py
 
 clean:
 	rm -rf $(OUTPUT) $(VENV) .pytest_cache

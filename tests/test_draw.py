@@ -320,3 +320,21 @@ def test_recusal_is_kept_when_an_inspector_declares_a_conflict(demo):
     again = execute(repo, "baofeng", 2024, "2024-07")
     group = next(g for g in again["groups"] if g["target"] == target)
     assert member in group["recused"] and member not in group["members"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(codes=codes, data=st.data())
+def test_the_plain_fast_path_draws_exactly_what_the_general_one_does(codes, data):
+    from ssjpub.draw.tickets import draw_plain
+
+    n = data.draw(st.integers(0, len(codes)))
+    assert draw_plain(SEED, codes, n) == draw_lowest(SEED, [Candidate(c) for c in codes], {"": n})
+
+
+def test_non_ascii_ids_take_the_nfc_path_in_both_scans():
+    from ssjpub.draw.tickets import draw_plain
+
+    codes = ["e\u0301-组", "\u00e9-组", "ABC", "宝丰示例"]  # the first two are one id after NFC
+    assert draw_plain(SEED, codes[1:], 2) == draw_lowest(SEED, [Candidate(c) for c in codes[1:]], {"": 2})
+    with pytest.raises(ValueError, match="duplicate"):
+        draw_plain(SEED, codes, 4)

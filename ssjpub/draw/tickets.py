@@ -13,12 +13,13 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple, Sequence
 
 from ssjpub.draw.encoding import ALGORITHM, field, fields
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
+    # A tuple, not a dataclass: a province draw builds a million of them.
     code: str
     stratum: str = ""
     weight: int = 1
@@ -78,39 +79,82 @@ def _threshold(n: int, size: int) -> bytes | None:
 _LENGTHS = {n: n.to_bytes(4, "big") for n in range(64)}
 
 
-def _scan(prefix, candidates: list[Candidate], bounds: dict[str, bytes | None]) -> dict[str, list]:
+def _code_field(code: str) -> bytes:
+    data = code.encode()
+    n = len(data)
+    if n == len(code) and n < 64:  # ASCII (one byte per character): NFC changes nothing
+        return _LENGTHS[n] + data
+    return field(code)
+
+
+def _scan(prefix, candidates: Sequence[Candidate], bounds: dict[str, bytes | None]) -> dict[str, list]:
     """(ticket, code, weight, copy) of every candidate of a drawn stratum whose ticket is under
-    the stratum's bound. The hot loop of a province-sized draw: field() is inlined for short
-    ASCII ids (NFC changes nothing there) and weight 1 skips the copy loop. Same bytes as
-    ticket_digest()."""
+    the stratum's bound. Same bytes as ticket_digest(), with the copy loop skipped for weight 1."""
     pools: dict[str, list] = {s: [] for s in bounds}
     copy = prefix.copy
     first = field("1")
     get = bounds.get
     skip = object()
-    for c in candidates:
-        stratum = c.stratum
+    for code, stratum, weight in candidates:
         bound = get(stratum, skip)
         if bound is skip:
             continue
-        code = c.code
+        code_field = _code_field(code)
         h = copy()
-        if code.isascii() and len(code) < 64:
-            h.update(_LENGTHS[len(code)] + code.encode() + first)
-        else:
-            h.update(field(code) + first)
-        best, best_copy, weight = h.digest(), 1, c.weight
-        if weight > 1:
-            code_field = field(code)
-            for k in range(2, weight + 1):
-                h = copy()
-                h.update(code_field + field(str(k)))
-                d = h.digest()
-                if d < best:
-                    best, best_copy = d, k
+        h.update(code_field + first)
+        best, best_copy = h.digest(), 1
+        for k in range(2, weight + 1):
+            h = copy()
+            h.update(code_field + field(str(k)))
+            d = h.digest()
+            if d < best:
+                best, best_copy = d, k
         if bound is None or best < bound:
             pools[stratum].append((best, code, weight, best_copy))
     return pools
+
+
+def _scan_plain(prefix, codes: Sequence[str], bound: bytes | None) -> list:
+    """_scan for one stratum of unweighted ids: the hot loop of a province-sized draw, with
+    _code_field inlined (a call per id costs as much as the hashing)."""
+    pool = []
+    append = pool.append
+    copy = prefix.copy
+    first = field("1")
+    lengths = _LENGTHS
+    bound = bound if bound is not None else b"\xff" * 33  # above every digest
+    for code in codes:
+        data = code.encode()
+        n = len(data)
+        h = copy()
+        h.update((lengths[n] + data if n == len(code) and n < 64 else field(code)) + first)
+        d = h.digest()
+        if d < bound:
+            append((d, code, 1, 1))
+    return pool
+
+
+def draw_plain(seed_hex: str, codes: Sequence[str], n: int) -> list[Ticket]:
+    """draw_lowest() for unweighted ids in a single stratum: the same result, without building
+    candidates. Codes must be unique."""
+    if n > len(codes):
+        raise ValueError(f"stratum '' has {len(codes)} candidates, {n} asked")
+    prefix = ticket_prefix(seed_hex, "target")
+    pool = _scan_plain(prefix, codes, _threshold(n, len(codes)))
+    if len(pool) < n:
+        pool = _scan_plain(prefix, codes, None)
+    return _take({"": pool}, {"": n})
+
+
+def _take(pools: dict[str, list], counts: dict[str, int]) -> list[Ticket]:
+    drawn = []
+    for stratum, pool in pools.items():
+        pool.sort()
+        if any(a[1] == b[1] for a, b in zip(pool, pool[1:])):
+            raise ValueError(f"duplicate candidate codes in stratum {stratum!r}")
+        drawn.extend(Ticket(code, stratum, w, t, k) for t, code, w, k in pool[: counts[stratum]])
+    drawn.sort(key=lambda t: (t.ticket, t.code))
+    return drawn
 
 
 def draw_lowest(
@@ -138,11 +182,4 @@ def draw_lowest(
     short = {s: None for s, pool in pools.items() if len(pool) < counts[s]}
     if short:
         pools.update(_scan(prefix, candidates, short))
-    drawn = []
-    for stratum, pool in pools.items():
-        pool.sort()
-        if any(a[1] == b[1] for a, b in zip(pool, pool[1:])):
-            raise ValueError(f"duplicate candidate codes in stratum {stratum!r}")
-        drawn.extend(Ticket(code, stratum, w, t, k) for t, code, w, k in pool[: counts[stratum]])
-    drawn.sort(key=lambda t: (t.ticket, t.code))
-    return drawn
+    return _take(pools, counts)
