@@ -150,7 +150,7 @@ def _take(pools: dict[str, list], counts: dict[str, int]) -> list[Ticket]:
     drawn = []
     for stratum, pool in pools.items():
         pool.sort()
-        if any(a[1] == b[1] for a, b in zip(pool, pool[1:])):
+        if any(a[0] == b[0] for a, b in zip(pool, pool[1:])):  # same bytes hashed: same id after NFC
             raise ValueError(f"duplicate candidate codes in stratum {stratum!r}")
         drawn.extend(Ticket(code, stratum, w, t, k) for t, code, w, k in pool[: counts[stratum]])
     drawn.sort(key=lambda t: (t.ticket, t.code))
