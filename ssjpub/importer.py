@@ -16,7 +16,7 @@ import pandas as pd
 
 from ssjpub.identifiers import credit_code_problem, normalize_credit_code
 from ssjpub.model import SNAPSHOT_COLUMNS, SNAPSHOT_TITLES, TARGET_SOURCES
-from ssjpub.pii import scan_text
+from ssjpub.pii import scan_text, shown
 from ssjpub.problems import Pos, Problem
 
 # Header names seen in exports, normalised (NFKC, no spaces), to our public columns.
@@ -65,10 +65,11 @@ def read_table(path: Path) -> pd.DataFrame:
             continue
     else:
         raise ValueError("文件既不是 UTF-8 也不是 GBK 编码")
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    # Blank lines kept, so that row numbers match what the spreadsheet shows.
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
 
 
-def convert(frame: pd.DataFrame, shown: str, source: str | None) -> tuple[ImportResult, list[Problem]]:
+def convert(frame: pd.DataFrame, where: str, source: str | None) -> tuple[ImportResult, list[Problem]]:
     result = ImportResult()
     problems: list[Problem] = []
     lookup = {_norm(alias): col for col, aliases in ALIASES.items() for alias in aliases}
@@ -83,10 +84,10 @@ def convert(frame: pd.DataFrame, shown: str, source: str | None) -> tuple[Import
         if col not in mapping:
             names = "、".join(ALIASES[col][:3])
             problems.append(
-                Pos(shown).problem("csv-header", f"找不到“{SNAPSHOT_TITLES[col]}”列（可用的列名：{names}）")
+                Pos(where).problem("csv-header", f"找不到“{SNAPSHOT_TITLES[col]}”列（可用的列名：{names}）")
             )
     if source is None and "source" not in mapping:
-        problems.append(Pos(shown).problem("csv-header", "表中没有“来源”列：请用 --source 指定"))
+        problems.append(Pos(where).problem("csv-header", "表中没有“来源”列：请用 --source 指定"))
     if problems:
         return result, problems
     result.defaulted_columns = [c for c in _DEFAULTS if c not in mapping]
@@ -95,18 +96,20 @@ def convert(frame: pd.DataFrame, shown: str, source: str | None) -> tuple[Import
     first_row: dict[str, int] = {}
     for index, record in enumerate(frame.itertuples(index=False, name=None)):
         row_no = index + 2  # spreadsheet row: header is row 1
+        if all(not str(v).strip() for v in record):
+            continue  # an empty row between blocks is not an enterprise
 
         def cell(col: str) -> str:
             return str(record[mapping[col][1] - 1]) if col in mapping else _DEFAULTS.get(col, "")
 
         def refuse(col: str, code: str, message: str) -> None:
-            problems.append(Pos(shown, row_no, mapping[col][1] if col in mapping else 1).problem(code, message))
+            problems.append(Pos(where, row_no, mapping[col][1] if col in mapping else 1).problem(code, message))
 
         before = len(problems)
         code = normalize_credit_code(cell("credit_code"))
         why = credit_code_problem(code)
         if why:
-            refuse("credit_code", "invalid-credit-code", f"统一社会信用代码“{code}”无效：{why}")
+            refuse("credit_code", "invalid-credit-code", f"统一社会信用代码“{shown(code)}”无效：{why}")
         elif code in first_row:
             refuse("credit_code", "duplicate-id", f"统一社会信用代码重复（第一次出现在第 {first_row[code]} 行）")
         name = unicodedata.normalize("NFC", cell("name").strip())
@@ -132,8 +135,8 @@ def convert(frame: pd.DataFrame, shown: str, source: str | None) -> tuple[Import
             refuse("source", "invalid-value", f"来源应为{'或'.join(TARGET_SOURCES)}，实际为“{src}”")
         public = [code, name, area, industry, grade, str(int(complaints)) if complaints.isdigit() else "",
                   flag or "", status or "", src or ""]
-        for p in scan_text(",".join(public), shown):
-            problems.append(Pos(shown, row_no, 1).problem("personal-data", p.message))
+        for p in scan_text(",".join(public), where):
+            problems.append(Pos(where, row_no, 1).problem("personal-data", p.message))
         if len(problems) > before:
             result.refused += 1
             continue

@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ssjpub.identifiers import credit_code_problem
+from ssjpub.pii import shown
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -57,7 +58,7 @@ def _parse_ratio(value: object) -> Fraction:
         raise PydanticCustomError("wrong-type", "比例应写成百分数，如“5%”")
     try:
         ratio = Fraction(Decimal(text[:-1].strip())) / 100
-    except (InvalidOperation, ValueError):
+    except (InvalidOperation, ValueError, OverflowError):  # 'Infinity%' overflows Fraction
         raise PydanticCustomError("wrong-type", "比例应写成百分数，如“5%”")
     if not 0 < ratio <= 1:
         raise PydanticCustomError("invalid-value", "比例应大于 0% 且不超过 100%")
@@ -83,7 +84,7 @@ def _check_credit_code(value: str) -> str:
     problem = credit_code_problem(value)
     if problem:
         raise PydanticCustomError(
-            "invalid-credit-code", "统一社会信用代码“{code}”无效：{why}", {"code": value, "why": problem}
+            "invalid-credit-code", "统一社会信用代码“{code}”无效：{why}", {"code": shown(value), "why": problem}
         )
     return value
 

@@ -13,12 +13,26 @@ _ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9A-Za-z])")
 
 
+# Full-width digits, X, + and - as an IME types them; one character for one, so positions hold.
+_WIDE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
+                       "Ｘ": "X", "ｘ": "x", "＋": "+", "－": "-", "\u3000": " "})
+
+
+def shown(value: str) -> str:
+    """A value fit to echo in a message: masked when it is personal data typed into a code field."""
+    plain = value.translate(_WIDE)
+    if _ID.fullmatch(plain) and is_resident_id(plain) or _MOBILE.fullmatch(plain):
+        return _mask(plain)
+    return value
+
+
 def _mask(text: str) -> str:
     digits = text.replace(" ", "").replace("-", "")
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
 def scan_text(text: str, file: str) -> list[Problem]:
+    text = text.translate(_WIDE)
     found: list[tuple[int, str]] = []
     for m in _ID.finditer(text):
         if is_resident_id(m.group()):

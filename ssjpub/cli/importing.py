@@ -47,7 +47,7 @@ def import_targets(file: Path, agency: str, taken_on: date, source: str | None, 
         _fail([Pos(shown).problem("file-read", f"无法读取表格：{exc}")])
     result, problems = convert(frame, shown, source)
     sys.stdout.write(format_problems(problems))
-    if not result.csv_text or (problems and not skip_invalid):
+    if not result.kept or (problems and not skip_invalid):
         click.echo(f"有 {result.refused or len(problems)} 行（项）问题，未写入任何文件。"
                    + ("可加 --skip-invalid 跳过有问题的行。" if result.csv_text else ""), err=True)
         sys.exit(1)

@@ -32,7 +32,7 @@ def validate_cmd(path: Path, fmt: str) -> None:
         sys.exit(2)
     root = find_root(path)
     _repo, problems = validate(root)
-    if path.is_file():
+    if path.is_file() and (root / "plans").is_dir():
         rel = path.resolve().relative_to(root).as_posix()
         problems = [p for p in problems if p.file == rel]
     sys.stdout.write(format_problems(problems, fmt))

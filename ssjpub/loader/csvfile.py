@@ -15,6 +15,7 @@ from ssjpub.model import (
     Snapshot,
     Target,
 )
+from ssjpub.pii import shown
 from ssjpub.problems import Pos, Problem
 
 _FLAGS = {"是": True, "否": False}
@@ -81,7 +82,7 @@ def parse_snapshot(
         ok = True
         why = credit_code_problem(v["credit_code"])
         if why:
-            bad("credit_code", "invalid-credit-code", f"统一社会信用代码“{v['credit_code']}”无效：{why}")
+            bad("credit_code", "invalid-credit-code", f"统一社会信用代码“{shown(v['credit_code'])}”无效：{why}")
             ok = False
         elif v["credit_code"] in seen:
             bad("credit_code", "duplicate-id", f"统一社会信用代码重复（第一次出现在第 {seen[v['credit_code']]} 行）")

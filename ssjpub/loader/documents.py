@@ -97,6 +97,8 @@ def _message(model: type[BaseModel], err: dict) -> tuple[str, str]:
         if ctx.get("field_type") == "String":
             return "missing-field", f"{_title(model, loc)}不能为空"
         return "missing-field", f"{_title(model, loc)}至少要有 {ctx.get('min_length')} 项"
+    if kind == "string_too_short":
+        return "missing-field", f"{_title(model, loc)}不能为空"
     if kind == "string_too_long":
         return "invalid-value", f"{_title(model, loc)}过长（最多 {ctx.get('max_length')} 个字符）"
     if kind in ("greater_than_equal", "greater_than"):

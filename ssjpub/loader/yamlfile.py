@@ -77,14 +77,27 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDoc, list[Problem]]:
     problems: list[Problem] = []
     try:
         events = list(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except yaml.reader.ReaderError as exc:
+        # libyaml's position counts bytes; report the line and column of the offending character.
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        problems.append(Pos(file, line, col).problem("yaml-syntax", f"YAML 语法错误：文件含有不可见的控制字符 {what}，请删除"))
+        return doc, problems
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # A key without its colon is only noticed a line later; the key's own line is where it is.
+        if exc.context == "while scanning a simple key":
+            mark = exc.context_mark
+        else:
+            mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or ""
         problems.append(Pos(file, line, col).problem("yaml-syntax", _explain(reason)))
         return doc, problems
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
-        problems.append(Pos(file).problem("yaml-syntax", f"YAML 无法解析：{exc}"))
+    except yaml.YAMLError as exc:  # nothing else is expected; still one line, never a traceback
+        detail = " ".join(str(exc).split())
+        problems.append(Pos(file).problem("yaml-syntax", f"YAML 语法错误（{detail}）"))
         return doc, problems
 
     it = iter(events)

@@ -1,0 +1,187 @@
+"""parse_yaml: plain values with the position of every key and value; anchors, tags, bombs refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from ssjpub.loader.yamlfile import YamlDoc, parse_yaml
+from ssjpub.problems import Pos
+
+NESTED = """\
+# 注释行
+名称: 值
+a:
+  b: 中文
+  c: [中文, x, {k: v}]
+  d:
+  - 一
+  - e: 2
+    f: 3
+"""
+
+
+def parsed(text: str) -> YamlDoc:
+    doc, problems = parse_yaml(text, "f.yaml")
+    assert problems == []
+    return doc
+
+
+def test_values_are_plain_data():
+    doc = parsed(NESTED)
+    assert doc.data == {
+        "名称": "值",
+        "a": {"b": "中文", "c": ["中文", "x", {"k": "v"}], "d": ["一", {"e": "2", "f": "3"}]},
+    }
+
+
+def test_nested_key_and_value_positions():
+    doc = parsed(NESTED)
+    assert doc.keys[("名称",)] == (2, 1)
+    assert doc.values[("名称",)] == (2, 5)  # columns count characters, not UTF-8 bytes
+    assert doc.keys[("a",)] == (3, 1)
+    assert doc.keys[("a", "b")] == (4, 3)
+    assert doc.values[("a", "b")] == (4, 6)
+
+
+def test_block_list_item_positions():
+    doc = parsed(NESTED)
+    assert doc.keys[("a", "d")] == (6, 3)
+    assert doc.values[("a", "d", 0)] == (7, 5)
+    assert doc.values[("a", "d", 1)] == (8, 5)  # a mapping item starts at its first key
+    assert doc.keys[("a", "d", 1, "f")] == (9, 5)
+    assert doc.values[("a", "d", 1, "f")] == (9, 8)
+
+
+def test_flow_style_positions():
+    doc = parsed(NESTED)
+    assert doc.values[("a", "c")] == (5, 6)  # the “[”
+    assert doc.values[("a", "c", 0)] == (5, 7)
+    assert doc.values[("a", "c", 1)] == (5, 11)
+    assert doc.values[("a", "c", 2)] == (5, 14)  # the “{”
+    assert doc.keys[("a", "c", 2, "k")] == (5, 15)
+    assert doc.values[("a", "c", 2, "k")] == (5, 18)
+
+
+def test_pos_returns_value_or_key_position():
+    doc = parsed(NESTED)
+    assert doc.pos("a", "b") == Pos("f.yaml", 4, 6)
+    assert doc.pos("a", "b", key=True) == Pos("f.yaml", 4, 3)
+
+
+def test_pos_falls_back_to_the_nearest_parent():
+    doc = parsed(NESTED)
+    assert doc.pos("a", "c", 7) == Pos("f.yaml", 5, 6)  # no 8th item: the list
+    assert doc.pos("a", "d", 1, "missing") == Pos("f.yaml", 8, 5)  # absent key: its mapping
+    assert doc.pos("a", "d", 1, "missing", key=True) == Pos("f.yaml", 8, 5)
+    assert doc.pos("nowhere", 3) == Pos("f.yaml", 2, 1)  # the document's mapping
+    assert doc.pos("a", "c", 0, key=True) == Pos("f.yaml", 5, 7)  # list items have no key
+
+
+def test_pos_of_an_empty_document_is_line_one():
+    doc = parsed("")
+    assert doc.data is None
+    assert doc.pos("anything") == Pos("f.yaml", 1, 1)
+
+
+def test_crlf_line_endings_give_the_same_positions():
+    doc = parsed(NESTED.replace("\n", "\r\n"))
+    assert doc.values[("a", "d", 1, "f")] == (9, 8)
+
+
+@pytest.mark.parametrize(
+    "scalar, value",
+    [
+        ("010", "010"),  # not octal
+        ("no", "no"),  # not false
+        ("2024-01-05", "2024-01-05"),  # not a date object: typing is the schema's job
+        ("1.50", "1.50"),
+        ("''", ""),
+        ("'null'", "null"),
+        ("~", None),
+        ("null", None),
+        ("", None),
+    ],
+)
+def test_scalars_stay_strings_and_only_plain_nulls_are_none(scalar, value):
+    assert parsed(f"k: {scalar}\n").data == {"k": value}
+
+
+def test_duplicate_key_is_reported_where_it_repeats():
+    doc, problems = parse_yaml("a: 1\nb:\n  c: 1\n  c: 2\n", "f.yaml")
+    assert [(p.line, p.column, p.code) for p in problems] == [(4, 3, "duplicate-key")]
+    assert "第一次出现在第 3 行" in problems[0].message
+    assert doc.data == {"a": "1", "b": {"c": "1"}}  # the first one wins
+
+
+def test_alias_bomb_is_refused_and_never_expanded():
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    doc, problems = parse_yaml("\n".join(lines) + "\n", "bomb.yaml")
+    assert {p.code for p in problems} == {"yaml-alias"}
+    assert len(problems) == 9 + 8 * 9  # every anchor and every alias, once
+    assert {p.line for p in problems} == set(range(1, 10))
+    # Not expanded: aliases became None, and the position table stays the size of the text.
+    assert doc.data["i"] == [None] * 9
+    assert len(doc.values) < 100
+
+
+def test_merge_key_alias_is_refused():
+    _doc, problems = parse_yaml("base: &b {x: 1}\nother:\n  <<: *b\n", "f.yaml")
+    assert [(p.line, p.column, p.code) for p in problems] == [(1, 7, "yaml-alias"), (3, 7, "yaml-alias")]
+
+
+def test_tags_are_refused():
+    _doc, problems = parse_yaml("a: !!python/object:os.system echo\nb: !!int 3\n", "f.yaml")
+    assert [(p.line, p.code) for p in problems] == [(1, "yaml-syntax"), (2, "yaml-syntax")]
+
+
+def test_a_second_document_is_refused():
+    doc, problems = parse_yaml("a: 1\n---\nb: 2\n", "f.yaml")
+    assert [(p.line, p.column, p.code) for p in problems] == [(2, 1, "yaml-syntax")]
+    assert doc.data == {"a": "1"}
+
+
+def test_complex_keys_are_refused():
+    _doc, problems = parse_yaml("? [a, b]\n: 1\nc: 2\n", "f.yaml")
+    assert [(p.line, p.code) for p in problems] == [(1, "yaml-syntax")]
+
+
+@pytest.mark.parametrize(
+    "text, line, hint",
+    [
+        ("a: 1\nb:\n  c: 1\n d: 2\n", 4, "缩进"),
+        ("a: 'unclosed\n", 2, "引号或括号没有闭合"),
+        ("a:\n\tb: 1\n", 2, "Tab"),
+        ("a: [1, 2\nb: 3\n", 2, "方括号"),
+        ("a: b: c\n", 1, "键: 值"),
+    ],
+    ids=["indentation", "unclosed-quote", "tab", "unclosed-bracket", "colon-in-value"],
+)
+def test_syntax_errors_have_a_line_and_a_chinese_hint(text, line, hint):
+    doc, problems = parse_yaml(text, "f.yaml")
+    assert [(p.line, p.code) for p in problems] == [(line, "yaml-syntax")]
+    assert hint in problems[0].message
+    assert doc.data is None
+
+
+def test_control_character_is_reported_on_its_line_with_a_one_line_message():
+    text = "a: 1\nb: 2\nc: 示例\x08文字\n"
+    _doc, problems = parse_yaml(text, "f.yaml")
+    assert [(p.line, p.column, p.code) for p in problems] == [(3, 6, "yaml-syntax")]
+    assert "\n" not in problems[0].message
+    assert "控制字符" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("agency: shili\nupdated_on：2024-01-05\nitems: []\n", 2),  # full-width colon from a Chinese IME
+        ("items:\n- id: LD-01\n  name：用人单位\n  category: 一般\n", 3),
+        ("a: 1\nb:2\nc: 3\n", 2),  # no space after the colon
+    ],
+    ids=["full-width-colon", "full-width-colon-in-list-item", "no-space-after-colon"],
+)
+def test_missing_colon_is_reported_on_the_line_of_the_key(text, line):
+    _doc, problems = parse_yaml(text, "f.yaml")
+    assert [(p.line, p.code) for p in problems] == [(line, "yaml-syntax")]
