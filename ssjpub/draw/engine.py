@@ -142,16 +142,17 @@ def randomness_value(ctx: Context) -> tuple[str, str]:
     return canonical_digits(v.digits), values.file
 
 
+def _made_at(data: AgencyData, year: int, task: str) -> tuple[int, int, str]:
+    """When a task's draw is made: by year, then by the task's place in that year's plan
+    (tasks are drawn and committed in plan order)."""
+    tasks = [t.id for t in data.plans[year].model.tasks] if year in data.plans else []
+    return (year, tasks.index(task) if task in tasks else len(tasks), task)
+
+
 def earlier_draws(data: AgencyData, year: int, task_id: str) -> list[tuple[int, str]]:
-    """Draw records of the agency that precede this task: earlier years, and earlier tasks of
-    this year in the plan's task order (the order in which they were drawn and committed)."""
-    order = {t.id: i for i, t in enumerate(data.plans[year].model.tasks)} if year in data.plans else {}
-    here = order.get(task_id, len(order))
-    keys = []
-    for (y, t) in sorted(data.draws):
-        if y < year or (y == year and order.get(t, len(order)) < here):
-            keys.append((y, t))
-    return keys
+    """The agency's draw records made before this task's, oldest first."""
+    here = _made_at(data, year, task_id)
+    return sorted((k for k in data.draws if _made_at(data, *k) < here), key=lambda k: _made_at(data, *k))
 
 
 def inspector_ticket_prefix(seed_hex: str):
@@ -164,34 +165,51 @@ def inspector_order(prefix, code: str, inspector_id: str) -> bytes:
     return h.digest()
 
 
-def assign_inspectors(ctx: Context, seed_hex: str, drawn: list[dict], previous: dict[str, list[str]]) -> tuple[list[dict], list[dict]]:
-    """Groups of `group_size` for every drawn target, least-loaded first, then by ticket."""
-    task, data = ctx.task, ctx.data
-    people: list[Inspector] = list(data.inspectors.model.inspectors) if data.inspectors else []
-    required = set()
-    if data.checklist:
-        items = {i.id: i for i in data.checklist.model.items}
+def roster_section(inspectors, checklist, task: Task, file: str) -> dict:
+    """The roster facts a draw depends on: who may serve and why not, as committed."""
+    required: set[str] = set()
+    if checklist is not None:
+        items = {i.id: i for i in checklist.items}
         for item in task.items:
             if item in items:
                 required |= set(items[item].inspector_requirements)
+    people: list[Inspector] = list(inspectors.inspectors) if inspectors is not None else []
+    pool = [
+        {"id": p.id, "name": p.name, "department": p.department, "active": p.active,
+         "qualifications": sorted(p.qualifications), "cert_expires": p.cert_expires.isoformat(),
+         "conflicts": sorted(p.conflicts)}
+        for p in sorted(people, key=lambda p: p.id)
+        if p.department in task.departments
+    ]
+    return {"file": file, "requirements": sorted(required), "pool": pool}
+
+
+def with_exclusions(section: dict, task: Task) -> dict:
+    """The section with every pool member's `excluded` reasons, recomputed from the facts."""
+    required = set(section["requirements"])
     pool = []
-    for p in sorted(people, key=lambda p: p.id):
-        if p.department not in task.departments:
-            continue
+    for p in sorted((p for p in section["pool"] if p["department"] in task.departments), key=lambda p: p["id"]):
+        facts = {k: v for k, v in p.items() if k != "excluded"}
         reasons = []
-        if not p.active:
+        if not facts["active"]:
             reasons.append("不在岗")
-        if not required <= set(p.qualifications):
+        if not required <= set(facts["qualifications"]):
             reasons.append("不具备资格")
-        if p.cert_expires < task.window.end:
+        if facts["cert_expires"] < task.window.end.isoformat():
             reasons.append("监察证在任务结束前到期")
-        pool.append({"id": p.id, "name": p.name, "department": p.department,
-                     "conflicts": sorted(p.conflicts), "excluded": reasons})
+        pool.append(facts | {"excluded": reasons})
+    return {"file": section["file"], "requirements": sorted(required), "pool": pool}
+
+
+def assign_inspectors(
+    ctx: Context, seed_hex: str, drawn: list[dict], pool: list[dict], previous: dict[str, list[str]]
+) -> list[dict]:
+    """Groups of `group_size` for every drawn target, least-loaded first, then by ticket."""
     base = [p for p in pool if not p["excluded"]]
     load = {p["id"]: 0 for p in base}
     prefix = inspector_ticket_prefix(seed_hex)
     groups = []
-    size = task.group_size
+    size = ctx.task.group_size
     for target in drawn:
         code = target["code"]
         recused = [p["id"] for p in base if code in p["conflicts"]]
@@ -210,10 +228,13 @@ def assign_inspectors(ctx: Context, seed_hex: str, drawn: list[dict], previous: 
             load[i] += 1
         groups.append({"target": code, "leader": members[0], "members": members,
                        "recused": recused, "previous": barred})
-    return groups, pool
+    return groups
 
 
-def execute(repo: Repository, agency: str, year: int, task_id: str) -> dict:
+def execute(repo: Repository, agency: str, year: int, task_id: str, roster: dict | None = None) -> dict:
+    """The record of the task's draw. `roster` (a record's `inspectors` section) replaces the
+    current directory when re-executing a published draw: the roster may change afterwards,
+    and `verify --history` checks the recorded one against the files committed before the draw."""
     ctx = find_task(repo, agency, year, task_id)
     task, data = ctx.task, ctx.data
     if task.basis != "随机抽查":
@@ -288,7 +309,12 @@ def execute(repo: Repository, agency: str, year: int, task_id: str) -> dict:
         if task.batches:
             entry["batch"] = (rank - 1) * task.batches // len(tickets) + 1
         drawn.append(entry)
-    groups, pool = assign_inspectors(ctx, seed, drawn, previous)
+    if roster is None:
+        roster = roster_section(data.inspectors.model if data.inspectors else None,
+                                data.checklist.model if data.checklist else None, task,
+                                f"plans/{agency}/inspectors.yaml")
+    roster = with_exclusions(roster, task)
+    groups = assign_inspectors(ctx, seed, drawn, roster["pool"], previous)
 
     return {
         "algorithm": ALGORITHM,
@@ -305,6 +331,6 @@ def execute(repo: Repository, agency: str, year: int, task_id: str) -> dict:
                      "out_of_scope": excluded["out_of_scope"], "capped": excluded["capped"]},
         "strata": strata_out,
         "targets": drawn,
-        "inspector_pool": pool,
+        "inspectors": roster,
         "groups": groups,
     }

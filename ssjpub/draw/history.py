@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from ssjpub.draw.engine import task_parameters
+from ssjpub.draw.engine import roster_section, task_parameters
 from ssjpub.loader.documents import validate_document
 from ssjpub.loader.repository import Repository
 from ssjpub.loader.yamlfile import parse_yaml
-from ssjpub.model import Plan
+from ssjpub.model import Checklist, InspectorDirectory, Plan
 from ssjpub.problems import Pos, Problem
 
 CHINA = timezone(timedelta(hours=8))
@@ -97,6 +97,23 @@ def _parameters(text: bytes | None, rel: str, task: str) -> dict | None:
     return task_parameters(plan, found) if found else None
 
 
+def _model(text: bytes | None, rel: str, model):
+    if text is None:
+        return None
+    doc, problems = parse_yaml(text.decode("utf-8-sig", "replace"), rel)
+    if problems:
+        return None
+    loaded, _ = validate_document(doc, model)
+    return loaded
+
+
+def _facts(section: dict | None) -> dict | None:
+    if not isinstance(section, dict) or not isinstance(section.get("pool"), list):
+        return None
+    pool = [{k: v for k, v in p.items() if k != "excluded"} for p in section["pool"] if isinstance(p, dict)]
+    return {"file": section.get("file"), "requirements": section.get("requirements"), "pool": pool}
+
+
 def check_history(repo: Repository) -> list[Problem]:
     git = Git(repo.root)
     try:
@@ -134,6 +151,8 @@ def check_history(repo: Repository) -> list[Problem]:
         values = touched.get(d.data.get("randomness", {}).get("file"), [])
         if pop and values:
             specs.append(f"{values[0].sha}^:{in_git(pop)}")
+            for rel in (f"plans/{code}/inspectors.yaml", f"plans/{code}/checklist.yaml"):
+                specs.append(f"{values[0].sha}^:{in_git(rel)}")
     blobs = git.blobs(sorted(set(specs)))
 
     for i, (code, (year, task), d) in enumerate(draws):
@@ -157,6 +176,18 @@ def check_history(repo: Repository) -> list[Problem]:
         if before is None or hashlib.sha256(before).hexdigest() != rec.get("population", {}).get("sha256"):
             problems.append(Pos(values_rel).problem(
                 "history-order", f"提交公开随机数（{revealed.sha[:10]}）之前，仓库中还没有抽取 {label} 所用的名录快照 {pop_rel}"))
+        # The roster too: groups depend on it, so it may not be tuned once the seed is known.
+        roster_rel, checklist_rel = f"plans/{code}/inspectors.yaml", f"plans/{code}/checklist.yaml"
+        task_model = next((t for t in repo.agencies[code].plans[year].model.tasks if t.id == task), None) \
+            if year in repo.agencies[code].plans else None
+        if task_model is not None:
+            roster = _model(blobs.get(f"{revealed.sha}^:{in_git(roster_rel)}"), roster_rel, InspectorDirectory)
+            checklist = _model(blobs.get(f"{revealed.sha}^:{in_git(checklist_rel)}"), checklist_rel, Checklist)
+            then = roster_section(roster, checklist, task_model, roster_rel)
+            if then != _facts(rec.get("inspectors")):
+                problems.append(Pos(values_rel).problem(
+                    "history-order", f"提交公开随机数（{revealed.sha[:10]}）之前的执法人员名录或事项清单的人员要求，"
+                    f"与抽取 {label} 记录所用的不一致：检查人员的名单和条件须在随机数产生之前确定"))
         _, plan_rel, _, plan_commits = plan_versions[i]
         declared: Commit | None = None
         for c in plan_commits:

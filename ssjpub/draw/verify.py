@@ -8,6 +8,21 @@ from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem
 
 
+_FACTS = {"id", "name", "department", "active", "qualifications", "cert_expires", "conflicts"}
+
+
+def _usable(roster: dict | None) -> dict | None:
+    """The recorded roster when it has the shape the algorithm reads; else None, and the
+    field-by-field comparison then shows what is wrong with it."""
+    try:
+        if isinstance(roster["file"], str) and all(isinstance(r, str) for r in roster["requirements"]):
+            if all(_FACTS <= set(p) for p in roster["pool"]):
+                return roster
+    except (KeyError, TypeError):
+        pass
+    return None
+
+
 def verify_draws(repo: Repository) -> tuple[int, list[Problem]]:
     """(number of records checked, problems). Records are checked in draw order."""
     problems: list[Problem] = []
@@ -17,7 +32,8 @@ def verify_draws(repo: Repository) -> tuple[int, list[Problem]]:
             checked += 1
             text = (repo.root / draw.file).read_text(encoding="utf-8")
             try:
-                expected = execute(repo, code, year, task)
+                roster = draw.data.get("inspectors") if isinstance(draw.data.get("inspectors"), dict) else None
+                expected = execute(repo, code, year, task, roster=_usable(roster))
             except DrawError as exc:
                 problems.append(Pos(draw.file).problem("draw-mismatch", "无法重新执行该抽取，原因见下一条"))
                 problems += exc.problems
