@@ -230,6 +230,11 @@ class Target:
     def active(self) -> bool:
         return self.status == "在营"
 
+    def row(self) -> list[str]:
+        """The snapshot CSV row, in SNAPSHOT_COLUMNS order."""
+        return [self.credit_code, self.name, self.area, self.industry, self.grade, str(self.complaints),
+                "是" if self.serious_violation else "否", self.status, self.source]
+
 
 @dataclass(frozen=True)
 class Snapshot:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 from ssjpub.identifiers import CREDIT_CHARSET, credit_check_char
+from ssjpub.model import Target
 
 
 def h(*parts: object) -> int:
@@ -62,24 +62,7 @@ GRADES = [("A", 60), ("B", 32), ("C", 8)]
 STATUSES = [("在营", 95), ("停业", 3), ("注销", 2)]
 
 
-@dataclass(frozen=True)
-class FakeEnterprise:
-    credit_code: str
-    name: str
-    area: str
-    industry: str
-    grade: str
-    complaints: int
-    serious_violation: bool
-    status: str
-    source: str
-
-    def row(self) -> list[str]:
-        return [self.credit_code, self.name, self.area, self.industry, self.grade,
-                str(self.complaints), "是" if self.serious_violation else "否", self.status, self.source]
-
-
-def enterprise(place: str, division: str, areas: list[tuple[str, int]], serial: int, era: str = "") -> FakeEnterprise:
+def enterprise(place: str, division: str, areas: list[tuple[str, int]], serial: int, era: str = "") -> Target:
     """The ``serial``-th fictional enterprise of a place; ``era`` varies the changeable fields."""
     industry = weighted(INDUSTRIES, place, serial, "industry")
     trade = pick(TRADES[industry], place, serial, "trade")
@@ -94,7 +77,7 @@ def enterprise(place: str, division: str, areas: list[tuple[str, int]], serial: 
         form = "有限公司"
     name = f"{place}示例{brand}{trade}{form}"
     complaints = max(0, (h(place, serial, era, "complaints") % 20) - 15)
-    return FakeEnterprise(
+    return Target(
         credit_code=fictional_credit_code(division, serial, "52" if school else "91"),
         name=name,
         area=weighted(areas, place, serial, "area"),
@@ -104,6 +87,7 @@ def enterprise(place: str, division: str, areas: list[tuple[str, int]], serial: 
         serious_violation=h(place, serial, era, "serious") % 50 == 0,
         status=weighted(STATUSES, place, serial, era, "status"),
         source="本部门审批" if approved else "参保登记",
+        line=0,
     )
 
 

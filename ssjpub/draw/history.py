@@ -84,20 +84,8 @@ class Git:
         return found
 
 
-def _parameters(text: bytes | None, rel: str, task: str) -> dict | None:
-    if text is None:
-        return None
-    doc, problems = parse_yaml(text.decode("utf-8-sig", "replace"), rel)
-    if problems:
-        return None
-    plan, problems = validate_document(doc, Plan)
-    if plan is None:
-        return None
-    found = next((t for t in plan.tasks if t.id == task), None)
-    return task_parameters(plan, found) if found else None
-
-
 def _model(text: bytes | None, rel: str, model):
+    """A file as it was at some commit, validated; None when absent or invalid then."""
     if text is None:
         return None
     doc, problems = parse_yaml(text.decode("utf-8-sig", "replace"), rel)
@@ -105,6 +93,12 @@ def _model(text: bytes | None, rel: str, model):
         return None
     loaded, _ = validate_document(doc, model)
     return loaded
+
+
+def _parameters(text: bytes | None, rel: str, task: str) -> dict | None:
+    plan = _model(text, rel, Plan)
+    found = next((t for t in plan.tasks if t.id == task), None) if plan else None
+    return task_parameters(plan, found) if found else None
 
 
 def _facts(section: dict | None) -> dict | None:

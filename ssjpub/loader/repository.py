@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 
 from ssjpub.loader.csvfile import parse_snapshot
 from ssjpub.loader.documents import validate_document
-from ssjpub.loader.textfile import read_data_file
+from ssjpub.loader.textfile import TextFile, read_data_file
 from ssjpub.loader.yamlfile import YamlDoc, parse_yaml
 from ssjpub.model import (
     Agency,
@@ -101,13 +101,19 @@ class _Reader:
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def yaml(self, path: Path, model: type[M]) -> Loaded[M] | None:
+    def text(self, path: Path) -> tuple[str, TextFile | None]:
+        """Read a data file, recording it; a file that cannot be read is broken."""
         rel = self.rel(path)
         self.files.append(rel)
         tf, problems = read_data_file(path, rel)
         self.problems += problems
         if tf is None:
             self.broken.add(rel)
+        return rel, tf
+
+    def yaml(self, path: Path, model: type[M]) -> Loaded[M] | None:
+        rel, tf = self.text(path)
+        if tf is None:
             return None
         doc, problems = parse_yaml(tf.text, rel)
         self.problems += problems
@@ -122,8 +128,7 @@ class _Reader:
         return Loaded(loaded, doc)
 
     def snapshot(self, path: Path, agency: str) -> Snapshot | None:
-        rel = self.rel(path)
-        self.files.append(rel)
+        rel, tf = self.text(path)
         try:
             taken_on = date.fromisoformat(path.name[:-4])
         except ValueError:
@@ -132,8 +137,6 @@ class _Reader:
             )
             self.broken.add(rel)
             return None
-        tf, problems = read_data_file(path, rel)
-        self.problems += problems
         snapshot, problems = parse_snapshot(tf, agency, taken_on) if tf else (None, [])
         self.problems += problems
         if snapshot is None:
@@ -141,12 +144,8 @@ class _Reader:
         return snapshot
 
     def json(self, path: Path) -> dict | None:
-        rel = self.rel(path)
-        self.files.append(rel)
-        tf, problems = read_data_file(path, rel)
-        self.problems += problems
+        rel, tf = self.text(path)
         if tf is None:
-            self.broken.add(rel)
             return None
         try:
             data = json.loads(tf.text)
