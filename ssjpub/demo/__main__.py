@@ -24,7 +24,7 @@ PLACE = {"baofeng": "宝丰", "yanshi": "偃师"}
 AREAS = {"baofeng": data.BAOFENG_AREAS, "yanshi": data.YANSHI_AREAS}
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(yaml.CSafeDumper):
     def ignore_aliases(self, data) -> bool:  # staff files never use anchors; ssjpub refuses them
         return True
 
