@@ -338,3 +338,12 @@ def test_non_ascii_ids_take_the_nfc_path_in_both_scans():
     assert draw_plain(SEED, codes[1:], 2) == draw_lowest(SEED, [Candidate(c) for c in codes[1:]], {"": 2})
     with pytest.raises(ValueError, match="duplicate"):
         draw_plain(SEED, codes, 4)
+
+
+def test_tasks_are_drawn_in_plan_order(demo):
+    """Drawing an earlier task after a later one would change what the later record counted."""
+    for suffix in (".json", ".yaml"):
+        (demo / f"plans/baofeng/2024/draws/2024-04{suffix}").unlink()
+    result = CliRunner().invoke(cli, ["draw", "baofeng/2024/2024-04", "--root", str(demo)])
+    assert result.exit_code == 1
+    assert "history-order" in result.output and "2024/2024-05" in result.output and "2024/2024-07" in result.output

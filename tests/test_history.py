@@ -153,3 +153,25 @@ def test_the_roster_may_not_be_tuned_after_the_randomness(tmp_path, staged):
     commit(tuned, "2024-01-09T09:00:00+08:00", "开奖后改名录再抽取")
     problems = history(tuned)
     assert [p.code for p in problems] == ["history-order"] and "执法人员名录" in problems[0].message
+
+
+def test_records_must_be_committed_in_plan_order(tmp_path, staged):
+    """2024-02 committed before 2024-01 would mean 2024-01's re-execution counts a later draw."""
+    swapped = tmp_path / "swapped"
+    for name in ("plans", "results"):
+        shutil.copytree(staged / name, swapped / name)
+    shutil.rmtree(swapped / "plans/baofeng/2024/draws")
+    shutil.rmtree(swapped / "plans/baofeng/2024/randomness")
+    git(swapped, "init", "-q", "-b", "main")
+    commit(swapped, "2024-01-02T10:00:00+08:00", "计划")
+    (swapped / "plans/baofeng/2024/randomness").mkdir()
+    for task in ("2024-01", "2024-02"):
+        shutil.copy(ROOT / f"plans/baofeng/2024/randomness/{task}.yaml", swapped / f"plans/baofeng/2024/randomness/{task}.yaml")
+    commit(swapped, "2024-03-30T10:00:00+08:00", "两次开奖")
+    (swapped / "plans/baofeng/2024/draws").mkdir()
+    for task, when in (("2024-02", "2024-03-31T10:00:00+08:00"), ("2024-01", "2024-04-01T10:00:00+08:00")):
+        for suffix in (".json", ".yaml"):
+            shutil.copy(ROOT / f"plans/baofeng/2024/draws/{task}{suffix}", swapped / f"plans/baofeng/2024/draws/{task}{suffix}")
+        commit(swapped, when, f"抽取 {task}")
+    problems = [p for p in history(swapped) if "按年度计划中的任务顺序" in p.message]
+    assert [(p.code, p.file) for p in problems] == [("history-order", "plans/baofeng/2024/draws/2024-01.json")]

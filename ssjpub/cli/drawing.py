@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ssjpub.draw.engine import DrawError, execute
+from ssjpub.draw.engine import DrawError, execute, later_draws
 from ssjpub.draw.history import check_history
 from ssjpub.draw.record import write_record
 from ssjpub.draw.verify import verify_draws
@@ -46,6 +46,14 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
         sys.exit(2)
     agency, year, task = parts[0], int(parts[1]), parts[2]
     repo = _load(root, fmt)
+    later = later_draws(repo.agencies[agency], year, task) if agency in repo.agencies else []
+    if later:
+        names = "、".join(f"{y}/{t}" for y, t in later)
+        problem = Pos(f"plans/{agency}/{year}/plan.yaml").problem(
+            "history-order", f"排在任务 {task} 之后的 {names} 已经抽取：抽取须按年度计划中的任务顺序进行，"
+            "新任务请加在计划末尾")
+        sys.stdout.write(format_problems([problem], fmt))
+        sys.exit(1)
     try:
         record = execute(repo, agency, year, task)
         written = write_record(repo.root, record)

@@ -142,7 +142,7 @@ def randomness_value(ctx: Context) -> tuple[str, str]:
     return canonical_digits(v.digits), values.file
 
 
-def _made_at(data: AgencyData, year: int, task: str) -> tuple[int, int, str]:
+def made_at(data: AgencyData, year: int, task: str) -> tuple[int, int, str]:
     """When a task's draw is made: by year, then by the task's place in that year's plan
     (tasks are drawn and committed in plan order)."""
     tasks = [t.id for t in data.plans[year].model.tasks] if year in data.plans else []
@@ -151,8 +151,15 @@ def _made_at(data: AgencyData, year: int, task: str) -> tuple[int, int, str]:
 
 def earlier_draws(data: AgencyData, year: int, task_id: str) -> list[tuple[int, str]]:
     """The agency's draw records made before this task's, oldest first."""
-    here = _made_at(data, year, task_id)
-    return sorted((k for k in data.draws if _made_at(data, *k) < here), key=lambda k: _made_at(data, *k))
+    here = made_at(data, year, task_id)
+    return sorted((k for k in data.draws if made_at(data, *k) < here), key=lambda k: made_at(data, *k))
+
+
+def later_draws(data: AgencyData, year: int, task_id: str) -> list[tuple[int, str]]:
+    """Records made after this task's place: if any exist, drawing it now would change what
+    those records counted (the yearly cap, last inspectors), so it is refused."""
+    here = made_at(data, year, task_id)
+    return sorted((k for k in data.draws if made_at(data, *k) > here), key=lambda k: made_at(data, *k))
 
 
 def inspector_ticket_prefix(seed_hex: str):

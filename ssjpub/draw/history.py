@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from ssjpub.draw.engine import roster_section, task_parameters
+from ssjpub.draw.engine import made_at, roster_section, task_parameters
 from ssjpub.loader.documents import validate_document
 from ssjpub.loader.repository import Repository
 from ssjpub.loader.yamlfile import parse_yaml
@@ -148,6 +148,18 @@ def check_history(repo: Repository) -> list[Problem]:
             for rel in (f"plans/{code}/inspectors.yaml", f"plans/{code}/checklist.yaml"):
                 specs.append(f"{values[0].sha}^:{in_git(rel)}")
     blobs = git.blobs(sorted(set(specs)))
+
+    # Records committed in the order they count each other in (plan order, year by year): a
+    # record drawn after a later task's would be counted wrongly on re-execution.
+    for code, data in sorted(repo.agencies.items()):
+        made = [(k, touched.get(data.draws[k].file, [])) for k in sorted(data.draws, key=lambda k: made_at(data, *k))]
+        made = [(k, commits[0]) for k, commits in made if commits]
+        for i, (key, first) in enumerate(made):
+            early = next(((k, c) for k, c in made[i + 1:] if c.when < first.when), None)
+            if early:
+                problems.append(Pos(data.draws[key].file).problem(
+                    "history-order", f"抽取 {key[0]}/{key[1]} 提交时（{first.sha[:10]}），排在它之后的 "
+                    f"{early[0][0]}/{early[0][1]} 已经提交（{early[1].sha[:10]}）：抽取须按年度计划中的任务顺序进行"))
 
     for i, (code, (year, task), d) in enumerate(draws):
         rec = d.data
