@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OUTPUT := output
 PORT ?= 8000
 
-.PHONY: html test serve validate verify schema demo bench-draw clean
+.PHONY: html test serve validate check rules verify schema demo bench-draw clean
 
 # The venv is rebuilt only when the dependencies change.
 $(BIN)/ssjpub: pyproject.toml
@@ -17,7 +17,15 @@ $(BIN)/ssjpub: pyproject.toml
 validate: $(BIN)/ssjpub
 	$(BIN)/ssjpub validate
 
-html: validate
+# Every rule of the rule catalogue (docs/rules.md); validates first.
+check: $(BIN)/ssjpub
+	$(BIN)/ssjpub check
+
+# Regenerates docs/rules.md from the code.
+rules: $(BIN)/ssjpub
+	$(BIN)/ssjpub rules > docs/rules.md
+
+html: check
 	$(BIN)/pelican content -s pelicanconf.py -o $(OUTPUT) --fatal errors
 
 verify: $(BIN)/ssjpub
@@ -40,6 +48,10 @@ demo: $(BIN)/ssjpub
 bench-draw: $(BIN)/ssjpub
 	$(BIN)/python -m pip install --quiet 'consistent_sampler==1.0.10'
 	$(BIN)/python bench/draw.py
+
+# N task pages from synthetic data vs plain Pelican on N equivalent Markdown pages (bench/site.py).
+bench-site: $(BIN)/ssjpub
+	$(BIN)/python bench/site.py
 
 clean:
 	rm -rf $(OUTPUT) $(VENV) .pytest_cache

@@ -41,6 +41,10 @@ CODES: dict[str, str] = {
 }
 
 
+# Codes of the rule catalogue (ssjpub.rules.catalogue registers them with their titles).
+RULE_CODES: dict[str, str] = {}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     file: str
@@ -51,7 +55,7 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __post_init__(self) -> None:
-        if self.code not in CODES:
+        if self.code not in CODES and self.code not in RULE_CODES:
             raise ValueError(f"unregistered problem code {self.code!r}")
 
     def to_dict(self) -> dict:

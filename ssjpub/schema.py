@@ -16,6 +16,7 @@ GLOBS = {
     "results": "results/*/*/*.yaml",
     "result-categories": "plans/result-categories.yaml",
     "randomness": "plans/*/*/randomness/*.yaml",
+    "calendar": "plans/calendar/*.yaml",
 }
 
 

@@ -48,9 +48,9 @@ def test_valid_document_loads_into_the_model():
 
 
 def test_missing_field_points_at_the_record_that_lacks_it():
-    line, column, code, message = one(CHECKLIST.replace("  content: 检查书面劳动合同订立情况\n", ""))
+    line, column, code, message = one(CHECKLIST.replace("  target_kind: 用人单位\n", ""))
     assert (line, column, code) == (4, 3, "missing-field")
-    assert "“content”（抽查内容）" in message
+    assert "“target_kind”（抽查对象）" in message
 
 
 def test_missing_top_level_field_points_at_the_document_start():

@@ -177,7 +177,7 @@ def test_schema_validator_here_does_reject_mistakes():
     """The stand-in validator is not vacuous: the mistakes the loader refuses, it refuses too."""
     schema = committed("checklist")
     data = yaml.load((REPO / "plans/baofeng/checklist.yaml").read_text(encoding="utf-8"), Loader=_EditorLoader)
-    data["items"][0]["categroy"] = data["items"][0].pop("category")
+    data["items"][0]["target_kin"] = data["items"][0].pop("target_kind")
     data["items"][1]["methods"] = ["电话检查"]
     data["items"][2]["ratio"] = "5"
     data["items"][3]["frequency"] = 0

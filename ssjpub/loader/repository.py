@@ -2,6 +2,7 @@
 
 Layout (the product's contract, DESIGN §3):
     plans/result-categories.yaml
+    plans/calendar/<year>.yaml                     holiday schedules chinesecalendar lacks
     plans/<agency>/agency.yaml | checklist.yaml | inspectors.yaml
     plans/<agency>/targets/<YYYY-MM-DD>.csv
     plans/<agency>/<year>/plan.yaml
@@ -25,6 +26,7 @@ from ssjpub.loader.textfile import TextFile, read_data_file
 from ssjpub.loader.yamlfile import YamlDoc, parse_yaml
 from ssjpub.model import (
     Agency,
+    CalendarYear,
     Checklist,
     InspectorDirectory,
     Model,
@@ -83,6 +85,7 @@ class Repository:
     root: Path
     categories: Loaded[ResultCategories] | None = None
     agencies: dict[str, AgencyData] = field(default_factory=dict)
+    calendar: dict[int, Loaded[CalendarYear]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # every data file read, repository-relative
     broken: set[str] = field(default_factory=set)  # files that exist but failed to load
 
@@ -271,10 +274,19 @@ def load_repository(root: Path) -> tuple[Repository, list[Problem]]:
     for path in _visible(plans):
         if path.name == "result-categories.yaml":
             continue
+        if path.name == "calendar" and path.is_dir():
+            for inner in _visible(path):
+                if _YEAR.match(inner.stem) and inner.suffix == ".yaml":
+                    loaded = r.yaml(inner, CalendarYear)
+                    if loaded is not None:
+                        repo.calendar[int(inner.stem)] = loaded
+                else:
+                    r.unexpected(inner, "节假日安排文件应命名为“<年度>.yaml”，如 2027.yaml")
+            continue
         if path.is_dir() and _SLUG.match(path.name):
             repo.agencies[path.name] = _load_agency(r, path)
         else:
-            r.unexpected(path, "plans/ 下应为机关目录（小写字母、数字、连字符）或 result-categories.yaml")
+            r.unexpected(path, "plans/ 下应为机关目录（小写字母、数字、连字符）、calendar/ 或 result-categories.yaml")
     if (root / "results").is_dir():
         _load_results(r, repo, root / "results")
     repo.files = sorted(r.files)

@@ -14,6 +14,8 @@ def _duplicates(
     first: dict[str, int] = {}
     for i, item in enumerate(items):
         value = key(item)
+        if value is None:  # absent: the completeness rules report it
+            continue
         if value in first:
             first_line = loaded.doc.pos(*path, first[value], field).line
             yield loaded.doc.pos(*path, i, field).problem(
@@ -64,7 +66,8 @@ def check_checklist(data: AgencyData) -> Iterator[Problem]:
     departments = _departments(data)
     if departments is not None:
         for i, item in enumerate(c.model.items):
-            yield from _dangling(c, ("items", i, "department"), item.department, departments, "股室")
+            if item.department is not None:
+                yield from _dangling(c, ("items", i, "department"), item.department, departments, "股室")
 
 
 def check_inspectors(data: AgencyData) -> Iterator[Problem]:

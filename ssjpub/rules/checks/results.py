@@ -1,0 +1,120 @@
+"""Results: complete, justified when withheld, published within 20 working days, archived."""
+
+from __future__ import annotations
+
+from ssjpub.problems import Severity
+from ssjpub.rules.catalogue import RuleContext
+from ssjpub.rules.sources import S0_3_5, S1_4_5, S1_REQ_2
+from ssjpub.rules.tasks import MET, NOT_APPLICABLE, NOT_DUE, NOT_MET, UNKNOWN, TaskCtx, Verdict, task_rule
+from ssjpub.workdays import CalendarGap
+
+DAYS = 20
+
+
+def _expected(tc: TaskCtx) -> list[str] | None:
+    """Whom the task's results must cover: the drawn targets, or the listed non-random ones."""
+    if tc.random:
+        return tc.drawn() if tc.draw else None
+    return list(tc.task.targets)
+
+
+@task_rule("result-missing", "每个抽中（列明）的单位都有检查结果", Severity.ERROR, S0_3_5)
+def results_complete(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    expected, res = _expected(tc), tc.results
+    if expected is None or res is None:
+        return Verdict(NOT_DUE, "尚无检查结果")
+    have = {r.target for r in res.model.results}
+    missing = [c for c in expected if c not in have]
+    if missing:
+        return Verdict(NOT_MET, f"{len(missing)} 家单位没有检查结果", (ctx.finding(
+            "result-missing", res.doc.pos("results", key=True), f"任务 {tc.task.id} 缺少 {len(missing)} 家单位的检查结果：{'、'.join(missing[:5])}{'…' if len(missing) > 5 else ''}"),))
+    return Verdict(MET, f"{len(expected)} 家单位都有检查结果")
+
+
+@task_rule("result-extra", "检查结果只针对抽中（列明）的单位", Severity.ERROR, S0_3_5)
+def results_extra(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    expected, res = _expected(tc), tc.results
+    if res is None:
+        return Verdict(NOT_DUE, "尚无检查结果")
+    if expected is None:
+        return Verdict(NOT_MET, "尚未抽取却已有检查结果", (ctx.finding(
+            "result-extra", res.doc.pos("results", key=True), f"任务 {tc.task.id} 尚未抽取，却已有检查结果"),))
+    allowed = set(expected)
+    extra = [(i, r.target) for i, r in enumerate(res.model.results) if r.target not in allowed]
+    if extra:
+        return Verdict(NOT_MET, f"{len(extra)} 条结果的单位不在本任务中", tuple(
+            ctx.finding("result-extra", res.doc.pos("results", i, "target"),
+                        f"{c} 不是任务 {tc.task.id} {'抽中' if tc.random else '列明'}的单位") for i, c in extra))
+    return Verdict(MET, "结果均针对本任务的单位")
+
+
+@task_rule("withheld-unjustified", "不予公开的结果写明法律依据和批准部门", Severity.ERROR, S0_3_5, S1_4_5)
+def withheld(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    res = tc.results
+    if res is None:
+        return Verdict(NOT_DUE, "尚无检查结果")
+    bad, count = [], 0
+    for i, r in enumerate(res.model.results):
+        if r.withheld is None:
+            continue
+        count += 1
+        missing = [t for n, t in (("legal_basis", "法律依据"), ("approved_by", "批准部门")) if getattr(r.withheld, n) is None]
+        if missing:
+            bad.append(ctx.finding("withheld-unjustified", res.doc.pos("results", i, "withheld", key=True),
+                                   f"{r.target} 的结果不予公开，但未写明{'、'.join(missing)}"))
+    if bad:
+        return Verdict(NOT_MET, f"{len(bad)} 条不予公开的结果缺少依据", tuple(bad))
+    return Verdict(MET if count else NOT_APPLICABLE, f"{count} 条结果依法不予公开，均写明依据" if count else "没有不予公开的结果")
+
+
+def _deadline(ctx: RuleContext, tc: TaskCtx):
+    ended = tc.results.model.completed_on if tc.results else tc.task.window.end
+    return ended, ctx.calendar.add_working_days(ended, DAYS)
+
+
+@task_rule("results-late", "任务完成后 20 个工作日内公示检查结果", Severity.ERROR, S0_3_5)
+def results_on_time(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    try:
+        ended, due = _deadline(ctx, tc)
+        published = tc.results.model.published_on if tc.results else None
+        if published is not None:
+            n = ctx.calendar.working_days_between(ended, published)
+    except CalendarGap as gap:
+        return Verdict(UNKNOWN, f"缺少 {gap.year} 年的法定节假日安排，无法计算工作日：请录入{gap.notice}")
+    if published is None:
+        if ctx.as_of <= due:
+            return Verdict(NOT_DUE, f"任务 {ended.isoformat()} 完成，应于 {due.isoformat()} 前公示")
+        where = tc.results.doc.pos("published_on") if tc.results else tc.pos("window", "end")
+        return Verdict(NOT_MET, f"应于 {due.isoformat()} 前公示，至今未公示", (ctx.finding(
+            "results-late", where, f"任务 {tc.task.id} 于 {ended.isoformat()} 完成，检查结果应于 {due.isoformat()} 前公示，至今未公示"),))
+    if n > DAYS:
+        return Verdict(NOT_MET, f"结果于完成后第 {n} 个工作日公示（{published.isoformat()}），超过 {DAYS} 个工作日", (ctx.finding(
+            "results-late", tc.results.doc.pos("published_on"),
+            f"任务 {tc.task.id} 的结果于完成后第 {n} 个工作日公示，超过 {DAYS} 个工作日（应于 {due.isoformat()} 前）"),))
+    return Verdict(MET, f"结果于完成后第 {n} 个工作日公示（{published.isoformat()}）")
+
+
+@task_rule("calendar-missing", "法定节假日安排已录入，工作日可以计算", Severity.WARNING, S0_3_5)
+def calendar_known(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    try:
+        _deadline(ctx, tc)
+    except CalendarGap as gap:
+        return Verdict(NOT_MET, f"缺少 {gap.year} 年的节假日安排", (ctx.finding(
+            "calendar-missing", tc.pos("window", "end"),
+            f"计算任务 {tc.task.id} 的公示期限需要 {gap.year} 年的法定节假日安排：请在 plans/calendar/{gap.year}.yaml 中录入{gap.notice}"),))
+    return Verdict(MET, "所需年度的节假日安排已知")
+
+
+@task_rule("archive-missing", "抽查结束后做好归档", Severity.WARNING, S1_REQ_2)
+def archived(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    res = tc.results
+    if res is None or res.model.published_on is None:
+        return Verdict(NOT_DUE, "结果公示后归档")
+    a, done = res.model.archived_on, res.model.completed_on
+    if a is None:
+        return Verdict(NOT_MET, "结果已公示，未记录归档日期", (ctx.finding(
+            "archive-missing", res.doc.pos("published_on"), f"任务 {tc.task.id} 的结果已公示，但未记录归档日期（archived_on）"),))
+    if a < done:
+        return Verdict(NOT_MET, f"归档日 {a.isoformat()} 早于任务完成日 {done.isoformat()}", (ctx.finding(
+            "archive-missing", res.doc.pos("archived_on"), f"归档日 {a.isoformat()} 早于任务完成日 {done.isoformat()}"),))
+    return Verdict(MET, f"{a.isoformat()} 归档")
