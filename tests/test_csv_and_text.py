@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-import pytest
 
 from conftest import BASE, problems_of
 from ssjpub.loader.csvfile import parse_snapshot

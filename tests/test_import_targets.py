@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from conftest import SAMPLE_MOBILE, fictional_code, problems_of, run_cli, with_wrong_check
 from ssjpub.model import SNAPSHOT_COLUMNS

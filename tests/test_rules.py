@@ -14,7 +14,6 @@ from click.testing import CliRunner
 
 from ssjpub.cli.main import cli
 from ssjpub.draw.record import render_json, render_yaml
-from ssjpub.problems import Severity
 from ssjpub.rules.catalogue import RULES, RuleContext, calendar_of, catalogue_markdown, run_rules
 from ssjpub.rules.tasks import TASK_RULES, compliance
 from ssjpub.validate import validate

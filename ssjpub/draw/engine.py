@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
 
 from ssjpub.draw.encoding import ALGORITHM, canonical_digits, canonical_lottery, derive_seed, fields
 from ssjpub.draw.tickets import Candidate, count_for, draw_lowest

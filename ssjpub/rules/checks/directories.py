@@ -57,6 +57,6 @@ def snapshot_fresh(ctx: RuleContext, tc: TaskCtx) -> Verdict:
         return Verdict(NOT_MET, f"{detail}，超过 {limit} 天", (ctx.finding(
             "snapshot-stale", tc.pos("snapshot"), f"任务 {t.id} 所用名录快照距开奖（摇号）日已 {age} 天，超过 {limit} 天：请先更新名录快照"),))
     if age < 0:
-        return Verdict(NOT_MET, f"快照晚于开奖（摇号）日", (ctx.finding(
+        return Verdict(NOT_MET, "快照晚于开奖（摇号）日", (ctx.finding(
             "snapshot-stale", tc.pos("snapshot"), f"任务 {t.id} 所用名录快照的日期晚于开奖（摇号）日"),))
     return Verdict(MET, f"{detail}（上限 {limit} 天）")
