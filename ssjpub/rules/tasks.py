@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Callable, Iterator
 
 from ssjpub.loader.repository import AgencyData, DrawFile, Loaded
@@ -32,6 +33,7 @@ class TaskCtx:
     plan: Loaded[Plan]
     index: int
     task: Task
+    data_root: str = ""  # the repository root, to read draw records for positions
 
     def pos(self, *path, key: bool = False) -> Pos:
         return self.plan.doc.pos("tasks", self.index, *path, key=key)
@@ -50,15 +52,10 @@ class TaskCtx:
 
     @cached_property
     def draw_doc(self) -> YamlDoc:
-        """Positions in the draw record (JSON is YAML to the positioned parser)."""
-        from pathlib import Path
-
-        draw = self.draw
-        root = self.data_root
-        doc, _ = parse_yaml((Path(root) / draw.file).read_text(encoding="utf-8"), draw.file)
+        """Positions in the draw record (JSON is YAML to the positioned parser); read only when
+        a finding needs a line."""
+        doc, _ = parse_yaml((Path(self.data_root) / self.draw.file).read_text(encoding="utf-8"), self.draw.file)
         return doc
-
-    data_root: str = ""
 
     def drawn(self) -> list[str]:
         return [t["code"] for t in self.draw.data.get("targets", [])] if self.draw else []
