@@ -22,6 +22,9 @@ THEME = os.path.join(HERE, "theme")
 SSJPUB_ROOT = HERE
 SSJPUB_DEMO = True  # a banner on every page: the data is fictional
 PLUGINS = ["ssjpub.site"]  # the installed package (pip install -e .); no PLUGIN_PATHS needed
+# The repository address for files outside an agency's folders (content/, theme/); by default the
+# address every agency.yaml names.
+SSJPUB_REPOSITORY = None
 
 # Escape every value; page.html marks the rendered Markdown as safe itself.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}
@@ -55,7 +58,7 @@ DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 DRAFT_PAGE_URL = "drafts/pages/{slug}/"
 DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
 
-# No feeds for now.
+# Pelican's own feeds are off: the plugin writes feed.atom from the data's announcements.
 FEED_DOMAIN = None
 FEED_ATOM = None
 FEED_RSS = None
@@ -71,3 +74,6 @@ TRANSLATION_FEED_ATOM = None
 TRANSLATION_FEED_RSS = None
 
 DEFAULT_PAGINATION = False
+
+# Search: Pagefind (pip package pagefind[extended]) indexes the built site before it is swapped in.
+SSJPUB_PAGEFIND = True

@@ -5,7 +5,13 @@ connects signals; what each page shows is built by plain functions in ``ssjpub.s
 tested without Pelican, and ``ssjpub.site.generator`` writes it.
 
 Settings: ``SSJPUB_ROOT`` (the data repository, holding plans/ and results/; default: found at or
-above the content folder) and ``SSJPUB_DEMO`` (show the "fictional demo data" banner).
+above the content folder), ``SSJPUB_DEMO`` (show the "fictional demo data" banner) and
+``SSJPUB_REPOSITORY`` (the repository address for files outside an agency's folders; default: the
+address the agencies' agency.yaml name, when they name one).
+
+Signals: ``get_generators`` adds the generator; ``initialized`` points Pelican at a staging folder
+and ``finalized`` writes manifest.json there and swaps it into the output folder, so that a build
+that fails anywhere leaves the previous output untouched.
 """
 
 from __future__ import annotations
@@ -17,7 +23,21 @@ def get_generators(pelican: object) -> type:
     return SiteGenerator
 
 
+def initialized(pelican: object) -> None:
+    from ssjpub.site.generator import start_staging
+
+    start_staging(pelican)
+
+
+def finalized(pelican: object) -> None:
+    from ssjpub.site.generator import finish_build
+
+    finish_build(pelican)
+
+
 def register() -> None:
     from pelican import signals
 
     signals.get_generators.connect(get_generators)
+    signals.initialized.connect(initialized)
+    signals.finalized.connect(finalized)

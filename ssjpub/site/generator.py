@@ -1,8 +1,11 @@
 """The Pelican generator: validate the repository, then write the pages ``ssjpub.site.pages``
-describes with the theme's templates.
+describes with the theme's templates, the data downloads beside every table, the Atom feed and the
+sitemap; at the end, ``manifest.json`` and the swap of the staging folder into ``output/``.
 
-Validation happens when Pelican creates its generators, which is before it empties the output
-folder: a repository with errors stops the build there and the previous ``output/`` stays.
+Pelican writes into a staging folder beside ``output/`` (``ssjpub.site.publish``); only a build
+that finished is swapped in. Validation happens when Pelican creates its generators, so a
+repository with errors stops the build before anything is written, and the previous ``output/``
+stays whatever fails later.
 """
 
 from __future__ import annotations
@@ -20,13 +23,17 @@ from pelican.generators import Generator
 
 from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors
-from ssjpub.site.pages import Document, SitePage, nav_links, site_pages
+from ssjpub.site import downloads, publish, trace, urls
+from ssjpub.site.pages import Document, SitePage, announcements, nav_links, page_tables, site_pages
+from ssjpub.site.tables import Link
+from ssjpub.rules.catalogue import RuleContext, calendar_of, commit_date, latest_data_date, run_rules
+from ssjpub.rules.tasks import compliance
 from ssjpub.validate import find_root, validate
 
 logger = logging.getLogger(__name__)
 
-UNKNOWN_COMMIT = "未知"
-_COMMIT = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+UNKNOWN_COMMIT = trace.UNKNOWN
+OUTPUTS_KEY = "SSJPUB_BUILT_FILES"
 _PAGE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -63,19 +70,24 @@ def repository_root(settings: dict[str, Any]) -> Path:
 
 def build_commit(root: Path) -> str:
     """The commit the site is built from: one `git rev-parse HEAD`; "未知" outside a checkout."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--verify", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return UNKNOWN_COMMIT
-    commit = done.stdout.strip()
-    return commit if done.returncode == 0 and _COMMIT.match(commit) else UNKNOWN_COMMIT
+    return trace.build_commit(root)
+
+
+def repository_for(path: str, repositories: dict[str, str | None], default: str | None) -> str | None:
+    """The repository address a source file links to: its agency's (plans/<code>/…,
+    results/<code>/…), else the site's."""
+    parts = path.split("/")
+    if len(parts) > 2 and parts[0] in ("plans", "results") and repositories.get(parts[1]):
+        return repositories[parts[1]]
+    return default
+
+
+def site_repository(settings: dict[str, Any], repositories: dict[str, str | None]) -> str | None:
+    """``SSJPUB_REPOSITORY``, else the address the agencies name when they all name the same one."""
+    if settings.get("SSJPUB_REPOSITORY"):
+        return str(settings["SSJPUB_REPOSITORY"])
+    named = {r for r in repositories.values() if r}
+    return named.pop() if len(named) == 1 else None
 
 
 def load_valid_repository(root: Path) -> Repository:
@@ -87,6 +99,19 @@ def load_valid_repository(root: Path) -> Repository:
     if has_errors(problems):
         raise fail([p for p in problems if p.severity is Severity.ERROR], "数据校验未通过")
     return repo
+
+
+def checked_compliance(repo: Repository, root: Path) -> tuple[str, dict]:
+    """Run the rule catalogue: an error stops the build like a validation error does; otherwise
+    each task's compliance record, judged as of the commit's date (never the build's clock)."""
+    ctx = RuleContext(repo, commit_date(root) or latest_data_date(repo), calendar_of(repo))
+    problems = run_rules(ctx)
+    for p in problems:
+        if p.severity is Severity.WARNING:
+            logger.warning("%s", format_problems([p]).rstrip("\n"))
+    if has_errors(problems):
+        raise fail([p for p in problems if p.severity is Severity.ERROR], "规则检查未通过")
+    return ctx.as_of.isoformat(), compliance(ctx)
 
 
 def documents(pages: Iterable[Any]) -> list[Document]:
@@ -141,13 +166,27 @@ class SiteGenerator(Generator):
         self.root = repository_root(self.settings)
         self.repo = load_valid_repository(self.root)
         self.commit = build_commit(self.root)
+        self.compliance_as_of, self.compliance = checked_compliance(self.repo, self.root)
+        self.history = trace.read_history(self.root)
+        self.repositories = {
+            code: (d.agency.model.repository if d.agency else None) for code, d in self.repo.agencies.items()
+        }
+        self.repository = site_repository(self.settings, self.repositories)
         # Every text from the data reaches HTML through autoescaping, whatever JINJA_ENVIRONMENT
         # says. A fresh template cache: nothing compiled without autoescaping is reused.
         self.data_env = self.env.overlay(autoescape=True, cache_size=400)
         self.pages: list[SitePage] = []
+        self.content_pages: dict[str, str] = {}  # save_as → its Markdown source
+        # Output file → the source files it comes from, for manifest.json. The settings are the
+        # Pelican object's own dict: `finish_build` reads it there on `finalized`.
+        self.outputs: dict[str, list[str]] = {}
+        self.settings[OUTPUTS_KEY] = self.outputs
 
     def template(self, name: str) -> Template:
         return self.data_env.get_template(name)
+
+    def source_ref(self, path: str) -> trace.SourceRef:
+        return trace.source_ref(self.history, path, repository_for(path, self.repositories, self.repository))
 
     def generate_context(self) -> None:
         # Pelican's own generators (pages included) have read the content by now.
@@ -159,12 +198,20 @@ class SiteGenerator(Generator):
         )
         if problems:
             raise fail(problems, "页面设置有误")
-        self.pages = site_pages(self.repo, documents(self.context.get("pages", [])))
+        prefix = f"{content_dir}/" if content_dir else ""
+        for page in contents:
+            self.content_pages[page.save_as] = prefix + page.relative_source_path
+        extra = [Link(p.title, p.url) for p in self.context.get("pages", []) if p.url == urls.ABOUT]
+        self.pages = site_pages(self.repo, documents(self.context.get("pages", [])), self.commit, self.compliance)
+        self.context["compliance_as_of"] = self.compliance_as_of
         # Shared with every template, Pelican's page.html included.
         self.context["ssjpub_commit"] = self.commit
-        self.context["ssjpub_nav"] = nav_links(self.repo)
+        self.context["ssjpub_commit_url"] = trace.commit_url(self.repository, self.commit)
+        self.context["ssjpub_nav"] = nav_links(self.repo, extra)
         self.context["ssjpub_pages"] = self.pages
-        self.context["ssjpub_content_dir"] = f"{content_dir}/" if content_dir else ""
+        self.context["ssjpub_content_dir"] = prefix
+        self.context["ssjpub_ref"] = self.source_ref
+        self.context["ssjpub_feed"] = urls.FEED
 
     def _content_dir(self) -> str:
         try:
@@ -173,12 +220,124 @@ class SiteGenerator(Generator):
             return ""
 
     def generate_output(self, writer: Any) -> None:
+        relative = self.settings["RELATIVE_URLS"]
         for page in self.pages:
             writer.write_file(
                 page.save_as,
                 self.template(page.template),
                 self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
+                relative_urls=relative,
                 view=page,
                 **page.data,
             )
+            self.outputs[page.save_as] = list(page.sources)
+            if self.settings.get("SSJPUB_DOWNLOADS", True):
+                self.write_downloads(page)
+        for save_as, source in self.content_pages.items():
+            self.outputs[save_as] = [source]
+        self.write_feeds()
+
+    def _write(self, rel: str, data: bytes, sources: Iterable[str]) -> None:
+        path = Path(self.output_path, rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.outputs[rel] = list(sources)
+
+    def write_downloads(self, page: SitePage) -> None:
+        day = trace.latest_day(self.history, page.sources)
+        author = self.settings.get("SITENAME", "")
+        refs = [self._ref_dict(s) for s in page.sources]
+        for table in page_tables(page):
+            base = f"{page.url}{table.key}"
+            self._write(f"{base}.csv", downloads.table_csv(table), page.sources)
+            self._write(f"{base}.json", downloads.table_json(table, refs), page.sources)
+            self._write(f"{base}.xlsx", downloads.table_xlsx(table, day, author), page.sources)
+
+    def _ref_dict(self, path: str) -> dict:
+        ref = self.source_ref(path)
+        return {"path": ref.path, "commit": ref.sha}
+
+    def write_feeds(self) -> None:
+        items = announcements(self.repo)
+        siteurl = self.settings.get("SITEURL", "")
+        sources = sorted({s for a in items for s in a.sources})
+        feed = publish.atom_feed(items, self.settings["SITENAME"], siteurl, urls.FEED, "ssjpub-feed")
+        self._write(urls.FEED, feed, sources)
+        if publish.is_absolute(siteurl):
+            entries = [
+                publish.SitemapEntry(p.url, trace.latest_day(self.history, p.sources)) for p in self.pages
+            ]
+            entries += [
+                publish.SitemapEntry(save_as[: -len("index.html")], trace.latest_day(self.history, [src]))
+                for save_as, src in self.content_pages.items()
+                if save_as.endswith("index.html")
+            ]
+            self._write(urls.SITEMAP, publish.sitemap_xml(entries, siteurl), [])
+
+
+# --- the staging folder and manifest.json (Pelican signals; see ssjpub.site.register) ---------
+
+
+def start_staging(pelican: Any) -> None:
+    """On ``initialized``: build into a staging folder beside the output folder. Only the
+    Pelican object's path changes: the settings keep the real one (``pelican --listen`` serves it)."""
+    final = Path(pelican.output_path).resolve()
+    pelican.settings["SSJPUB_FINAL_OUTPUT"] = str(final)
+    pelican.output_path = str(publish.start_staging(final))
+
+
+def finish_build(pelican: Any) -> None:
+    """On ``finalized``: write manifest.json over everything built, then swap it into place."""
+    final = pelican.settings.get("SSJPUB_FINAL_OUTPUT")
+    staging = Path(pelican.output_path)
+    if not final or staging == Path(final):
+        return
+    root = repository_root(pelican.settings)
+    history = trace.read_history(root)
+    theme = Path(pelican.settings["THEME"]).resolve()
+    outputs: dict[str, list[str]] = pelican.settings.get(OUTPUTS_KEY, {})
+    sources: dict[str, list[dict]] = {}
+    for path in staging.rglob("*"):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(staging).as_posix()
+        files = outputs.get(rel)
+        if files is None:
+            files = _theme_source(rel, pelican.settings.get("THEME_STATIC_DIR", "theme"), theme, root)
+        sources[rel] = [{"path": f, "commit": trace.source_ref(history, f, None).sha} for f in files]
+    if pelican.settings.get("SSJPUB_PAGEFIND"):
+        index_for_search(staging)
+        for path in (staging / "pagefind").rglob("*"):
+            if path.is_file():  # derived from every page: its source is the build itself
+                sources.setdefault(path.relative_to(staging).as_posix(), [])
+    commit = trace.build_commit(root)
+    (staging / urls.MANIFEST).write_bytes(publish.manifest(staging, commit, sources, exclude=[urls.MANIFEST]))
+    publish.swap_into(staging, Path(final))
+    pelican.output_path = str(publish.start_staging(Path(final)))  # the next run (autoreload)
+
+
+def index_for_search(site: Path) -> None:
+    """Pagefind's extended build (pip package ``pagefind[extended]``, which segments Chinese)
+    indexes the built pages; the search runs in the browser from these files, offline."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
+            capture_output=True, text=True, timeout=600, check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        logger.warning("搜索索引未生成：无法运行 pagefind（%s）", exc)
+        return
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        logger.warning("搜索索引未生成：pagefind 出错（%s）。请运行 pip install 'pagefind[extended]'。",
+                       detail[-1] if detail else done.returncode)
+
+
+def _theme_source(rel: str, static_dir: str, theme: Path, root: Path) -> list[str]:
+    prefix = f"{static_dir}/"
+    if not rel.startswith(prefix):
+        return []
+    try:
+        return [(theme / "static" / rel[len(prefix):]).relative_to(root).as_posix()]
+    except ValueError:
+        return []

@@ -8,6 +8,7 @@ text: escaping is left to Jinja2's autoescaping in the templates.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,9 +64,18 @@ def _short(data: AgencyData) -> str:
 # --- navigation ---------------------------------------------------------------------------
 
 
-def nav_links(repo: Repository) -> tuple[Link, ...]:
-    """The site-wide navigation: home, then one entry per agency."""
-    return (HOME_LINK, *(Link(_short(d), urls.agency(code)) for code, d in _agencies(repo)))
+SITE_LINKS = (
+    Link("结果公示", urls.RESULTS),
+    Link("如何验证", urls.VERIFY),
+    Link("搜索", urls.SEARCH),
+)
+
+
+def nav_links(repo: Repository, extra: Iterable[Link] = ()) -> tuple[Link, ...]:
+    """The site-wide navigation: home, one entry per agency, then the site's own pages
+    (``extra``: Markdown pages such as 关于本站)."""
+    agencies = (Link(_short(d), urls.agency(code)) for code, d in _agencies(repo))
+    return (HOME_LINK, *agencies, *SITE_LINKS, *extra)
 
 
 def _agencies(repo: Repository) -> list[tuple[str, AgencyData]]:
@@ -378,7 +388,7 @@ def tasks_table(data: AgencyData, plan: Plan) -> Table:
         rows.append(
             (
                 cell(task.id, anchor=urls.task_anchor(task.id)),
-                cell(task.name),
+                cell(task.name, url=urls.task(data.code, plan.year, task.id)),
                 cell([f"{i} {items[i].name}" if i in items else i for i in task.items]),
                 cell(task.departments),
                 cell(task_source(task)),
@@ -397,14 +407,24 @@ def tasks_table(data: AgencyData, plan: Plan) -> Table:
 
 def target_names(data: AgencyData, on: date) -> dict[str, str]:
     """Enterprise names by credit code, as of the latest snapshot taken on or before ``on``
-    (later snapshots only fill in codes the earlier ones lack)."""
-    names: dict[str, str] = {}
-    before = sorted((d for d in data.snapshots if d <= on), reverse=True)
-    after = sorted(d for d in data.snapshots if d > on)
-    for d in before + after:
-        for t in data.snapshots[d].targets:
-            names.setdefault(t.credit_code, t.name)
-    return names
+    (later snapshots only fill in codes the earlier ones lack). A fresh dict each call; the work
+    is shared between calls on the same snapshots (a site has many tasks, few snapshots)."""
+    before = tuple(sorted((d for d in data.snapshots if d <= on), reverse=True))
+    after = tuple(sorted(d for d in data.snapshots if d > on))
+    snapshots = tuple(data.snapshots[d] for d in before + after)
+    key = tuple(id(s) for s in snapshots)
+    hit = _NAMES.get(key)
+    if hit is None:
+        names: dict[str, str] = {}
+        for snapshot in snapshots:
+            for t in snapshot.targets:
+                names.setdefault(t.credit_code, t.name)
+        _NAMES.clear()  # one site at a time
+        hit = _NAMES[key] = (snapshots, names)  # the snapshots stay alive: their ids stay theirs
+    return dict(hit[1])
+
+
+_NAMES: dict[tuple, tuple[tuple[Snapshot, ...], dict[str, str]]] = {}
 
 
 @dataclass(frozen=True)
@@ -507,12 +527,637 @@ def plan_page(data: AgencyData, year: int) -> SitePage:
     )
 
 
+# --- task pages: the plan, the draw record, the groups, the results and how to verify ---------
+
+SEED_FIELDS = ("算法", "用途", "机关代号", "年度", "任务编号", "名录快照的 SHA-256", "任务参数的 SHA-256", "公开随机数规范值")
+STRATA_COLUMNS = ("层", "可抽单位数", "比例或数量", "抽取数", "截止签号")
+GROUP_COLUMNS = ("顺序", "检查对象", "组长", "组员", "回避人数", "上次检查人员数")
+NAMED_COLUMNS = ("统一社会信用代码", "单位名称", "结果类别")
+_KIND_BY = {"grade": "诚信等级", "area": "区域", "industry": "行业"}
+
+
+def task_of(plan: Plan, task_id: str) -> Task | None:
+    return next((t for t in plan.tasks if t.id == task_id), None)
+
+
+def _weights_text(task: Task) -> list[str]:
+    w = task.weights
+    lines = [f"诚信等级 {g} 级：{n} 倍" for g, n in sorted(w.grade.items())]
+    if w.complaints:
+        lines.append(f"投诉举报不少于 {w.complaints.at_least} 件：{w.complaints.weight} 倍")
+    if w.serious_violation:
+        lines.append(f"有严重违法记录：{w.serious_violation} 倍")
+    return lines
+
+
+def _declared_text(task: Task) -> list[str]:
+    r = task.randomness
+    if r is None:
+        return []
+    lines = [f"{r.kind}：{r.source}"]
+    if r.issue:
+        lines.append(f"期号 {r.issue}")
+    lines.append(f"日期 {_day(r.expected_on)}")
+    if r.place:
+        lines.append(f"地点 {r.place}")
+    if r.witnesses:
+        lines.append("见证：" + "、".join(r.witnesses))
+    return lines
+
+
+def task_facts(data: AgencyData, plan: Plan, task: Task) -> list[tuple[str, list[str]]]:
+    """The task as the annual plan states it, one (label, lines) pair per fact."""
+    items = {i.id: i for i in data.checklist.model.items} if data.checklist else {}
+    facts: list[tuple[str, list[str]]] = [
+        ("任务编号", [task.id]),
+        ("检查来源", [task_source(task)]),
+        ("抽查事项", [f"{i} {items[i].name}" if i in items else i for i in task.items]),
+        ("实施股室", list(task.departments)),
+        ("检查方式", [task.method]),
+        ("实施时间", [f"{_day(task.window.start)} 至 {_day(task.window.end)}"]),
+    ]
+    if is_random(task):
+        facts += [
+            ("名录快照", [_day(task.snapshot)] if task.snapshot else []),
+            ("比例或数量", task_size(task)),
+            ("重点监管权重", _weights_text(task) or ["无（每家单位一张签）"]),
+            ("每组检查人员", [f"{task.group_size} 人"]),
+            ("检查批次", [f"{task.batches} 批，批次顺序由签号决定"] if task.batches else []),
+            ("公开随机数来源", _declared_text(task)),
+        ]
+    return [(k, v) for k, v in facts if v]
+
+
+def seed_command(inputs: list[str]) -> str:
+    """A one-line Python 3 command (standard library only) that recomputes the seed from its inputs
+    as docs/draw-spec.md §1 and §3 state it: SHA-256 over NFC, UTF-8, 4-byte length-prefixed fields."""
+    fields = ",".join(f"'{v}'" for v in inputs)
+    return (
+        'python3 -c "import hashlib,unicodedata as u;'
+        "F=lambda s:(lambda b:len(b).to_bytes(4,'big')+b)(u.normalize('NFC',s).encode());"
+        f"print(hashlib.sha256(b''.join(map(F,[{fields}]))).hexdigest())\""
+    )
+
+
+@dataclass(frozen=True)
+class DrawView:
+    """A committed draw record, as the task page shows it."""
+
+    file: str
+    yaml_file: str | None
+    algorithm: str
+    population: tuple[str, str, int]  # file, sha256, rows
+    parameters_sha256: str
+    randomness_file: str
+    canonical: str
+    announced_on: str
+    evidence: str
+    numbers: list[str]  # the public values as committed, one line per group (or the digits)
+    seed: str
+    seed_inputs: list[tuple[str, str]]
+    seed_command: str
+    prior_draws: list[Link]
+    eligible: int
+    inactive: int
+    out_of_scope: int
+    capped: list[str]
+    drawn: int
+    strata: Table
+    targets: Table
+    groups: Table
+    batches: int | None
+    group_size: int
+    requirements: list[str]
+    inspectors_file: str
+    pool_size: int
+    candidates: int
+
+
+def _inspector_name(pool: dict[str, dict], ident: str) -> str:
+    p = pool.get(ident)
+    return f"{p['name']}（{ident}）" if p else ident
+
+
+def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) -> DrawView | None:
+    draw = data.draws.get((year, task.id))
+    if draw is None:
+        return None
+    rec = draw.data
+    ranks = {t["code"]: t["rank"] for t in rec.get("targets", [])}
+    batches = rec.get("parameters", {}).get("batches")
+    stratified = any(t["stratum"] for t in rec.get("targets", []))
+    titles = ["顺序", "统一社会信用代码", "单位名称", "检查结果", "区域", "行业", "诚信等级"]
+    titles += ["层"] if stratified else []
+    titles += ["权重", "签", "签号"] + (["批次"] if batches else [])
+    rows = []
+    for t in rec.get("targets", []):
+        r = results.get(t["code"])
+        row = [
+            cell(t["rank"], anchor=urls.target_anchor(t["code"])),
+            cell(t["code"]),
+            cell(t["name"]),
+            cell(r.category, url=f"#{urls.result_anchor(t['code'])}") if r else cell("尚未公示"),
+            cell(t["area"]),
+            cell(t["industry"]),
+            cell(t["grade"]),
+        ]
+        if stratified:
+            row.append(cell(t["stratum"]))
+        row += [cell(t["weight"]), cell(t["copy"]), cell(t["ticket"])]
+        if batches:
+            row.append(cell(t["batch"]))
+        rows.append(tuple(row))
+    targets = Table(
+        key="drawn",
+        caption=f"抽中的单位（{len(rows)} 家，按签号从小到大排列，即检查顺序）",
+        columns=columns(*titles, numeric=("顺序", "权重", "签", "批次")),
+        rows=tuple(rows),
+    )
+    strata = Table(
+        key="strata",
+        caption="各层的抽取数量和截止签号",
+        columns=columns(*STRATA_COLUMNS, numeric=("可抽单位数", "抽取数")),
+        rows=tuple(
+            (cell(s["stratum"] or "（不分层）"), cell(s["eligible"]), cell(s["rule"]), cell(s["count"]), cell(s["cutoff"]))
+            for s in rec.get("strata", [])
+        ),
+    )
+    insp = rec.get("inspectors", {})
+    pool = {p["id"]: p for p in insp.get("pool", [])}
+    names = {t["code"]: t["name"] for t in rec.get("targets", [])}
+    groups = Table(
+        key="groups",
+        caption=f"检查组（每组 {rec.get('parameters', {}).get('group_size', 2)} 人，第一人为组长）",
+        columns=columns(*GROUP_COLUMNS, numeric=("顺序", "回避人数", "上次检查人员数")),
+        rows=tuple(
+            (
+                cell(ranks.get(g["target"], "")),
+                cell(names.get(g["target"], g["target"]), url=f"#{urls.target_anchor(g['target'])}"),
+                cell(_inspector_name(pool, g["leader"])),
+                cell([_inspector_name(pool, m) for m in g["members"]]),
+                cell(len(g.get("recused", []))),
+                cell(len(g.get("previous", []))),
+            )
+            for g in rec.get("groups", [])
+        ),
+    )
+    randomness = data.randomness.get((year, task.id))
+    numbers: list[str] = []
+    announced_on = evidence = ""
+    if randomness is not None:
+        rv = randomness.model
+        announced_on, evidence = _day(rv.announced_on), rv.evidence
+        numbers = [" ".join(str(n) for n in group) for group in rv.numbers]
+        if rv.digits:
+            numbers.append(rv.digits)
+    population = rec.get("population", {})
+    values = [
+        str(rec.get("algorithm", "")),
+        "seed",
+        data.code,
+        str(year),
+        task.id,
+        str(population.get("sha256", "")),
+        str(rec.get("parameters_sha256", "")),
+        str(rec.get("randomness", {}).get("canonical", "")),
+    ]
+    prior = []
+    for ref in rec.get("prior_draws", []):
+        y, _, t = str(ref).partition("/")
+        prior.append(Link(ref, urls.task(data.code, int(y), t)) if y.isdigit() else Link(ref, ""))
+    eligible = rec.get("eligible", {})
+    candidates = sum(1 for p in pool.values() if not p.get("excluded"))
+    return DrawView(
+        file=draw.file,
+        yaml_file=draw.yaml_file,
+        algorithm=values[0],
+        population=(str(population.get("file", "")), values[5], int(population.get("rows", 0))),
+        parameters_sha256=values[6],
+        randomness_file=str(rec.get("randomness", {}).get("file", "")),
+        canonical=values[7],
+        announced_on=announced_on,
+        evidence=evidence,
+        numbers=numbers,
+        seed=str(rec.get("seed", "")),
+        seed_inputs=list(zip(SEED_FIELDS, values)),
+        seed_command=seed_command(values),
+        prior_draws=prior,
+        eligible=int(eligible.get("count", 0)),
+        inactive=int(eligible.get("inactive", 0)),
+        out_of_scope=int(eligible.get("out_of_scope", 0)),
+        capped=list(eligible.get("capped", [])),
+        drawn=len(rows),
+        strata=strata,
+        targets=targets,
+        groups=groups,
+        batches=batches,
+        group_size=int(rec.get("parameters", {}).get("group_size", 2)),
+        requirements=list(insp.get("requirements", [])),
+        inspectors_file=str(insp.get("file", "")),
+        pool_size=len(pool),
+        candidates=candidates,
+    )
+
+
+@dataclass(frozen=True)
+class ResultsView:
+    file: str
+    completed_on: str
+    published_on: str
+    archived_on: str
+    count: int
+    found_problem: int
+    withheld: int
+    table: Table
+
+
+def _found_problem(repo_categories: dict[str, bool], category: str) -> bool:
+    return repo_categories.get(category, False)
+
+
+def results_view(
+    data: AgencyData, year: int, task: Task, order: list[str], categories: dict[str, bool]
+) -> tuple[ResultsView | None, dict[str, Any]]:
+    """The task's published results, in draw order (then file order for anything else)."""
+    loaded = data.results.get((year, task.id))
+    if loaded is None:
+        return None, {}
+    r = loaded.model
+    by_code = {x.target: x for x in r.results}
+    rank = {code: i for i, code in enumerate(order)}
+    ordered = [x for _, x in sorted(enumerate(r.results), key=lambda ix: (rank.get(ix[1].target, len(rank)), ix[0]))]
+    names = target_names(data, task.window.end)
+    for code in order:  # names as the draw record has them
+        names.setdefault(code, code)
+    rows = []
+    for x in ordered:
+        cells = list(_result_cells(x, names))
+        cells[0] = Cell(cells[0].lines, None, urls.result_anchor(x.target))
+        rows.append(tuple(cells))
+    caption = f"{task.id} 检查结果" + ("" if is_random(task) else f"（{task.basis}，非随机抽取）")
+    table = Table(key="results", caption=caption, columns=columns(*RESULT_COLUMNS), rows=tuple(rows))
+    view = ResultsView(
+        file=loaded.file,
+        completed_on=_day(r.completed_on),
+        published_on=_day(r.published_on),
+        archived_on=_day(r.archived_on),
+        count=len(r.results),
+        found_problem=sum(_found_problem(categories, x.category) for x in r.results),
+        withheld=sum(x.withheld is not None for x in r.results),
+        table=table,
+    )
+    return view, by_code
+
+
+def result_categories(repo: Repository) -> dict[str, bool]:
+    if repo.categories is None:
+        return {}
+    return {c.name: c.found_problem for c in repo.categories.model.categories}
+
+
+def verify_commands(
+    data: AgencyData, draw: DrawView | None, commit: str
+) -> list[tuple[str, str]]:
+    """The commands that re-run this task's draw, as (what it does, command) pairs."""
+    repository = data.agency.model.repository if data.agency else None
+    folder = _clone_folder(repository)
+    cmds: list[tuple[str, str]] = []
+    if repository:
+        cmds.append(("取得数据仓库（含完整历史）", f"git clone {repository} {folder}"))
+        cmds.append(("进入仓库", f"cd {folder}"))
+    if commit and commit != "未知":
+        cmds.append(("切换到生成本页的提交", f"git checkout {commit}"))
+    if draw is None:
+        return cmds
+    cmds += [
+        (f"核对名录快照未被改动：结果应为 {draw.population[1]}", f"sha256sum {draw.population[0]}"),
+        (f"按公开的输入重新计算种子（只用 Python 标准库）：结果应为 {draw.seed}", draw.seed_command),
+        ("只用 Python 标准库独立重新执行这次抽取", f"python3 docs/verify_draw.py {draw.file}"),
+        ("安装 ssjpub", "python3 -m venv .venv && .venv/bin/pip install -e ."),
+        ("重新执行仓库中的每一次抽取，与记录逐项比对", ".venv/bin/ssjpub verify"),
+        ("用 git 历史核对先后顺序：输入先于随机数提交，发布后未再修改", ".venv/bin/ssjpub verify --history"),
+    ]
+    return cmds
+
+
+def _clone_folder(repository: str | None) -> str:
+    if not repository:
+        return "ssjpub"
+    name = repository.rstrip("/").rsplit("/", 1)[-1]
+    name = name[:-4] if name.endswith(".git") else name
+    return name if re.fullmatch(r"[A-Za-z0-9._-]+", name) else "ssjpub"
+
+
+def named_table(data: AgencyData, task: Task, results: dict[str, Any]) -> Table:
+    """The enterprises a complaint or referral task names: listed, never as drawn."""
+    names = target_names(data, task.window.end)
+    rows = []
+    for code in task.targets:
+        r = results.get(code)
+        rows.append(
+            (
+                cell(code, anchor=urls.target_anchor(code)),
+                cell(names.get(code, "")),
+                cell(r.category, url=f"#{urls.result_anchor(code)}") if r else cell("尚未公示"),
+            )
+        )
+    return Table(
+        key="named",
+        caption=f"检查对象（{task.basis}线索指定，{len(rows)} 家，非随机抽取）",
+        columns=columns(*NAMED_COLUMNS),
+        rows=tuple(rows),
+    )
+
+
+STATUS_ORDER = {"not-met": 0, "unknown": 1, "not-due": 2, "met": 3, "not-applicable": 4}
+
+
+def compliance_table(task_id: str, rows: list[dict] | None) -> Table | None:
+    """The task's compliance record (ssjpub.rules.tasks.compliance): each rule and whether the
+    bureau kept it, with the dates that show it. Unmet rules first."""
+    if not rows:
+        return None
+    ordered = sorted(rows, key=lambda r: (STATUS_ORDER.get(r["status"], 9), r["code"]))
+    return Table(
+        key="compliance",
+        caption=f"任务 {task_id} 的合规记录（{len(rows)} 条规则）",
+        columns=columns("规则", "结论", "说明", "出处", "代码"),
+        rows=tuple(
+            (cell(r["title"]), cell(r["status_text"] + ("（警告级）" if r["severity"] == "warning" and r["status"] == "not-met" else "")),
+             cell(r["detail"]), cell("；".join(r["sources"])), cell(r["code"]))
+            for r in ordered
+        ),
+    )
+
+
+def task_page(
+    data: AgencyData, year: int, task: Task, categories: dict[str, bool] | None = None, commit: str = "未知",
+    compliance: list[dict] | None = None,
+) -> SitePage:
+    plan_file = data.plans[year]
+    plan = plan_file.model
+    categories = categories or {}
+    random = is_random(task)
+    draw_rec = data.draws.get((year, task.id))
+    order = [t["code"] for t in draw_rec.data.get("targets", [])] if draw_rec else list(task.targets)
+    results, by_code = results_view(data, year, task, order, categories)
+    draw = draw_view(data, year, task, by_code) if random else None
+    sources = [plan_file.file]
+    if draw is not None:
+        sources += [draw.file, *([draw.yaml_file] if draw.yaml_file else [])]
+        sources += [draw.population[0], draw.randomness_file]
+        if data.inspectors:
+            sources.append(data.inspectors.file)
+    if results is not None:
+        sources.append(results.file)
+    crumbs = (*_agency_crumbs(data), Link(f"{year} 年度计划", urls.plan(data.code, year)))
+    return SitePage(
+        url=urls.task(data.code, year, task.id),
+        template="task.html",
+        title=f"{_short(data)} {year} 年 {task.id} {task.name}",
+        crumbs=crumbs,
+        sources=tuple(dict.fromkeys(s for s in sources if s)),
+        data={
+            "task": task,
+            "random": random,
+            "facts": task_facts(data, plan, task),
+            "item_links": [Link(i, urls.checklist_item(data.code, i)) for i in task.items],
+            "draw": draw,
+            "drawn_pending": random and draw is None,
+            "named": None if random else named_table(data, task, by_code),
+            "results": results,
+            "unpublished": max(0, len(order) - len(by_code)) if order else 0,
+            "commands": verify_commands(data, draw, commit),
+            "non_random_label": NON_RANDOM_LABEL,
+            "plan_url": urls.plan(data.code, year),
+            "compliance": compliance_table(task.id, compliance),
+        },
+    )
+
+
+# --- announcements: the home page, the results page and the Atom feed -------------------------
+
+
+@dataclass(frozen=True)
+class Announcement:
+    day: date
+    kind: str  # 计划公示 | 抽取结果 | 检查结果
+    title: str
+    url: str
+    summary: str
+    key: str  # stable and unique: the feed entry's id
+    sources: tuple[str, ...] = ()
+
+
+def announcements(repo: Repository) -> list[Announcement]:
+    """Everything the bureau made public, dated by the data: a plan's publication date, the date
+    the public randomness of a draw was announced, a task's results' publication date.
+    Newest first; same day in a fixed order."""
+    categories = result_categories(repo)
+    out = []
+    for code, data in _agencies(repo):
+        short = _short(data)
+        for year in sorted(data.plans):
+            loaded = data.plans[year]
+            plan = loaded.model
+            if plan.published_on:
+                out.append(
+                    Announcement(
+                        plan.published_on, "计划公示", plan.title, urls.plan(code, year),
+                        f"{short}{year} 年度抽查工作计划，共 {len(plan.tasks)} 项任务。",
+                        f"{code}/{year}/plan", (loaded.file,),
+                    )
+                )
+            for task in plan.tasks:
+                draw = data.draws.get((year, task.id))
+                rv = data.randomness.get((year, task.id))
+                if draw is not None and rv is not None:
+                    el = draw.data.get("eligible", {})
+                    n = len(draw.data.get("targets", []))
+                    out.append(
+                        Announcement(
+                            rv.model.announced_on, "抽取结果", f"{short}{task.id} {task.name}：随机抽取结果",
+                            urls.task(code, year, task.id),
+                            f"从 {el.get('count', 0)} 家可抽单位中随机抽取 {n} 家，并随机选派检查组。",
+                            f"{code}/{year}/{task.id}/draw", (draw.file, rv.file),
+                        )
+                    )
+                res = data.results.get((year, task.id))
+                if res is not None and res.model.published_on:
+                    r = res.model
+                    found = sum(categories.get(x.category, False) for x in r.results)
+                    label = "" if is_random(task) else f"（{task.basis}，非随机）"
+                    out.append(
+                        Announcement(
+                            r.published_on, "检查结果", f"{short}{task.id} {task.name}：检查结果公示{label}",
+                            urls.task(code, year, task.id) + "#results-h",
+                            f"检查 {len(r.results)} 家，发现问题 {found} 家。",
+                            f"{code}/{year}/{task.id}/results", (res.file,),
+                        )
+                    )
+    return sorted(out, key=lambda a: (-a.day.toordinal(), a.key))
+
+
+# --- home -------------------------------------------------------------------------------------
+
+HOME_LATEST = 8
+
+
+def home_page(repo: Repository, documents: Iterable[Document] = ()) -> SitePage:
+    agencies = [
+        {"name": _name(d), "short_name": _short(d), "url": urls.agency(code), "sections": section_links(d)}
+        for code, d in _agencies(repo)
+    ]
+    latest = announcements(repo)[:HOME_LATEST]
+    return SitePage(
+        url=urls.HOME,
+        template="home.html",
+        title="首页",
+        data={
+            "agencies": agencies,
+            "documents": list(documents),
+            "latest": latest,
+            "results_url": urls.RESULTS,
+            "verify_url": urls.VERIFY,
+            "feed_url": urls.FEED,
+        },
+    )
+
+
+# --- results announcements ---------------------------------------------------------------------
+
+RESULTS_COLUMNS = ("任务", "检查来源", "任务完成日期", "结果公示日期", "检查单位数", "发现问题", "依法不予公开")
+
+
+def results_tables(data: AgencyData, year: int, categories: dict[str, bool]) -> tuple[Table | None, Table | None]:
+    """Per agency and year: the random tasks' results, and apart from them the non-random ones."""
+    plan = data.plans[year].model
+    random_rows, other_rows = [], []
+    for task in plan.tasks:
+        loaded = data.results.get((year, task.id))
+        if loaded is None:
+            continue
+        r = loaded.model
+        row = (
+            cell(f"{task.id} {task.name}", url=urls.task(data.code, year, task.id) + "#results-h"),
+            cell(task_source(task)),
+            cell(_day(r.completed_on)),
+            cell(_day(r.published_on) or "尚未公示"),
+            cell(len(r.results)),
+            cell(sum(categories.get(x.category, False) for x in r.results)),
+            cell(sum(x.withheld is not None for x in r.results)),
+        )
+        (random_rows if is_random(task) else other_rows).append(row)
+    num = ("检查单位数", "发现问题", "依法不予公开")
+    short = _short(data)
+    random_table = Table(
+        key=f"results-{data.code}-{year}",
+        caption=f"{short}{year} 年随机抽查结果",
+        columns=columns(*RESULTS_COLUMNS, numeric=num),
+        rows=tuple(random_rows),
+    ) if random_rows else None
+    other_table = Table(
+        key=f"results-{data.code}-{year}-non-random",
+        caption=f"{short}{year} 年{NON_RANDOM_LABEL}检查结果",
+        columns=columns(*RESULTS_COLUMNS, numeric=num),
+        rows=tuple(other_rows),
+    ) if other_rows else None
+    return random_table, other_table
+
+
+def results_page(repo: Repository) -> SitePage:
+    categories = result_categories(repo)
+    sections = []
+    sources: list[str] = []
+    for code, data in _agencies(repo):
+        for year in sorted(data.plans, reverse=True):
+            random_table, other_table = results_tables(data, year, categories)
+            if random_table is None and other_table is None:
+                continue
+            sections.append({
+                "title": f"{_name(data)} {year} 年",
+                "anchor": f"{code}-{year}",
+                "random": random_table,
+                "other": other_table,
+            })
+            sources += [loaded.file for (y, _t), loaded in sorted(data.results.items()) if y == year]
+    if repo.categories is not None:
+        sources.append(repo.categories.file)
+    return SitePage(
+        url=urls.RESULTS,
+        template="results.html",
+        title="检查结果公示",
+        crumbs=(HOME_LINK,),
+        sources=tuple(sources),
+        data={
+            "sections": sections,
+            "categories": repo.categories.model.categories if repo.categories else [],
+            "non_random_label": NON_RANDOM_LABEL,
+        },
+    )
+
+
+# --- how to verify --------------------------------------------------------------------------
+
+DRAWS_COLUMNS = ("任务", "抽取记录", "单独核对这次抽取", "种子")
+
+
+def verify_page(repo: Repository, commit: str = "未知") -> SitePage:
+    rows = []
+    sources = []
+    repositories = []
+    for code, data in _agencies(repo):
+        if data.agency and data.agency.model.repository:
+            repositories.append(data.agency.model.repository)
+        for (year, task_id), draw in sorted(data.draws.items()):
+            task = task_of(data.plans[year].model, task_id) if year in data.plans else None
+            title = f"{_short(data)}{year} 年 {task_id}" + (f" {task.name}" if task else "")
+            rows.append(
+                (
+                    cell(title, url=urls.task(code, year, task_id) if task else None),
+                    cell(draw.file),
+                    cell(f"python3 docs/verify_draw.py {draw.file}"),
+                    cell(str(draw.data.get("seed", ""))),
+                )
+            )
+            sources.append(draw.file)
+    table = Table(
+        key="draws",
+        caption=f"本站公示的全部抽取（{len(rows)} 次）",
+        columns=columns(*DRAWS_COLUMNS),
+        rows=tuple(rows),
+    )
+    repository = repositories[0] if repositories else None
+    return SitePage(
+        url=urls.VERIFY,
+        template="verify.html",
+        title="如何验证抽取",
+        crumbs=(HOME_LINK,),
+        sources=tuple(sources),
+        data={
+            "table": table,
+            "repository": repository,
+            "folder": _clone_folder(repository),
+            "example": rows[0][2].text if rows else "",
+        },
+    )
+
+
+def search_page() -> SitePage:
+    return SitePage(url=urls.SEARCH, template="search.html", title="全文搜索", crumbs=(HOME_LINK,))
+
+
 # --- the whole site -------------------------------------------------------------------------
 
 
-def site_pages(repo: Repository, documents: Iterable[Document] = ()) -> list[SitePage]:
-    """Every page the generator writes, in a fixed order."""
-    pages = [home_page(repo, documents)]
+def site_pages(
+    repo: Repository, documents: Iterable[Document] = (), commit: str = "未知", compliance: dict | None = None
+) -> list[SitePage]:
+    """Every page the generator writes, in a fixed order. `compliance` is the per-task record of
+    ssjpub.rules.tasks.compliance()."""
+    compliance = compliance or {}
+    categories = result_categories(repo)
+    pages = [home_page(repo, documents), results_page(repo), verify_page(repo, commit), search_page()]
     for _code, data in _agencies(repo):
         pages.append(agency_page(data))
         if data.checklist:
@@ -523,4 +1168,30 @@ def site_pages(repo: Repository, documents: Iterable[Document] = ()) -> list[Sit
             pages.append(targets_page(data))
         for year in sorted(data.plans):
             pages.append(plan_page(data, year))
+            for task in data.plans[year].model.tasks:
+                rows = compliance.get(data.code, {}).get(str(year), {}).get(task.id)
+                pages.append(task_page(data, year, task, categories, commit, rows))
     return pages
+
+
+def page_tables(value: Any) -> list[Table]:
+    """Every Table a page shows (in its data, at any depth), in a fixed order: the downloads."""
+    found: list[Table] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, Table):
+            found.append(v)
+        elif isinstance(v, SitePage):
+            walk(v.data)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                walk(x)
+        elif hasattr(v, "__dataclass_fields__") and not isinstance(v, (Link, Cell)):
+            for name in v.__dataclass_fields__:
+                walk(getattr(v, name))
+
+    walk(value)
+    return found

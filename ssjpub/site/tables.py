@@ -37,6 +37,7 @@ class Column:
     title: str
     numeric: bool = False
     wide: bool = False  # long text: keep the column readable rather than squeezed
+    mono: bool = False  # digests and tickets: monospace, may break anywhere
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,10 @@ class Table:
 
 def cell(value: object = None, url: str | None = None, anchor: str | None = None) -> Cell:
     """A cell from a string, a number, a list of lines or None (an empty cell)."""
+    if type(value) is str and value:
+        return Cell((value,), url, anchor)
+    if type(value) is int:
+        return Cell((str(value),), url, anchor)
     if value is None or value == "":
         lines: tuple[str, ...] = ()
     elif isinstance(value, (list, tuple)):
@@ -71,9 +76,10 @@ def cell(value: object = None, url: str | None = None, anchor: str | None = None
     return Cell(lines, url, anchor)
 
 
-WIDE = frozenset({"名称", "事项", "依据", "内容", "职责", "发现的问题", "处理情况", "检查对象"})
+WIDE = frozenset({"名称", "事项", "依据", "内容", "职责", "发现的问题", "处理情况", "检查对象", "单位名称"})
+MONO = frozenset({"签号", "截止签号", "种子", "SHA-256"})
 
 
 def columns(*titles: str, numeric: Iterable[str] = ()) -> tuple[Column, ...]:
     numeric = set(numeric)
-    return tuple(Column(t, t in numeric, t in WIDE) for t in titles)
+    return tuple(Column(t, t in numeric, t in WIDE, t in MONO) for t in titles)

@@ -44,3 +44,26 @@ def item_anchor(item_id: str) -> str:
 def task_anchor(task_id: str) -> str:
     return f"task-{task_id}"
 
+
+
+def task(code: str, year: int, task_id: str) -> str:
+    """The page of one task: plan, draw record, groups, results and how to verify it."""
+    return f"{code}/{year}/{task_id}/"
+
+
+def target_anchor(credit_code: str) -> str:
+    """A drawn (or named) enterprise's row in a task page's tables."""
+    return f"t-{credit_code}"
+
+
+def result_anchor(credit_code: str) -> str:
+    return f"r-{credit_code}"
+
+
+RESULTS = "results/"
+VERIFY = "verify/"
+SEARCH = "search/"
+ABOUT = "about/"
+FEED = "feed.atom"
+SITEMAP = "sitemap.xml"
+MANIFEST = "manifest.json"

@@ -1,0 +1,151 @@
+"""What the build writes besides pages, and how it lands in ``output/``: the Atom feed, the sitemap,
+``manifest.json``, and the staging folder that is swapped in only when the build succeeded.
+
+Plain functions of plain values: no clock, no Pelican. Dates come from the data (announcements) or
+from git (the commit that last changed a page's sources).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+from ssjpub.site.pages import Announcement
+
+# Dates are days; the feed states them as midnight in Beijing time (the data's own calendar).
+TZ = "+08:00"
+_NAMESPACE = uuid.UUID("8f6b2f4e-5a52-4f0e-9a4c-7d3f1f0c2a11")  # fixed: ids never change
+
+
+def entry_id(key: str) -> str:
+    """A permanent, location-independent id (the site may move; a feed entry must not change)."""
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, key)}"
+
+
+def _stamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00{TZ}"
+
+
+def _abs(siteurl: str, url: str) -> str:
+    return f"{siteurl}/{url}" if siteurl else url
+
+
+def atom_feed(items: list[Announcement], title: str, siteurl: str, feed_url: str, key: str) -> bytes:
+    """An Atom 1.0 feed (RFC 4287). With a relative site (a preview) the links are relative to the
+    feed, which sits at the site's root."""
+    updated = max((a.day for a in items), default=date(2000, 1, 1))
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
+        f"<title>{escape(title)}</title>",
+        f"<subtitle>{escape('抽查工作计划、随机抽取结果和检查结果的公示')}</subtitle>",
+        f"<id>{entry_id(key)}</id>",
+        f"<updated>{_stamp(updated)}</updated>",
+        f"<link rel=\"self\" type=\"application/atom+xml\" href={quoteattr(_abs(siteurl, feed_url))}/>",
+        f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(_abs(siteurl, '') or './')}/>",
+        f"<author><name>{escape(title)}</name></author>",
+    ]
+    for a in items:
+        out += [
+            "<entry>",
+            f"<title>{escape(a.title)}</title>",
+            f"<id>{entry_id(a.key)}</id>",
+            f"<updated>{_stamp(a.day)}</updated>",
+            f"<published>{_stamp(a.day)}</published>",
+            f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(_abs(siteurl, a.url) or './')}/>",
+            f"<category term={quoteattr(a.kind)}/>",
+            f"<summary>{escape(a.summary)}</summary>",
+            "</entry>",
+        ]
+    out.append("</feed>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    url: str  # site-relative
+    lastmod: date | None
+
+
+def sitemap_xml(entries: Iterable[SitemapEntry], siteurl: str) -> bytes:
+    """sitemaps.org 0.9; ``siteurl`` must be absolute (a sitemap holds full URLs)."""
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for e in sorted(entries, key=lambda e: e.url):
+        lastmod = f"<lastmod>{e.lastmod.isoformat()}</lastmod>" if e.lastmod else ""
+        out.append(f"<url><loc>{escape(_abs(siteurl, e.url))}</loc>{lastmod}</url>")
+    out.append("</urlset>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def is_absolute(siteurl: str) -> bool:
+    return siteurl.startswith(("http://", "https://"))
+
+
+# --- manifest.json ----------------------------------------------------------------------------
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def manifest(
+    output: Path, build_commit: str, sources: dict[str, list[dict]], exclude: Iterable[str] = ()
+) -> bytes:
+    """Every file under ``output`` (posix paths, sorted) with its SHA-256, its size and the source
+    files it was built from, each with the commit that last changed it."""
+    skip = set(exclude)
+    files = []
+    for path in sorted(output.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(output).as_posix()
+        if rel in skip:
+            continue
+        files.append(
+            {"path": rel, "sha256": file_sha256(path), "bytes": path.stat().st_size, "sources": sources.get(rel, [])}
+        )
+    doc = {"format": "ssjpub-manifest/1", "build_commit": build_commit, "files": files}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# --- the staging folder ------------------------------------------------------------------------
+
+
+def staging_path(final: Path) -> Path:
+    """Beside the output folder (same file system, so the swap is two renames)."""
+    return final.parent / f".{final.name}.building"
+
+
+def start_staging(final: Path) -> Path:
+    staging = staging_path(final)
+    if staging.exists():
+        shutil.rmtree(staging)
+    return staging
+
+
+def swap_into(staging: Path, final: Path) -> None:
+    """Replace ``final`` by ``staging``: the old output is moved aside, the new one renamed in, the
+    old one removed. ``final`` is never a half-written site."""
+    old = final.parent / f".{final.name}.previous"
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(staging, final)
+    if old.exists():
+        shutil.rmtree(old)
