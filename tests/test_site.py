@@ -331,8 +331,17 @@ def test_data_text_is_escaped(tmp_path):
     assert text.count(old) == 1
     checklist.write_text(text.replace(old, f'  name: "{SCRIPT}"\n'), encoding="utf-8")
     assert validate(root)[1] == []
+    # A staff-written page is sanitised too: no script, handler, javascript: link or outside image.
+    (root / "content/pages/hostile.md").write_text(
+        "Title: 测试页\nSlug: hostile\n\n正文<script>alert(2)</script>"
+        '<img src="https://example.com/x.png" onerror="alert(3)"> <a href="javascript:alert(4)">链接</a>\n',
+        encoding="utf-8")
 
     out = build(root / "content", tmp_path / "output", root=root)
+    hostile = Html((out / "hostile/index.html").read_text(encoding="utf-8"))
+    assert "正文" in hostile.text() and not hostile.all("script")
+    assert not any("onerror" in attrs or attrs.get("src", "").startswith("https:") for _, attrs, _ in hostile.tags)
+    assert not any(attrs.get("href", "").startswith("javascript:") for _, attrs, _ in hostile.tags)
     for rel in ("baofeng/2024/index.html", "baofeng/checklist/index.html"):
         raw = (out / rel).read_text(encoding="utf-8")
         assert "&lt;script&gt;alert(1)&lt;/script&gt;示例公司" in raw, rel
@@ -734,3 +743,16 @@ def test_task_pages_carry_the_compliance_record(demo):
     complaints = dict(zip(pages["baofeng/2024/2024-06/"].data["compliance"].column("代码"),
                           pages["baofeng/2024/2024-06/"].data["compliance"].column("结论")))
     assert complaints["non-random-drawn"] == "符合"  # a complaint case, recorded but never drawn
+
+
+def test_sanitiser_keeps_tables_and_local_images_but_nothing_active_or_external():
+    from ssjpub.site.sanitize import clean_html
+
+    html = clean_html('<h2 id="a">题</h2><table><tr><th scope="col">列</th></tr></table>'
+                      '<img src="../theme/x.png" alt="本站图"><img src="//cdn.example/x.png">'
+                      '<p onclick="x()">段</p><iframe src="https://example.com"></iframe>')
+    doc = Html(html)
+    assert ("h2", {"id": "a"}) in [(t, a) for t, a, _ in doc.tags]
+    assert doc.all("th") == [{"scope": "col"}]
+    assert [a.get("src") for a in doc.all("img")] == ["../theme/x.png", None]
+    assert doc.all("p") == [{}] and not doc.all("iframe")

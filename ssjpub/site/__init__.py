@@ -9,7 +9,8 @@ above the content folder), ``SSJPUB_DEMO`` (show the "fictional demo data" banne
 ``SSJPUB_REPOSITORY`` (the repository address for files outside an agency's folders; default: the
 address the agencies' agency.yaml name, when they name one).
 
-Signals: ``get_generators`` adds the generator; ``initialized`` points Pelican at a staging folder
+Signals: ``content_object_init`` sanitises each Markdown page (ssjpub.site.sanitize);
+``get_generators`` adds the generator; ``initialized`` points Pelican at a staging folder
 and ``finalized`` writes manifest.json there and swaps it into the output folder, so that a build
 that fails anywhere leaves the previous output untouched.
 """
@@ -35,9 +36,16 @@ def finalized(pelican: object) -> None:
     finish_build(pelican)
 
 
+def content_object_init(content: object) -> None:
+    from ssjpub.site.sanitize import sanitize_content
+
+    sanitize_content(content)
+
+
 def register() -> None:
     from pelican import signals
 
+    signals.content_object_init.connect(content_object_init)
     signals.get_generators.connect(get_generators)
     signals.initialized.connect(initialized)
     signals.finalized.connect(finalized)
