@@ -10,7 +10,7 @@ import click
 from ssjpub.problems import format_problems, has_errors, sort_problems, summary
 from ssjpub.rules.catalogue import RuleContext, calendar_of, catalogue_markdown, commit_date, latest_data_date, run_rules
 from ssjpub.rules.tasks import compliance
-from ssjpub.validate import find_root, validate
+from ssjpub.cli.common import load_valid
 
 
 def _day(_ctx, _param, value: str | None) -> date | None:
@@ -37,13 +37,8 @@ def check_cmd(root: Path, fmt: str, as_of: date | None, compliance_out: Path | N
     先做 ssjpub validate 的全部校验；数据无误后再检查 S0、S1 规定的每一条规则。
     “错误”退出码为 1；“警告”照常列出并公开。
     """
-    root = find_root(root)
-    repo, problems = validate(root)
-    if has_errors(problems):
-        sys.stdout.write(format_problems(problems, fmt))
-        click.echo("数据未通过校验，先修正上面的问题。", err=True)
-        sys.exit(1)
-    day = as_of or commit_date(root) or latest_data_date(repo)
+    repo, problems = load_valid(root, fmt)
+    day = as_of or commit_date(repo.root) or latest_data_date(repo)
     ctx = RuleContext(repo, day, calendar_of(repo))
     problems = sort_problems(problems + run_rules(ctx))
     sys.stdout.write(format_problems(problems, fmt))

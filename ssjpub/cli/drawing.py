@@ -10,7 +10,7 @@ from ssjpub.draw.history import check_history
 from ssjpub.draw.record import write_record
 from ssjpub.draw.verify import verify_draws
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
-from ssjpub.validate import find_root, validate
+from ssjpub.cli.common import load_valid
 
 ROOT = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
@@ -18,16 +18,6 @@ ROOT = click.option(
 )
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
                       show_default=True, help="输出格式，同 ssjpub validate。")
-
-
-def _load(root: Path, fmt: str):
-    root = find_root(root)
-    repo, problems = validate(root)
-    if has_errors(problems):
-        sys.stdout.write(format_problems(problems, fmt))
-        click.echo("数据未通过校验，先修正上面的问题。", err=True)
-        sys.exit(1)
-    return repo
 
 
 @click.command("draw")
@@ -45,7 +35,7 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
         click.echo(f"任务应写成“机关/年度/任务编号”，如 baofeng/2024/2024-01，而不是“{task_ref}”", err=True)
         sys.exit(2)
     agency, year, task = parts[0], int(parts[1]), parts[2]
-    repo = _load(root, fmt)
+    repo, _ = load_valid(root, fmt)
     later = later_draws(repo.agencies[agency], year, task) if agency in repo.agencies else []
     if later:
         names = "、".join(f"{y}/{t}" for y, t in later)
@@ -86,7 +76,7 @@ def verify_cmd(root: Path, fmt: str, history: bool) -> None:
     加 --history 时还核对 git 历史：名录快照和任务（含随机数来源声明）先于随机数提交，
     声明早于开奖（摇号）日期；抽取记录及其输入发布后未再修改。浅克隆会被拒绝而不是猜测。
     """
-    repo = _load(root, fmt)
+    repo, _ = load_valid(root, fmt)
     checked, problems = verify_draws(repo)
     if history:
         problems += check_history(repo)

@@ -104,9 +104,9 @@ def build_commit(root: Path) -> str:
     return commit if _SHA.match(commit) else UNKNOWN
 
 
-def blob_url(repository: str | None, sha: str, path: str) -> str | None:
-    """The file at a commit on the repository's web interface: GitLab's ``/-/blob/`` when the host
-    is a GitLab, GitHub's ``/blob/`` otherwise. None when unknown or not an http(s) address."""
+def _web(repository: str | None, sha: str, kind: str) -> str | None:
+    """`<repository>/blob/<sha>` (GitHub) or `<repository>/-/blob/<sha>` (GitLab, by its host);
+    None when unknown or not an http(s) address."""
     if not repository or not _SHA.match(sha):
         return None
     base = repository.strip().rstrip("/")
@@ -115,21 +115,17 @@ def blob_url(repository: str | None, sha: str, path: str) -> str | None:
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    style = "/-/blob/" if "gitlab" in parts.netloc.lower() else "/blob/"
-    return f"{base}{style}{sha}/{quote(path)}"
+    return f"{base}{'/-/' if 'gitlab' in parts.netloc.lower() else '/'}{kind}/{sha}"
+
+
+def blob_url(repository: str | None, sha: str, path: str) -> str | None:
+    """The file at a commit on the repository's web interface."""
+    url = _web(repository, sha, "blob")
+    return f"{url}/{quote(path)}" if url else None
 
 
 def commit_url(repository: str | None, sha: str) -> str | None:
-    if not repository or not _SHA.match(sha):
-        return None
-    base = repository.strip().rstrip("/")
-    if base.endswith(".git"):
-        base = base[:-4]
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    style = "/-/commit/" if "gitlab" in parts.netloc.lower() else "/commit/"
-    return f"{base}{style}{sha}"
+    return _web(repository, sha, "commit")
 
 
 @dataclass(frozen=True, slots=True)
