@@ -53,5 +53,12 @@ bench-draw: $(BIN)/ssjpub
 bench-site: $(BIN)/ssjpub
 	$(BIN)/python bench/site.py
 
+# County, city and province benchmarks side by side (draw, verify, site build, Pagefind, memory);
+# synthetic data in bench/data/ (git-ignored); prints the table and writes docs/benchmarks.md.
+.PHONY: bench
+bench: $(BIN)/ssjpub
+	$(BIN)/python -m pip install --quiet 'consistent_sampler==1.0.10'
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(OUTPUT) $(VENV) .pytest_cache

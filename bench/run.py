@@ -1,0 +1,486 @@
+"""`make bench`: county, city and province benchmarks side by side; prints a table and writes
+docs/benchmarks.md.
+
+    make bench            (or: .venv/bin/python bench/run.py [--budget SECONDS] [--no-write])
+
+Every step runs once, in its own process (os.wait4 gives that process tree's peak memory), on the
+synthetic repositories of bench/synth.py (generated into bench/data/, git-ignored, and reused while
+the code they depend on is unchanged). The whole run keeps to a time budget (default 14 minutes, the
+issue allows 15 on this 2-core machine): a step that would overrun it is stopped, and the table
+says so with what was measured instead — never a made-up number.
+
+Side by side:
+  - draw 5 % of 1,000,000 ids: the raw SHA-256 loop (the floor), ssjpub, consistent_sampler 1.0.10
+    (bench/draw.py's contenders and seed), and `ssjpub draw` end to end on a 1,000,000-row snapshot;
+  - `ssjpub verify` of every draw, county and city, 10 years;
+  - the site: `pelican content -s pelicanconf.py` as `make html` runs it (Pagefind off, timed on
+    its own) against plain Pelican (default settings and theme) building the same number of
+    Markdown pages holding the same text and tables (bench/steps.py markdown); a rebuild after one
+    result file changes; Pagefind's index time and size;
+  - git size of the data: every object of the synthetic repositories after `git gc`, by kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+DATA = HERE / "data"
+LOGS = DATA / "logs"
+SITES = DATA / "site"
+DOC = ROOT / "docs" / "benchmarks.md"
+COMMAND = "make bench"
+MiB = 1024 * 1024
+
+
+@dataclass
+class Run:
+    seconds: float
+    rss: int  # bytes, peak resident set of the process tree
+    code: int
+    timed_out: bool
+    stdout: str
+    log: Path
+
+    @property
+    def ok(self) -> bool:
+        return self.code == 0 and not self.timed_out
+
+
+def measure(name: str, cmd: list[str], *, cwd: Path = ROOT, env: dict | None = None,
+            timeout: float | None = None) -> Run:
+    """Run `cmd` in a new session; wall time and the peak RSS os.wait4 reports for it (the
+    largest of the process and the children it waited for). Stopped (the session, by its id)
+    after `timeout` seconds."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{name}.log"
+    with open(log, "w", encoding="utf-8") as err, tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
+        stopped = threading.Event()
+
+        def stop() -> None:
+            stopped.set()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, stop) if timeout is not None else None
+        if timer:
+            timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        if timer:
+            timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        stdout = out.read()
+    err_text = log.read_text(encoding="utf-8", errors="replace")
+    log.write_text(f"$ {' '.join(cmd)}\n{stdout}\n{err_text}", encoding="utf-8")
+    return Run(seconds, usage.ru_maxrss * 1024, proc.returncode, stopped.is_set(), stdout, log)
+
+
+@dataclass
+class Row:
+    step: str
+    scale: str
+    run: Run | None = None
+    seconds: float | None = None  # when the step reports its own (draw alone, without setup)
+    peer: str = ""
+    ratio: str = ""
+    goal: str = ""
+    verdict: str = ""
+    note: str = ""
+
+    def time_text(self) -> str:
+        if self.run is None:
+            return "未测量"
+        if self.run.timed_out:
+            return f"> {self.run.seconds:.0f}（中止）"
+        if not self.run.ok:
+            return f"失败（退出码 {self.run.code}）"
+        return f"{self.seconds if self.seconds is not None else self.run.seconds:.2f}"
+
+    def memory_text(self) -> str:
+        return f"{self.run.rss / MiB:,.0f}" if self.run and self.run.ok else "—"
+
+
+@dataclass
+class Bench:
+    budget: float
+    started: float = field(default_factory=time.perf_counter)
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+
+    def left(self) -> float:
+        return self.budget - (time.perf_counter() - self.started)
+
+    def add(self, row: Row) -> Row:
+        self.rows.append(row)
+        print(f"  {row.step}（{row.scale}）：{row.time_text()} s，峰值内存 {row.memory_text()} MiB"
+              f"{'，' + row.ratio if row.ratio else ''}{'，' + row.verdict if row.verdict else ''}", flush=True)
+        return row
+
+
+def python(*args: str) -> list[str]:
+    return [str(BIN / "python"), *args]
+
+
+def env_with(**extra: str) -> dict:
+    return {**os.environ, "PYTHONHASHSEED": "0", **extra}
+
+
+def met(ok: bool) -> str:
+    return "达到" if ok else "未达到"
+
+
+# --- the steps -----------------------------------------------------------------------------------
+
+
+def generate(b: Bench, scale: str) -> dict | None:
+    run = measure(f"generate-{scale}", python(str(HERE / "synth.py"), scale), timeout=max(b.left(), 1))
+    if not run.ok:
+        b.add(Row("生成合成数据", scale, run, note=f"见 {run.log.relative_to(ROOT)}"))
+        return None
+    stamp = json.loads(run.stdout)
+    fresh = stamp.pop("generated_now")
+    note = "本次生成" if fresh else f"沿用 bench/data/{scale}（代码未变）；首次生成用时 {stamp['generate_seconds']} s"
+    b.add(Row("生成合成数据", scale, run, note=note))
+    b.facts[scale] = stamp
+    return stamp
+
+
+def draws(b: Bench) -> None:
+    out = {}
+    for kind in ("draw-raw", "draw-ssjpub", "draw-cs"):
+        run = measure(kind, python(str(HERE / "steps.py"), kind, "1000000"), timeout=max(b.left(), 1))
+        out[kind] = (run, json.loads(run.stdout)["seconds"] if run.ok else None)
+    (raw, t_raw), (ours, t_ours), (cs, t_cs) = out["draw-raw"], out["draw-ssjpub"], out["draw-cs"]
+    b.add(Row("抽取 5%：原始 sha256 循环（下限）", "1,000,000", raw, t_raw, note="只哈希不选取，任何抽取都不可能更快"))
+    row = Row("抽取 5%：ssjpub draw_plain", "1,000,000", ours, t_ours, peer="原始哈希", goal="≤ 1.5× 原始哈希")
+    if t_raw and t_ours:
+        row.ratio = f"{t_ours / t_raw:.2f}× 原始哈希"
+        row.verdict = met(t_ours / t_raw <= 1.5)
+    b.add(row)
+    row = Row("抽取 5%：consistent_sampler 1.0.10", "1,000,000", cs, t_cs, peer="ssjpub", goal="≥ 3× ssjpub（ssjpub 更快）")
+    if t_cs and t_ours:
+        row.ratio = f"{t_cs / t_ours:.1f}× ssjpub"
+        row.verdict = met(t_cs / t_ours >= 3)
+    b.add(row)
+    b.notes.append("三种抽取的时间只含抽取本身（与 bench/draw.py 相同，不含生成 100 万个代码）；峰值内存是整个进程的，"
+                   "含 100 万个代码的列表。")
+
+
+def province_draw(b: Bench) -> None:
+    stamp = b.facts.get("province")
+    if not stamp:
+        return
+    root = DATA / "province"
+    for f in (root / "plans" / "x41" / "2025" / "draws").glob("*"):
+        f.unlink()
+    run = measure("draw-province", [str(BIN / "ssjpub"), "draw", stamp["task"], "--root", str(root)],
+                  timeout=max(b.left(), 1))
+    row = Row("`ssjpub draw` 全流程（读取、校验、抽取、写记录）", "省 1,000,000 行快照", run,
+              goal="峰值内存 < 2 GiB")
+    if run.ok:
+        row.verdict = met(run.rss < 2 * 1024 * MiB)
+        record = json.loads((root / "plans/x41/2025/draws/2025-01.json").read_text(encoding="utf-8"))
+        size = sum(p.stat().st_size for p in (root / "plans/x41/2025/draws").glob("*"))
+        row.note = (f"抽中 {len(record['targets']):,} 家（5%，加权），记录 JSON+YAML 共 {size / MiB:.0f} MiB；"
+                    f"快照 {stamp['snapshot_bytes'] / MiB:.0f} MiB")
+    b.add(row)
+
+
+def verify(b: Bench, scale: str, goal: float | None) -> None:
+    stamp = b.facts.get(scale)
+    if not stamp:
+        return
+    run = measure(f"verify-{scale}", [str(BIN / "ssjpub"), "verify", "--root", str(DATA / scale)],
+                  timeout=max(b.left(), 1))
+    row = Row("`ssjpub verify`（重新执行全部抽取）", f"{scale}，{stamp['years']} 年，{stamp['draws']:,} 次抽取", run)
+    if goal is not None:
+        row.goal = f"≤ {goal:g} s"
+        if run.ok:
+            row.verdict = met(run.seconds <= goal)
+    if run.ok:
+        row.ratio = f"每次抽取 {run.seconds / stamp['draws'] * 1000:.0f} ms"
+    b.add(row)
+
+
+def ssjpub_build(scale: str, out: Path, timeout: float, name: str) -> Run:
+    """As `make html` builds (pelican content -s pelicanconf.py -o OUT), on the synthetic root;
+    Pagefind off here, timed on its own."""
+    root = DATA / scale
+    cmd = [str(BIN / "pelican"), str(root / "content"), "-s", str(ROOT / "pelicanconf.py"), "-o", str(out),
+           "--fatal", "errors", "-e", f"SSJPUB_ROOT={json.dumps(str(root))}", "SSJPUB_PAGEFIND=false"]
+    return measure(name, cmd, env=env_with(), timeout=max(timeout, 1))
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def site(b: Bench, scale: str, reserve: float = 0.0) -> None:
+    """Full build, plain Pelican on as many Markdown pages, rebuild after one result changes,
+    Pagefind. Each step only when the budget (less `reserve` for what must follow) allows."""
+    stamp = b.facts.get(scale)
+    if not stamp:
+        return
+    out = SITES / scale
+    shutil.rmtree(out, ignore_errors=True)
+    build = ssjpub_build(scale, out, b.left() - reserve, f"build-{scale}")
+    row = b.add(Row("网站完整构建（ssjpub，不含 Pagefind）", scale, build, goal="≤ 0.3× 纯 Pelican"))
+    if not build.ok:
+        row.verdict = "未达到" if build.timed_out else "失败"
+        if build.timed_out:
+            row.note = f"在本次运行的时间预算内未完成（{build.seconds:.0f} s 时中止）"
+        else:
+            row.note = f"构建失败，见 {build.log.relative_to(ROOT)}"
+        return
+    files, size = tree_size(out)
+    pages = sum(1 for _ in out.rglob("*.html"))
+    b.facts[f"site-{scale}"] = {"pages": pages, "files": files, "bytes": size}
+    row.note = f"{pages:,} 个 HTML 页面，共 {files:,} 个文件 {size / MiB:.0f} MiB（含 CSV/JSON/XLSX 下载）"
+
+    md = DATA / "markdown" / scale
+    shutil.rmtree(md, ignore_errors=True)
+    convert = measure(f"markdown-{scale}", python(str(HERE / "steps.py"), "markdown", str(out), str(md)))
+    plain_out = SITES / f"{scale}-pelican"
+    shutil.rmtree(plain_out, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="ssjpub-bench-") as cwd:  # no pelicanconf.py here: defaults
+        plain = measure(f"pelican-{scale}", python("-m", "pelican", str(md), "-o", str(plain_out), "--fatal", "errors"),
+                        cwd=Path(cwd), env=env_with(), timeout=max(b.left() - reserve, 1)) if convert.ok else None
+    md_facts = json.loads(convert.stdout) if convert.ok else {}
+    prow = Row("纯 Pelican（默认设置和主题），同样多的 Markdown 页面", scale, plain,
+               note=f"{md_facts.get('pages', 0):,} 个页面，内容为 ssjpub 各页的文字和表格"
+                    f"（Markdown 共 {md_facts.get('markdown_bytes', 0) / MiB:.1f} MiB）")
+    b.add(prow)
+    if plain is not None and plain.ok:
+        ratio = build.seconds / plain.seconds
+        row.peer = "纯 Pelican"
+        row.ratio = f"{ratio:.2f}× 纯 Pelican"
+        row.verdict = met(ratio <= 0.3)
+    elif plain is not None and plain.timed_out:
+        row.verdict = "未测量"
+        row.ratio = f"纯 Pelican > {plain.seconds:.0f} s（中止）"
+
+    # Rebuild after one result file changes: the same command over the same output folder.
+    agency = sorted((DATA / scale / "results").iterdir())[0]
+    target = sorted(sorted(agency.iterdir())[-1].glob("*.yaml"))[-1]  # the latest task's results
+    original = target.read_bytes()
+    text = original.decode("utf-8")
+    changed = text.replace("已整改到位", "已整改到位（复查确认）", 1) if "已整改到位" in text else text + "# 复查\n"
+    target.write_text(changed, encoding="utf-8")
+    try:
+        rebuild = ssjpub_build(scale, out, b.left() - reserve, f"rebuild-{scale}")
+    finally:
+        target.write_bytes(original)
+    rrow = Row("改动一个结果文件后重新构建", scale, rebuild,
+               note=f"改动 {target.relative_to(DATA / scale)}；Pelican 和 ssjpub 都没有增量构建，整站重建")
+    if rebuild.ok:
+        rrow.ratio = f"{rebuild.seconds / build.seconds:.2f}× 完整构建"
+    b.add(rrow)
+
+    if not (out / "index.html").exists():
+        return
+    index = measure(f"pagefind-{scale}", python("-m", "pagefind", "--site", str(out), "--silent"),
+                    timeout=max(b.left() - reserve, 1))
+    irow = Row("Pagefind 建立全文索引", scale, index)
+    if index.ok:
+        files, size = tree_size(out / "pagefind")
+        irow.ratio = f"索引 {size / MiB:.1f} MiB（{files:,} 个文件）"
+        b.facts[f"pagefind-{scale}"] = {"files": files, "bytes": size}
+    b.add(irow)
+
+
+def git_sizes(b: Bench, scale: str) -> None:
+    """`git gc`, then every object's packed size, by the kind of file it is (all versions)."""
+    stamp = b.facts.get(scale)
+    root = DATA / scale
+    if not stamp or not (root / ".git").is_dir() or b.left() < 60:
+        return
+    run = measure(f"gc-{scale}", ["git", "-C", str(root), "gc", "--quiet"], timeout=max(b.left() - 30, 1))
+    b.add(Row("`git gc`（数据仓库打包）", scale, run))
+    if not run.ok:
+        return
+    objects = subprocess.run(["git", "-C", str(root), "rev-list", "--objects", "--all"],
+                             capture_output=True, text=True, check=True).stdout
+    sizes = subprocess.run(["git", "-C", str(root), "cat-file", "--batch-check=%(objectsize) %(objectsize:disk) %(rest)"],
+                           input=objects, capture_output=True, text=True, check=True).stdout
+    kinds: dict[str, list[int]] = {}
+    for line in sizes.splitlines():
+        raw, disk, path = (line.split(" ", 2) + [""])[:3]
+        if not path:
+            kind = "提交和目录"
+        elif "/targets/" in path:
+            kind = "名录快照 CSV"
+        elif "/draws/" in path and path.endswith(".json"):
+            kind = "抽取记录 JSON"
+        elif "/draws/" in path:
+            kind = "抽取记录 YAML 副本"
+        elif path.startswith("results/"):
+            kind = "检查结果 YAML"
+        else:
+            kind = "计划、随机数、清单、名录等"
+        entry = kinds.setdefault(kind, [0, 0, 0])
+        entry[0] += 1
+        entry[1] += int(raw)
+        entry[2] += int(disk)
+    pack = subprocess.run(["git", "-C", str(root), "count-objects", "-v"], capture_output=True, text=True,
+                          check=True).stdout
+    size_pack = next(int(line.split()[1]) for line in pack.splitlines() if line.startswith("size-pack")) * 1024
+    b.facts[f"git-{scale}"] = {"kinds": kinds, "size_pack": size_pack}
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    mem = next((int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or platform.machine())
+
+    def version(*cmd: str) -> str:
+        try:
+            return subprocess.run(list(cmd), capture_output=True, text=True, check=False).stdout.strip().splitlines()[0]
+        except (OSError, IndexError):
+            return "未知"
+
+    return {"cpus": os.cpu_count(), "memory": mem, "model": model, "python": platform.python_version(),
+            "system": platform.platform(), "pelican": version(str(BIN / "pelican"), "--version"),
+            "pagefind": version(str(BIN / "python"), "-m", "pagefind", "--version"),
+            "git": version("git", "--version")}
+
+
+def commit_info() -> tuple[str, str, bool]:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False).stdout.strip()
+
+    dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    return git("rev-parse", "--short", "HEAD"), git("log", "-1", "--format=%cs"), dirty
+
+
+def table(rows: list[Row]) -> list[str]:
+    out = ["| 步骤 | 规模 | 时间（秒） | 比较 | 峰值内存（MiB） | 目标 | 结果 | 说明 |",
+           "|---|---|---:|---|---:|---|---|---|"]
+    for r in rows:
+        cells = [r.step, r.scale, r.time_text(), r.ratio, r.memory_text(), r.goal, r.verdict, r.note]
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return out
+
+
+def git_table(b: Bench) -> list[str]:
+    out = []
+    for scale in ("county", "city"):
+        g = b.facts.get(f"git-{scale}")
+        stamp = b.facts.get(scale)
+        if not g or not stamp:
+            continue
+        thousands = stamp["enterprises_last"] / 1000
+        years = stamp["years"]
+        out += [f"**{scale}**（{stamp['agencies']} 个机关，约 {stamp['enterprises_last']:,} 家企业，{years} 年，"
+                f"每年 2 个快照；`git gc` 后打包共 {g['size_pack'] / MiB:.1f} MiB，数据提交 {stamp['commit'][:12]}）",
+                "",
+                "| 文件 | 对象数 | 原始大小（MiB） | 打包后（MiB） | 每千家企业每年（KiB，打包后） |",
+                "|---|---:|---:|---:|---:|"]
+        for kind, (count, raw, disk) in sorted(b.facts[f"git-{scale}"]["kinds"].items(), key=lambda kv: -kv[1][2]):
+            out.append(f"| {kind} | {count:,} | {raw / MiB:.1f} | {disk / MiB:.2f} | "
+                       f"{disk / 1024 / thousands / years:.1f} |")
+        out.append("")
+    return out
+
+
+def write_doc(b: Bench, m: dict, commit: tuple[str, str, bool], load: tuple, total: float) -> None:
+    sha, day, dirty = commit
+    lines = [
+        "# 性能基准：县、市、省三种规模",
+        "",
+        f"由 `{COMMAND}`（`bench/run.py`）生成，请勿手工修改。每一步运行一次，各在独立进程中（峰值内存取自 `os.wait4`，"
+        "含该进程等待过的子进程）。合成数据由 `bench/synth.py` 生成到 `bench/data/`（不进入 git）。",
+        "",
+        f"- 命令：`{COMMAND}`",
+        f"- 代码：提交 `{sha}`（{day}）" + ("，测量时工作区另有未提交的改动" if dirty else ""),
+        f"- 机器：{m['cpus']} 核（{m['model']}），内存 {m['memory'] / 1024 ** 3:.1f} GiB；{m['system']}",
+        f"- 软件：Python {m['python']}，{m['pelican']}，pagefind {m['pagefind']}，{m['git']}",
+        f"- 开始时 1/5/15 分钟平均负载 {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}"
+        f"（2 核机器上负载高于 0 说明有其他进程同时运行，时间偏大）；全程 {total / 60:.1f} 分钟",
+        "",
+        "## 结果",
+        "",
+        *table(b.rows),
+        "",
+    ]
+    if b.notes:
+        lines += ["## 说明", "", *[f"- {n}" for n in b.notes], ""]
+    g = git_table(b)
+    if g:
+        lines += ["## 数据在 git 中的大小", "", "所有版本、所有对象，`git gc` 之后按文件种类汇总（`git cat-file` 的 `objectsize:disk`）。", "",
+                  *g]
+    sizes = []
+    for scale in ("county", "city"):
+        s = b.facts.get(scale)
+        if s:
+            sizes.append(f"| {scale} | {s['agencies']} | {s['enterprises_last']:,} | {s['years']} | {s['draws']:,} | "
+                         f"{s['drawn_targets']:,} | {s['snapshot_rows']:,} | {s['generate_seconds']} |")
+    if sizes:
+        lines += ["## 合成数据", "",
+                  "| 规模 | 机关 | 企业（最后一个快照） | 年数 | 抽取次数 | 抽中户次 | 快照总行数 | 生成用时（秒） |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|", *sizes, ""]
+    p = b.facts.get("province")
+    if p:
+        lines += [f"省级规模只生成抽取所需的部分：一个省级机关，一个 {p['snapshot_rows']:,} 行的名录快照"
+                  f"（{p['snapshot_bytes'] / MiB:.0f} MiB，100 个县各 1 万家企业），一个抽取 5% 的加权任务。"
+                  "完整的 100 个机关、10 年的仓库约为市级的 10 倍（2 万次抽取），本基准不生成。", ""]
+    lines += ["规模的分析和扩展方案见 [scale.md](scale.md)。", ""]
+    DOC.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--budget", type=float, default=14 * 60, help="seconds for the whole run (default 840)")
+    parser.add_argument("--no-write", action="store_true", help="print the table only")
+    args = parser.parse_args()
+    load = os.getloadavg()
+    m = machine()
+    b = Bench(args.budget)
+    print(f"{COMMAND}：{m['cpus']} 核，内存 {m['memory'] / 1024 ** 3:.1f} GiB，平均负载 {load[0]:.2f}；时间预算 {args.budget:.0f} s",
+          flush=True)
+    for scale in ("county", "city", "province"):
+        generate(b, scale)
+    draws(b)
+    province_draw(b)
+    verify(b, "county", 2.0)
+    site(b, "county", reserve=400)
+    git_sizes(b, "county")
+    verify(b, "city", None)
+    site(b, "city", reserve=90)
+    git_sizes(b, "city")
+    total = time.perf_counter() - b.started
+    print()
+    print("\n".join(table(b.rows)))
+    print(f"\n全程 {total / 60:.1f} 分钟。")
+    if not args.no_write:
+        write_doc(b, m, commit_info(), load, total)
+        print(f"已写入 {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
