@@ -40,7 +40,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
