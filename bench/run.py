@@ -49,6 +49,7 @@ MiB = 1024 * 1024
 
 @dataclass
 class Run:
+    cmd: list[str]
     seconds: float
     rss: int  # bytes, peak resident set of the process tree
     code: int
@@ -92,7 +93,7 @@ def measure(name: str, cmd: list[str], *, cwd: Path = ROOT, env: dict | None = N
         stdout = out.read()
     err_text = log.read_text(encoding="utf-8", errors="replace")
     log.write_text(f"$ {' '.join(cmd)}\n{stdout}\n{err_text}", encoding="utf-8")
-    return Run(seconds, usage.ru_maxrss * 1024, proc.returncode, stopped.is_set(), stdout, log)
+    return Run(cmd, seconds, usage.ru_maxrss * 1024, proc.returncode, stopped.is_set(), stdout, log)
 
 
 @dataclass
@@ -161,6 +162,9 @@ def generate(b: Bench, scale: str) -> dict | None:
     stamp = json.loads(run.stdout)
     fresh = stamp.pop("generated_now")
     note = "本次生成" if fresh else f"沿用 bench/data/{scale}（代码未变）；首次生成用时 {stamp['generate_seconds']} s"
+    if fresh and scale == "city":
+        b.notes.append(f"本次运行先生成了市级数据（{run.seconds:.0f} s），占用了时间预算；数据保留在 bench/data/，"
+                       "代码不变时再次运行 `make bench` 直接沿用，可测量更多步骤。")
     b.add(Row("生成合成数据", scale, run, note=note))
     b.facts[scale] = stamp
     return stamp
@@ -245,18 +249,28 @@ def site(b: Bench, scale: str, reserve: float = 0.0) -> None:
         return
     out = SITES / scale
     shutil.rmtree(out, ignore_errors=True)
+    projection = ""
+    county = b.facts.get("site-county")
+    if county and scale != "county":  # the county's build time per draw, times this scale's draws
+        projection = f"；按县级每次抽取的构建用时推算约 {county['seconds'] / b.facts['county']['draws'] * stamp['draws']:.0f} s"
+    if b.left() - reserve < 120:
+        b.add(Row("网站完整构建（ssjpub，不含 Pagefind）", scale, None, goal="≤ 0.3× 纯 Pelican", verdict="未测量",
+                  note=f"本次运行剩余时间 {max(b.left(), 0):.0f} s，不足以构建{projection}；"
+                       "完整测量用 `bench/run.py --budget 3600`"))
+        return
     build = ssjpub_build(scale, out, b.left() - reserve, f"build-{scale}")
     row = b.add(Row("网站完整构建（ssjpub，不含 Pagefind）", scale, build, goal="≤ 0.3× 纯 Pelican"))
     if not build.ok:
         row.verdict = "未达到" if build.timed_out else "失败"
         if build.timed_out:
-            row.note = f"在本次运行的时间预算内未完成（{build.seconds:.0f} s 时中止）"
+            row.note = (f"在本次运行的时间预算内未完成（{build.seconds:.0f} s 时中止）{projection}；"
+                        "完整测量用 `bench/run.py --budget 3600`")
         else:
             row.note = f"构建失败，见 {build.log.relative_to(ROOT)}"
         return
     files, size = tree_size(out)
     pages = sum(1 for _ in out.rglob("*.html"))
-    b.facts[f"site-{scale}"] = {"pages": pages, "files": files, "bytes": size}
+    b.facts[f"site-{scale}"] = {"pages": pages, "files": files, "bytes": size, "seconds": build.seconds}
     row.note = f"{pages:,} 个 HTML 页面，共 {files:,} 个文件 {size / MiB:.0f} MiB（含 CSV/JSON/XLSX 下载）"
 
     md = DATA / "markdown" / scale
@@ -283,7 +297,7 @@ def site(b: Bench, scale: str, reserve: float = 0.0) -> None:
 
     # Rebuild after one result file changes: the same command over the same output folder.
     agency = sorted((DATA / scale / "results").iterdir())[0]
-    target = sorted(sorted(agency.iterdir())[-1].glob("*.yaml"))[-1]  # the latest task's results
+    target = sorted(sorted(agency.iterdir())[-1].glob("*.yaml"))[0]  # the latest year's first task
     original = target.read_bytes()
     text = original.decode("utf-8")
     changed = text.replace("已整改到位", "已整改到位（复查确认）", 1) if "已整改到位" in text else text + "# 复查\n"
@@ -408,6 +422,12 @@ def git_table(b: Bench) -> list[str]:
     return out
 
 
+def shown(cmd: list[str]) -> str:
+    """A step's command as it can be typed from the repository root."""
+    text = " ".join(json.dumps(c, ensure_ascii=False) if " " in c else c for c in cmd)
+    return text.replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
+
+
 def write_doc(b: Bench, m: dict, commit: tuple[str, str, bool], load: tuple, total: float) -> None:
     sha, day, dirty = commit
     lines = [
@@ -419,7 +439,7 @@ def write_doc(b: Bench, m: dict, commit: tuple[str, str, bool], load: tuple, tot
         f"- 命令：`{COMMAND}`",
         f"- 代码：提交 `{sha}`（{day}）" + ("，测量时工作区另有未提交的改动" if dirty else ""),
         f"- 机器：{m['cpus']} 核（{m['model']}），内存 {m['memory'] / 1024 ** 3:.1f} GiB；{m['system']}",
-        f"- 软件：Python {m['python']}，{m['pelican']}，pagefind {m['pagefind']}，{m['git']}",
+        f"- 软件：Python {m['python']}，Pelican {m['pelican']}，{m['pagefind']}，{m['git']}",
         f"- 开始时 1/5/15 分钟平均负载 {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}"
         f"（2 核机器上负载高于 0 说明有其他进程同时运行，时间偏大）；全程 {total / 60:.1f} 分钟",
         "",
@@ -449,6 +469,12 @@ def write_doc(b: Bench, m: dict, commit: tuple[str, str, bool], load: tuple, tot
         lines += [f"省级规模只生成抽取所需的部分：一个省级机关，一个 {p['snapshot_rows']:,} 行的名录快照"
                   f"（{p['snapshot_bytes'] / MiB:.0f} MiB，100 个县各 1 万家企业），一个抽取 5% 的加权任务。"
                   "完整的 100 个机关、10 年的仓库约为市级的 10 倍（2 万次抽取），本基准不生成。", ""]
+    commands = []
+    for r in b.rows:
+        if r.run is not None:
+            commands.append(f"- {r.step}（{r.scale}）：`{shown(r.run.cmd)}`")
+    if commands:
+        lines += ["## 各步骤的命令", "", "`make bench` 依次运行下列命令（各步骤的输出在 `bench/data/logs/`）：", "", *commands, ""]
     lines += ["规模的分析和扩展方案见 [scale.md](scale.md)。", ""]
     DOC.write_text("\n".join(lines), encoding="utf-8")
 
