@@ -23,7 +23,7 @@ from pelican.generators import Generator
 
 from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors
-from ssjpub.site import downloads, publish, trace, urls
+from ssjpub.site import downloads, publish, table_html, trace, urls
 from ssjpub.site.pages import Document, SitePage, announcements, nav_links, page_tables, site_pages
 from ssjpub.site.tables import Link
 from ssjpub.rules.catalogue import RuleContext, calendar_of, commit_date, latest_data_date, run_rules
@@ -211,6 +211,8 @@ class SiteGenerator(Generator):
         self.context["ssjpub_pages"] = self.pages
         self.context["ssjpub_content_dir"] = prefix
         self.context["ssjpub_ref"] = self.source_ref
+        self.context["ssjpub_rows"] = table_html.table_rows
+        self.context["ssjpub_foot"] = table_html.table_foot
         self.context["ssjpub_feed"] = urls.FEED
 
     def _content_dir(self) -> str:
