@@ -756,3 +756,17 @@ def test_sanitiser_keeps_tables_and_local_images_but_nothing_active_or_external(
     assert doc.all("th") == [{"scope": "col"}]
     assert [a.get("src") for a in doc.all("img")] == ["../theme/x.png", None]
     assert doc.all("p") == [{}] and not doc.all("iframe")
+
+
+@pytest.mark.parametrize("rows", [(), ((P.cell("a"), P.cell(1)), (P.cell('b"\n'), P.cell(None)))])
+@pytest.mark.parametrize("foot", [None, (P.cell("合计"), P.cell(3))])
+@pytest.mark.parametrize("sources", [None, [{"path": "p", "commit": "c"}]])
+def test_json_download_is_valid_json_one_row_a_line(rows, foot, sources):
+    table = P.Table("x", "标题", P.columns("a", "b"), rows, foot)
+    raw = D.table_json(table, sources)
+    doc = json.loads(raw)
+    assert doc["caption"] == "标题" and doc["columns"] == ["a", "b"]
+    assert doc["rows"] == [[c.text for c in r] for r in rows]
+    assert doc.get("total") == ([c.text for c in foot] if foot else None)
+    assert doc.get("sources") == sources
+    assert raw.decode().count("\n") == 4 + len(rows) - (not rows) + bool(foot) + (sources is not None)

@@ -66,16 +66,23 @@ def table_csv(table: Table) -> bytes:
 
 
 def table_json(table: Table, sources: list[dict] | None = None) -> bytes:
-    doc = {
-        "caption": table.caption,
-        "columns": [c.title for c in table.columns],
-        "rows": [[c.text for c in row] for row in table.rows],
-    }
+    """An object of caption, columns, rows (one row a line, so that a diff shows the row that
+    changed), total and sources. Each part goes through json's C encoder; ``indent`` would switch
+    the whole document to the pure-Python one, five times slower on a county's tables."""
+
+    def dump(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    parts = [f'{{"caption": {dump(table.caption)},', f' "columns": {dump([c.title for c in table.columns])},']
+    rows = [dump([c.text for c in row]) for row in table.rows]
+    parts.append(' "rows": [' + ("\n  " + ",\n  ".join(rows) + "\n ]" if rows else "]"))
     if table.foot:
-        doc["total"] = [c.text for c in table.foot]
+        parts[-1] += ","
+        parts.append(f' "total": {dump([c.text for c in table.foot])}')
     if sources is not None:
-        doc["sources"] = sources
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        parts[-1] += ","
+        parts.append(f' "sources": {dump(sources)}')
+    return ("\n".join(parts) + "}\n").encode("utf-8")
 
 
 def table_xlsx(table: Table, day: date | None, author: str = "") -> bytes:
