@@ -11,11 +11,14 @@ stays whatever fails later.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import re
 import subprocess
 import sys
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from jinja2 import Template
 from markupsafe import Markup
@@ -223,6 +226,8 @@ class SiteGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         relative = self.settings["RELATIVE_URLS"]
+        downloads_on = self.settings.get("SSJPUB_DOWNLOADS", True)
+        pending = _start_in_child(self.write_all_downloads) if downloads_on else None
         for page in self.pages:
             writer.write_file(
                 page.save_as,
@@ -233,27 +238,33 @@ class SiteGenerator(Generator):
                 **page.data,
             )
             self.outputs[page.save_as] = list(page.sources)
-            if self.settings.get("SSJPUB_DOWNLOADS", True):
-                self.write_downloads(page)
+        if downloads_on:
+            self.outputs.update(pending.result() if pending else self.write_all_downloads())
         for save_as, source in self.content_pages.items():
             self.outputs[save_as] = [source]
         self.write_feeds()
 
     def _write(self, rel: str, data: bytes, sources: Iterable[str]) -> None:
-        path = Path(self.output_path, rel)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        _put(self.output_path, rel, data)
         self.outputs[rel] = list(sources)
 
-    def write_downloads(self, page: SitePage) -> None:
-        day = trace.latest_day(self.history, page.sources)
+    def write_all_downloads(self) -> dict[str, list[str]]:
+        """Every table's CSV, JSON and XLSX; returns output file → its sources."""
+        written: dict[str, list[str]] = {}
         author = self.settings.get("SITENAME", "")
-        refs = [self._ref_dict(s) for s in page.sources]
-        for table in page_tables(page):
-            base = f"{page.url}{table.key}"
-            self._write(f"{base}.csv", downloads.table_csv(table), page.sources)
-            self._write(f"{base}.json", downloads.table_json(table, refs), page.sources)
-            self._write(f"{base}.xlsx", downloads.table_xlsx(table, day, author), page.sources)
+        for page in self.pages:
+            day = trace.latest_day(self.history, page.sources)
+            refs = [self._ref_dict(s) for s in page.sources]
+            for table in page_tables(page):
+                base = f"{page.url}{table.key}"
+                for rel, data in (
+                    (f"{base}.csv", downloads.table_csv(table)),
+                    (f"{base}.json", downloads.table_json(table, refs)),
+                    (f"{base}.xlsx", downloads.table_xlsx(table, day, author)),
+                ):
+                    _put(self.output_path, rel, data)
+                    written[rel] = list(page.sources)
+        return written
 
     def _ref_dict(self, path: str) -> dict:
         ref = self.source_ref(path)
@@ -275,6 +286,36 @@ class SiteGenerator(Generator):
                 if save_as.endswith("index.html")
             ]
             self._write(urls.SITEMAP, publish.sitemap_xml(entries, siteurl), [])
+
+
+def _put(folder: str, rel: str, data: bytes) -> None:
+    path = Path(folder, rel)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+# --- the second core -------------------------------------------------------------------------
+
+_CHILD_JOB: Callable[[], Any] | None = None
+
+
+def _run_child_job() -> Any:
+    assert _CHILD_JOB is not None
+    return _CHILD_JOB()
+
+
+def _start_in_child(job: Callable[[], Any]) -> Future | None:
+    """Run ``job`` in a forked process while this one renders the pages: the downloads are
+    written by the second core. The files are the same bytes either way; where fork is not the
+    safe default (macOS, Windows) or there is one core, None: the caller runs the job itself."""
+    global _CHILD_JOB
+    if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+        return None
+    _CHILD_JOB = job  # inherited by the fork: a bound generator method cannot be pickled
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(_run_child_job)
+    pool.shutdown(wait=False)
+    return future
 
 
 # --- the staging folder and manifest.json (Pelican signals; see ssjpub.site.register) ---------
