@@ -770,3 +770,65 @@ def test_json_download_is_valid_json_one_row_a_line(rows, foot, sources):
     assert doc.get("total") == ([c.text for c in foot] if foot else None)
     assert doc.get("sources") == sources
     assert raw.decode().count("\n") == 4 + len(rows) - (not rows) + bool(foot) + (sources is not None)
+
+
+# --- the searchable enterprise list ----------------------------------------------------------
+
+from ssjpub.site import directory as DIR  # noqa: E402
+
+
+def test_pager_shows_first_last_and_a_window_and_row_ranges():
+    p = DIR.pager("x", 5, 27, 2654)
+    assert [n for n, _ in p.links] == [1, 2, 3, 4, 5, 6, 7, 8, 27]
+    assert (p.first_row, p.last_row) == (401, 500)
+    assert p.previous == "x/targets/list/4/" and p.next == "x/targets/list/6/"
+    last = DIR.pager("x", 27, 27, 2654)
+    assert (last.first_row, last.last_row, last.next) == (2601, 2654, None)
+    only = DIR.pager("x", 1, 1, 0)
+    assert only.links == ((1, "x/targets/list/"),) and only.previous is None and only.next is None
+    assert DIR.page_count(0) == 1 and DIR.page_count(100) == 1 and DIR.page_count(101) == 2
+
+
+def test_enterprise_list_pages_hold_the_latest_snapshot_once_each_in_order(demo):
+    data = demo.agencies["baofeng"]
+    snapshot = DIR.latest(data)
+    pages = P.target_list_pages(data)
+    assert [p.url for p in pages][:2] == ["baofeng/targets/list/", "baofeng/targets/list/2/"]
+    codes = [c for p in pages for c in p.data["table"].column("统一社会信用代码")]
+    assert sorted(codes) == sorted(t.credit_code for t in snapshot.targets)
+    areas = [a for p in pages for a in p.data["table"].column("区域")]
+    assert areas == sorted(areas)
+    assert all(len(p.data["table"].rows) == DIR.PAGE_SIZE for p in pages[:-1])
+    # The area index points at the page and the row where each area begins.
+    starts = pages[0].data["areas"]
+    assert sum(a.count for a in starts) == len(codes)
+    for a in starts:
+        page = pages[a.page - 1]
+        anchor = a.url.split("#")[1]
+        first = [row for row in page.data["table"].rows if row[0].anchor == anchor]
+        assert len(first) == 1 and first[0][2].text == a.area
+    assert all(p.sources == (snapshot.file,) for p in pages)
+
+
+def test_enterprise_list_is_reachable_searchable_and_in_the_search_index(site):
+    targets = Html((site / "baofeng/targets/index.html").read_text(encoding="utf-8"))
+    assert any(a["href"].endswith("baofeng/targets/list/") for a in targets.all("a"))
+    first = site / "baofeng/targets/list/index.html"
+    html = Html(first.read_text(encoding="utf-8"))
+    forms = html.all("form")
+    assert len(forms) == 1 and forms[0]["action"].endswith("/search/") and forms[0]["method"] == "get"
+    assert [a["name"] for a in html.all("input")] == ["q"]
+    labels = [a.get("for") for a in html.all("label")]
+    assert labels == [html.all("input")[0]["id"]]
+    # Pagination: every page reachable from the first by "下一页", each within the size goal.
+    seen, page = [], first
+    while page:
+        seen.append(page)
+        assert page.stat().st_size < 50_000, page
+        nxt = [a["href"] for a in Html(page.read_text(encoding="utf-8")).all("a") if a.get("rel") == "next"]
+        page = (page.parent / nxt[0] / "index.html").resolve() if nxt else None
+    assert len(seen) == len(list((site / "baofeng/targets/list").rglob("index.html")))
+    # Search: the list is indexed (inside <main data-pagefind-body>), and the search page hands
+    # a ?q= over to Pagefind.
+    assert any("data-pagefind-body" in a for a in html.all("main"))
+    assert "triggerSearch(q)" in (site / "theme/js/search.js").read_text(encoding="utf-8")

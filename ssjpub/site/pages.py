@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from ssjpub.loader.repository import AgencyData, Repository
 from ssjpub.model import TARGET_STATUSES, Plan, Snapshot, Task, format_ratio
-from ssjpub.site import urls
+from ssjpub.site import directory, urls
 from ssjpub.site.tables import Cell, Link, Table, cell, columns
 
 HOME_LINK = Link("首页", urls.HOME)
@@ -339,8 +339,38 @@ def targets_page(data: AgencyData) -> SitePage:
         title=f"{_name(data)}检查对象名录",
         crumbs=_agency_crumbs(data),
         sources=tuple(s.file for s in snapshots),
-        data={"snapshots": [snapshot_summary(s) for s in snapshots]},
+        data={"snapshots": [snapshot_summary(s) for s in snapshots], "list_link": directory.list_link(data)},
     )
+
+
+def target_list_pages(data: AgencyData) -> list[SitePage]:
+    """The latest snapshot's enterprises, PAGE_SIZE a page (ssjpub.site.directory)."""
+    snapshot = directory.latest(data)
+    if snapshot is None:
+        return []
+    rows = directory.ordered(snapshot)
+    pages = directory.page_count(len(rows))
+    areas = directory.area_starts(data.code, rows)
+    crumbs = (*_agency_crumbs(data), Link("检查对象名录", urls.targets(data.code)))
+    out = []
+    for page in range(1, pages + 1):
+        out.append(SitePage(
+            url=urls.target_list(data.code, page),
+            template="target_list.html",
+            title=f"{_name(data)}检查对象名单" + (f"（第 {page} 页）" if page > 1 else ""),
+            crumbs=crumbs,
+            sources=(snapshot.file,),
+            data={
+                "taken_on": _day(snapshot.taken_on),
+                "file": snapshot.file,
+                "total": len(rows),
+                "page_size": directory.PAGE_SIZE,
+                "areas": areas,
+                "pager": directory.pager(data.code, page, pages, len(rows)),
+                "table": directory.list_table(snapshot, rows, (page - 1) * directory.PAGE_SIZE, page, pages),
+            },
+        ))
+    return out
 
 
 # --- annual plan ----------------------------------------------------------------------------
@@ -1166,6 +1196,7 @@ def site_pages(
             pages.append(inspectors_page(data))
         if data.snapshots:
             pages.append(targets_page(data))
+            pages.extend(target_list_pages(data))
         for year in sorted(data.plans):
             pages.append(plan_page(data, year))
             for task in data.plans[year].model.tasks:

@@ -67,3 +67,13 @@ ABOUT = "about/"
 FEED = "feed.atom"
 SITEMAP = "sitemap.xml"
 MANIFEST = "manifest.json"
+
+
+def target_list(code: str, page: int = 1) -> str:
+    """The list of every enterprise in the latest snapshot, a page of it (1-based)."""
+    return f"{code}/targets/list/" if page <= 1 else f"{code}/targets/list/{page}/"
+
+
+def area_anchor(row: int) -> str:
+    """The first row of an area in the enterprise list (by its 0-based position)."""
+    return f"a-{row + 1}"

@@ -10,10 +10,13 @@
     box.appendChild(p);
     return;
   }
-  new PagefindUI({
+  var ui = new PagefindUI({
     element: "#search",
     showSubResults: true,
     showImages: false,
     translations: { placeholder: "搜索单位名称、统一社会信用代码、事项、人员……" }
   });
+  // A search handed over by another page's form (search/?q=…), as on the enterprise list.
+  var q = new URLSearchParams(window.location.search).get("q");
+  if (q) ui.triggerSearch(q);
 })();

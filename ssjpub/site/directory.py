@@ -1,0 +1,111 @@
+"""The searchable list of every enterprise in an agency's latest target snapshot.
+
+One table split into pages of ``PAGE_SIZE`` rows (directory-style URLs: ``<code>/targets/list/``,
+``…/list/2/``), ordered by area, then credit code, so that an index of areas can say on which
+page each begins. Every page is in the Pagefind index (the search box on the page searches the
+whole site, task pages included, where the enterprise's draws and results are); without
+JavaScript the pages are browsed in order, and each page's table downloads as CSV/JSON/XLSX.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ssjpub.loader.repository import AgencyData
+from ssjpub.model import Snapshot, Target
+from ssjpub.site import urls
+from ssjpub.site.tables import Link, Table, cell, columns
+
+PAGE_SIZE = 100  # rows a page: about 30 KB of HTML, under the 50 KB median the site aims for
+LIST_COLUMNS = ("统一社会信用代码", "单位名称", "区域", "行业", "诚信等级", "投诉举报", "严重违法记录", "状态")
+
+
+@dataclass(frozen=True)
+class AreaStart:
+    area: str
+    count: int  # enterprises in the area
+    page: int  # the page its first row is on
+    url: str
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page sits among the list's pages; ``links`` is a window around it."""
+
+    page: int
+    pages: int
+    first_row: int  # 1-based, for "第 101–200 家"
+    last_row: int
+    previous: str | None
+    next: str | None
+    links: tuple[tuple[int, str], ...]  # (page number, url)
+
+
+def ordered(snapshot: Snapshot) -> list[Target]:
+    """Area, then credit code, in code-point order: the same order on every build."""
+    return sorted(snapshot.targets, key=lambda t: (t.area, t.credit_code))
+
+
+def page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+def area_starts(code: str, rows: list[Target]) -> list[AreaStart]:
+    starts: dict[str, list[int]] = {}
+    for i, t in enumerate(rows):
+        starts.setdefault(t.area, [i, 0])[1] += 1
+    return [
+        AreaStart(area, n, i // PAGE_SIZE + 1, f"{urls.target_list(code, i // PAGE_SIZE + 1)}#{urls.area_anchor(i)}")
+        for area, (i, n) in starts.items()
+    ]
+
+
+def pager(code: str, page: int, pages: int, total: int, window: int = 3) -> Pager:
+    """Page 1, the pages within ``window`` of this one, and the last page."""
+    shown = sorted({1, pages, *range(max(1, page - window), min(pages, page + window) + 1)})
+    return Pager(
+        page=page,
+        pages=pages,
+        first_row=min(total, (page - 1) * PAGE_SIZE + 1),
+        last_row=min(total, page * PAGE_SIZE),
+        previous=urls.target_list(code, page - 1) if page > 1 else None,
+        next=urls.target_list(code, page + 1) if page < pages else None,
+        links=tuple((n, urls.target_list(code, n)) for n in shown),
+    )
+
+
+def list_table(snapshot: Snapshot, rows: list[Target], offset: int, page: int, pages: int) -> Table:
+    """Rows ``offset``… of the ordered list. The first row of each area carries an anchor that
+    the area index links to."""
+    out = []
+    previous_area = rows[offset - 1].area if offset else None
+    for i, t in enumerate(rows[offset : offset + PAGE_SIZE], offset):
+        anchor = urls.area_anchor(i) if t.area != previous_area else None
+        previous_area = t.area
+        out.append((
+            cell(t.credit_code, anchor=anchor),
+            cell(t.name),
+            cell(t.area),
+            cell(t.industry),
+            cell(t.grade),
+            cell(t.complaints),
+            cell("有" if t.serious_violation else "无"),
+            cell(t.status),
+        ))
+    return Table(
+        key=f"list-{page}",
+        caption=f"{snapshot.taken_on.isoformat()} 快照中的单位（第 {page} 页，共 {pages} 页）",
+        columns=columns(*LIST_COLUMNS, numeric=("投诉举报",)),
+        rows=tuple(out),
+    )
+
+
+def list_link(data: AgencyData) -> Link | None:
+    snapshot = latest(data)
+    if snapshot is None:
+        return None
+    return Link(f"全部 {len(snapshot.targets)} 家单位的名单（可搜索）", urls.target_list(data.code, 1))
+
+
+def latest(data: AgencyData) -> Snapshot | None:
+    return data.snapshots[max(data.snapshots)] if data.snapshots else None
