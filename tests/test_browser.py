@@ -17,6 +17,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import struct
@@ -36,6 +37,7 @@ PAGES = {
     "home": "",
     "task": "baofeng/2024/2024-01/",
     "checklist": "baofeng/checklist/",
+    "list": "baofeng/targets/list/2/",
 }
 WIDTHS = (1280, 360)
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -304,6 +306,98 @@ def test_keyboard_focus_is_visible_and_reaches_the_skip_link(served, browser):
         )
         assert focused["cls"] == "skip" and focused["text"] == "跳到正文", focused
         assert focused["outline"] != "none" and focused["left"] >= 0, focused
+    finally:
+        page.ws.close()
+        _close_page(browser, target_id)
+
+
+def _open(port: int, url: str, width: int = 1280, media: str = "") -> tuple[DevTools, str]:
+    page, target_id = _new_page(port)
+    page.call("Page.enable")
+    page.call("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=False)
+    if media:
+        page.call("Emulation.setEmulatedMedia", media=media)
+    page.call("Page.navigate", url=url)
+    page.wait_for("Page.loadEventFired")
+    return page, target_id
+
+
+# WCAG 2.1 contrast (1.4.3, AA) of every piece of visible text against the background it is drawn
+# on: the first ancestor with an opaque background colour. 4.5:1, or 3:1 for large text (24 px, or
+# 18.66 px bold). The theme uses no background images, so colours are the whole story.
+CONTRAST = """(() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = e => {
+    for (; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = []; const seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const e = n.parentElement;
+    if (!n.textContent.trim() || seen.has(e)) continue;
+    seen.add(e);
+    const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+    if (!r.width || !r.height || s.visibility === 'hidden') continue;  // off-screen text counts too
+    const fg = rgb(s.color).slice(0, 3), bg = background(e);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    const size = parseFloat(s.fontSize), bold = parseInt(s.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    out.push({tag: e.tagName, cls: e.className, text: n.textContent.trim().slice(0, 20),
+              ratio: Math.round(ratio * 100) / 100, need: need});
+  }
+  return out;
+})()"""
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_text_contrast_meets_wcag_aa(served, browser, name):
+    page, target_id = _open(browser, served + PAGES[name])
+    try:
+        checked = page.evaluate(CONTRAST)
+        assert len(checked) > 20, name  # the walk saw the page's text
+        low = [c for c in checked if c["ratio"] < c["need"]]
+        assert not low, (name, low[:5])
+        assert any(c["cls"] == "skip" for c in checked)  # the skip link, shown on focus, too
+    finally:
+        page.ws.close()
+        _close_page(browser, target_id)
+
+
+# An A4 page at 96 px to the inch, less the theme's @page margins (12 mm each side): 703 px.
+A4_CONTENT_PX = round((210 - 2 * 12) / 25.4 * 96)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_prints_on_a4_without_cutting_anything_off(served, browser, name):
+    page, target_id = _open(browser, served + PAGES[name], width=A4_CONTENT_PX, media="print")
+    try:
+        # With print styles, nothing is wider than the printable width (tables included: they
+        # do not scroll on paper), and the navigation is gone.
+        metrics = page.evaluate("""(() => {
+          const d = document.documentElement;
+          const wide = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > d.clientWidth + 1)
+            .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
+          const shown = sel => [...document.querySelectorAll(sel)].some(e => e.getClientRects().length);
+          return {scroll: d.scrollWidth, client: d.clientWidth, wide: wide, nav: shown('.bar nav'), skip: shown('.skip')};
+        })()""")
+        assert metrics["scroll"] <= metrics["client"] and not metrics["wide"], (name, metrics)
+        assert not metrics["nav"], name
+        pdf = base64.b64decode(page.call("Page.printToPDF", preferCSSPageSize=True, printBackground=False)["data"])
+        assert pdf.startswith(b"%PDF-")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / f"{name}-a4.pdf").write_bytes(pdf)
+        # Every page of the PDF is A4 (595 × 842 points), as the theme's @page asks.
+        boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf))
+        assert boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes), boxes
     finally:
         page.ws.close()
         _close_page(browser, target_id)
