@@ -4,9 +4,13 @@ for years it does not cover yet. A year covered by neither is never guessed at."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 
 import chinese_calendar
+
+# chinesecalendar checks its tables on every call (≈ 50 µs); rules count thousands of days.
+_official_workday = lru_cache(maxsize=None)(chinese_calendar.is_workday)
 
 
 class CalendarGap(Exception):
@@ -39,7 +43,7 @@ class Calendar:
                 return True
             return day.weekday() < 5 and day not in o.holidays
         try:
-            return chinese_calendar.is_workday(day)
+            return _official_workday(day)
         except NotImplementedError:
             raise CalendarGap(day.year) from None
 

@@ -443,17 +443,21 @@ def target_names(data: AgencyData, on: date) -> dict[str, str]:
     after = tuple(sorted(d for d in data.snapshots if d > on))
     snapshots = tuple(data.snapshots[d] for d in before + after)
     key = tuple(id(s) for s in snapshots)
-    hit = _NAMES.get(key)
+    hit = _NAMES.pop(key, None)
     if hit is None:
         names: dict[str, str] = {}
         for snapshot in snapshots:
             for t in snapshot.targets:
                 names.setdefault(t.credit_code, t.name)
-        _NAMES.clear()  # one site at a time
-        hit = _NAMES[key] = (snapshots, names)  # the snapshots stay alive: their ids stay theirs
+        hit = (snapshots, names)  # the snapshots stay alive: their ids stay theirs
+        while len(_NAMES) >= _NAMES_KEPT:
+            del _NAMES[next(iter(_NAMES))]  # the least recently used
+    _NAMES[key] = hit
     return dict(hit[1])
 
 
+# Tasks of a year end on different days, so consecutive calls alternate between a few orders.
+_NAMES_KEPT = 8
 _NAMES: dict[tuple, tuple[tuple[Snapshot, ...], dict[str, str]]] = {}
 
 
@@ -1212,6 +1216,8 @@ def page_tables(value: Any) -> list[Table]:
     def walk(v: Any) -> None:
         if isinstance(v, Table):
             found.append(v)
+        elif isinstance(v, (Link, Cell, str)):
+            return
         elif isinstance(v, SitePage):
             walk(v.data)
         elif isinstance(v, dict):
@@ -1220,7 +1226,7 @@ def page_tables(value: Any) -> list[Table]:
         elif isinstance(v, (list, tuple)):
             for x in v:
                 walk(x)
-        elif hasattr(v, "__dataclass_fields__") and not isinstance(v, (Link, Cell)):
+        elif hasattr(v, "__dataclass_fields__"):
             for name in v.__dataclass_fields__:
                 walk(getattr(v, name))
 

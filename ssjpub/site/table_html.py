@@ -40,9 +40,12 @@ def _cell(c: Cell, css: str, header: bool, siteurl: str) -> str:
 
 
 def _row(cells: tuple[Cell, ...], classes: list[str], row_headers: bool, siteurl: str) -> str:
-    out = [_cell(c, css, False, siteurl) for c, css in zip(cells, classes)]
-    if row_headers and cells:
-        out[0] = _cell(cells[0], classes[0], True, siteurl)
+    out = []
+    for i, (c, css) in enumerate(zip(cells, classes)):
+        if c.url or c.anchor or (row_headers and not i) or len(c.lines) > 1:
+            out.append(_cell(c, css, row_headers and not i, siteurl))
+        else:  # most cells: one line of text or none
+            out.append(f"<td{css}>{escape(c.lines[0]) if c.lines else ''}</td>")
     return f"<tr>{''.join(out)}</tr>\n"
 
 

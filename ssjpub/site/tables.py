@@ -8,7 +8,7 @@ plain text; escaping is the template's job (Jinja2 autoescaping), never done her
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +21,10 @@ class Link:
         return "://" in self.url
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
+    """A NamedTuple, not a frozen dataclass: a county's pages build half a million cells, and a
+    frozen dataclass's __init__ costs three times as much."""
+
     lines: tuple[str, ...] = ()
     url: str | None = None  # the whole cell links there (site-relative)
     anchor: str | None = None  # id of the cell, so that other pages can link to the row
