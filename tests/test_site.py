@@ -662,10 +662,14 @@ def test_every_table_has_its_downloads_and_the_manifest_covers_every_file(site):
     assert set(listed) == files
     for rel, f in listed.items():
         assert f["sha256"] == hashlib.sha256((site / rel).read_bytes()).hexdigest(), rel
+    assert manifest["format"] == "ssjpub-manifest/2"
     task = listed["baofeng/2024/2024-01/index.html"]["sources"]
-    assert {"path": "plans/baofeng/2024/draws/2024-01.json", "commit": task[1]["commit"]} in task
+    assert "plans/baofeng/2024/draws/2024-01.json" in task
+    commits = manifest["sources"]  # each source once, with the commit that last changed it
+    assert set(commits) == {s for f in listed.values() for s in f["sources"]}
+    assert all(re.fullmatch(r"[0-9a-f]{40}|未知", c) for c in commits.values())
     assert re.fullmatch(r"[0-9a-f]{40}|未知", manifest["build_commit"])
-    assert listed["theme/css/site.css"]["sources"][0]["path"] == "theme/static/css/site.css"
+    assert listed["theme/css/site.css"]["sources"] == ["theme/static/css/site.css"]
     assert (site / "feed.atom").read_bytes().startswith(b'<?xml version="1.0" encoding="utf-8"?>')
 
 

@@ -106,21 +106,27 @@ def file_sha256(path: Path) -> str:
 def manifest(
     output: Path, build_commit: str, sources: dict[str, list[dict]], exclude: Iterable[str] = ()
 ) -> bytes:
-    """Every file under ``output`` (posix paths, sorted) with its SHA-256, its size and the source
-    files it was built from, each with the commit that last changed it."""
+    """Every file under ``output`` (posix paths, sorted) with its SHA-256, its size and the paths
+    of the source files it was built from; ``sources`` maps each source path once to the commit
+    that last changed it (a source feeds many files: listing its commit with each made a city's
+    manifest 185 MiB). One file a line, so that a diff between two builds reads line by line."""
     skip = set(exclude)
-    files = []
+    commits: dict[str, str] = {}
+    lines = []
     for path in sorted(output.rglob("*")):
         if not path.is_file():
             continue
         rel = path.relative_to(output).as_posix()
         if rel in skip:
             continue
-        files.append(
-            {"path": rel, "sha256": file_sha256(path), "bytes": path.stat().st_size, "sources": sources.get(rel, [])}
-        )
-    doc = {"format": "ssjpub-manifest/1", "build_commit": build_commit, "files": files}
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        for src in sources.get(rel, []):
+            commits[src["path"]] = src["commit"]
+        entry = {"path": rel, "sha256": file_sha256(path), "bytes": path.stat().st_size,
+                 "sources": [src["path"] for src in sources.get(rel, [])]}
+        lines.append(json.dumps(entry, ensure_ascii=False))
+    head = json.dumps({"format": "ssjpub-manifest/2", "build_commit": build_commit}, ensure_ascii=False)[:-1]
+    table = json.dumps(dict(sorted(commits.items())), ensure_ascii=False, indent=0).replace("\n", "\n  ")
+    return (f'{head},\n "sources": {table},\n "files": [\n  ' + ",\n  ".join(lines) + "\n ]}\n").encode("utf-8")
 
 
 # --- the staging folder ------------------------------------------------------------------------
