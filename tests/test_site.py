@@ -836,3 +836,22 @@ def test_enterprise_list_is_reachable_searchable_and_in_the_search_index(site):
     # a ?q= over to Pagefind.
     assert any("data-pagefind-body" in a for a in html.all("main"))
     assert "triggerSearch(q)" in (site / "theme/js/search.js").read_text(encoding="utf-8")
+
+
+def test_table_rows_escape_every_text_and_keep_lines_links_and_anchors():
+    from ssjpub.site import table_html as H
+
+    t = P.Table("k", "c", P.columns("a", "b", "c", numeric=("c",)), (
+        (P.cell("x\x1fy"), P.cell(["1", "<2>"]), P.cell('<&>"', url="p/", anchor='a"')),
+        (P.cell(["p\x1eq", "r"]), P.cell(None), P.cell(3)),
+        (P.cell("<script>"), P.cell("'"), P.cell(4, url="https://e.org/?a=1&b=2")),
+    ), foot=(P.cell("合计"), P.cell(""), P.cell(7)))
+    rows = str(H.table_rows(t, "..")).split("\n")[:-1]
+    assert rows == [
+        '<tr><th scope="row">x\x1fy</th><td>1<br>&lt;2&gt;</td>'
+        '<td id="a&#34;" class="num"><a href="../p/">&lt;&amp;&gt;&#34;</a></td></tr>',
+        '<tr><th scope="row">p\x1eq<br>r</th><td></td><td class="num">3</td></tr>',
+        '<tr><th scope="row">&lt;script&gt;</th><td>&#39;</td>'
+        '<td class="num"><a href="https://e.org/?a=1&amp;b=2">4</a></td></tr>',
+    ]
+    assert str(H.table_foot(t, "..")) == '<tr><th scope="row">合计</th><td></td><td class="num">7</td></tr>\n'
