@@ -38,5 +38,8 @@ def read_data_file(path: Path, rel: str) -> tuple[TextFile | None, list[Problem]
             why = "文件不是 UTF-8 编码"
         how = "请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”，或在编辑器中以 UTF-8 编码保存"
         return None, [Pos(rel, line, column).problem("file-encoding", f"{why}：{how}")]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old-Mac endings
-    return TextFile(rel, text, hashlib.sha256(raw).hexdigest()), scan_text(text, rel)
+    utf8: bytes | None = body  # saves the scan encoding the text again
+    if b"\r" in body:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old-Mac endings
+        utf8 = None
+    return TextFile(rel, text, hashlib.sha256(raw).hexdigest()), scan_text(text, rel, utf8)
