@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 from datetime import date
 
 from ssjpub.identifiers import credit_code_problem
@@ -19,6 +20,7 @@ from ssjpub.pii import shown
 from ssjpub.problems import Pos, Problem
 
 _FLAGS = {"是": True, "否": False}
+_GRADES = ("A", "B", "C")
 
 
 def _field_columns(raw: str, count: int) -> list[int]:
@@ -32,9 +34,71 @@ def _field_columns(raw: str, count: int) -> list[int]:
     return columns + [1] * (count - len(columns))
 
 
+def _row_problems(
+    rel: str, line: int, raw: str, header: list[str], order: list[int], values: list[str], seen: dict[str, int]
+) -> list[Problem]:
+    """Every problem of a row that failed the checks, each at its cell. Only rows with problems
+    come here, so the cell columns are worked out only for them."""
+    cols = _field_columns(raw, len(header))
+    v = dict(zip(SNAPSHOT_COLUMNS, values))
+    problems: list[Problem] = []
+
+    def bad(name: str, code: str, message: str) -> None:
+        problems.append(Pos(rel, line, cols[order[SNAPSHOT_COLUMNS.index(name)]]).problem(code, message))
+
+    why = credit_code_problem(v["credit_code"])
+    if why:
+        bad("credit_code", "invalid-credit-code", f"统一社会信用代码“{shown(v['credit_code'])}”无效：{why}")
+    elif v["credit_code"] in seen:
+        bad("credit_code", "duplicate-id", f"统一社会信用代码重复（第一次出现在第 {seen[v['credit_code']]} 行）")
+    else:
+        seen[v["credit_code"]] = line
+    for name in ("name", "area", "industry"):
+        if not v[name]:
+            bad(name, "missing-field", f"{SNAPSHOT_TITLES[name]}不能为空")
+    if v["grade"] not in _GRADES:
+        bad("grade", "invalid-value", f"诚信等级只能是 A、B、C，实际为“{v['grade']}”")
+    if not v["complaints"].isdigit():
+        bad("complaints", "wrong-type", f"投诉举报数应为非负整数，实际为“{v['complaints']}”")
+    if v["serious_violation"] not in _FLAGS:
+        bad("serious_violation", "invalid-value", "严重违法记录只能填“是”或“否”")
+    if v["status"] not in TARGET_STATUSES:
+        bad("status", "invalid-value", f"经营状态只能是：{'、'.join(TARGET_STATUSES)}")
+    if v["source"] not in TARGET_SOURCES:
+        bad("source", "invalid-value", f"来源只能是：{'、'.join(TARGET_SOURCES)}")
+    return problems
+
+
+class Reuse:
+    """What parsing one snapshot leaves for the next: credit codes found valid (an agency's
+    snapshots share most of them), and the previous snapshot's valid rows by their text, most of
+    which recur unchanged. Use one per agency, its snapshots in date order."""
+
+    def __init__(self) -> None:
+        self.valid_codes: set[str] = set()
+        self.header: list[str] = []
+        self.rows: dict[str, tuple] = {}  # line text -> Target fields but the line number
+
+
+def _records(text: str, lines: list[str]):
+    """(line number, line text, cells) of every record after the header; the cells are None
+    when they are the text split at commas. That is what csv gives for a file without quotes,
+    carriage returns, NULs or over-long fields, and the common case is then much faster."""
+    if not ('"' in text or "\r" in text or "\0" in text) and max(map(len, lines)) <= csv.field_size_limit():
+        for i in range(1, len(lines)):
+            yield i + 1, lines[i], None
+        return
+    reader = csv.reader(lines)
+    next(reader)
+    for row in reader:
+        yield reader.line_num, None, row
+
+
 def parse_snapshot(
-    tf: TextFile, agency: str, taken_on: date
+    tf: TextFile, agency: str, taken_on: date, reuse: Reuse | None = None
 ) -> tuple[Snapshot | None, list[Problem]]:
+    """The snapshot, or None and every problem."""
+    reuse = Reuse() if reuse is None else reuse
     problems: list[Problem] = []
     lines = tf.text.split("\n")
     reader = csv.reader(lines)
@@ -61,68 +125,48 @@ def parse_snapshot(
     if problems:
         return None, problems
 
-    index = {name: i for i, name in enumerate(header)}
+    order = [header.index(name) for name in SNAPSHOT_COLUMNS]
+    width = len(header)
+    previous = reuse.rows if reuse.header == header else {}
+    current: dict[str, tuple] = {}
+    valid_codes = reuse.valid_codes
     seen: dict[str, int] = {}
     targets: list[Target] = []
-    for row in reader:
-        line = reader.line_num
+    intern = sys.intern  # each enterprise's strings recur in every snapshot: keep one copy
+    for line, raw, row in _records(tf.text, lines):
+        if raw is not None:
+            fields = previous.get(raw)
+            if fields is not None and fields[0] not in seen:  # valid last time, the same now
+                seen[fields[0]] = line
+                current[raw] = fields
+                targets.append(Target(*fields, line))
+                continue
+            row = raw.split(",")
         if not row or row == [""]:
             continue
-        cols = _field_columns(lines[line - 1], len(header))
-        if len(row) != len(header):
+        if len(row) != width:
             problems.append(
-                Pos(tf.rel, line).problem("csv-row", f"该行有 {len(row)} 列，表头有 {len(header)} 列")
+                Pos(tf.rel, line).problem("csv-row", f"该行有 {len(row)} 列，表头有 {width} 列")
             )
             continue
-        v = {name: row[i].strip() for name, i in index.items()}
-
-        def bad(name: str, code: str, message: str) -> None:
-            problems.append(Pos(tf.rel, line, cols[index[name]]).problem(code, message))
-
-        ok = True
-        why = credit_code_problem(v["credit_code"])
-        if why:
-            bad("credit_code", "invalid-credit-code", f"统一社会信用代码“{shown(v['credit_code'])}”无效：{why}")
-            ok = False
-        elif v["credit_code"] in seen:
-            bad("credit_code", "duplicate-id", f"统一社会信用代码重复（第一次出现在第 {seen[v['credit_code']]} 行）")
-            ok = False
+        values = [row[i].strip() for i in order]
+        code, name, area, industry, grade, complaints, violation, status, source = values
+        if (
+            code not in seen
+            and (code in valid_codes or credit_code_problem(code) is None)
+            and name and area and industry and grade in _GRADES and complaints.isdigit()
+            and violation in _FLAGS and status in TARGET_STATUSES and source in TARGET_SOURCES
+        ):
+            seen[code] = line
+            valid_codes.add(code)
+            fields = (intern(code), intern(name), intern(area), intern(industry), grade,
+                      int(complaints), _FLAGS[violation], intern(status), intern(source))
+            if raw is not None:
+                current[raw] = fields
+            targets.append(Target(*fields, line))
         else:
-            seen[v["credit_code"]] = line
-        for name in ("name", "area", "industry"):
-            if not v[name]:
-                bad(name, "missing-field", f"{SNAPSHOT_TITLES[name]}不能为空")
-                ok = False
-        if v["grade"] not in ("A", "B", "C"):
-            bad("grade", "invalid-value", f"诚信等级只能是 A、B、C，实际为“{v['grade']}”")
-            ok = False
-        if not v["complaints"].isdigit():
-            bad("complaints", "wrong-type", f"投诉举报数应为非负整数，实际为“{v['complaints']}”")
-            ok = False
-        if v["serious_violation"] not in _FLAGS:
-            bad("serious_violation", "invalid-value", "严重违法记录只能填“是”或“否”")
-            ok = False
-        if v["status"] not in TARGET_STATUSES:
-            bad("status", "invalid-value", f"经营状态只能是：{'、'.join(TARGET_STATUSES)}")
-            ok = False
-        if v["source"] not in TARGET_SOURCES:
-            bad("source", "invalid-value", f"来源只能是：{'、'.join(TARGET_SOURCES)}")
-            ok = False
-        if ok:
-            targets.append(
-                Target(
-                    credit_code=v["credit_code"],
-                    name=v["name"],
-                    area=v["area"],
-                    industry=v["industry"],
-                    grade=v["grade"],
-                    complaints=int(v["complaints"]),
-                    serious_violation=_FLAGS[v["serious_violation"]],
-                    status=v["status"],
-                    source=v["source"],
-                    line=line,
-                )
-            )
+            problems += _row_problems(tf.rel, line, lines[line - 1], header, order, values, seen)
+    reuse.header, reuse.rows = header, current
     if problems:
         return None, problems
     targets.sort(key=lambda t: t.credit_code)

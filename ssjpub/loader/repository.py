@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from ssjpub.loader.csvfile import parse_snapshot
+from ssjpub.loader.csvfile import Reuse, parse_snapshot
 from ssjpub.loader.documents import validate_document
 from ssjpub.loader.textfile import TextFile, read_data_file
 from ssjpub.loader.yamlfile import YamlDoc, parse_yaml
@@ -130,7 +130,7 @@ class _Reader:
             return None
         return Loaded(loaded, doc)
 
-    def snapshot(self, path: Path, agency: str) -> Snapshot | None:
+    def snapshot(self, path: Path, agency: str, reuse: Reuse) -> Snapshot | None:
         rel, tf = self.text(path)
         try:
             taken_on = date.fromisoformat(path.name[:-4])
@@ -140,7 +140,7 @@ class _Reader:
             )
             self.broken.add(rel)
             return None
-        snapshot, problems = parse_snapshot(tf, agency, taken_on) if tf else (None, [])
+        snapshot, problems = parse_snapshot(tf, agency, taken_on, reuse) if tf else (None, [])
         self.problems += problems
         if snapshot is None:
             self.broken.add(rel)
@@ -191,9 +191,10 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
         data.inspectors = r.yaml(folder / "inspectors.yaml", InspectorDirectory)
     targets = folder / "targets"
     if targets.is_dir():
+        reuse = Reuse()  # snapshots in date order: each mostly repeats the one before
         for path in _visible(targets):
             if _DAY_CSV.match(path.name) and path.is_file():
-                snap = r.snapshot(path, data.code)
+                snap = r.snapshot(path, data.code, reuse)
                 if snap is not None:
                     data.snapshots[snap.taken_on] = snap
             else:
