@@ -7,8 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-import yaml
-
+from ssjpub.draw import yamlcopy
 from ssjpub.loader.yamlfile import parse_yaml
 from ssjpub.problems import Pos, Problem
 
@@ -24,13 +23,9 @@ def render_json(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
 
-class _Dumper(yaml.CSafeDumper):  # libyaml's emitter: the pure-Python one is 10x slower
-    def ignore_aliases(self, data) -> bool:
-        return True
-
-
 def render_yaml(record: dict) -> str:
-    return YAML_HEAD + yaml.dump(record, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+    """The staff copy: the record as yaml.dump writes it (see yamlcopy), under a comment."""
+    return YAML_HEAD + yamlcopy.render(record)
 
 
 def write_record(root: Path, record: dict) -> list[str]:
