@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -15,7 +16,17 @@ from ssjpub.validate import find_root, validate
 def load_valid(root: Path, fmt: str) -> tuple[Repository, list[Problem]]:
     """The repository at or above `root` when it validates (warnings returned); otherwise print
     every problem and exit 1: nothing else may run on invalid data."""
-    repo, problems = validate(find_root(root))
+    # Loading makes millions of objects and no reference cycles (see tests/test_verify_fast_paths.py),
+    # so the cyclic collector would only walk them over and over: it is paused while loading, and
+    # then told to leave what was loaded alone for good, as it lives until the command ends.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        repo, problems = validate(find_root(root))
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
     if has_errors(problems):
         sys.stdout.write(format_problems(problems, fmt))
         click.echo("数据未通过校验，先修正上面的问题。", err=True)

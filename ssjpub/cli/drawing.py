@@ -67,7 +67,10 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
 @ROOT
 @FORMAT
 @click.option("--history", is_flag=True, help="同时用 git 历史核对提交顺序和只增不改（需要完整历史）。")
-def verify_cmd(root: Path, fmt: str, history: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="同时重新执行抽取的进程数（默认：可用的 CPU 数）。每个进程会复制它读到的数据，"
+                   "内存紧张时用 1。结果与顺序都与进程数无关。")
+def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None) -> None:
     """重新执行仓库中的每一次抽取，与抽取记录逐项比对。
 
     任何一处不一致（抽中的单位、签号、种子、检查组，或记录引用的名录快照、任务参数、
@@ -77,7 +80,7 @@ def verify_cmd(root: Path, fmt: str, history: bool) -> None:
     声明早于开奖（摇号）日期；抽取记录及其输入发布后未再修改。浅克隆会被拒绝而不是猜测。
     """
     repo, _ = load_valid(root, fmt)
-    checked, problems = verify_draws(repo)
+    checked, problems = verify_draws(repo, workers=jobs)
     if history:
         problems += check_history(repo)
     problems = sort_problems(problems)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from ssjpub.importer import convert, read_table
 from ssjpub.problems import Pos, format_problems
 from ssjpub.model import TARGET_SOURCES
 
@@ -34,6 +33,9 @@ def import_targets(file: Path, agency: str, taken_on: date, source: str | None, 
     经营状态、来源），其余列（联系人、电话等）一律丢弃；统一社会信用代码转为半角大写并核对校验码。
     有问题的行按表格中的行号列出。已有的快照不会被覆盖。
     """
+    # pandas takes half a second to import and only this command needs it
+    from ssjpub.importer import convert, read_table
+
     shown = file.as_posix()
     agency_dir = root / "plans" / agency
     if not agency_dir.is_dir():

@@ -11,7 +11,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from ssjpub.draw.encoding import ALGORITHM, canonical_digits, canonical_lottery, derive_seed, fields
+from ssjpub.draw.encoding import ALGORITHM, canonical_digits, canonical_lottery, derive_seed, field, fields
+from ssjpub.draw.population import population
 from ssjpub.draw.tickets import Candidate, count_for, draw_lowest
 from ssjpub.loader.repository import AgencyData, Repository
 from ssjpub.model import Inspector, Plan, Target, Task, format_ratio
@@ -154,6 +155,48 @@ def earlier_draws(data: AgencyData, year: int, task_id: str) -> list[tuple[int, 
     return sorted((k for k in data.draws if made_at(data, *k) < here), key=lambda k: made_at(data, *k))
 
 
+class PriorDraws:
+    """What an agency's earlier records pass on to its next draw: which they are, how often each
+    enterprise was drawn in the draw's year (the yearly cap), and who inspected it last.
+
+    Records are added oldest first (made_at order), so re-executing every draw goes once through
+    the records instead of re-reading all earlier ones for each draw.
+    """
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[int, str]] = []
+        self.previous: dict[str, list[str]] = {}
+        self._year: int | None = None
+        self._times: dict[str, int] = {}
+
+    @classmethod
+    def before(cls, data: AgencyData, year: int, task_id: str) -> PriorDraws:
+        state = cls()
+        for key in earlier_draws(data, year, task_id):
+            state.add(key, data.draws[key].data)
+        return state
+
+    def add(self, key: tuple[int, str], record: dict) -> None:
+        self.keys.append(key)
+        for group in record.get("groups", []):
+            self.previous[group["target"]] = list(group["members"])
+        if key[0] != self._year:  # years only grow in made_at order: the count starts afresh
+            self._year, self._times = key[0], {}
+        for t in record.get("targets", []):
+            self._times[t["code"]] = self._times.get(t["code"], 0) + 1
+
+    def copy(self) -> PriorDraws:
+        """An independent state (add() replaces the lists in `previous`, never changes them)."""
+        other = PriorDraws()
+        other.keys, other.previous = list(self.keys), dict(self.previous)
+        other._year, other._times = self._year, dict(self._times)
+        return other
+
+    def times(self, year: int) -> dict[str, int]:
+        """Draws per enterprise in `year` so far (only that year's records count)."""
+        return self._times if year == self._year else {}
+
+
 def later_draws(data: AgencyData, year: int, task_id: str) -> list[tuple[int, str]]:
     """Records made after this task's place: if any exist, drawing it now would change what
     those records counted (the yearly cap, last inspectors), so it is refused."""
@@ -165,9 +208,11 @@ def inspector_ticket_prefix(seed_hex: str):
     return hashlib.sha256(fields(ALGORITHM, "inspector", seed_hex))
 
 
-def inspector_order(prefix, code: str, inspector_id: str) -> bytes:
+def inspector_order(prefix, code_field: bytes, id_field: bytes) -> bytes:
+    """An inspector's ticket for a target: the prefix's hash continued with field(code) and
+    field(inspector id), encoded by the caller (each is used many times)."""
     h = prefix.copy()
-    h.update(fields(code, inspector_id))
+    h.update(code_field + id_field)
     return h.digest()
 
 
@@ -214,6 +259,7 @@ def assign_inspectors(
     base = [p for p in pool if not p["excluded"]]
     load = {p["id"]: 0 for p in base}
     prefix = inspector_ticket_prefix(seed_hex)
+    id_fields = {i: field(i) for i in load}
     groups = []
     size = ctx.task.group_size
     for target in drawn:
@@ -228,7 +274,12 @@ def assign_inspectors(
                 f"（实施股室共 {len(pool)} 人，其中不在岗、无资格或证件到期 {len(pool) - len(base)} 人，"
                 f"回避 {len(recused)} 人，上次检查过该单位 {len(barred)} 人）",
             )])
-        ranked = sorted(eligible, key=lambda i: (load[i], inspector_order(prefix, code, i), i))
+        # Ranked by (load, ticket, id). Only those with one of the `size` lowest loads can be among
+        # the first `size`, so only their tickets are computed.
+        cutoff = sorted(load[i] for i in eligible)[size - 1]
+        code_field = field(code)
+        ranked = sorted((i for i in eligible if load[i] <= cutoff),
+                        key=lambda i: (load[i], inspector_order(prefix, code_field, id_fields[i]), i))
         members = ranked[:size]
         for i in members:
             load[i] += 1
@@ -237,10 +288,14 @@ def assign_inspectors(
     return groups
 
 
-def execute(repo: Repository, agency: str, year: int, task_id: str, roster: dict | None = None) -> dict:
+def execute(
+    repo: Repository, agency: str, year: int, task_id: str, roster: dict | None = None,
+    prior: PriorDraws | None = None,
+) -> dict:
     """The record of the task's draw. `roster` (a record's `inspectors` section) replaces the
     current directory when re-executing a published draw: the roster may change afterwards,
-    and `verify --history` checks the recorded one against the files committed before the draw."""
+    and `verify --history` checks the recorded one against the files committed before the draw.
+    `prior` is the state of the agency's earlier records (read from them when not given)."""
     ctx = find_task(repo, agency, year, task_id)
     task, data = ctx.task, ctx.data
     if task.basis != "随机抽查":
@@ -254,30 +309,34 @@ def execute(repo: Repository, agency: str, year: int, task_id: str, roster: dict
     parameters_sha256 = sha256_hex(canonical_json(parameters))
     seed = derive_seed(agency, year, task_id, snapshot.sha256, parameters_sha256, randomness)
 
-    prior = earlier_draws(data, year, task_id)
-    times: dict[str, int] = {}
-    previous: dict[str, list[str]] = {}
-    for key in prior:
-        record = data.draws[key].data
-        for group in record.get("groups", []):
-            previous[group["target"]] = list(group["members"])
-        if key[0] == year:
-            for t in record.get("targets", []):
-                times[t["code"]] = times.get(t["code"], 0) + 1
+    if prior is None:
+        prior = PriorDraws.before(data, year, task_id)
+    times = prior.times(year)
+    previous = prior.previous
 
-    excluded = {"inactive": 0, "out_of_scope": 0, "capped": []}
+    # A row counts as inactive, else out of scope, else capped, else it is a candidate. The rows
+    # come in groups sharing area, industry and grade (so scope and stratum); the order of the
+    # candidates does not matter (tickets decide), the capped are listed in snapshot order.
+    pop = population(snapshot)
+    targets = snapshot.targets
+    out_of_scope = 0
+    capped: list[int] = []
     candidates: list[Candidate] = []
-    rows: dict[str, Target] = {}
-    for t in snapshot.targets:
-        if not t.active:
-            excluded["inactive"] += 1
-        elif not in_scope(t, task):
-            excluded["out_of_scope"] += 1
-        elif times.get(t.credit_code, 0) >= YEARLY_CAP:
-            excluded["capped"].append(t.credit_code)
-        else:
-            candidates.append(Candidate(t.credit_code, stratum_of(t, task), weight_of(t, task)))
-            rows[t.credit_code] = t
+    for members in pop.groups.values():
+        first = targets[members[0]]
+        if not in_scope(first, task):
+            out_of_scope += len(members)
+            continue
+        stratum = stratum_of(first, task)
+        for i in members:
+            t = targets[i]
+            if times.get(t.credit_code, 0) >= YEARLY_CAP:
+                capped.append(i)
+            else:
+                candidates.append(Candidate(t.credit_code, stratum, weight_of(t, task)))
+    excluded = {"inactive": pop.inactive, "out_of_scope": out_of_scope,
+                "capped": [targets[i].credit_code for i in sorted(capped)]}
+    rows = pop.by_code
     sizes: dict[str, int] = {}
     for c in candidates:
         sizes[c.stratum] = sizes.get(c.stratum, 0) + 1
@@ -332,7 +391,7 @@ def execute(repo: Repository, agency: str, year: int, task_id: str, roster: dict
         "population": {"file": snapshot.file, "sha256": snapshot.sha256, "rows": len(snapshot.targets)},
         "randomness": {"file": randomness_file, "canonical": randomness},
         "seed": seed,
-        "prior_draws": [f"{y}/{t}" for y, t in prior],
+        "prior_draws": [f"{y}/{t}" for y, t in prior.keys],
         "eligible": {"count": len(candidates), "inactive": excluded["inactive"],
                      "out_of_scope": excluded["out_of_scope"], "capped": excluded["capped"]},
         "strata": strata_out,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ssjpub.draw.engine import DrawError, execute
+from ssjpub.draw import parallel
+from ssjpub.draw.engine import DrawError, PriorDraws, execute, made_at
 from ssjpub.draw.record import compare, compare_mirror
 from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem
@@ -23,25 +24,81 @@ def _usable(roster: dict | None) -> dict | None:
     return None
 
 
-def verify_draws(repo: Repository) -> tuple[int, list[Problem]]:
-    """(number of records checked, problems). Records are checked in draw order."""
-    problems: list[Problem] = []
-    checked = 0
+Key = tuple[str, int, str]  # agency, year, task
+Run = tuple[str, list[tuple[int, str]], PriorDraws]  # agency, consecutive records, the state before them
+
+
+def verify_draws(repo: Repository, workers: int | None = None) -> tuple[int, list[Problem]]:
+    """(number of records checked, problems), the problems in (agency, year, task) order.
+
+    Each agency's records are re-executed in the order they were made, carrying what earlier
+    records pass on (PriorDraws) from one to the next. With `workers` > 1 (by default the usable
+    CPUs, for repositories with enough records to pay for the processes) runs of consecutive
+    records are verified in forked processes; the result is the same.
+    """
+    if workers is None:
+        many = sum(len(data.draws) for data in repo.agencies.values()) >= _MIN_PARALLEL
+        workers = parallel.usable_cpus() if many else 1
+    runs = _runs(repo, workers)
+    parts = parallel.map_forked(_verify_run, repo, runs, workers) if workers > 1 and len(runs) > 1 else None
+    if parts is None:
+        parts = [_verify_run(repo, run) for run in runs]
+    found = {key: problems for part in parts for key, problems in part}
+    return len(found), [p for key in sorted(found) for p in found[key]]
+
+
+def _runs(repo: Repository, workers: int) -> list[Run]:
+    """Every agency's records in made_at order, cut into runs, each with the state before it.
+
+    Serially, one run per agency. In parallel, about four runs per worker in all, so that they
+    share out evenly; an agency is cut only when there are fewer agencies than that, because a
+    forked process copies the memory pages of every record and snapshot it reads, and each
+    agency's are best read by one process.
+    """
+    runs: list[Run] = []
+    pieces = -(-4 * workers // max(1, len(repo.agencies)))  # runs per agency
     for code, data in sorted(repo.agencies.items()):
-        for (year, task), draw in sorted(data.draws.items()):
-            checked += 1
-            text = (repo.root / draw.file).read_text(encoding="utf-8")
-            try:
-                roster = draw.data.get("inspectors") if isinstance(draw.data.get("inspectors"), dict) else None
-                expected = execute(repo, code, year, task, roster=_usable(roster))
-            except DrawError as exc:
-                problems.append(Pos(draw.file).problem("draw-mismatch", "无法重新执行该抽取，原因见下一条"))
-                problems += exc.problems
-                continue
-            problems += compare(draw.file, text, draw.data, expected)
-            if draw.yaml_file is None:
-                problems.append(Pos(draw.file).problem("missing-file", "缺少抽取记录的 YAML 副本"))
-            else:
-                mirror = (repo.root / draw.yaml_file).read_text(encoding="utf-8")
-                problems += compare_mirror(draw.yaml_file, mirror, draw.data)
-    return checked, problems
+        keys = sorted(data.draws, key=lambda k: made_at(data, *k))
+        step = max(1, len(keys)) if workers <= 1 else max(_MIN_RUN, -(-len(keys) // pieces))
+        prior = PriorDraws()
+        for i in range(0, len(keys), step):
+            runs.append((code, keys[i: i + step], prior.copy()))
+            for key in keys[i: i + step]:
+                prior.add(key, data.draws[key].data)
+    return runs
+
+
+_MIN_RUN = 8  # records: a run costs a copy of the state, and a round trip to a process
+_MIN_PARALLEL = 40  # records; fewer take well under a second serially
+
+
+def _verify_run(repo: Repository, run: Run) -> list[tuple[Key, list[Problem]]]:
+    code, keys, before = run
+    data = repo.agencies[code]
+    prior = before.copy()  # the run stays as it was, should it have to be done again
+    out = []
+    for key in keys:
+        out.append(((code, *key), verify_one(repo, code, key, prior)))
+        prior.add(key, data.draws[key].data)
+    return out
+
+
+def verify_one(repo: Repository, code: str, key: tuple[int, str], prior: PriorDraws) -> list[Problem]:
+    """Problems of one record; `prior` holds the agency's records made before it."""
+    year, task = key
+    draw = repo.agencies[code].draws[key]
+    try:
+        roster = draw.data.get("inspectors") if isinstance(draw.data.get("inspectors"), dict) else None
+        expected = execute(repo, code, year, task, roster=_usable(roster), prior=prior)
+    except DrawError as exc:
+        return [Pos(draw.file).problem("draw-mismatch", "无法重新执行该抽取，原因见下一条"), *exc.problems]
+    problems = []
+    if draw.data != expected:  # the same verdict as compare()'s field walk, at C speed
+        text = (repo.root / draw.file).read_text(encoding="utf-8")
+        problems = compare(draw.file, text, draw.data, expected)
+    if draw.yaml_file is None:
+        problems.append(Pos(draw.file).problem("missing-file", "缺少抽取记录的 YAML 副本"))
+    else:
+        mirror = (repo.root / draw.yaml_file).read_text(encoding="utf-8")
+        problems += compare_mirror(draw.yaml_file, mirror, draw.data)
+    return problems
