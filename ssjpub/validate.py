@@ -19,7 +19,7 @@ def find_root(path: Path) -> Path:
     return start
 
 
-def validate(root: Path) -> tuple[Repository, list[Problem]]:
-    repo, problems = load_repository(root)
+def validate(root: Path, results: bool = True) -> tuple[Repository, list[Problem]]:
+    repo, problems = load_repository(root, results)
     problems += check_repository(repo)
     return repo, sort_problems(problems)

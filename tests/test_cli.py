@@ -280,3 +280,13 @@ def test_validating_a_file_outside_any_repository_does_not_pass(tmp_path):
     code, out, err = ssjpub("validate", lone)
     assert code == 1
     assert "plans" in out + err
+
+
+def test_verify_leaves_results_to_validate(demo):
+    # No draw reads results/: a broken results file fails `validate`, not `verify`.
+    broken = sorted((demo / "results").rglob("*.yaml"))[0]
+    broken.write_text(broken.read_text(encoding="utf-8") + "\nresults: [\n", encoding="utf-8")
+    code, out, _ = ssjpub("validate", str(demo))
+    assert code == 1 and broken.relative_to(demo).as_posix() in out
+    code, out, err = ssjpub("verify", "--root", str(demo))
+    assert code == 0 and "校验通过" in err, out + err

@@ -79,7 +79,7 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None) -> None:
     加 --history 时还核对 git 历史：名录快照和任务（含随机数来源声明）先于随机数提交，
     声明早于开奖（摇号）日期；抽取记录及其输入发布后未再修改。浅克隆会被拒绝而不是猜测。
     """
-    repo, _ = load_valid(root, fmt)
+    repo, _ = load_valid(root, fmt, results=False)  # no draw reads them; `validate` checks them
     checked, problems = verify_draws(repo, workers=jobs)
     if history:
         problems += check_history(repo)

@@ -262,7 +262,9 @@ def _load_results(r: _Reader, repo: Repository, folder: Path) -> None:
                     data.results[(int(year_dir.name), path.stem)] = loaded
 
 
-def load_repository(root: Path) -> tuple[Repository, list[Problem]]:
+def load_repository(root: Path, results: bool = True) -> tuple[Repository, list[Problem]]:
+    """Everything under plans/ and, unless ``results`` is False, results/ (no draw reads the
+    results: `verify` leaves them to `validate`)."""
     root = root.resolve()
     r = _Reader(root)
     repo = Repository(root)
@@ -288,7 +290,7 @@ def load_repository(root: Path) -> tuple[Repository, list[Problem]]:
             repo.agencies[path.name] = _load_agency(r, path)
         else:
             r.unexpected(path, "plans/ 下应为机关目录（小写字母、数字、连字符）、calendar/ 或 result-categories.yaml")
-    if (root / "results").is_dir():
+    if results and (root / "results").is_dir():
         _load_results(r, repo, root / "results")
     repo.files = sorted(r.files)
     repo.broken = r.broken
