@@ -347,3 +347,20 @@ def test_tasks_are_drawn_in_plan_order(demo):
     result = CliRunner().invoke(cli, ["draw", "baofeng/2024/2024-04", "--root", str(demo)])
     assert result.exit_code == 1
     assert "history-order" in result.output and "2024/2024-05" in result.output and "2024/2024-07" in result.output
+
+
+def test_a_draw_split_between_two_processes_gives_the_same_tickets(monkeypatch):
+    from ssjpub.draw import tickets as TK
+    from ssjpub.demo.fake import fictional_credit_code
+
+    codes = [fictional_credit_code("410000", i) for i in range(3000)]
+    seed = "ab" * 32
+    candidates = [TK.Candidate(c, "AB"[i % 2], 1 + i % 3) for i, c in enumerate(codes)]
+    serial = TK.draw_plain(seed, codes, 150), TK.draw_lowest(seed, candidates, {"A": 40, "B": 60})
+    monkeypatch.setattr(TK, "PARALLEL_MIN", 100)
+    monkeypatch.setattr(TK.parallel, "usable_cpus", lambda: 2)
+    calls = []
+    real = TK.parallel.share_forked
+    monkeypatch.setattr(TK.parallel, "share_forked", lambda *a: calls.append(1) or real(*a))
+    split = TK.draw_plain(seed, codes, 150), TK.draw_lowest(seed, candidates, {"A": 40, "B": 60})
+    assert calls and split == serial

@@ -48,3 +48,23 @@ def map_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P], workers:
         return None
     finally:
         _work = None
+
+
+def share_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P]) -> list[R] | None:
+    """[fn(shared, piece) for piece in pieces], in order: the first piece computed here while
+    forked processes compute the others (for one large job split in two, this process would
+    otherwise sit waiting). None when no process can be forked here."""
+    if "fork" not in multiprocessing.get_all_start_methods() or len(pieces) < 2:
+        return None
+    global _work
+    _work = fn, shared, pieces
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(pieces) - 1, mp_context=context) as pool:
+            others = pool.map(_one, range(1, len(pieces)))
+            first = fn(shared, pieces[0])
+            return [first, *others]
+    except (BrokenProcessPool, OSError):
+        return None
+    finally:
+        _work = None

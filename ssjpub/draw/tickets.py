@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+import multiprocessing
 from collections import Counter
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import NamedTuple, Sequence
 
+from ssjpub.draw import parallel
 from ssjpub.draw.encoding import ALGORITHM, field, fields
 
 
@@ -25,8 +26,9 @@ class Candidate(NamedTuple):
     weight: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Ticket:
+class Ticket(NamedTuple):
+    """A drawn candidate. A NamedTuple: a province draw makes 50,000 of them."""
+
     code: str
     stratum: str
     weight: int
@@ -114,6 +116,44 @@ def _scan(prefix, candidates: Sequence[Candidate], bounds: dict[str, bytes | Non
     return pools
 
 
+# Below this many candidates a second process costs more than it saves.
+PARALLEL_MIN = 200_000
+
+
+def _halves(n: int) -> list[range] | None:
+    """Two halves of a large scan for two processes, or None: too small, one core, or already in
+    a worker process (verify shares draws among processes; a draw inside one stays serial)."""
+    if n < PARALLEL_MIN or parallel.usable_cpus() < 2 or multiprocessing.parent_process() is not None:
+        return None
+    return [range(0, n // 2), range(n // 2, n)]
+
+
+def _scan_plain_piece(shared: tuple, piece: range) -> list:
+    prefix, codes, bound = shared
+    return _scan_plain(prefix, codes[piece.start : piece.stop], bound)
+
+
+def _scan_piece(shared: tuple, piece: range) -> dict[str, list]:
+    prefix, candidates, bounds = shared
+    return _scan(prefix, candidates[piece.start : piece.stop], bounds)
+
+
+def _scan_parallel(prefix, candidates: Sequence[Candidate], bounds: dict[str, bytes | None]) -> dict[str, list]:
+    """_scan, on two cores for a large draw. Each ticket depends on its own candidate only and
+    the pools are sorted afterwards, so the halves give the same result as one pass."""
+    halves = _halves(len(candidates))
+    parts = parallel.share_forked(_scan_piece, (prefix, candidates, bounds), halves) if halves else None
+    if parts is None:
+        return _scan(prefix, candidates, bounds)
+    return {s: parts[0][s] + parts[1][s] for s in bounds}
+
+
+def _scan_plain_parallel(prefix, codes: Sequence[str], bound: bytes | None) -> list:
+    halves = _halves(len(codes))
+    parts = parallel.share_forked(_scan_plain_piece, (prefix, codes, bound), halves) if halves else None
+    return parts[0] + parts[1] if parts is not None else _scan_plain(prefix, codes, bound)
+
+
 def _scan_plain(prefix, codes: Sequence[str], bound: bytes | None) -> list:
     """_scan for one stratum of unweighted ids: the hot loop of a province-sized draw, with
     _code_field inlined (a call per id costs as much as the hashing)."""
@@ -140,9 +180,9 @@ def draw_plain(seed_hex: str, codes: Sequence[str], n: int) -> list[Ticket]:
     if n > len(codes):
         raise ValueError(f"stratum '' has {len(codes)} candidates, {n} asked")
     prefix = ticket_prefix(seed_hex, "target")
-    pool = _scan_plain(prefix, codes, _threshold(n, len(codes)))
+    pool = _scan_plain_parallel(prefix, codes, _threshold(n, len(codes)))
     if len(pool) < n:
-        pool = _scan_plain(prefix, codes, None)
+        pool = _scan_plain_parallel(prefix, codes, None)
     return _take({"": pool}, {"": n})
 
 
@@ -152,8 +192,9 @@ def _take(pools: dict[str, list], counts: dict[str, int]) -> list[Ticket]:
         pool.sort()
         if any(a[0] == b[0] for a, b in zip(pool, pool[1:])):  # same bytes hashed: same id after NFC
             raise ValueError(f"duplicate candidate codes in stratum {stratum!r}")
-        drawn.extend(Ticket(code, stratum, w, t, k) for t, code, w, k in pool[: counts[stratum]])
-    drawn.sort(key=lambda t: (t.ticket, t.code))
+        drawn.extend([Ticket(code, stratum, w, t, k) for t, code, w, k in pool[: counts[stratum]]])
+    if len(pools) > 1:  # one pool is in (ticket, code) order already
+        drawn.sort(key=lambda t: (t.ticket, t.code))
     return drawn
 
 
@@ -178,8 +219,8 @@ def draw_lowest(
             raise ValueError(f"stratum {stratum!r} has {sizes.get(stratum, 0)} candidates, {n} asked")
     prefix = ticket_prefix(seed_hex, "target")
     bounds = {s: _threshold(n, sizes[s]) for s, n in counts.items() if n > 0}
-    pools = _scan(prefix, candidates, bounds)
+    pools = _scan_parallel(prefix, candidates, bounds)
     short = {s: None for s, pool in pools.items() if len(pool) < counts[s]}
     if short:
-        pools.update(_scan(prefix, candidates, short))
+        pools.update(_scan_parallel(prefix, candidates, short))
     return _take(pools, counts)
