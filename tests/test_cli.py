@@ -290,3 +290,30 @@ def test_verify_leaves_results_to_validate(demo):
     assert code == 1 and broken.relative_to(demo).as_posix() in out
     code, out, err = ssjpub("verify", "--root", str(demo))
     assert code == 0 and "校验通过" in err, out + err
+
+
+def _edit_record(demo: Path, edit) -> str:
+    rel = "plans/baofeng/2024/draws/2024-01.json"
+    path = demo / rel
+    record = json.loads(path.read_text(encoding="utf-8"))
+    edit(record)
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return rel
+
+
+@pytest.mark.parametrize("edit, code, field", [
+    (lambda r: r["targets"][1].pop("code"), "missing-field", "targets[1]"),
+    (lambda r: r["groups"][0].pop("target"), "missing-field", "groups[0]"),
+    (lambda r: r["targets"][0].update(rank="1"), "wrong-type", "targets[0].rank"),
+    (lambda r: r["targets"].__setitem__(0, 5), "wrong-type", "targets[0]"),
+    (lambda r: r.update(strata="x"), "wrong-type", "strata"),
+    (lambda r: r.pop("randomness"), "missing-field", "randomness"),
+])
+def test_a_hand_edited_record_missing_a_part_is_refused_with_its_line(demo, edit, code, field):
+    rel = _edit_record(demo, edit)
+    for args in (("validate", str(demo)), ("check", "--root", str(demo)), ("verify", "--root", str(demo))):
+        status, out, _ = ssjpub(*args)
+        assert status == 1, args
+        hits = [m for m in parsed_lines(out) if m["file"] == rel and m["code"] == code]
+        assert hits and field in hits[0]["msg"], (args, out)
+        assert int(hits[0]["line"]) > 1 or field == "randomness"  # a missing top-level key: the record

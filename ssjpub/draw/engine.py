@@ -155,6 +155,10 @@ def earlier_draws(data: AgencyData, year: int, task_id: str) -> list[tuple[int, 
     return sorted((k for k in data.draws if made_at(data, *k) < here), key=lambda k: made_at(data, *k))
 
 
+def _dicts(value: object) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 class PriorDraws:
     """What an agency's earlier records pass on to its next draw: which they are, how often each
     enterprise was drawn in the draw's year (the yearly cap), and who inspected it last.
@@ -177,13 +181,17 @@ class PriorDraws:
         return state
 
     def add(self, key: tuple[int, str], record: dict) -> None:
+        # A hand-edited record may lack any part: what is missing passes nothing on, and the
+        # record's own re-execution reports the difference field by field.
         self.keys.append(key)
-        for group in record.get("groups", []):
-            self.previous[group["target"]] = list(group["members"])
+        for group in _dicts(record.get("groups")):
+            if isinstance(group.get("target"), str) and isinstance(group.get("members"), list):
+                self.previous[group["target"]] = list(group["members"])
         if key[0] != self._year:  # years only grow in made_at order: the count starts afresh
             self._year, self._times = key[0], {}
-        for t in record.get("targets", []):
-            self._times[t["code"]] = self._times.get(t["code"], 0) + 1
+        for t in _dicts(record.get("targets")):
+            if isinstance(t.get("code"), str):
+                self._times[t["code"]] = self._times.get(t["code"], 0) + 1
 
     def copy(self) -> PriorDraws:
         """An independent state (add() replaces the lists in `previous`, never changes them)."""

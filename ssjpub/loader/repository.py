@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 
 from ssjpub.loader.csvfile import Reuse, parse_snapshot
 from ssjpub.loader.documents import validate_document
+from ssjpub.loader.records import shape_problems
 from ssjpub.loader.textfile import TextFile, read_data_file
 from ssjpub.loader.yamlfile import YamlDoc, parse_yaml
 from ssjpub.model import (
@@ -160,6 +161,11 @@ class _Reader:
             return None
         if not isinstance(data, dict):
             self.problems.append(Pos(rel).problem("json-syntax", "抽取记录应为 JSON 对象"))
+            self.broken.add(rel)
+            return None
+        shape = shape_problems(rel, tf.text, data)
+        if shape:
+            self.problems += shape
             self.broken.add(rel)
             return None
         return data
