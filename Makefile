@@ -49,9 +49,10 @@ bench-draw: $(BIN)/ssjpub
 	$(BIN)/python -m pip install --quiet 'consistent_sampler==1.0.10'
 	$(BIN)/python bench/draw.py
 
-# N task pages from synthetic data vs plain Pelican on N equivalent Markdown pages (bench/site.py).
+# The county site (210 task pages and the rest, 10 years of synthetic data) vs plain Pelican on the
+# same pages as Markdown, with page sizes: the site step of `make bench` alone.
 bench-site: $(BIN)/ssjpub
-	$(BIN)/python bench/site.py
+	$(BIN)/python bench/run.py --site-only
 
 # County, city and province benchmarks side by side (draw, verify, site build, Pagefind, memory);
 # synthetic data in bench/data/ (git-ignored); prints the table and writes docs/benchmarks.md.

@@ -28,6 +28,7 @@ import os
 import platform
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -274,8 +275,10 @@ def site(b: Bench, scale: str, reserve: float = 0.0) -> None:
         return
     files, size = tree_size(out)
     pages = sum(1 for _ in out.rglob("*.html"))
+    sizes = sorted(p.stat().st_size for p in out.rglob("*.html"))
     b.facts[f"site-{scale}"] = {"pages": pages, "files": files, "bytes": size, "seconds": build.seconds}
-    row.note = f"{pages:,} 个 HTML 页面，共 {files:,} 个文件 {size / MiB:.0f} MiB（含 CSV/JSON/XLSX 下载）"
+    row.note = (f"{pages:,} 个 HTML 页面（中位数 {statistics.median(sizes) / 1024:.0f} KiB，最大 {sizes[-1] / 1024:.0f} KiB），"
+                f"共 {files:,} 个文件 {size / MiB:.0f} MiB（含 CSV/JSON/XLSX 下载）")
 
     md = DATA / "markdown" / scale
     shutil.rmtree(md, ignore_errors=True)
@@ -498,12 +501,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--budget", type=float, default=14 * 60, help="seconds for the whole run (default 840)")
     parser.add_argument("--no-write", action="store_true", help="print the table only")
+    parser.add_argument("--site-only", action="store_true",
+                        help="only the county site build vs plain Pelican (make bench-site); implies --no-write")
     args = parser.parse_args()
     load = os.getloadavg()
     m = machine()
     b = Bench(args.budget)
     print(f"{COMMAND}：{m['cpus']} 核，内存 {m['memory'] / 1024 ** 3:.1f} GiB，平均负载 {load[0]:.2f}；时间预算 {args.budget:.0f} s",
           flush=True)
+    if args.site_only:
+        generate(b, "county")
+        site(b, "county")
+        print()
+        print("\n".join(table(b.rows)))
+        return
     for scale in ("county", "city", "province"):
         generate(b, scale)
     draws(b)
