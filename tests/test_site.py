@@ -295,6 +295,9 @@ def test_demo_site_pages_are_complete_accessible_and_self_contained(site):
             assert (target / "index.html" if href.endswith("/") else target).is_file(), (rel, href)
     css = (site / "theme/css/site.css").read_text(encoding="utf-8")
     assert "url(" not in css and "@import" not in css
+    # The theme's size goal: the median page under 50 KB of HTML.
+    sizes = sorted(p.stat().st_size for p in htmls)
+    assert sizes[len(sizes) // 2] < 50_000, sizes[len(sizes) // 2]
 
     home = Html((site / "index.html").read_text(encoding="utf-8"))
     links = {a["href"] for a in home.all("a")}
