@@ -308,6 +308,13 @@ def _edit_record(demo: Path, edit) -> str:
     (lambda r: r["targets"].__setitem__(0, 5), "wrong-type", "targets[0]"),
     (lambda r: r.update(strata="x"), "wrong-type", "strata"),
     (lambda r: r.pop("randomness"), "missing-field", "randomness"),
+    (lambda r: r.update(inspectors=None), "missing-field", "inspectors"),
+    (lambda r: r["inspectors"].update(pool="x"), "wrong-type", "inspectors.pool"),
+    (lambda r: r["inspectors"]["pool"].__setitem__(0, 5), "wrong-type", "inspectors.pool[0]"),
+    (lambda r: r["inspectors"]["pool"][0].update(id=5), "wrong-type", "inspectors.pool[0].id"),
+    (lambda r: r["inspectors"]["pool"][0].update(conflicts=5), "wrong-type", "inspectors.pool[0].conflicts"),
+    (lambda r: r["groups"][0].update(recused=5), "wrong-type", "groups[0].recused"),
+    (lambda r: r["groups"][0]["members"].__setitem__(0, [5]), "wrong-type", "groups[0].members"),
 ])
 def test_a_hand_edited_record_missing_a_part_is_refused_with_its_line(demo, edit, code, field):
     rel = _edit_record(demo, edit)
@@ -316,4 +323,4 @@ def test_a_hand_edited_record_missing_a_part_is_refused_with_its_line(demo, edit
         assert status == 1, args
         hits = [m for m in parsed_lines(out) if m["file"] == rel and m["code"] == code]
         assert hits and field in hits[0]["msg"], (args, out)
-        assert int(hits[0]["line"]) > 1 or field == "randomness"  # a missing top-level key: the record
+        assert int(hits[0]["line"]) > 1 or field in ("randomness", "inspectors")  # top level: the record

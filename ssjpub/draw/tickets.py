@@ -15,7 +15,7 @@ from collections import Counter
 from fractions import Fraction
 from typing import NamedTuple, Sequence
 
-from ssjpub.draw import parallel
+from ssjpub import parallel
 from ssjpub.draw.encoding import ALGORITHM, field, fields
 
 

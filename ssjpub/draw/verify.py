@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ssjpub.draw import parallel
+from ssjpub import parallel
 from ssjpub.draw.engine import DrawError, PriorDraws, execute, made_at
 from ssjpub.draw.record import compare, compare_mirror
 from ssjpub.loader.repository import Repository

@@ -10,15 +10,27 @@ from __future__ import annotations
 from ssjpub.loader.yamlfile import parse_yaml
 from ssjpub.problems import Problem
 
+class StrList:
+    """A JSON list of strings (a type marker for the tables below)."""
+
+
 # For each list of objects: the fields each element must have, with their JSON types.
 _ITEMS: dict[str, dict[str, tuple[type, ...]]] = {
     "targets": {"rank": (int,), "code": (str,), "name": (str,), "area": (str,), "industry": (str,),
                 "grade": (str,), "stratum": (str,), "weight": (int,), "ticket": (str,), "copy": (int,)},
-    "groups": {"target": (str,), "leader": (str,), "members": (list,)},
+    "groups": {"target": (str,), "leader": (str,), "members": (StrList,), "recused": (StrList,),
+               "previous": (StrList,)},
     "strata": {"stratum": (str,), "eligible": (int,), "rule": (str,), "count": (int,), "cutoff": (str, type(None))},
 }
-_OBJECTS = {"randomness": {"file": (str,), "canonical": (str,)}}
-_TYPE_NAMES = {int: "整数", str: "字符串", list: "列表", dict: "对象", type(None): "null"}
+_OBJECTS = {
+    "randomness": {"file": (str,), "canonical": (str,)},
+    "inspectors": {"file": (str,), "requirements": (StrList,), "pool": (list,)},
+}
+# The roster pinned in the record: re-execution and the rules read every field.
+_POOL = {"id": (str,), "name": (str,), "department": (str,), "active": (bool,), "qualifications": (StrList,),
+         "cert_expires": (str,), "conflicts": (StrList,), "excluded": (StrList,)}
+_TYPE_NAMES = {int: "整数", str: "字符串", list: "列表", dict: "对象", bool: "true 或 false", type(None): "null",
+               StrList: "字符串的列表"}
 
 
 def _missing(path: tuple, what: str) -> tuple[tuple, str, str]:
@@ -31,7 +43,10 @@ def _wrong(path: tuple, types: tuple[type, ...]) -> tuple[tuple, str, str]:
 
 
 def _is(value: object, types: tuple[type, ...]) -> bool:
-    return isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+    if StrList in types and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return True
+    return isinstance(value, tuple(t for t in types if t is not StrList)) and not (
+        isinstance(value, bool) and bool not in types)
 
 
 def _fields(obj: dict, spec: dict, path: tuple) -> list:
@@ -59,6 +74,10 @@ def shape_problems(rel: str, text: str, record: dict) -> list[Problem]:
             found.append(_missing((), key) if obj is None else _wrong((key,), (dict,)))
         else:
             found += _fields(obj, spec, (key,))
+    pool = record.get("inspectors", {}).get("pool") if isinstance(record.get("inspectors"), dict) else None
+    for i, item in enumerate(pool if isinstance(pool, list) else []):
+        path = ("inspectors", "pool", i)
+        found += _fields(item, _POOL, path) if isinstance(item, dict) else [_wrong(path, (dict,))]
     if not found:
         return []
     doc, _ = parse_yaml(text, rel)  # JSON is YAML: the positioned parser gives the lines

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import re
 import subprocess
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -24,6 +24,7 @@ from jinja2 import Template
 from markupsafe import Markup
 from pelican.generators import Generator
 
+from ssjpub import parallel
 from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors
 from ssjpub.site import downloads, publish, table_html, trace, urls
@@ -239,7 +240,8 @@ class SiteGenerator(Generator):
             )
             self.outputs[page.save_as] = list(page.sources)
         if downloads_on:
-            self.outputs.update(pending.result() if pending else self.write_all_downloads())
+            written = _child_result(pending)
+            self.outputs.update(self.write_all_downloads() if written is None else written)
         for save_as, source in self.content_pages.items():
             self.outputs[save_as] = [source]
         self.write_feeds()
@@ -309,13 +311,25 @@ def _start_in_child(job: Callable[[], Any]) -> Future | None:
     written by the second core. The files are the same bytes either way; where fork is not the
     safe default (macOS, Windows) or there is one core, None: the caller runs the job itself."""
     global _CHILD_JOB
-    if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+    if sys.platform != "linux" or parallel.usable_cpus() < 2:
         return None
     _CHILD_JOB = job  # inherited by the fork: a bound generator method cannot be pickled
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     future = pool.submit(_run_child_job)
     pool.shutdown(wait=False)
     return future
+
+
+def _child_result(pending: Future | None) -> Any:
+    """The child's result; None when there was no child or it died (killed for memory, say):
+    the caller then does the work itself. An error raised by the job itself is raised here."""
+    if pending is None:
+        return None
+    try:
+        return pending.result()
+    except BrokenProcessPool:
+        logger.warning("写下载文件的子进程意外退出，改在主进程中写入。")
+        return None
 
 
 # --- the staging folder and manifest.json (Pelican signals; see ssjpub.site.register) ---------

@@ -74,7 +74,8 @@ _APP = _HEAD + (
 
 # Characters XML 1.0 cannot hold are written as OOXML's _xHHHH_ escape, and a literal "_xHHHH_"
 # in the text has its underscore escaped, so that the cell reads back exactly.
-_UNSAFE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A carriage return too: an XML parser would read it back as a line feed.
+_UNSAFE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
 
 def _escape(text: str) -> str:
@@ -161,8 +162,9 @@ def workbook(
     int cells as numbers, empty strings as empty cells). ``day`` dates the properties and the ZIP
     entries; without it, 1980-01-01."""
     book = _HEAD + (
-        f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
-        f'<sheet name="{_escape(sheet_title(sheet))}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/></bookViews><sheets>'
+        f'<sheet name="{_escape(sheet_title(sheet)).replace(chr(34), "&quot;")}" sheetId="1" r:id="rId1"/>'
+        "</sheets></workbook>"
     )
     parts = (
         ("[Content_Types].xml", _CONTENT_TYPES),
