@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -18,6 +19,12 @@ P = TypeVar("P")
 R = TypeVar("R")
 
 _work: tuple | None = None  # (fn, shared, pieces) for the children, set just before they fork
+
+
+def can_fork() -> bool:
+    """Fork where it is the platform's safe default: not on macOS (system frameworks break in
+    forked children; Python starts processes by spawning there) and not on Windows (no fork)."""
+    return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
 
 
 def usable_cpus() -> int:
@@ -36,7 +43,7 @@ def map_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P], workers:
     """[fn(shared, piece) for piece in pieces], in order, computed by up to `workers` forked
     processes; None when no process can be forked here, and the caller does the work itself.
     An exception raised by fn is raised here, as it would be in the caller's own loop."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return None
     global _work
     _work = fn, shared, pieces
@@ -50,21 +57,28 @@ def map_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P], workers:
         _work = None
 
 
-def share_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P]) -> list[R] | None:
+def share_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P]) -> list[R]:
     """[fn(shared, piece) for piece in pieces], in order: the first piece computed here while
     forked processes compute the others (for one large job split in two, this process would
-    otherwise sit waiting). None when no process can be forked here."""
-    if "fork" not in multiprocessing.get_all_start_methods() or len(pieces) < 2:
-        return None
+    otherwise sit waiting). Where no process can be forked, or one dies (killed for memory, say),
+    this process computes those pieces itself. An exception raised by fn is raised here."""
+    if len(pieces) < 2 or not can_fork():
+        return [fn(shared, piece) for piece in pieces]
     global _work
     _work = fn, shared, pieces
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(pieces) - 1, mp_context=context) as pool:
-            others = pool.map(_one, range(1, len(pieces)))
-            first = fn(shared, pieces[0])
-            return [first, *others]
-    except (BrokenProcessPool, OSError):
-        return None
+        try:
+            pool = ProcessPoolExecutor(max_workers=len(pieces) - 1, mp_context=multiprocessing.get_context("fork"))
+            futures = [pool.submit(_one, i) for i in range(1, len(pieces))]
+        except OSError:  # no process could start
+            return [fn(shared, piece) for piece in pieces]
+        with pool:
+            results = [fn(shared, pieces[0])]
+            for i, future in enumerate(futures, 1):
+                try:
+                    results.append(future.result())
+                except BrokenProcessPool:
+                    results.append(fn(shared, pieces[i]))
+            return results
     finally:
         _work = None

@@ -142,16 +142,18 @@ def _scan_parallel(prefix, candidates: Sequence[Candidate], bounds: dict[str, by
     """_scan, on two cores for a large draw. Each ticket depends on its own candidate only and
     the pools are sorted afterwards, so the halves give the same result as one pass."""
     halves = _halves(len(candidates))
-    parts = parallel.share_forked(_scan_piece, (prefix, candidates, bounds), halves) if halves else None
-    if parts is None:
+    if halves is None:
         return _scan(prefix, candidates, bounds)
+    parts = parallel.share_forked(_scan_piece, (prefix, candidates, bounds), halves)
     return {s: parts[0][s] + parts[1][s] for s in bounds}
 
 
 def _scan_plain_parallel(prefix, codes: Sequence[str], bound: bytes | None) -> list:
     halves = _halves(len(codes))
-    parts = parallel.share_forked(_scan_plain_piece, (prefix, codes, bound), halves) if halves else None
-    return parts[0] + parts[1] if parts is not None else _scan_plain(prefix, codes, bound)
+    if halves is None:
+        return _scan_plain(prefix, codes, bound)
+    parts = parallel.share_forked(_scan_plain_piece, (prefix, codes, bound), halves)
+    return parts[0] + parts[1]
 
 
 def _scan_plain(prefix, codes: Sequence[str], bound: bytes | None) -> list:

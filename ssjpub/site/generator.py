@@ -11,12 +11,9 @@ stays whatever fails later.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import re
 import subprocess
 import sys
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -226,9 +223,21 @@ class SiteGenerator(Generator):
             return ""
 
     def generate_output(self, writer: Any) -> None:
+        # The downloads are written by a forked second process while this one renders the pages
+        # (ssjpub.parallel); the files are the same bytes either way.
+        jobs: list[Callable[[], dict[str, list[str]]]] = [lambda: self.write_pages(writer)]
+        if self.settings.get("SSJPUB_DOWNLOADS", True):
+            jobs.append(self.write_all_downloads)
+        forked = len(jobs) > 1 and parallel.usable_cpus() > 1
+        for written in parallel.share_forked(_call, None, jobs) if forked else [job() for job in jobs]:
+            self.outputs.update(written)
+        for save_as, source in self.content_pages.items():
+            self.outputs[save_as] = [source]
+        self.write_feeds()
+
+    def write_pages(self, writer: Any) -> dict[str, list[str]]:
+        """Every data page through the theme; returns output file → its sources."""
         relative = self.settings["RELATIVE_URLS"]
-        downloads_on = self.settings.get("SSJPUB_DOWNLOADS", True)
-        pending = _start_in_child(self.write_all_downloads) if downloads_on else None
         for page in self.pages:
             writer.write_file(
                 page.save_as,
@@ -238,13 +247,7 @@ class SiteGenerator(Generator):
                 view=page,
                 **page.data,
             )
-            self.outputs[page.save_as] = list(page.sources)
-        if downloads_on:
-            written = _child_result(pending)
-            self.outputs.update(self.write_all_downloads() if written is None else written)
-        for save_as, source in self.content_pages.items():
-            self.outputs[save_as] = [source]
-        self.write_feeds()
+        return {page.save_as: list(page.sources) for page in self.pages}
 
     def _write(self, rel: str, data: bytes, sources: Iterable[str]) -> None:
         _put(self.output_path, rel, data)
@@ -296,40 +299,8 @@ def _put(folder: str, rel: str, data: bytes) -> None:
     path.write_bytes(data)
 
 
-# --- the second core -------------------------------------------------------------------------
-
-_CHILD_JOB: Callable[[], Any] | None = None
-
-
-def _run_child_job() -> Any:
-    assert _CHILD_JOB is not None
-    return _CHILD_JOB()
-
-
-def _start_in_child(job: Callable[[], Any]) -> Future | None:
-    """Run ``job`` in a forked process while this one renders the pages: the downloads are
-    written by the second core. The files are the same bytes either way; where fork is not the
-    safe default (macOS, Windows) or there is one core, None: the caller runs the job itself."""
-    global _CHILD_JOB
-    if sys.platform != "linux" or parallel.usable_cpus() < 2:
-        return None
-    _CHILD_JOB = job  # inherited by the fork: a bound generator method cannot be pickled
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    future = pool.submit(_run_child_job)
-    pool.shutdown(wait=False)
-    return future
-
-
-def _child_result(pending: Future | None) -> Any:
-    """The child's result; None when there was no child or it died (killed for memory, say):
-    the caller then does the work itself. An error raised by the job itself is raised here."""
-    if pending is None:
-        return None
-    try:
-        return pending.result()
-    except BrokenProcessPool:
-        logger.warning("写下载文件的子进程意外退出，改在主进程中写入。")
-        return None
+def _call(_shared: None, job: Callable[[], Any]) -> Any:
+    return job()
 
 
 # --- the staging folder and manifest.json (Pelican signals; see ssjpub.site.register) ---------
