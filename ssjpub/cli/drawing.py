@@ -68,7 +68,7 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
 @FORMAT
 @click.option("--history", is_flag=True, help="同时用 git 历史核对提交顺序和只增不改（需要完整历史）。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="同时重新执行抽取的进程数（默认：可用的 CPU 数）。每个进程会复制它读到的数据，"
+              help="同时重新执行抽取的进程数（默认：抽取记录 40 条起用全部可用的 CPU，否则 1）。每个进程会复制它读到的数据，"
                    "内存紧张时用 1。结果与顺序都与进程数无关。")
 def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None) -> None:
     """重新执行仓库中的每一次抽取，与抽取记录逐项比对。
