@@ -175,3 +175,154 @@ def test_records_must_be_committed_in_plan_order(tmp_path, staged):
         commit(swapped, when, f"抽取 {task}")
     problems = [p for p in history(swapped) if "按年度计划中的任务顺序" in p.message]
     assert [(p.code, p.file) for p in problems] == [("history-order", "plans/baofeng/2024/draws/2024-01.json")]
+
+
+# --- the commit graph decides, never the dates ---------------------------------------------------
+
+def _bare_inputs(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """Baofeng's inputs (no values, no draws) in a new repository not yet committed, and the held files."""
+    repo = tmp_path / name
+    for folder in ("plans", "results"):
+        shutil.copytree(ROOT / folder, repo / folder)
+    shutil.rmtree(repo / "plans/yanshi")
+    shutil.rmtree(repo / "results/yanshi")
+    held = tmp_path / f"{name}-held"
+    shutil.move(repo / "plans/baofeng/2024/randomness", held / "randomness")
+    shutil.move(repo / "plans/baofeng/2024/draws", held / "draws")
+    for extra in ("2024-02", "2024-03", "2024-04", "2024-05", "2024-07"):
+        for suffix in (".json", ".yaml"):
+            (held / f"draws/{extra}{suffix}").unlink()
+    git(repo, "init", "-q", "-b", "main")
+    return repo, held
+
+
+def _add_values(repo: Path, held: Path) -> None:
+    (repo / "plans/baofeng/2024/randomness").mkdir(exist_ok=True)
+    shutil.copy(held / "randomness/2024-01.yaml", repo / VALUES)
+
+
+def _add_draw(repo: Path, held: Path) -> None:
+    (repo / "plans/baofeng/2024/draws").mkdir(exist_ok=True)
+    for suffix in (".json", ".yaml"):
+        shutil.copy(held / f"draws/2024-01{suffix}", repo / f"{DRAW}{suffix}")
+
+
+def _sha(repo: Path, rev: str = "HEAD") -> str:
+    return git(repo, "rev-parse", rev).strip()
+
+
+@pytest.mark.parametrize("forged", [False, True], ids=["honest-dates", "back-dated-inputs"])
+def test_values_committed_before_the_inputs_are_refused_whatever_the_dates(tmp_path, forged):
+    repo, held = _bare_inputs(tmp_path, "repo")
+    plan = repo / "plans/baofeng/2024/plan.yaml"
+    final = plan.read_text(encoding="utf-8")
+    plan.write_text(final.replace("expected_on: 2024-01-08", "expected_on: 2024-01-15", 1), encoding="utf-8")
+    commit(repo, "2024-01-02T10:00:00+08:00", "名录和一份不同的计划")
+    _add_values(repo, held)
+    commit(repo, "2024-01-08T21:30:00+08:00", "开奖号码")
+    values_commit = _sha(repo)
+    plan.write_text(final, encoding="utf-8")  # the declaration the record uses, after the values
+    commit(repo, "2024-01-03T10:00:00+08:00" if forged else "2024-01-09T08:00:00+08:00", "开奖后改计划")
+    _add_draw(repo, held)
+    commit(repo, "2024-01-09T09:00:00+08:00", "抽取")
+    problems = history(repo)
+    order = [p for p in problems if p.code == "history-order"]
+    assert [p.file for p in order] == [VALUES]
+    assert values_commit[:10] in order[0].message and "随机数来源声明" in order[0].message
+    # the record matches the final plan, so the late declaration is the only finding
+    assert [p for p in problems if p.code != "history-order"] == []
+
+
+def test_a_back_dated_change_of_a_published_record_is_caught(staged):
+    record = staged / f"{DRAW}.json"
+    record.write_text(record.read_text(encoding="utf-8").replace('"rows": 2600', '"rows": 2601'), encoding="utf-8")
+    commit(staged, "2023-12-01T10:00:00+08:00", "倒签日期改记录")
+    change = _sha(staged)
+    problems = history(staged)
+    assert [(p.code, p.file) for p in problems] == [("published-changed", f"{DRAW}.json")]
+    assert change[:10] in problems[0].message
+
+
+@pytest.mark.parametrize("what", ["record", "values", "both"])
+def test_deleting_a_published_record_or_its_values_is_caught(staged, what):
+    paths = {"record": [f"{DRAW}.json", f"{DRAW}.yaml"], "values": [VALUES],
+             "both": [f"{DRAW}.json", f"{DRAW}.yaml", VALUES]}[what]
+    for rel in paths:
+        (staged / rel).unlink()
+    commit(staged, "2023-12-01T10:00:00+08:00", "倒签日期删除")
+    gone = _sha(staged)
+    repository, _ = validate(staged)
+    problems = check_history(repository)
+    assert {p.file for p in problems if p.code == "published-changed"} == set(paths)
+    assert all(gone[:10] in p.message for p in problems if p.code == "published-changed")
+
+
+@pytest.mark.parametrize("style", ["merge-commit", "squash", "rebase"])
+def test_pull_requests_merged_any_way_are_clean(tmp_path, style):
+    repo, held = _bare_inputs(tmp_path, "repo")
+    commit(repo, "2024-01-02T10:00:00+08:00", "计划、名录和随机数来源声明")
+    for branch, when, message, change in (
+        ("values", "2024-01-08T21:30:00+08:00", "开奖号码", lambda: _add_values(repo, held)),
+        ("draw", "2024-01-09T09:00:00+08:00", "抽取", lambda: _add_draw(repo, held)),
+    ):
+        (repo / "README.md").write_text(f"{branch} on main meanwhile\n", encoding="utf-8")
+        commit(repo, when, "主分支上的其他修改")  # main moves on while the branch is reviewed
+        git(repo, "checkout", "-q", "HEAD~1")
+        git(repo, "checkout", "-q", "-b", branch)
+        change()
+        commit(repo, when, message)
+        git(repo, "checkout", "-q", "main")
+        if style == "merge-commit":
+            git(repo, "merge", "-q", "--no-ff", "-m", f"Merge {branch}", branch, when=when)
+        elif style == "squash":
+            git(repo, "merge", "-q", "--squash", branch, when=when)
+            git(repo, "commit", "-q", "-m", f"{message} (#1)", when=when)
+        else:
+            git(repo, "rebase", "-q", "main", branch, when=when)
+            git(repo, "checkout", "-q", "main")
+            git(repo, "merge", "-q", "--ff-only", branch, when=when)
+    assert history(repo) == []
+
+
+def test_values_made_on_a_branch_that_does_not_descend_from_the_declaration_are_refused(tmp_path):
+    """The branch with the values was forked before the declaration landed: its commit cannot
+    have been made after the declaration, even though the merge was."""
+    repo, held = _bare_inputs(tmp_path, "repo")
+    plan = repo / "plans/baofeng/2024/plan.yaml"
+    final = plan.read_text(encoding="utf-8")
+    plan.write_text(final.replace("expected_on: 2024-01-08", "expected_on: 2024-01-15", 1), encoding="utf-8")
+    commit(repo, "2024-01-02T10:00:00+08:00", "名录和草拟的计划")
+    git(repo, "checkout", "-q", "-b", "values")
+    _add_values(repo, held)
+    commit(repo, "2024-01-08T21:30:00+08:00", "开奖号码")
+    side = _sha(repo)
+    git(repo, "checkout", "-q", "main")
+    plan.write_text(final, encoding="utf-8")
+    commit(repo, "2024-01-03T10:00:00+08:00", "随机数来源声明")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge values", "values", when="2024-01-08T22:00:00+08:00")
+    _add_draw(repo, held)
+    commit(repo, "2024-01-09T09:00:00+08:00", "抽取")
+    problems = history(repo)
+    assert [(p.code, p.file) for p in problems] == [("history-order", VALUES)]
+    assert side[:10] in problems[0].message
+
+
+def test_records_landed_in_plan_order_with_dates_reversed_are_clean(tmp_path):
+    """A staff clone whose later draw carries an earlier date: order follows the graph."""
+    repo = tmp_path / "repo"
+    for name in ("plans", "results"):
+        shutil.copytree(ROOT / name, repo / name)
+    shutil.rmtree(repo / "plans/yanshi")
+    shutil.rmtree(repo / "results/yanshi")
+    for folder in ("draws", "randomness"):
+        shutil.rmtree(repo / f"plans/baofeng/2024/{folder}")
+        (repo / f"plans/baofeng/2024/{folder}").mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, "2024-01-02T10:00:00+08:00", "计划")
+    for task, when in (("2024-01", "2024-04-01T10:00:00+08:00"), ("2024-02", "2024-03-01T10:00:00+08:00")):
+        shutil.copy(ROOT / f"plans/baofeng/2024/randomness/{task}.yaml", repo / f"plans/baofeng/2024/randomness/{task}.yaml")
+        commit(repo, when, f"开奖 {task}")
+        for suffix in (".json", ".yaml"):
+            shutil.copy(ROOT / f"plans/baofeng/2024/draws/{task}{suffix}", repo / f"plans/baofeng/2024/draws/{task}{suffix}")
+        commit(repo, when, f"抽取 {task}")
+    assert [p for p in history(repo) if "任务顺序" in p.message] == []
