@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OUTPUT := output
 PORT ?= 8000
 
-.PHONY: html test serve validate check rules verify schema demo bench-draw clean
+.PHONY: html test serve validate check rules verify schema demo demo-history bench-draw clean
 
 # The venv is rebuilt only when the dependencies change.
 $(BIN)/ssjpub: pyproject.toml
@@ -44,6 +44,17 @@ schema: $(BIN)/ssjpub
 demo: $(BIN)/ssjpub
 	$(BIN)/python -m ssjpub.demo .
 
+# The demo replayed into a new git repository in the order a bureau works (snapshot and plan with
+# the declarations, then the public values, the draw, the results: ssjpub/demo/replay.py), its
+# history checked with `verify --history`, and the site built from it into output/.
+REPLAY := .demo-history
+demo-history: $(BIN)/ssjpub
+	rm -rf $(REPLAY)
+	$(BIN)/python -m ssjpub.demo.replay $(REPLAY)
+	$(BIN)/ssjpub verify --history --root $(REPLAY)
+	cd $(REPLAY) && $(CURDIR)/$(BIN)/ssjpub check
+	cd $(REPLAY) && $(CURDIR)/$(BIN)/pelican content -s pelicanconf.py -o $(CURDIR)/$(OUTPUT) --fatal errors
+
 # Draw 5% of 1,000,000: ssjpub vs the raw SHA-256 loop vs consistent_sampler (bench/draw.py).
 bench-draw: $(BIN)/ssjpub
 	$(BIN)/python -m pip install --quiet 'consistent_sampler==1.0.10'
@@ -62,4 +73,4 @@ bench: $(BIN)/ssjpub
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(OUTPUT) $(VENV) .pytest_cache
+	rm -rf $(OUTPUT) $(VENV) .pytest_cache $(REPLAY)

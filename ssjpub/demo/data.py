@@ -166,7 +166,7 @@ def plans() -> dict[tuple[str, int], dict]:
         "title": "宝丰县人力资源和社会保障局 2024 年度“双随机、一公开”抽查工作计划",
         "doc_number": "宝人社〔2024〕示1号",
         "lead_department": bf["inspection"], "reported_to": bf["inspection"],
-        "reported_on": date(2024, 1, 10), "published_on": date(2024, 1, 12),
+        "reported_on": date(2024, 1, 3), "published_on": date(2024, 1, 5),
         "tasks": [
             task("2024-01", "春节前工程建设领域农民工工资支付随机抽查", ["NM-01"], [bf["inspection"]],
                  ("2024-01-15", "2024-02-06"), snapshot=s1, scope={"industries": ["建筑业"]},
@@ -197,7 +197,7 @@ def plans() -> dict[tuple[str, int], dict]:
         "title": "洛阳市偃师区人力资源和社会保障局 2023年度“双随机、一公开”抽查工作计划",
         "doc_number": "偃人社〔2023〕15号",
         "lead_department": "行政审批科", "reported_to": "行政审批科",
-        "reported_on": date(2023, 2, 20), "published_on": date(2023, 2, 27),
+        "reported_on": date(2023, 2, 15), "published_on": date(2023, 2, 20),
         "tasks": [
             task("2023-01", "劳动用工和工资支付联合随机抽查", ["LD-01", "LD-02", "LD-05"],
                  [ys["inspection"]], ("2023-03-06", "2023-04-28"), snapshot=t1,

@@ -1,0 +1,184 @@
+"""python -m ssjpub.demo.replay DEST: the demo replayed into a new git repository, commit by commit,
+in the order a bureau works (README, docs/staff-guide.md), so that `ssjpub verify --history` there
+proves the order of every draw:
+
+    the repository (theme, pages, checklist, rosters)        a week before the first event
+    each snapshot                                           on the day it was taken
+    the plan, with the declarations of the tasks whose      on its published_on; a task whose
+      snapshot is already committed                           snapshot comes later is declared the
+                                                              day that snapshot lands
+    each task's public values                               the evening of the declared draw day
+    each draw record                                        the next morning
+    each task's results                                     on their published_on
+
+The dates are those the data states (set as author and committer dates); the checks never trust
+them, and the order holds along the commit graph whatever they say. Data whose own dates
+contradict this order (a plan published after its first draw) is refused, not replayed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from ssjpub.validate import validate
+
+AUTHOR = {"GIT_AUTHOR_NAME": "演示工作人员", "GIT_AUTHOR_EMAIL": "demo@example.invalid",
+          "GIT_COMMITTER_NAME": "演示工作人员", "GIT_COMMITTER_EMAIL": "demo@example.invalid"}
+
+# Within one moment, the order of kinds: a snapshot before the plan that names it, the values
+# before the record drawn from them.
+_SNAPSHOT, _PLAN, _VALUES, _DRAW, _RESULTS = range(5)
+
+
+class ReplayError(Exception):
+    pass
+
+
+@dataclass(order=True)
+class Event:
+    when: datetime
+    kind: int
+    message: str = field(compare=False)
+    files: dict[str, bytes] = field(compare=False)  # repository path -> content
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute))
+
+
+def plan_text(text: str, tasks: set[str]) -> str:
+    """The plan file with only the named tasks (the file's own bytes, blocks in their order)."""
+    head, sep, body = text.partition("\ntasks:\n")
+    if not sep:
+        raise ReplayError("计划文件中没有“tasks:”")
+    blocks, current = [], ""
+    for line in body.splitlines(keepends=True):
+        if line.startswith("- id: ") and current:
+            blocks.append(current)
+            current = ""
+        current += line
+    if current:
+        blocks.append(current)
+    kept = [b for b in blocks if b[len("- id: "):].split("\n", 1)[0].strip().strip("'\"") in tasks]
+    return head + sep + ("".join(kept) if kept else "")
+
+
+def events(source: Path) -> tuple[list[str], list[Event]]:
+    """The files of the first commit, and every later commit of the replay, in order."""
+    repo, problems = validate(source)
+    errors = [p for p in problems if p.severity.value == "error"]
+    if errors:
+        raise ReplayError(f"演示数据未通过校验（{len(errors)} 个错误）：先运行 ssjpub validate")
+    tracked = subprocess.run(["git", "-C", str(source), "ls-files", "-z"], capture_output=True, check=True).stdout
+    sequenced: set[str] = set()
+    out: list[Event] = []
+
+    def read(rel: str) -> bytes:
+        sequenced.add(rel)
+        return (source / rel).read_bytes()
+
+    for code, data in sorted(repo.agencies.items()):
+        snapshot_days = {}
+        for day in sorted(data.snapshots):
+            rel = f"plans/{code}/targets/{day.isoformat()}.csv"
+            snapshot_days[day] = _at(day, 9)  # exported in the morning
+            out.append(Event(snapshot_days[day], _SNAPSHOT, f"{code}：检查对象名录快照 {day.isoformat()}", {rel: read(rel)}))
+        for year, loaded in sorted(data.plans.items()):
+            plan, plan_rel = loaded.model, f"plans/{code}/{year}/plan.yaml"
+            text = read(plan_rel).decode("utf-8")
+            published = _at(plan.published_on, 10)
+            # Each task is declared once its snapshot is in the repository: with the plan, or the
+            # evening its snapshot lands.
+            declared: dict[datetime, set[str]] = {}
+            for task in plan.tasks:
+                snap = snapshot_days.get(task.snapshot) if task.snapshot else None
+                when = max(published, snap + timedelta(hours=1)) if snap else published
+                declared.setdefault(when, set()).add(task.id)
+                if task.randomness is not None:
+                    drawn = _at(task.randomness.expected_on, 21, 45)
+                    if drawn <= when:
+                        raise ReplayError(
+                            f"{plan_rel}：任务 {task.id} 的随机数来源声明（{when:%Y-%m-%d}）不早于开奖（摇号）日期 "
+                            f"{task.randomness.expected_on.isoformat()}：演示数据的日期自相矛盾")
+            so_far: set[str] = set()
+            for when in sorted(declared):
+                so_far |= declared[when]
+                first = not (so_far - declared[when])
+                message = (f"{code}：{year} 年度抽查工作计划及随机数来源声明" if first
+                           else f"{code}：{year} 年度计划增加任务 {'、'.join(sorted(declared[when]))}（名录快照已提交）")
+                out.append(Event(when, _PLAN, message, {plan_rel: plan_text(text, so_far).encode("utf-8")}))
+            sequenced.add(plan_rel)
+        for (year, task_id), values in sorted(data.randomness.items()):
+            task = next(t for t in data.plans[year].model.tasks if t.id == task_id)
+            rel = values.file
+            out.append(Event(_at(task.randomness.expected_on, 21, 45), _VALUES,
+                             f"{code}：任务 {task_id} 的公开随机数（{task.randomness.kind}）", {rel: read(rel)}))
+            record = data.draws.get((year, task_id))
+            if record is not None:
+                files = {record.file: read(record.file)}
+                if record.yaml_file:
+                    files[record.yaml_file] = read(record.yaml_file)
+                out.append(Event(_at(task.randomness.expected_on + timedelta(days=1), 9, 30), _DRAW,
+                                 f"{code}：任务 {task_id} 的抽取记录（ssjpub draw）", files))
+        for (year, task_id), results in sorted(data.results.items()):
+            rel = results.file
+            out.append(Event(_at(results.model.published_on, 10), _RESULTS,
+                             f"{code}：任务 {task_id} 的检查结果公示", {rel: read(rel)}))
+    base = sorted(p for p in tracked.decode("utf-8").split("\0") if p and p not in sequenced)
+    return base, sorted(out)
+
+
+def _git(dest: Path, *args: str, when: datetime | None = None) -> None:
+    env = dict(os.environ, **AUTHOR)
+    if when is not None:
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%S+08:00")
+        env.update(GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+    subprocess.run(["git", "-C", str(dest), *args], env=env, check=True, capture_output=True)
+
+
+def replay(source: Path, dest: Path) -> int:
+    """Write the replayed repository to `dest` (which must not exist); the number of commits."""
+    if dest.exists():
+        raise ReplayError(f"{dest} 已存在：请换一个目录，或先删除它")
+    base, later = events(source)
+    dest.mkdir(parents=True)
+    _git(dest, "init", "-q", "-b", "main")
+    for rel in base:
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / rel, target)
+    first = (later[0].when if later else datetime(2000, 1, 1)) - timedelta(days=7)
+    _git(dest, "add", "-A")
+    _git(dest, "commit", "-q", "-m", "建立公示仓库：说明页面、网站主题、事项清单和执法检查人员名录", when=first)
+    for event in later:
+        for rel, content in event.files.items():
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        _git(dest, "add", "-A")
+        _git(dest, "commit", "-q", "-m", event.message, when=event.when)
+    return 1 + len(later)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("用法：python -m ssjpub.demo.replay 目标目录", file=sys.stderr)
+        return 2
+    source = Path(__file__).resolve().parents[2]
+    try:
+        count = replay(source, Path(argv[0]))
+    except ReplayError as exc:
+        print(f"无法重放演示数据：{exc}", file=sys.stderr)
+        return 1
+    print(f"已在 {argv[0]} 按顺序提交 {count} 次：名录快照和计划（含随机数来源声明）→ 公开随机数 → 抽取记录 → 检查结果。")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

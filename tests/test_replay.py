@@ -1,0 +1,87 @@
+"""The demo replayed commit by commit (`make demo-history`): its history proves every draw's order."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ssjpub.demo.replay import ReplayError, events, plan_text, replay
+from ssjpub.draw.history import check_history
+from ssjpub.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("replay") / "demo"
+    replay(ROOT, dest)
+    return dest
+
+
+def test_the_replayed_demo_passes_verify_history_with_no_finding(replayed):
+    out = subprocess.run([sys.executable, "-m", "ssjpub", "verify", "--history", "--root", str(replayed)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout == "" and "未发现问题" in out.stderr
+
+
+def test_the_replay_ends_with_the_demo_exactly(replayed):
+    tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files"], capture_output=True, text=True, check=True).stdout.split()
+    for rel in tracked:
+        if (ROOT / rel).is_file():
+            assert (replayed / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
+    status = subprocess.run(["git", "-C", str(replayed), "status", "--porcelain"], capture_output=True, text=True).stdout
+    assert status == ""
+
+
+def test_the_replay_follows_the_documented_order(replayed):
+    log = subprocess.run(["git", "-C", str(replayed), "log", "--reverse", "--format=%s"],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    assert log[0].startswith("建立公示仓库")
+    for task in ("2024-01", "2023-03"):
+        values = next(i for i, s in enumerate(log) if f"任务 {task} 的公开随机数" in s)
+        draw = next(i for i, s in enumerate(log) if f"任务 {task} 的抽取记录" in s)
+        results = next(i for i, s in enumerate(log) if f"任务 {task} 的检查结果" in s)
+        declared = max(i for i, s in enumerate(log[:values]) if "计划" in s)
+        assert declared < values < draw < results
+
+
+def test_every_replayed_commit_validates(replayed, tmp_path):
+    """A bureau following this order never has a red pull request on the way."""
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "-q", str(replayed), str(work)], check=True)
+    commits = subprocess.run(["git", "-C", str(work), "rev-list", "--reverse", "HEAD"],
+                             capture_output=True, text=True, check=True).stdout.split()
+    for sha in commits:
+        subprocess.run(["git", "-C", str(work), "checkout", "-q", sha], check=True)
+        _repo, problems = validate(work)
+        assert [p for p in problems if p.severity.value == "error"] == [], sha
+
+
+def test_a_partial_plan_keeps_the_files_bytes():
+    text = (ROOT / "plans/baofeng/2024/plan.yaml").read_text(encoding="utf-8")
+    ids = [line[len("- id: "):] for line in text.splitlines() if line.startswith("- id: ")]
+    assert plan_text(text, set(ids)) == text
+    partial = plan_text(text, {ids[1]})
+    assert f"- id: {ids[1]}" in partial and f"- id: {ids[0]}" not in partial
+    assert partial.startswith(text[: text.index("\ntasks:\n")])
+
+
+def test_data_whose_dates_contradict_the_order_is_refused(tmp_path):
+    source = tmp_path / "source"
+    for rel in ("plans", "results", "docs/schema"):
+        shutil.copytree(ROOT / rel, source / rel)
+    plan = source / "plans/baofeng/2024/plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("published_on: 2024-01-05", "published_on: 2024-01-12"),
+                    encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(source)], check=True)
+    subprocess.run(["git", "-C", str(source), "add", "-A"], check=True)
+    with pytest.raises(ReplayError, match="2024-01"):
+        events(source)
+    with pytest.raises(ReplayError, match="已存在"):
+        replay(source, source)
