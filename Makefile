@@ -48,12 +48,13 @@ demo: $(BIN)/ssjpub
 # the declarations, then the public values, the draw, the results: ssjpub/demo/replay.py), its
 # history checked with `verify --history`, and the site built from it into output/.
 REPLAY := .demo-history
+SETTINGS ?= pelicanconf.py
 demo-history: $(BIN)/ssjpub
 	rm -rf $(REPLAY)
 	$(BIN)/python -m ssjpub.demo.replay $(REPLAY)
 	$(BIN)/ssjpub verify --history --root $(REPLAY)
 	cd $(REPLAY) && $(CURDIR)/$(BIN)/ssjpub check
-	cd $(REPLAY) && $(CURDIR)/$(BIN)/pelican content -s pelicanconf.py -o $(CURDIR)/$(OUTPUT) --fatal errors
+	cd $(REPLAY) && $(CURDIR)/$(BIN)/pelican content -s $(SETTINGS) -o $(abspath $(OUTPUT)) --fatal errors
 
 # Draw 5% of 1,000,000: ssjpub vs the raw SHA-256 loop vs consistent_sampler (bench/draw.py).
 bench-draw: $(BIN)/ssjpub

@@ -85,3 +85,51 @@ def test_data_whose_dates_contradict_the_order_is_refused(tmp_path):
         events(source)
     with pytest.raises(ReplayError, match="已存在"):
         replay(source, source)
+
+
+# --- the task pages claim what this history proves, and nothing more ----------------------------
+
+def _claims(root: Path) -> dict[str, list]:
+    from ssjpub.draw.history import read_history
+    from ssjpub.site.pages import site_pages
+
+    repo, _ = validate(root)
+    pages = site_pages(repo, history=read_history(repo))
+    return {p.url: p.data["claims"] for p in pages if p.template == "task.html" and p.data.get("draw")}
+
+
+def test_task_pages_of_the_replay_show_the_order_proven_and_say_what_was_not(replayed):
+    claims = _claims(replayed)
+    assert len(claims) == 10
+    for url, found in claims.items():
+        status = {c.label: c.status for c in found}
+        assert status["输入先于随机数（提交图）"] == "proven", url
+        assert status["发布后未被修改或删除"] == "proven", url
+        assert status["可信时间戳"] == "unchecked", url  # no token in the demo: said plainly
+        assert status["随机数在开奖（摇号）之后提交"] == "unchecked", url  # dates never prove
+        assert "不能证明这些输入早于开奖" in found[0].text
+
+
+def test_task_pages_never_claim_an_order_the_history_refutes(replayed, tmp_path):
+    tampered = tmp_path / "tampered"
+    subprocess.run(["git", "clone", "-q", str(replayed), str(tampered)], check=True)
+    values = tampered / "plans/baofeng/2024/randomness/2024-02.yaml"
+    values.write_text(values.read_text(encoding="utf-8") + "# 改过\n", encoding="utf-8")
+    subprocess.run(["git", "-C", str(tampered), "commit", "-qam", "改随机数"], check=True,
+                   env={**__import__("os").environ, "GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@example.invalid",
+                        "GIT_COMMITTER_NAME": "x", "GIT_COMMITTER_EMAIL": "x@example.invalid",
+                        "GIT_COMMITTER_DATE": "2023-01-01T00:00:00+08:00"})
+    claims = _claims(tampered)
+    bad = {c.label: c for c in claims["baofeng/2024/2024-02/"]}
+    assert bad["发布后未被修改或删除"].status == "refuted"
+    assert "plans/baofeng/2024/randomness/2024-02.yaml" in bad["发布后未被修改或删除"].text
+    assert {c.status for c in claims["baofeng/2024/2024-01/"]} <= {"proven", "unchecked"}
+
+
+def test_without_history_nothing_is_claimed(tmp_path):
+    from ssjpub.site.pages import site_pages
+
+    repo, _ = validate(ROOT)
+    for page in site_pages(repo):  # no history read: every order claim is "not checked"
+        for claim in page.data.get("claims", []) if page.template == "task.html" else []:
+            assert claim.status == "unchecked" and "未核对" in claim.text

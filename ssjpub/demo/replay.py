@@ -75,7 +75,9 @@ def events(source: Path) -> tuple[list[str], list[Event]]:
     errors = [p for p in problems if p.severity.value == "error"]
     if errors:
         raise ReplayError(f"演示数据未通过校验（{len(errors)} 个错误）：先运行 ssjpub validate")
-    tracked = subprocess.run(["git", "-C", str(source), "ls-files", "-z"], capture_output=True, check=True).stdout
+    # The work tree as it is (committed or not, never what .gitignore leaves out).
+    tracked = subprocess.run(["git", "-C", str(source), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                             capture_output=True, check=True).stdout
     sequenced: set[str] = set()
     out: list[Event] = []
 
@@ -130,7 +132,8 @@ def events(source: Path) -> tuple[list[str], list[Event]]:
             rel = results.file
             out.append(Event(_at(results.model.published_on, 10), _RESULTS,
                              f"{code}：任务 {task_id} 的检查结果公示", {rel: read(rel)}))
-    base = sorted(p for p in tracked.decode("utf-8").split("\0") if p and p not in sequenced)
+    base = sorted({p for p in tracked.decode("utf-8").split("\0")
+                   if p and p not in sequenced and (source / p).is_file() and not (source / p).is_symlink()})
     return base, sorted(out)
 
 

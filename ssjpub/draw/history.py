@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -30,7 +31,32 @@ from ssjpub.loader.yamlfile import parse_yaml
 from ssjpub.model import Checklist, InspectorDirectory, Plan
 from ssjpub.problems import Pos, Problem
 
-__all__ = ["GitError", "check_history"]
+__all__ = ["GitError", "History", "RecordHistory", "check_history", "read_history"]
+
+Key = tuple[str, int, str]  # agency, year, task
+
+
+@dataclass
+class RecordHistory:
+    """What the history shows for one task's draw: each claim True (proven), False (refuted)."""
+
+    order: bool = False  # the inputs stood in a parent of every commit that added the values
+    unchanged: bool = False  # the record and its inputs never changed after landing
+    values_commit: str | None = None
+    values_date: datetime | None = None  # the commit's own date: shown, never trusted
+    published_commit: str | None = None
+    vanished: list[Problem] = field(default_factory=list)  # a record that landed and was deleted
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class History:
+    """The history checks' findings; `checked` False (with the reason) when there is no history to read."""
+
+    checked: bool
+    reason: str = ""
+    records: dict[Key, RecordHistory] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
 
 _RECORD = re.compile(r"^plans/[^/]+/\d{4}/draws/[^/]+\.(json|yaml)$")
 _VALUES = re.compile(r"^plans/[^/]+/\d{4}/randomness/[^/]+\.yaml$")
@@ -100,7 +126,7 @@ class _History:
             self.plans[blob] = _model(self.blobs.get(blob), rel, Plan)
         return _task_parameters(self.plans[blob], task)
 
-    def order(self) -> Iterator[Problem]:
+    def order(self) -> Iterator[tuple[Key, Problem]]:
         """Records land in the order they count each other in (plan order, year by year): a
         record drawn after a later task's would be counted wrongly on re-execution."""
         g = self.graph
@@ -113,7 +139,7 @@ class _History:
             for i, (key, first) in enumerate(made):
                 early = next(((k, c) for k, c in made[i + 1:] if g.position[c] < g.position[first]), None)
                 if early:
-                    yield Pos(data.draws[key].file).problem(
+                    yield (data.code, *key), Pos(data.draws[key].file).problem(
                         "history-order", f"抽取 {key[0]}/{key[1]} 由提交 {g.short(first)} 发布，而排在它之后的 "
                         f"{early[0][0]}/{early[0][1]} 已由更早的提交 {g.short(early[1])} 发布：抽取须按年度计划中的任务顺序进行")
 
@@ -196,7 +222,7 @@ class _History:
                     "published-changed", f"抽取 {label} 发布后，任务 {task} 的参数在 {g.short(c.commit)} 被修改或删除：已发布的抽取及其输入不得修改")
                 return
 
-    def vanished(self) -> Iterator[Problem]:
+    def vanished(self) -> Iterator[tuple[Key, Problem]]:
         """Records, their copies and public values that landed and are gone from HEAD."""
         g = self.graph
         for rel, changes in sorted(g.landed.items()):
@@ -207,32 +233,49 @@ class _History:
             if first is None or gone is None:
                 continue
             what = "抽取记录" if _RECORD.match(rel) else "公开随机数文件"
-            yield Pos(rel).problem(
+            _plans, code, year, _folder, name = rel.split("/")
+            yield (code, int(year), name.rsplit(".", 1)[0]), Pos(rel).problem(
                 "published-changed", f"{what}于 {g.short(first.commit)} 发布后，在 {g.short(gone.commit)} 被删除或改名："
                 "已发布的抽取和随机数不得删除，未能完成的抽取须留下失败记录")
 
 
-def check_history(repo: Repository) -> list[Problem]:
+def read_history(repo: Repository) -> History:
+    """Every history check in one pass over the graph, with its findings per task."""
     git = Git(repo.root)
     try:
         if git.run("rev-parse", "--is-shallow-repository").strip() == b"true":
-            return [Pos(".git").problem(
-                "shallow-clone", "这是浅克隆，无法核对提交历史：请先运行 git fetch --unshallow（CI 中设置 fetch-depth: 0 或 GIT_DEPTH: 0）")]
+            return History(False, "浅克隆没有完整的提交历史", problems=[Pos(".git").problem(
+                "shallow-clone", "这是浅克隆，无法核对提交历史：请先运行 git fetch --unshallow（CI 中设置 fetch-depth: 0 或 GIT_DEPTH: 0）")])
         top = Path(git.run("rev-parse", "--show-toplevel").decode().strip()).resolve()
         root = repo.root.resolve()
         history = _History(repo, git, root.relative_to(top).as_posix() if root != top else "")
-    except GitError as exc:
-        return [Pos(".git").problem("shallow-clone", f"无法读取 git 历史：{exc}")]
-    problems = list(history.order())
-    problems += history.vanished()
+    except (GitError, ValueError) as exc:
+        return History(False, "没有可读的 git 提交历史", problems=[Pos(".git").problem("shallow-clone", f"无法读取 git 历史：{exc}")])
+    g, out = history.graph, History(True)
     for code, (year, task), d in history.draws:
-        if history.graph.first_landing(d.file) is None:
-            problems.append(Pos(d.file).problem("history-order", f"抽取记录 {year}/{task} 尚未提交"))
+        found = out.records.setdefault((code, year, task), RecordHistory())
+        published, values = g.first_landing(d.file), g.first_landing(d.data["randomness"]["file"])
+        if published is None:
+            found.problems.append(Pos(d.file).problem("history-order", f"抽取记录 {year}/{task} 尚未提交"))
             continue
-        if history.graph.first_landing(d.data["randomness"]["file"]) is None:
-            problems.append(Pos(d.file).problem("history-order", f"抽取 {year}/{task} 引用的公开随机数文件没有提交记录"))
+        found.published_commit = published.commit
+        if values is None:
+            found.problems.append(Pos(d.file).problem("history-order", f"抽取 {year}/{task} 引用的公开随机数文件没有提交记录"))
             continue
-        problems += history.inputs_before_values(code, year, task, d.data)
-        problems += history.declaration_date(code, year, task, d.data)
-        problems += history.append_only(code, year, task, d)
-    return problems
+        found.values_commit, found.values_date = values.commit, g.dates[values.commit]
+        order = [*history.inputs_before_values(code, year, task, d.data), *history.declaration_date(code, year, task, d.data)]
+        changed = list(history.append_only(code, year, task, d))
+        found.order, found.unchanged = not order, not changed
+        found.problems += order + changed
+    for key, problem in history.order():
+        out.records[key].order = False
+        out.records[key].problems.append(problem)
+    for key, problem in history.vanished():
+        out.records.setdefault(key, RecordHistory()).vanished.append(problem)
+    for found in out.records.values():
+        out.problems += found.problems + found.vanished
+    return out
+
+
+def check_history(repo: Repository) -> list[Problem]:
+    return read_history(repo).problems

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from ssjpub import parallel
+from ssjpub.draw.history import read_history
 from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors
 from ssjpub.site import downloads, publish, table_html, trace, urls
@@ -169,6 +170,7 @@ class SiteGenerator(Generator):
         self.commit = build_commit(self.root)
         self.compliance_as_of, self.compliance = checked_compliance(self.repo, self.root)
         self.history = trace.read_history(self.root)
+        self.proof = read_history(self.repo)  # what the task pages may claim about the order
         self.repositories = {
             code: (d.agency.model.repository if d.agency else None) for code, d in self.repo.agencies.items()
         }
@@ -203,7 +205,8 @@ class SiteGenerator(Generator):
         for page in contents:
             self.content_pages[page.save_as] = prefix + page.relative_source_path
         extra = [Link(p.title, p.url) for p in self.context.get("pages", []) if p.url == urls.ABOUT]
-        self.pages = site_pages(self.repo, documents(self.context.get("pages", [])), self.commit, self.compliance)
+        self.pages = site_pages(self.repo, documents(self.context.get("pages", [])), self.commit, self.compliance,
+                                self.proof, self.history.dirty)
         self.context["compliance_as_of"] = self.compliance_as_of
         # Shared with every template, Pelican's page.html included.
         self.context["ssjpub_commit"] = self.commit

@@ -16,7 +16,8 @@ from typing import Any, Iterable
 
 from ssjpub.loader.repository import AgencyData, Repository
 from ssjpub.model import TARGET_STATUSES, Plan, Snapshot, Task, format_ratio
-from ssjpub.site import directory, urls
+from ssjpub.draw.history import History
+from ssjpub.site import directory, proof, urls
 from ssjpub.site.tables import Cell, Link, Table, cell, columns
 
 HOME_LINK = Link("首页", urls.HOME)
@@ -926,7 +927,7 @@ def compliance_table(task_id: str, rows: list[dict] | None) -> Table | None:
 
 def task_page(
     data: AgencyData, year: int, task: Task, categories: dict[str, bool] | None = None, commit: str = "未知",
-    compliance: list[dict] | None = None,
+    compliance: list[dict] | None = None, history: History | None = None, dirty: frozenset[str] = frozenset(),
 ) -> SitePage:
     plan_file = data.plans[year]
     plan = plan_file.model
@@ -944,6 +945,11 @@ def task_page(
             sources.append(data.inspectors.file)
     if results is not None:
         sources.append(results.file)
+    found = history.records.get((data.code, year, task.id)) if history else None
+    claims = proof.vanished_claims(found)
+    if draw is not None:
+        expected_on = task.randomness.expected_on if task.randomness else None
+        claims += proof.draw_claims(history, found, expected_on, any(s in dirty for s in sources))
     crumbs = (*_agency_crumbs(data), Link(f"{year} 年度计划", urls.plan(data.code, year)))
     return SitePage(
         url=urls.task(data.code, year, task.id),
@@ -965,6 +971,7 @@ def task_page(
             "non_random_label": NON_RANDOM_LABEL,
             "plan_url": urls.plan(data.code, year),
             "compliance": compliance_table(task.id, compliance),
+            "claims": claims,
         },
     )
 
@@ -1185,10 +1192,12 @@ def search_page() -> SitePage:
 
 
 def site_pages(
-    repo: Repository, documents: Iterable[Document] = (), commit: str = "未知", compliance: dict | None = None
+    repo: Repository, documents: Iterable[Document] = (), commit: str = "未知", compliance: dict | None = None,
+    history: History | None = None, dirty: frozenset[str] = frozenset(),
 ) -> list[SitePage]:
     """Every page the generator writes, in a fixed order. `compliance` is the per-task record of
-    ssjpub.rules.tasks.compliance()."""
+    ssjpub.rules.tasks.compliance(); `history` what ssjpub.draw.history.read_history() proved, and
+    `dirty` the files changed since the last commit (their claims are not checked)."""
     compliance = compliance or {}
     categories = result_categories(repo)
     pages = [home_page(repo, documents), results_page(repo), verify_page(repo, commit), search_page()]
@@ -1205,7 +1214,7 @@ def site_pages(
             pages.append(plan_page(data, year))
             for task in data.plans[year].model.tasks:
                 rows = compliance.get(data.code, {}).get(str(year), {}).get(task.id)
-                pages.append(task_page(data, year, task, categories, commit, rows))
+                pages.append(task_page(data, year, task, categories, commit, rows, history, dirty))
     return pages
 
 
