@@ -38,6 +38,8 @@ CODES: dict[str, str] = {
     "shallow-clone": "无法核对 git 历史",
     "history-order": "提交顺序不能证明随机数是事后产生的",
     "published-changed": "已发布的抽取或其输入被修改",
+    # Order proof (issue 11)
+    "roster-changed": "抽取记录中的执法人员信息与随机数之前的名录不一致",
 }
 
 

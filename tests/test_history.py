@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,7 @@ def test_values_committed_with_the_declaration_are_refused(tmp_path):
     git(repo, "init", "-q", "-b", "main")
     commit(repo, "2024-01-02T10:00:00+08:00", "一次提交全部")
     problems = history(repo)
-    assert {(p.code, p.file) for p in problems} == {("history-order", VALUES)}
+    assert {(p.code, p.file) for p in problems} == {("history-order", VALUES), ("roster-changed", f"{DRAW}.json")}
     messages = " ".join(p.message for p in problems)
     assert "名录快照" in messages and "随机数来源声明" in messages and "执法人员名录" in messages
 
@@ -152,7 +153,7 @@ def test_the_roster_may_not_be_tuned_after_the_randomness(tmp_path, staged):
         shutil.copy(staged / f"{DRAW}{suffix}", tuned / f"{DRAW}{suffix}")
     commit(tuned, "2024-01-09T09:00:00+08:00", "开奖后改名录再抽取")
     problems = history(tuned)
-    assert [p.code for p in problems] == ["history-order"] and "执法人员名录" in problems[0].message
+    assert [p.code for p in problems] == ["roster-changed"] and "执法人员名录" in problems[0].message
 
 
 def test_records_must_be_committed_in_plan_order(tmp_path, staged):
@@ -326,3 +327,56 @@ def test_records_landed_in_plan_order_with_dates_reversed_are_clean(tmp_path):
             shutil.copy(ROOT / f"plans/baofeng/2024/draws/{task}{suffix}", repo / f"plans/baofeng/2024/draws/{task}{suffix}")
         commit(repo, when, f"抽取 {task}")
     assert [p for p in history(repo) if "任务顺序" in p.message] == []
+
+
+# --- plain verify checks the record's roster facts against the roster before the values ---------
+
+def _verify(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ssjpub", "verify", "--root", str(root), *args],
+                          capture_output=True, text=True)
+
+
+def _forge(repo: Path, change) -> None:
+    """Rewrite the 2024-01 record as a forger would: the pinned roster changed, then re-drawn
+    from it so that re-execution agrees with the record."""
+    import json
+
+    from ssjpub.draw.engine import execute
+    from ssjpub.draw.record import write_record
+
+    record = json.loads((repo / f"{DRAW}.json").read_text(encoding="utf-8"))
+    roster = record["inspectors"]
+    change(roster["pool"])
+    repository, _ = validate(repo)
+    forged = execute(repository, "baofeng", 2024, "2024-01", roster=roster)
+    for suffix in (".json", ".yaml"):
+        (repo / f"{DRAW}{suffix}").unlink()
+    write_record(repo, forged)
+
+
+def _rename(pool):
+    pool[0]["name"] = "王示例"
+
+
+def _conflict(pool):
+    pool[3]["conflicts"] = sorted(pool[3]["conflicts"] + ["91410421DEM0002JTM"])
+
+
+@pytest.mark.parametrize("change", [_rename, _conflict], ids=["forged-name", "invented-conflict"])
+def test_plain_verify_catches_a_forged_roster_in_a_record(staged, change):
+    assert _verify(staged).returncode == 0
+    _forge(staged, change)
+    commit(staged, "2024-01-09T09:30:00+08:00", "改写抽取记录中的人员信息")
+    out = _verify(staged)
+    assert out.returncode == 1, out.stderr
+    assert [line.split(": ")[1].split()[0] for line in out.stdout.splitlines()] == ["roster-changed"]
+    assert out.stdout.startswith(f"{DRAW}.json:1:1: roster-changed")
+
+
+def test_plain_verify_without_history_says_the_roster_was_not_checked(staged, tmp_path):
+    bare = tmp_path / "bare"
+    for name in ("plans", "results"):
+        shutil.copytree(staged / name, bare / name)
+    out = _verify(bare)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "未与随机数之前提交的名录核对" in out.stderr and "没有可读的 git 提交历史" in out.stderr

@@ -731,7 +731,7 @@ def test_ci_pins_actions_fetches_full_history_and_never_skips_the_history_check(
     assert gl["variables"]["GIT_DEPTH"] == "0"
     assert gl["pages"]["artifacts"]["paths"] == ["public"]
     assert "publishconf.py" in " ".join(gl["pages"]["script"])
-    history = gl["verify-history"]
+    history = gl["verify-and-history"]
     assert "rules" not in history and "allow_failure" not in history
     assert "make demo-history" in " ".join(history["script"]) and "verify --history" in " ".join(history["script"])
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ssjpub.draw.engine import DrawError, execute, later_draws
-from ssjpub.draw.history import check_history
+from ssjpub.draw.history import check_history, check_rosters
 from ssjpub.draw.record import write_record
 from ssjpub.draw.verify import verify_draws
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
@@ -81,10 +81,16 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None) -> None:
     """
     repo, _ = load_valid(root, fmt, results=False)  # no draw reads them; `validate` checks them
     checked, problems = verify_draws(repo, workers=jobs)
+    unchecked = ""
     if history:
         problems += check_history(repo)
+    elif checked:
+        rosters = check_rosters(repo)
+        problems += rosters.problems
+        if not rosters.checked:
+            unchecked = f"记录中的执法检查人员信息未与随机数之前提交的名录核对（{rosters.reason}）。"
     problems = sort_problems(problems)
     sys.stdout.write(format_problems(problems, fmt))
     if fmt == "text":
-        click.echo(f"已重新执行 {checked} 次抽取。" + summary(problems), err=True)
+        click.echo(f"已重新执行 {checked} 次抽取。" + unchecked + summary(problems), err=True)
     sys.exit(1 if has_errors(problems) else 0)

@@ -88,7 +88,7 @@ def _facts(section: dict | None) -> dict | None:
 class _History:
     """The graph and the file versions that every record's checks read, fetched in bulk."""
 
-    def __init__(self, repo: Repository, git: Git, prefix: str) -> None:
+    def __init__(self, repo: Repository, git: Git, prefix: str, roster_only: bool = False) -> None:
         self.repo, self.git, self.prefix = repo, git, prefix
         self.draws = [(code, key, d) for code, data in sorted(repo.agencies.items())
                       for key, d in sorted(data.draws.items())]
@@ -96,10 +96,12 @@ class _History:
         specs: set[str] = set()
         for code, (year, _task), d in self.draws:
             plan_rel = f"plans/{code}/{year}/plan.yaml"
-            specs |= {c.blob for c in self.graph.landed.get(plan_rel, []) if c.blob}
+            if not roster_only:
+                specs |= {c.blob for c in self.graph.landed.get(plan_rel, []) if c.blob}
             pop = d.data.get("population", {}).get("file")
+            inputs = (pop, plan_rel) if not roster_only else ()
             for parent in self.revealed_in(d.data.get("randomness", {}).get("file", "")):
-                for rel in (pop, plan_rel, f"plans/{code}/inspectors.yaml", f"plans/{code}/checklist.yaml"):
+                for rel in (*inputs, f"plans/{code}/inspectors.yaml", f"plans/{code}/checklist.yaml"):
                     if rel:
                         specs.add(self.spec(parent, rel))
         self.blobs = git.blobs(sorted(specs))
@@ -144,14 +146,10 @@ class _History:
                         f"{early[0][0]}/{early[0][1]} 已由更早的提交 {g.short(early[1])} 发布：抽取须按年度计划中的任务顺序进行")
 
     def inputs_before_values(self, code: str, year: int, task: str, rec: dict) -> Iterator[Problem]:
-        """Each commit that added the values has a parent holding the same snapshot bytes, the
-        task as drawn, and the roster the groups were drawn from (none may be tuned once the
-        seed is known)."""
+        """Each commit that added the values has a parent holding the same snapshot bytes and the
+        task as drawn (neither may be tuned once the seed is known)."""
         label, values_rel, pop_rel = f"{year}/{task}", rec["randomness"]["file"], rec.get("population", {}).get("file")
         plan_rel = f"plans/{code}/{year}/plan.yaml"
-        plan = self.repo.agencies[code].plans.get(year)
-        task_model = next((t for t in plan.model.tasks if t.id == task), None) if plan else None
-        roster_rel, checklist_rel = f"plans/{code}/inspectors.yaml", f"plans/{code}/checklist.yaml"
         for parent in self.revealed_in(values_rel):
             added = parent[:-2]
             where = f"添加公开随机数的提交 {self.graph.short(added)} 的上一个提交中"
@@ -164,15 +162,29 @@ class _History:
             if self.parameters(spec, plan_rel, task) != rec.get("parameters"):
                 found.append(Pos(values_rel).problem(
                     "history-order", f"{where}，年度计划中还没有与抽取记录一致的任务 {task} 及其随机数来源声明"))
-            if task_model is not None:
-                roster = _model(self.blobs.get(self.spec(parent, roster_rel)), roster_rel, InspectorDirectory)
-                checklist = _model(self.blobs.get(self.spec(parent, checklist_rel)), checklist_rel, Checklist)
-                if roster_section(roster, checklist, task_model, roster_rel) != _facts(rec.get("inspectors")):
-                    found.append(Pos(values_rel).problem(
-                        "history-order", f"{where}的执法人员名录或事项清单的人员要求，与抽取 {label} 记录所用的不一致："
-                        "检查人员的名单和条件须在随机数产生之前确定"))
             if found:  # the first commit that fails is enough to name
                 yield from found
+                return
+
+    def roster_before_values(self, code: str, year: int, task: str, d) -> Iterator[Problem]:
+        """The record's `inspectors` section is the roster and the checklist's requirements as
+        they stood in the parent of each commit that added the values: a name, a qualification or a
+        conflict of interest written into the record afterwards is caught here (re-execution alone
+        uses the record's own copy, and would agree with it)."""
+        rec = d.data
+        plan = self.repo.agencies[code].plans.get(year)
+        task_model = next((t for t in plan.model.tasks if t.id == task), None) if plan else None
+        if task_model is None:
+            return
+        roster_rel, checklist_rel = f"plans/{code}/inspectors.yaml", f"plans/{code}/checklist.yaml"
+        for parent in self.revealed_in(rec["randomness"]["file"]):
+            roster = _model(self.blobs.get(self.spec(parent, roster_rel)), roster_rel, InspectorDirectory)
+            checklist = _model(self.blobs.get(self.spec(parent, checklist_rel)), checklist_rel, Checklist)
+            if roster_section(roster, checklist, task_model, roster_rel) != _facts(rec.get("inspectors")):
+                yield Pos(d.file).problem(
+                    "roster-changed", f"抽取记录中的执法检查人员信息，与添加公开随机数的提交 {self.graph.short(parent[:-2])} "
+                    f"的上一个提交中的执法人员名录（{roster_rel}）或事项清单的人员要求不一致：检查人员的名单、资格和回避情况"
+                    "须在随机数产生之前确定，记录中也不得改写")
                 return
 
     def declaration_date(self, code: str, year: int, task: str, rec: dict) -> Iterator[Problem]:
@@ -239,8 +251,8 @@ class _History:
                 "已发布的抽取和随机数不得删除，未能完成的抽取须留下失败记录")
 
 
-def read_history(repo: Repository) -> History:
-    """Every history check in one pass over the graph, with its findings per task."""
+def _open(repo: Repository, roster_only: bool = False) -> "_History | History":
+    """The history to check, or a History that says why there is none."""
     git = Git(repo.root)
     try:
         if git.run("rev-parse", "--is-shallow-repository").strip() == b"true":
@@ -248,9 +260,16 @@ def read_history(repo: Repository) -> History:
                 "shallow-clone", "这是浅克隆，无法核对提交历史：请先运行 git fetch --unshallow（CI 中设置 fetch-depth: 0 或 GIT_DEPTH: 0）")])
         top = Path(git.run("rev-parse", "--show-toplevel").decode().strip()).resolve()
         root = repo.root.resolve()
-        history = _History(repo, git, root.relative_to(top).as_posix() if root != top else "")
+        return _History(repo, git, root.relative_to(top).as_posix() if root != top else "", roster_only)
     except (GitError, ValueError) as exc:
         return History(False, "没有可读的 git 提交历史", problems=[Pos(".git").problem("shallow-clone", f"无法读取 git 历史：{exc}")])
+
+
+def read_history(repo: Repository) -> History:
+    """Every history check in one pass over the graph, with its findings per task."""
+    history = _open(repo)
+    if isinstance(history, History):
+        return history
     g, out = history.graph, History(True)
     for code, (year, task), d in history.draws:
         found = out.records.setdefault((code, year, task), RecordHistory())
@@ -263,7 +282,8 @@ def read_history(repo: Repository) -> History:
             found.problems.append(Pos(d.file).problem("history-order", f"抽取 {year}/{task} 引用的公开随机数文件没有提交记录"))
             continue
         found.values_commit, found.values_date = values.commit, g.dates[values.commit]
-        order = [*history.inputs_before_values(code, year, task, d.data), *history.declaration_date(code, year, task, d.data)]
+        order = [*history.inputs_before_values(code, year, task, d.data), *history.roster_before_values(code, year, task, d),
+                 *history.declaration_date(code, year, task, d.data)]
         changed = list(history.append_only(code, year, task, d))
         found.order, found.unchanged = not order, not changed
         found.problems += order + changed
@@ -279,3 +299,15 @@ def read_history(repo: Repository) -> History:
 
 def check_history(repo: Repository) -> list[Problem]:
     return read_history(repo).problems
+
+
+def check_rosters(repo: Repository) -> History:
+    """Plain `verify`'s part of the history: every record's roster facts against the roster
+    committed before its values. Without history, `checked` is False and `reason` says why."""
+    history = _open(repo, roster_only=True)
+    if isinstance(history, History):
+        return History(False, history.reason)
+    out = History(True)
+    for code, (year, task), d in history.draws:
+        out.problems += history.roster_before_values(code, year, task, d)
+    return out
