@@ -38,6 +38,13 @@ CODES: dict[str, str] = {
     "shallow-clone": "无法核对 git 历史",
     "history-order": "提交顺序不能证明随机数是事后产生的",
     "published-changed": "已发布的抽取或其输入被修改",
+    # Trusted timestamps (RFC 3161), ssjpub.timestamp and docs/timestamps.md
+    "timestamp-config": "可信时间戳服务的配置有误",
+    "timestamp-invalid": "可信时间戳令牌无效",
+    "timestamp-late": "可信时间戳不早于开奖（摇号）日期",
+    "timestamp-commit": "可信时间戳所证明的提交与 git 历史不符",
+    "timestamp-missing": "任务没有可信时间戳",
+    "timestamp-request": "无法取得可信时间戳",
 }
 
 
