@@ -3,7 +3,7 @@ in real git repositories, through the real CLI; `openssl ts -verify` must agree 
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -43,9 +43,17 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True, text=True).stdout.strip()
 
 
+_MINUTES = itertools.count()
+
+
 def commit_all(repo: Path, message: str) -> str:
+    """Each commit a minute after the one before (the date-based history check needs them apart)."""
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
+    minute = next(_MINUTES)
+    when = f"2026-01-{1 + minute // 1440:02d}T{minute // 60 % 24:02d}:{minute % 60:02d}:00+08:00"
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", message], check=True, capture_output=True,
+                   env=dict(os.environ, GIT_AUTHOR_NAME="测试", GIT_AUTHOR_EMAIL="t@example.invalid", GIT_AUTHOR_DATE=when,
+                            GIT_COMMITTER_NAME="测试", GIT_COMMITTER_EMAIL="t@example.invalid", GIT_COMMITTER_DATE=when))
     return git(repo, "rev-parse", "HEAD")
 
 
@@ -182,3 +190,167 @@ def test_statement_is_the_documented_bytes():
     assert statement("baofeng", 2024, "2024-01", "0" * 40) == b"ssjpub-timestamp/1\nbaofeng/2024/2024-01\n" + b"0" * 40 + b"\n"
     with pytest.raises(ValueError):
         statement("Bao Feng", 2024, "2024-01", "0" * 40)
+
+
+# --- ssjpub timestamp, validate and verify --history on real repositories -------------------
+
+
+def test_timestamp_command_writes_a_token_that_validates_and_openssl_verifies(declared, local_tsa):
+    head = git(declared, "rev-parse", "HEAD")
+    done = ssjpub(declared, "timestamp", TASK)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"已写入 {TSR}" in done.stdout and f"已写入 {RECORD}" in done.stdout
+    record = yaml.safe_load((declared / RECORD).read_text(encoding="utf-8"))
+    assert record["commit"] == head and record["tsa"] == "测试时间戳服务"
+    assert record["gen_time"].endswith("+08:00")
+    assert problems_of(declared) == []
+    # The command docs/timestamps.md gives, with the statement rebuilt by printf and sha256sum.
+    shown = subprocess.run(
+        ["sh", "-c", f"printf 'ssjpub-timestamp/1\\n{TASK}\\n{head}\\n' | sha256sum | cut -c1-64"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    assert shown == record["digest"]
+    assert local_tsa.verify_with_openssl(declared / TSR, shown, ca=declared / "plans/shili/tsa/ca.pem")
+    commit_all(declared, "可信时间戳")
+    verified = ssjpub(declared, "verify", "--history")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    again = ssjpub(declared, "timestamp", TASK)
+    assert again.returncode == 1 and "timestamp-request" in again.stdout and "已有可信时间戳" in again.stdout
+
+
+def test_declared_draw_day_before_the_token_time_is_late(declared):
+    assert ssjpub(declared, "timestamp", TASK).returncode == 0
+    commit_all(declared, "可信时间戳")
+    plan = declared / PLAN
+    text = plan.read_text(encoding="utf-8")
+    line = text[: text.index("expected_on: 2099-01-08")].count("\n") + 1
+    plan.write_text(text.replace("expected_on: 2099-01-08", "expected_on: 2024-02-20"), encoding="utf-8")
+    problems = problems_of(declared)
+    assert [(p.file, p.line, p.code) for p in problems] == [(PLAN, line, "timestamp-late")]
+    assert "不早于开奖（摇号）日期 2024-02-20" in problems[0].message
+    commit_all(declared, "改动开奖日期")
+    repo, _ = validate(declared)
+    history = check_timestamps(repo, Git(declared))
+    assert [(p.file, p.code) for p in history] == [(RECORD, "timestamp-commit")]
+
+
+def test_a_token_over_an_uncommitted_declaration_is_refused(declared):
+    plan = declared / PLAN
+    plan.write_text(plan.read_text(encoding="utf-8").replace("issue: '2099005'", "issue: '2099006'"), encoding="utf-8")
+    done = ssjpub(declared, "timestamp", TASK)
+    assert done.returncode == 1 and f"{PLAN}:1:1: timestamp-request" in done.stdout and "先提交" in done.stdout
+    assert not (declared / TSR).exists() and not (declared / RECORD).exists()
+
+
+def test_a_rewritten_history_loses_its_timestamp(declared):
+    """The bureau rewrites the declaration commit after the fact: the token names a commit that is
+    no longer in the history, and nothing it can commit makes the old token fit the new one."""
+    assert ssjpub(declared, "timestamp", TASK).returncode == 0
+    git(declared, "add", "-A")
+    git(declared, "commit", "-q", "--amend", "-m", "改写的历史：声明和时间戳一起")
+    repo, problems = validate(declared)
+    assert problems == []  # the files themselves are intact
+    history = check_timestamps(repo, Git(declared))
+    assert [(p.file, p.code) for p in history] == [(RECORD, "timestamp-commit")]
+    assert "不在本仓库的历史中" in history[0].message
+
+
+def test_an_unreachable_tsa_is_a_clear_error_and_writes_nothing(tmp_path, local_tsa):
+    repo = make_repo(tmp_path / "repo")
+    configure(repo, local_tsa, url="http://127.0.0.1:9/tsa")  # discard port: nothing listens
+    plan = repo / PLAN
+    plan.write_text(plan.read_text(encoding="utf-8").replace("  method: 现场检查\n", "  method: 现场检查\n" + DECLARATION, 1), encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "声明")
+    done = ssjpub(repo, "timestamp", TASK)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert re.search(r"plans/shili/agency\.yaml:\d+:\d+: timestamp-request 无法连接时间戳服务", done.stdout)
+    assert not (repo / "plans/shili/2024/timestamps").exists()
+
+
+def test_pending_timestamps_every_declared_task_once(declared):
+    first = ssjpub(declared, "timestamp", "--pending")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.stdout.count("已写入") == 2 and (declared / TSR).is_file()
+    commit_all(declared, "可信时间戳")
+    second = ssjpub(declared, "timestamp", "--pending")
+    assert second.returncode == 0 and "没有需要取得时间戳的任务" in second.stdout
+
+
+def test_pending_skips_agencies_without_a_tsa(tmp_path):
+    repo = make_repo(tmp_path / "repo")
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "无时间戳服务")
+    done = ssjpub(repo, "timestamp", "--pending")
+    assert done.returncode == 0 and "没有需要取得时间戳的任务" in done.stdout
+
+
+def test_broken_token_and_missing_ca_are_positioned(declared):
+    assert ssjpub(declared, "timestamp", TASK).returncode == 0
+    token = (declared / TSR).read_bytes()
+    (declared / TSR).write_bytes(token[:-40])
+    problems = problems_of(declared)
+    assert [(p.file, p.line, p.column, p.code) for p in problems] == [(TSR, 1, 1, "timestamp-invalid")]
+    (declared / "plans/shili/tsa/ca.pem").unlink()
+    problems = problems_of(declared)
+    agency = (declared / "plans/shili/agency.yaml").read_text(encoding="utf-8")
+    line = agency[: agency.index("ca_certificate:")].count("\n") + 1
+    assert [(p.file, p.line, p.code) for p in problems] == [("plans/shili/agency.yaml", line, "timestamp-config")]
+
+
+def test_a_drawn_task_without_a_token_is_a_warning_where_a_tsa_is_configured(tmp_path, local_tsa):
+    """verify --history on the demo's first draw, staged in the real order, once with a TSA configured."""
+    repo = tmp_path / "repo"
+    for name in ("plans", "results"):
+        shutil.copytree(REPO / name, repo / name)
+    shutil.rmtree(repo / "plans/yanshi")
+    shutil.rmtree(repo / "results/yanshi")
+    (repo / "plans/baofeng/tsa").mkdir()
+    shutil.copyfile(local_tsa.ca_pem, repo / "plans/baofeng/tsa/ca.pem")
+    with open(repo / "plans/baofeng/agency.yaml", "a", encoding="utf-8") as f:
+        f.write(f"timestamp:\n  name: 测试时间戳服务\n  url: {local_tsa.url}\n  ca_certificate: plans/baofeng/tsa/ca.pem\n")
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "全部")
+    repository, problems = validate(repo)
+    assert [p for p in problems if p.severity.value == "error"] == []
+    missing = check_timestamps(repository, Git(repo))
+    assert {p.code for p in missing} == {"timestamp-missing"}
+    assert all(p.severity.value == "warning" for p in missing)
+    assert len(missing) == len(repository.agencies["baofeng"].draws)
+    assert "仅以 git 提交历史为据" in missing[0].message
+
+
+VALUES = """agency: shili
+year: 2024
+task: 2024-01
+announced_on: 2099-01-08
+numbers: [[3, 12, 15, 22, 28, 31], [9]]
+evidence: 测试：虚构的开奖公告
+"""
+
+
+def _draw(repo: Path) -> None:
+    (repo / "plans/shili/2024/randomness").mkdir()
+    (repo / "plans/shili/2024/randomness/2024-01.yaml").write_text(VALUES, encoding="utf-8")
+    commit_all(repo, "开奖号码")
+    done = ssjpub(repo, "draw", TASK)
+    assert done.returncode == 0, done.stdout + done.stderr
+    commit_all(repo, "抽取")
+
+
+def test_declaration_timestamp_values_draw_in_order_verifies(declared):
+    assert ssjpub(declared, "timestamp", TASK).returncode == 0
+    commit_all(declared, "可信时间戳")
+    _draw(declared)
+    done = ssjpub(declared, "verify", "--history")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_token_taken_after_the_values_were_committed_is_refused(declared):
+    _draw(declared)
+    done = ssjpub(declared, "timestamp", TASK)  # HEAD holds the declaration, but also the values
+    assert done.returncode == 0, done.stdout + done.stderr
+    commit_all(declared, "迟到的时间戳")
+    repo, _ = validate(declared)
+    history = check_timestamps(repo, Git(declared))
+    assert [(p.file, p.code) for p in history] == [(RECORD, "timestamp-commit")]
+    assert "之前的提交" in history[0].message
