@@ -354,3 +354,10 @@ def test_a_token_taken_after_the_values_were_committed_is_refused(declared):
     history = check_timestamps(repo, Git(declared))
     assert [(p.file, p.code) for p in history] == [(RECORD, "timestamp-commit")]
     assert "之前的提交" in history[0].message
+
+
+def test_git_keeps_token_bytes_as_they_are():
+    """plans/** is text with LF endings; a DER token holding CR LF bytes would be altered on commit."""
+    out = subprocess.run(["git", "-C", str(REPO), "check-attr", "text", "--", "plans/a/2024/timestamps/t.tsr"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("text: unset")
