@@ -361,3 +361,34 @@ def test_git_keeps_token_bytes_as_they_are():
     out = subprocess.run(["git", "-C", str(REPO), "check-attr", "text", "--", "plans/a/2024/timestamps/t.tsr"],
                          capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("text: unset")
+
+
+# --- the evidence on the task page ------------------------------------------------------------
+
+
+def test_task_page_names_the_tsa_and_its_time(declared):
+    """The page context (test_site.py's real demo build shows the template renders it)."""
+    from ssjpub.site import pages
+
+    assert ssjpub(declared, "timestamp", TASK).returncode == 0
+    repo, problems = validate(declared)
+    assert problems == []
+    data = repo.agencies["shili"]
+    page = pages.task_page(data, 2024, data.plans[2024].model.tasks[0])
+    record = yaml.safe_load((declared / RECORD).read_text(encoding="utf-8"))
+    when = record["gen_time"][:19].replace("T", " ")
+    assert page.data["timestamp_evidence"].startswith(
+        f"随机数来源声明于提交 {record['commit'][:10]} 取得可信时间戳（测试时间戳服务，{when} 北京时间）")
+    assert RECORD in page.sources
+    non_random = pages.task_page(data, 2024, data.plans[2024].model.tasks[1])
+    assert non_random.data["timestamp_evidence"] is None
+
+
+def test_task_page_says_plainly_when_order_rests_on_git_alone():
+    from ssjpub.site import pages
+
+    repo, _ = validate(REPO)
+    data = repo.agencies["baofeng"]
+    task = next(t for t in data.plans[2024].model.tasks if t.id == "2024-01")
+    page = pages.task_page(data, 2024, task)
+    assert page.data["timestamp_evidence"] == "本任务没有可信时间戳：随机数来源声明先于开奖，仅以 git 提交历史为据。"
