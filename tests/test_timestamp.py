@@ -392,3 +392,36 @@ def test_task_page_says_plainly_when_order_rests_on_git_alone():
     task = next(t for t in data.plans[2024].model.tasks if t.id == "2024-01")
     page = pages.task_page(data, 2024, task)
     assert page.data["timestamp_evidence"] == "本任务没有可信时间戳：随机数来源声明先于开奖，仅以 git 提交历史为据。"
+
+
+def test_the_openssl_commands_in_the_docs_verify_a_real_token(declared):
+    text = (REPO / "docs/timestamps.md").read_text(encoding="utf-8")
+    block = text.split("<!-- timestamp-verify-command: tests/test_timestamp.py runs this block -->\n```sh\n")[1].split("```")[0]
+    lines = block.splitlines()
+    assert lines[0] == "A=baofeng Y=2024 T=2024-01"
+    script = "set -e\nA=shili Y=2024 T=2024-01\n" + "\n".join(lines[1:]) + "\n"
+    assert ssjpub(declared, "timestamp", TASK).returncode == 0
+    commit_all(declared, "可信时间戳")
+    done = subprocess.run(["bash", "-c", script], cwd=declared, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Verification: OK" in done.stdout and "Time stamp:" in done.stdout
+    assert f"Policy OID: {POLICY}" in done.stdout and "在当前分支的历史中" in done.stdout
+    # The same commands refuse the token once the record names another commit.
+    record = declared / RECORD
+    record.write_text(re.sub(r"commit: \w+", "commit: " + "f" * 40, record.read_text(encoding="utf-8")), encoding="utf-8")
+    refused = subprocess.run(["bash", "-c", script], cwd=declared, capture_output=True, text=True)
+    assert refused.returncode != 0 and "Verification: OK" not in refused.stdout
+
+
+def test_ci_timestamps_pending_declarations_on_main_only():
+    gh = yaml.safe_load((REPO / ".github/workflows/site.yml").read_text(encoding="utf-8"))
+    job = gh["jobs"]["timestamp"]
+    assert job["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert job["permissions"] == {"contents": "write"} and gh["permissions"] == {"contents": "read"}
+    runs = [s.get("run", "") for s in job["steps"]]
+    assert any("ssjpub timestamp --pending" in r for r in runs)
+    assert any("git push origin HEAD:main" in r for r in runs)
+    gl = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    script = "\n".join(gl["timestamp"]["script"])
+    assert "ssjpub timestamp --pending" in script and "SSJPUB_PUSH_TOKEN" in script
+    assert gl["timestamp"]["rules"] == [{"if": '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == "push"'}]
