@@ -11,13 +11,13 @@ import click
 from ssjpub.cli.common import load_valid
 from ssjpub.cli.drawing import FORMAT, ROOT
 from ssjpub.draw.engine import task_parameters
-from ssjpub.draw.history import CHINA, Git, GitError
+from ssjpub.draw.history import Git, GitError
 from ssjpub.loader.repository import AgencyData, Repository
 from ssjpub.model import Task
 from ssjpub.problems import Pos, Problem, format_problems
 from ssjpub.timestamp.check import authority_certificates, declared_deadline, git_prefix, plan_at
 from ssjpub.timestamp.client import TSAError, request_token
-from ssjpub.timestamp.files import record_text, write_timestamp
+from ssjpub.timestamp.files import CHINA, record_text, write_timestamp
 from ssjpub.timestamp.statement import digest
 from ssjpub.timestamp.token import build_request, check_token
 

@@ -17,12 +17,13 @@ from typing import Iterator, Mapping
 from cryptography import x509
 
 from ssjpub.draw.engine import task_parameters
-from ssjpub.draw.history import CHINA, Git, GitError
+from ssjpub.draw.history import Git, GitError
 from ssjpub.loader.documents import validate_document
 from ssjpub.loader.repository import AgencyData, Repository, TimestampFile
 from ssjpub.loader.yamlfile import parse_yaml
 from ssjpub.model import Plan, Task
 from ssjpub.problems import Pos, Problem, Severity
+from ssjpub.timestamp.files import CHINA
 from ssjpub.timestamp.statement import digest
 from ssjpub.timestamp.token import check_token, load_certificates
 
