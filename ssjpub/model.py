@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -118,6 +119,21 @@ class Department(Model):
     duties: str | None = Field(None, title="职责")
 
 
+class TimestampAuthority(Model):
+    """The RFC 3161 time-stamping authority an agency uses (docs/timestamps.md)."""
+
+    name: Text = Field(title="时间戳服务名称", description="网站上显示的名称，如“某某可信时间戳服务中心”")
+    url: Annotated[str, Field(pattern=r"^https?://[^\s]+$")] = Field(
+        title="时间戳服务地址", description="RFC 3161 HTTP 服务地址（http:// 或 https://）"
+    )
+    ca_certificate: Annotated[str, Field(pattern=r"^plans/[a-z0-9][a-z0-9-]*/tsa/[^/\s]+\.pem$")] = Field(
+        title="时间戳服务的 CA 证书", description="仓库中的 PEM 文件，如 plans/baofeng/tsa/ca.pem；令牌的签名证书须链接到它"
+    )
+    policy: Annotated[str, Field(pattern=r"^[0-2](\.(0|[1-9][0-9]*))+$")] | None = Field(
+        None, title="时间戳策略 OID", description="填写后，令牌的策略必须与之相同，如 1.2.156.112562.1.1"
+    )
+
+
 class Agency(Model):
     """plans/<code>/agency.yaml"""
 
@@ -135,6 +151,9 @@ class Agency(Model):
     repository: str | None = Field(None, title="代码仓库地址", description="用于链接到记录来源的提交")
     snapshot_max_age_days: Annotated[int, Field(ge=1, le=3660)] = Field(
         183, title="名录快照最长有效天数", description="抽取时所用名录快照距开奖（摇号）日期不得超过的天数"
+    )
+    timestamp: TimestampAuthority | None = Field(
+        None, title="可信时间戳服务", description="为任务的随机数来源声明取得 RFC 3161 可信时间戳（见 docs/timestamps.md）"
     )
 
 
@@ -351,6 +370,23 @@ class RandomnessValues(Model):
     evidence: Text = Field(title="出处", description="开奖公告或摇号记录的出处，供公众核对")
 
 
+class TimestampRecord(Model):
+    """plans/<code>/<year>/timestamps/<task>.yaml: what the token <task>.tsr beside it says, for people
+    and the site; written by `ssjpub timestamp`, checked against the token."""
+
+    agency: Slug = Field(title="机关代号")
+    year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="年度")
+    task: Slug = Field(title="任务编号")
+    commit: Annotated[str, Field(pattern=r"^([0-9a-f]{40}|[0-9a-f]{64})$")] = Field(
+        title="提交", description="取得时间戳的 git 提交（含本任务的随机数来源声明）"
+    )
+    digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] = Field(
+        title="摘要", description="被时间戳的声明的 SHA-256（docs/timestamps.md 第 1 节）"
+    )
+    tsa: Text = Field(title="时间戳服务名称")
+    gen_time: AwareDatetime = Field(title="时间戳时间", description="令牌中的 genTime，带时区")
+
+
 class Plan(Model):
     """plans/<code>/<year>/plan.yaml"""
 
@@ -435,4 +471,5 @@ DOCUMENTS: dict[str, type[Model]] = {
     "result-categories": ResultCategories,
     "randomness": RandomnessValues,
     "calendar": CalendarYear,
+    "timestamp": TimestampRecord,
 }

@@ -40,6 +40,13 @@ CODES: dict[str, str] = {
     "published-changed": "已发布的抽取或其输入被修改",
     # Order proof (issue 11)
     "roster-changed": "抽取记录中的执法人员信息与随机数之前的名录不一致",
+    # Trusted timestamps (RFC 3161), ssjpub.timestamp and docs/timestamps.md
+    "timestamp-config": "可信时间戳服务的配置有误",
+    "timestamp-invalid": "可信时间戳令牌无效",
+    "timestamp-late": "可信时间戳不早于开奖（摇号）日期",
+    "timestamp-commit": "可信时间戳所证明的提交与 git 历史不符",
+    "timestamp-missing": "任务没有可信时间戳",
+    "timestamp-request": "无法取得可信时间戳",
 }
 
 

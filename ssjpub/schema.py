@@ -17,6 +17,7 @@ GLOBS = {
     "result-categories": "plans/result-categories.yaml",
     "randomness": "plans/*/*/randomness/*.yaml",
     "calendar": "plans/calendar/*.yaml",
+    "timestamp": "plans/*/*/timestamps/*.yaml",
 }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from ssjpub.loader.repository import Repository, load_repository
 from ssjpub.problems import Problem, sort_problems
 from ssjpub.rules.integrity import check_repository
+from ssjpub.timestamp.check import file_problems as timestamp_problems
 
 
 def find_root(path: Path) -> Path:
@@ -22,4 +23,5 @@ def find_root(path: Path) -> Path:
 def validate(root: Path, results: bool = True) -> tuple[Repository, list[Problem]]:
     repo, problems = load_repository(root, results)
     problems += check_repository(repo)
+    problems += timestamp_problems(repo)
     return repo, sort_problems(problems)

@@ -193,3 +193,16 @@ def console_script() -> Path | None:
     """The installed ``ssjpub`` script next to the running interpreter (the venv's), if any."""
     path = Path(sys.executable).parent / "ssjpub"
     return path if path.exists() else None
+
+
+# --- a real time-stamping authority (tests/tsa_server.py) ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def local_tsa(tmp_path_factory):
+    """`openssl ts -reply` behind HTTP on 127.0.0.1, with its own CA; one per test module."""
+    from tsa_server import LocalTSA
+
+    tsa = LocalTSA(tmp_path_factory.mktemp("tsa")).start()
+    yield tsa
+    tsa.stop()

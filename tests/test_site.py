@@ -860,3 +860,10 @@ def test_table_rows_escape_every_text_and_keep_lines_links_and_anchors():
         '<td class="num"><a href="https://e.org/?a=1&amp;b=2">4</a></td></tr>',
     ]
     assert str(H.table_foot(t, "..")) == '<tr><th scope="row">合计</th><td></td><td class="num">7</td></tr>\n'
+
+
+def test_task_pages_say_what_the_order_of_declaration_and_draw_rests_on(site):
+    """The demo has no trusted timestamps (docs/timestamps.md): the page says so plainly."""
+    page = (site / "baofeng/2024/2024-01/index.html").read_text(encoding="utf-8")
+    assert "本任务没有可信时间戳：先后顺序仅以 git 提交历史为据" in page
+    assert "之前</strong>已提交" not in page  # no unconditional claim of order

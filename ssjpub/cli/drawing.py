@@ -77,7 +77,8 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None) -> None:
     公开随机数被改动）都会指出文件、行和字段，退出码为 1。
 
     加 --history 时还核对 git 历史：名录快照和任务（含随机数来源声明）先于随机数提交，
-    声明早于开奖（摇号）日期；抽取记录及其输入发布后未再修改。浅克隆会被拒绝而不是猜测。
+    声明早于开奖（摇号）日期；抽取记录及其输入发布后未再修改；可信时间戳所证明的提交在历史中、
+    含同样的声明并早于随机数的提交（见 docs/timestamps.md）。浅克隆会被拒绝而不是猜测。
     """
     repo, _ = load_valid(root, fmt, results=False)  # no draw reads them; `validate` checks them
     checked, problems = verify_draws(repo, workers=jobs)

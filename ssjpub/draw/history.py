@@ -46,6 +46,7 @@ class RecordHistory:
     values_date: datetime | None = None  # the commit's own date: shown, never trusted
     published_commit: str | None = None
     vanished: list[Problem] = field(default_factory=list)  # a record that landed and was deleted
+    timestamp: bool | None = None  # None: no token; True: its commit holds the declaration, before the values
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -292,6 +293,18 @@ def read_history(repo: Repository) -> History:
         out.records[key].problems.append(problem)
     for key, problem in history.vanished():
         out.records.setdefault(key, RecordHistory()).vanished.append(problem)
+    # Trusted timestamps (the tokens themselves were checked by `validate`): their commits.
+    from ssjpub.timestamp.check import timestamp_findings  # it reads the engine, as this module does
+
+    for (code, year, task), found in out.records.items():
+        if code in repo.agencies and (year, task) in repo.agencies[code].timestamps:
+            found.timestamp = True
+    revealed = {key: found.values_commit for key, found in out.records.items() if found.values_commit}
+    for key, problem in timestamp_findings(repo, history.git, revealed):
+        found = out.records.setdefault(key, RecordHistory())
+        if problem.severity.value == "error":
+            found.timestamp = False
+        found.problems.append(problem)
     for found in out.records.values():
         out.problems += found.problems + found.vanished
     return out

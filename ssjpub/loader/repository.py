@@ -8,6 +8,8 @@ Layout (the product's contract, DESIGN §3):
     plans/<agency>/<year>/plan.yaml
     plans/<agency>/<year>/randomness/<task>.yaml   public random values, committed after the fact
     plans/<agency>/<year>/draws/<task>.json        draw record (machines), <task>.yaml (staff)
+    plans/<agency>/<year>/timestamps/<task>.tsr    RFC 3161 token (DER), <task>.yaml what it says
+    plans/<agency>/tsa/*.pem                       the time-stamping authority's CA certificate
     results/<agency>/<year>/<task>.yaml
 """
 
@@ -36,6 +38,7 @@ from ssjpub.model import (
     ResultCategories,
     Snapshot,
     TaskResults,
+    TimestampRecord,
 )
 from ssjpub.problems import Pos, Problem
 
@@ -70,6 +73,7 @@ class AgencyData:
     results: dict[tuple[int, str], Loaded[TaskResults]] = field(default_factory=dict)
     randomness: dict[tuple[int, str], Loaded[RandomnessValues]] = field(default_factory=dict)
     draws: dict[tuple[int, str], "DrawFile"] = field(default_factory=dict)
+    timestamps: dict[tuple[int, str], "TimestampFile"] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,15 @@ class DrawFile:
     file: str
     data: dict
     yaml_file: str | None
+
+
+@dataclass(frozen=True)
+class TimestampFile:
+    """A trusted timestamp beside a task: the token (binary, read by ssjpub.timestamp) and its
+    staff-readable summary."""
+
+    record: Loaded[TimestampRecord]
+    token_file: str
 
 
 @dataclass
@@ -188,7 +201,7 @@ def _visible(folder: Path) -> list[Path]:
 
 def _load_agency(r: _Reader, folder: Path) -> AgencyData:
     data = AgencyData(folder.name)
-    known = {"agency.yaml", "checklist.yaml", "inspectors.yaml", "targets"}
+    known = {"agency.yaml", "checklist.yaml", "inspectors.yaml", "targets", "tsa"}
     if r.require(folder / "agency.yaml", "机关信息（agency.yaml）"):
         data.agency = r.yaml(folder / "agency.yaml", Agency)
     if r.require(folder / "checklist.yaml", "随机抽查事项清单（checklist.yaml）"):
@@ -205,6 +218,11 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
                     data.snapshots[snap.taken_on] = snap
             else:
                 r.unexpected(path, "检查对象名录快照应命名为“YYYY-MM-DD.csv”")
+    tsa = folder / "tsa"
+    if tsa.is_dir():  # read by ssjpub.timestamp when agency.yaml names it
+        for path in _visible(tsa):
+            if not (path.suffix == ".pem" and path.is_file()):
+                r.unexpected(path, "tsa/ 中只能放时间戳服务的 CA 证书（PEM 格式，扩展名 .pem）")
     for path in _visible(folder):
         if path.name in known:
             continue
@@ -245,8 +263,25 @@ def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
                         )
                 elif not (path.suffix == ".yaml" and path.with_suffix(".json").is_file()):
                     r.unexpected(path, "抽取记录应为“<任务编号>.json”及同名的 .yaml")
+        elif inner.name == "timestamps" and inner.is_dir():
+            _load_timestamps(r, data, year, inner)
         else:
-            r.unexpected(inner, "年度目录中只能有 plan.yaml、randomness/ 和 draws/")
+            r.unexpected(inner, "年度目录中只能有 plan.yaml、randomness/、draws/ 和 timestamps/")
+
+
+def _load_timestamps(r: _Reader, data: AgencyData, year: int, folder: Path) -> None:
+    """<task>.tsr with its <task>.yaml, always in pairs."""
+    for path in _visible(folder):
+        pair = path.with_suffix(".tsr" if path.suffix == ".yaml" else ".yaml")
+        if path.suffix not in (".yaml", ".tsr") or not _SLUG.match(path.stem):
+            r.unexpected(path, "可信时间戳应为“<任务编号>.tsr”及同名的 .yaml，由 ssjpub timestamp 生成")
+        elif not pair.is_file():
+            r.problems.append(Pos(r.rel(path)).problem(
+                "missing-file", f"缺少同名的 {pair.name}：可信时间戳的令牌（.tsr）和说明（.yaml）须一起提交"))
+        elif path.suffix == ".yaml":
+            loaded = r.yaml(path, TimestampRecord)
+            if loaded is not None:
+                data.timestamps[(year, path.stem)] = TimestampFile(loaded, r.rel(pair))
 
 
 def _load_results(r: _Reader, repo: Repository, folder: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta, timezone
 from typing import Any, Iterable
 
 from ssjpub.loader.repository import AgencyData, Repository
@@ -925,6 +925,20 @@ def compliance_table(task_id: str, rows: list[dict] | None) -> Table | None:
     )
 
 
+def timestamp_evidence(data: AgencyData, year: int, task: Task) -> str | None:
+    """What proves the declaration came before the draw (docs/timestamps.md); None for non-random tasks.
+    The token itself was checked by `ssjpub validate` before the site is built."""
+    if not is_random(task):
+        return None
+    stamp = data.timestamps.get((year, task.id))
+    if stamp is None:
+        return "本任务没有可信时间戳：随机数来源声明是否早于开奖，只能以 git 提交历史判断。"
+    rec = stamp.record.model
+    when = rec.gen_time.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
+    return (f"随机数来源声明于提交 {rec.commit[:10]} 取得可信时间戳（{rec.tsa}，{when} 北京时间），"
+            "早于开奖（摇号）日期：令牌见 " + stamp.token_file + "，核对方法见 docs/timestamps.md。")
+
+
 def task_page(
     data: AgencyData, year: int, task: Task, categories: dict[str, bool] | None = None, commit: str = "未知",
     compliance: list[dict] | None = None, history: History | None = None, dirty: frozenset[str] = frozenset(),
@@ -945,11 +959,15 @@ def task_page(
             sources.append(data.inspectors.file)
     if results is not None:
         sources.append(results.file)
+    stamp = data.timestamps.get((year, task.id))
+    if stamp is not None:
+        sources.append(stamp.record.file)
     found = history.records.get((data.code, year, task.id)) if history else None
     claims = proof.vanished_claims(found)
     if draw is not None:
         expected_on = task.randomness.expected_on if task.randomness else None
-        claims += proof.draw_claims(history, found, expected_on, any(s in dirty for s in sources))
+        claims += proof.draw_claims(history, found, expected_on, any(s in dirty for s in sources),
+                                    timestamp_evidence(data, year, task))
     crumbs = (*_agency_crumbs(data), Link(f"{year} 年度计划", urls.plan(data.code, year)))
     return SitePage(
         url=urls.task(data.code, year, task.id),
@@ -971,6 +989,7 @@ def task_page(
             "non_random_label": NON_RANDOM_LABEL,
             "plan_url": urls.plan(data.code, year),
             "compliance": compliance_table(task.id, compliance),
+            "timestamp_evidence": timestamp_evidence(data, year, task),
             "claims": claims,
         },
     )

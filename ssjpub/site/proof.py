@@ -33,8 +33,8 @@ def _failed(found: RecordHistory, code: str) -> str:
 
 
 def draw_claims(history: History | None, found: RecordHistory | None, expected_on: date | None,
-                dirty: bool) -> list[Claim]:
-    """The order claims of a drawn task's page, in the order a reader asks them."""
+                dirty: bool, stamp: str | None = None) -> list[Claim]:
+    """`stamp` is what the task's validated token says (ssjpub.site.pages.timestamp_evidence)."""
     order_label, unchanged_label = "输入先于随机数（提交图）", "发布后未被修改或删除"
     date_label = "随机数在开奖（摇号）之后提交"
     if history is None or not history.checked or dirty or found is None:
@@ -64,9 +64,15 @@ def draw_claims(history: History | None, found: RecordHistory | None, expected_o
                             f"提交 {_short(found.values_commit)} 自己标注的日期是 {day.isoformat()}，开奖（摇号）日期是 "
                             f"{expected_on.isoformat()}。提交日期由提交者填写，不能证明先后，只能用来发现矛盾"
                             + ("。" if day >= expected_on else "：号码不可能在开奖之前提交。")))
-    claims.append(Claim("可信时间戳", UNCHECKED,
-                        "本任务没有可信时间戳：先后顺序仅以 git 提交历史为据，而整个提交历史可以被改写后重新发布；"
-                        "已经保存了副本的人可以用自己的副本核对。"))
+    if found.timestamp is None:
+        claims.append(Claim("可信时间戳", UNCHECKED,
+                            "本任务没有可信时间戳：先后顺序仅以 git 提交历史为据，而整个提交历史可以被改写后重新发布；"
+                            "已经保存了副本的人可以用自己的副本核对。"))
+    elif found.timestamp:
+        claims.append(Claim("可信时间戳", PROVEN, (stamp or "") + "令牌所证明的提交在本仓库的历史中，含有与抽取记录相同的"
+                            "任务声明和名录快照，并且是添加公开随机数的提交的祖先。"))
+    else:
+        claims.append(Claim("可信时间戳", REFUTED, "不成立：" + _failed(found, "timestamp-commit")))
     return claims
 
 
