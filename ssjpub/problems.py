@@ -38,6 +38,8 @@ CODES: dict[str, str] = {
     "shallow-clone": "无法核对 git 历史",
     "history-order": "提交顺序不能证明随机数是事后产生的",
     "published-changed": "已发布的抽取或其输入被修改",
+    # Links and commands that reach a citizen; the data tree is closed (issue 10, items 2 and 3).
+    "invalid-url": "网址无效",
 }
 
 
