@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "published-changed": "已发布的抽取或其输入被修改",
     # Links and commands that reach a citizen; the data tree is closed (issue 10, items 2 and 3).
     "invalid-url": "网址无效",
+    "symlink": "数据目录中不允许符号链接",
 }
 
 

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from ssjpub import parallel
+from ssjpub.loader import tree
 from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors, sort_problems
 from ssjpub.site import downloads, publish, table_html, trace, urls
@@ -106,6 +107,15 @@ def settings_problems(settings: dict[str, Any], root: Path) -> list[Problem]:
         "invalid-url", f"设置 SSJPUB_REPOSITORY 的网址无效：{why}。请写成“https://主机名/路径”，如 {EXAMPLE}")]
 
 
+def content_links(content: Path, root: Path) -> list[Problem]:
+    """Symbolic links in Pelican's content folder, which Pelican would follow: refused before it
+    reads anything (validate refuses those of the repository's content/ too)."""
+    content = content.absolute()
+    content = content.parent.resolve() / content.name  # the folder itself may be the link
+    base = root if content.is_relative_to(root) else content.parent
+    return [tree.symlink_problem(p.relative_to(base).as_posix()) for p in tree.links_under(content)]
+
+
 def load_valid_repository(root: Path, also: Iterable[Problem] = ()) -> Repository:
     """The validated repository; on any error (or any in `also`), report every problem and stop
     the build."""
@@ -182,7 +192,9 @@ class SiteGenerator(Generator):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.root = repository_root(self.settings)
-        self.repo = load_valid_repository(self.root, settings_problems(self.settings, self.root))
+        # Pelican reads the content only after every generator is made: this runs first.
+        also = settings_problems(self.settings, self.root) + content_links(Path(self.path), self.root)
+        self.repo = load_valid_repository(self.root, also)
         self.commit = build_commit(self.root)
         self.compliance_as_of, self.compliance = checked_compliance(self.repo, self.root)
         self.history = trace.read_history(self.root)
