@@ -498,6 +498,10 @@ def is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def is_slug(v) -> bool:
+    return isinstance(v, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", v) is not None
+
+
 def is_date(v) -> bool:
     if not isinstance(v, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v):
         return False
@@ -891,9 +895,10 @@ class Verifier:
             return v
 
         keys(rec, KEYS_RECORD, "（记录）")
-        agency = need(rec, "agency", "agency", lambda v: isinstance(v, str) and v, "非空文字")
+        # 机关代号和任务编号用来拼出要读的文件路径：只接受 ssjpub 的写法，不能含“/”或“..”
+        agency = need(rec, "agency", "agency", is_slug, "机关代号（小写字母、数字和连字符）")
         year = need(rec, "year", "year", is_int, "整数")
-        task = need(rec, "task", "task", lambda v: isinstance(v, str) and v, "非空文字")
+        task = need(rec, "task", "task", is_slug, "任务编号（小写字母、数字和连字符）")
         if rel != draw_file(agency, year, task):
             rep.diff("（文件位置）", _show(rel), _show(draw_file(agency, year, task)))
 
@@ -981,7 +986,7 @@ class Verifier:
         prior_recs = []
         missing_same_year = missing_earlier = False
         for i, pd in enumerate(rec_prior):
-            m = re.fullmatch(r"([0-9]+)/(.+)", pd)
+            m = re.fullmatch(r"([0-9]+)/([a-z0-9][a-z0-9-]*)", pd)
             if not m:
                 rep.problem(f"prior_draws[{i}]", f"{pd!r} 不是“年度/任务”形式")
                 missing_same_year = True

@@ -41,6 +41,7 @@ CODES: dict[str, str] = {
     # Links and commands that reach a citizen; the data tree is closed (issue 10, items 2 and 3).
     "invalid-url": "网址无效",
     "symlink": "数据目录中不允许符号链接",
+    "invalid-path": "记录中的文件路径无效",
 }
 
 

@@ -2,21 +2,28 @@
 
 Symbolic links under plans/, results/ and content/ are refused where they stand and never
 followed: nothing behind them (here, a file outside the repository with a resident ID and a
-secret sentence) reaches a message or a log, from ssjpub or from the standalone
-docs/verify_draw.py. Everything runs on real files, real links and the real commands.
+secret sentence) reaches a message or a log. A draw record whose file fields leave the repository
+is refused at load, with the field's line, by `validate`, `verify` and `verify --history` alike,
+and by the standalone docs/verify_draw.py. Everything runs on real files, real links, real git
+repositories and the real commands.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from hypothesis import given, strategies as st
 
 from conftest import SAMPLE_ID, make_repo
 from ssjpub.loader.textfile import read_data_file
+from ssjpub.loader.tree import path_problem
 from test_site import ROOT, copy_demo
 
 SECRET = "内部机密：这一行不得出现在任何输出中"
@@ -142,6 +149,57 @@ def test_the_site_build_refuses_links_in_its_content_before_pelican_reads_them(t
     assert sorted(p.name for p in out.iterdir()) == ["previous.html"]
 
 
+# --- file paths in draw records ----------------------------------------------------------------
+
+
+def _git(repo: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
+
+
+HOSTILE_PATHS = ["../../../../etc/passwd", "/etc/passwd", "plans/../../etc/passwd", "C:/Windows/win.ini",
+                 "plans\\baofeng\\targets\\2024-01-05.csv", "plans/baofeng//targets/2024-01-05.csv", "README.md"]
+
+
+@pytest.mark.parametrize("bad", HOSTILE_PATHS)
+def test_a_record_path_out_of_the_tree_is_refused_with_its_line_by_every_command(tmp_path, bad):
+    root = copy_demo(tmp_path / "repo")
+    rel = "plans/baofeng/2024/draws/2024-01.json"
+    record = root / rel
+    text = record.read_text(encoding="utf-8")
+    old = '"file": "plans/baofeng/targets/2024-01-05.csv"'
+    line = text[: text.index(old)].count("\n") + 1
+    record.write_text(text.replace(old, f'"file": {json.dumps(bad)}'), encoding="utf-8")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "data")
+    for args in (("validate", root), ("verify", "--root", root), ("verify", "--history", "--root", root)):
+        done = run(*args)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert done.stdout.startswith(f"{rel}:{line}:13: invalid-path 抽取记录 population.file 中的文件路径无效："), (
+            args, done.stdout)
+        assert "Traceback" not in done.stderr and "fatal:" not in done.stdout + done.stderr
+        assert "GitError" not in done.stdout + done.stderr
+
+
+SEGMENT = st.text(alphabet="abcxyz0129-_.中文", min_size=1, max_size=8).filter(lambda s: s not in (".", ".."))
+CLEAN = st.lists(SEGMENT, min_size=1, max_size=5).map(lambda parts: "plans/" + "/".join(parts))
+
+
+@given(CLEAN)
+def test_plain_paths_under_plans_are_accepted(rel):
+    assert path_problem(rel, ROOT / "tests/fixtures/base") is None
+
+
+@given(CLEAN, st.sampled_from(["..", ".", "", "/", "\\", "C:", "\n"]), st.data())
+def test_a_path_with_a_way_out_anywhere_is_refused(rel, bad, data):
+    parts = rel.split("/")
+    at = data.draw(st.integers(0, len(parts)))
+    hostile = "/".join([*parts[:at], bad, *parts[at:]]) if bad not in ("/", "C:") else bad + rel
+    assert path_problem(hostile, ROOT / "tests/fixtures/base") is not None, hostile
+
+
 # --- the standalone verifier --------------------------------------------------------------------
 
 
@@ -165,3 +223,14 @@ def test_the_standalone_verifier_never_reads_through_a_link(tmp_path):
     done = verify_draw(root, "--all")
     assert done.returncode == 1
     assert "plans/yanshi/2023/draws/2023-01.json: （文件）: 无法核对：无法读取：plans/yanshi/2023/draws 是符号链接" in done.stdout
+
+
+def test_the_standalone_verifier_refuses_names_that_build_paths_out_of_the_tree(tmp_path):
+    root = copy_demo(tmp_path / "repo")
+    rel = "plans/baofeng/2024/draws/2024-01.json"
+    record = json.loads((root / rel).read_text(encoding="utf-8"))
+    record["agency"] = "../../.."
+    (root / rel).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    done = verify_draw(root, rel)
+    assert done.returncode == 1
+    assert f"{rel}: agency: 无法核对：应为机关代号" in done.stdout, done.stdout

@@ -202,7 +202,7 @@ class _Reader:
             self.problems.append(Pos(rel).problem("json-syntax", "抽取记录应为 JSON 对象"))
             self.broken.add(rel)
             return None
-        shape = shape_problems(rel, tf.text, data)
+        shape = shape_problems(rel, tf.text, data, self.root)
         if shape:
             self.problems += shape
             self.broken.add(rel)
