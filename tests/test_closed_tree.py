@@ -87,6 +87,18 @@ def test_links_to_files_and_folders_outside_are_reported_and_never_read(tmp_path
     assert_nothing_leaks(log, tmp_path)
 
 
+def test_validate_named_a_link_reports_the_link_not_its_target(tmp_path):
+    root = make_repo(tmp_path / "repo")
+    away = outside(tmp_path)
+    (root / "plans/shili/checklist.yaml").unlink()
+    (root / "plans/shili/checklist.yaml").symlink_to(away / "secret.yaml")
+    for arg, cwd in ((root / "plans/shili/checklist.yaml", ROOT), (Path("plans/shili/checklist.yaml"), root)):
+        done = run("validate", arg, cwd=cwd)
+        assert done.returncode == 1
+        assert [line.split(" ")[:2] for line in done.stdout.splitlines()] == [["plans/shili/checklist.yaml:1:1:", "symlink"]]
+        assert_nothing_leaks(done.stdout + done.stderr, tmp_path)
+
+
 def test_the_whole_plans_folder_as_a_link_is_refused(tmp_path):
     root = tmp_path / "repo"
     root.mkdir()
