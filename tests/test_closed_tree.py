@@ -246,3 +246,23 @@ def test_the_standalone_verifier_refuses_names_that_build_paths_out_of_the_tree(
     done = verify_draw(root, rel)
     assert done.returncode == 1
     assert f"{rel}: agency: 无法核对：应为机关代号" in done.stdout, done.stdout
+
+
+# --- writing into the tree -----------------------------------------------------------------------
+
+
+def test_import_targets_never_writes_through_a_link_or_out_of_plans(tmp_path):
+    from test_import_targets import ROWS, write_xlsx
+
+    root = make_repo(tmp_path / "repo")
+    away = tmp_path / "away"
+    away.mkdir()
+    shutil.rmtree(root / "plans/shili/targets")
+    (root / "plans/shili/targets").symlink_to(away)
+    xlsx = write_xlsx(tmp_path / "export.xlsx", rows=[ROWS[0], ROWS[1]])
+    args = ("import-targets", xlsx, "--date", "2024-07-01", "--source", "参保登记", "--root", root)
+    done = run(*args, "--agency", "shili")
+    assert done.returncode == 1 and f"{root}/plans/shili/targets:1:1: symlink " in done.stdout, done.stdout
+    assert list(away.iterdir()) == []
+    done = run(*args, "--agency", "../../away")
+    assert done.returncode == 1 and "invalid-value" in done.stdout and list(away.iterdir()) == []
