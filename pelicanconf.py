@@ -22,8 +22,9 @@ THEME = os.path.join(HERE, "theme")
 SSJPUB_ROOT = HERE
 SSJPUB_DEMO = True  # a banner on every page: the data is fictional
 PLUGINS = ["ssjpub.site"]  # the installed package (pip install -e .); no PLUGIN_PATHS needed
-# The repository address for files outside an agency's folders (content/, theme/); by default the
-# address every agency.yaml names.
+# The repository address for files outside an agency's folders (content/, theme/) and for the clone
+# command on the how-to-verify page; by default the address every agency.yaml names. Checked like
+# agency.yaml's `repository` (https://host/path only): a bad one stops the build.
 SSJPUB_REPOSITORY = None
 
 # Escape every value; page.html marks the rendered Markdown as safe itself.

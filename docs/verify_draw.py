@@ -12,6 +12,7 @@
 `<文件>: <字段路径>: 记录为 X，重新计算为 Y`；输入有问题或某项无法核对时一行
 `<文件>: <位置>: <说明>`（无法核对的项写“未核对”，不假装通过）。
 全部记录核对通过时退出码为 0，否则为 1；用法错误为 2。
+只读仓库之内的文件：路径中的任何一级是符号链接时都不读取，并报告它（链接的目标不出现在输出中）。
 
 重新计算的内容（括号内为 draw-spec.md 的节）：
 - 记录文件的字节格式和各对象键的顺序（8）；文件位置 plans/<机关>/<年度>/draws/<任务>.json；
@@ -36,6 +37,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import errno
 import glob
 import hashlib
 import io
@@ -496,6 +498,10 @@ def is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def is_slug(v) -> bool:
+    return isinstance(v, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", v) is not None
+
+
 def is_date(v) -> bool:
     if not isinstance(v, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v):
         return False
@@ -765,7 +771,22 @@ class Verifier:
 
     # ---------------------------------------------------------------- 读文件
     def read_bytes(self, rel):
-        with open(os.path.join(self.root, rel), "rb") as fh:
+        """只读仓库之内的文件：rel 须是以“/”分隔的相对路径（没有 ..、. 或空的部分），
+        途中和文件本身都不能是符号链接（链接从不跟随，它的目标也不出现在输出中）。"""
+        parts = rel.split("/")
+        if "\\" in rel or os.path.isabs(rel) or re.match(r"[A-Za-z]:", rel) or any(
+                p in ("", ".", "..") for p in parts):
+            raise OSError(errno.EINVAL, f"路径 {rel!r} 不是仓库之内的相对路径")
+        for i in range(1, len(parts)):
+            if os.path.islink(os.path.join(self.root, *parts[:i])):
+                raise OSError(errno.ELOOP, f"{'/'.join(parts[:i])} 是符号链接，不读取")
+        try:
+            fd = os.open(os.path.join(self.root, rel), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                raise OSError(errno.ELOOP, f"{rel} 是符号链接，不读取") from None
+            raise
+        with os.fdopen(fd, "rb") as fh:
             return fh.read()
 
     def record(self, rel):
@@ -874,9 +895,10 @@ class Verifier:
             return v
 
         keys(rec, KEYS_RECORD, "（记录）")
-        agency = need(rec, "agency", "agency", lambda v: isinstance(v, str) and v, "非空文字")
+        # 机关代号和任务编号用来拼出要读的文件路径：只接受 ssjpub 的写法，不能含“/”或“..”
+        agency = need(rec, "agency", "agency", is_slug, "机关代号（小写字母、数字和连字符）")
         year = need(rec, "year", "year", is_int, "整数")
-        task = need(rec, "task", "task", lambda v: isinstance(v, str) and v, "非空文字")
+        task = need(rec, "task", "task", is_slug, "任务编号（小写字母、数字和连字符）")
         if rel != draw_file(agency, year, task):
             rep.diff("（文件位置）", _show(rel), _show(draw_file(agency, year, task)))
 
@@ -964,7 +986,7 @@ class Verifier:
         prior_recs = []
         missing_same_year = missing_earlier = False
         for i, pd in enumerate(rec_prior):
-            m = re.fullmatch(r"([0-9]+)/(.+)", pd)
+            m = re.fullmatch(r"([0-9]+)/([a-z0-9][a-z0-9-]*)", pd)
             if not m:
                 rep.problem(f"prior_draws[{i}]", f"{pd!r} 不是“年度/任务”形式")
                 missing_same_year = True

@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from ssjpub.identifiers import credit_code_problem
 from ssjpub.pii import shown
+from ssjpub.weburl import EXAMPLE, web_url_problem
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -97,6 +98,24 @@ def _check_credit_code(value: str) -> str:
 
 
 CreditCode = Annotated[str, AfterValidator(_check_credit_code)]
+
+
+def _check_web_url(value: str) -> str:
+    why = web_url_problem(value)
+    if why:
+        raise PydanticCustomError(
+            "invalid-url", "网址无效：{why}。请写成“https://主机名/路径”，如 {example}", {"why": why, "example": EXAMPLE}
+        )
+    return value
+
+
+# Every URL field of the data: see ssjpub.weburl for what is accepted and why.
+WebUrl = Annotated[
+    str,
+    AfterValidator(_check_web_url),
+    WithJsonSchema({"type": "string", "format": "uri", "pattern": r"^https?://[^/?#@\s]+(/[^?#\s]*)?$",
+                    "examples": ["https://github.com/ssjpub/ssjpub"]}),
+]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$", max_length=40)]
 Text = Annotated[str, Field(min_length=1)]
@@ -148,7 +167,7 @@ class Agency(Model):
         title="年度计划报送股室", description="年度抽查计划报送的股室，如“劳动保障监察股”"
     )
     departments: list[Department] = Field(min_length=1, title="股室")
-    repository: str | None = Field(None, title="代码仓库地址", description="用于链接到记录来源的提交")
+    repository: WebUrl | None = Field(None, title="代码仓库地址", description="用于链接到记录来源的提交")
     snapshot_max_age_days: Annotated[int, Field(ge=1, le=3660)] = Field(
         183, title="名录快照最长有效天数", description="抽取时所用名录快照距开奖（摇号）日期不得超过的天数"
     )

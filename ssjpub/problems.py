@@ -47,6 +47,10 @@ CODES: dict[str, str] = {
     "timestamp-commit": "可信时间戳所证明的提交与 git 历史不符",
     "timestamp-missing": "任务没有可信时间戳",
     "timestamp-request": "无法取得可信时间戳",
+    # Links and commands that reach a citizen; the data tree is closed (issue 10, items 2 and 3).
+    "invalid-url": "网址无效",
+    "symlink": "数据目录中不允许符号链接",
+    "invalid-path": "记录中的文件路径无效",
 }
 
 

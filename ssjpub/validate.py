@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ssjpub.loader.repository import Repository, load_repository
@@ -10,10 +11,18 @@ from ssjpub.rules.integrity import check_repository
 from ssjpub.timestamp.check import file_problems as timestamp_problems
 
 
+def unresolved(path: Path) -> Path:
+    """``path`` made absolute with its folders resolved but not its last part: a symbolic link
+    named on the command line stays the link (inside the repository), never its target."""
+    path = Path(os.path.abspath(path))
+    return path.parent.resolve() / path.name
+
+
 def find_root(path: Path) -> Path:
     """The repository root: the folder holding plans/, at or above ``path``."""
-    path = path.resolve()
-    start = path if path.is_dir() else path.parent
+    path = unresolved(path)
+    into = path.is_dir() and (not path.is_symlink() or (path / "plans").is_dir())  # a linked root is fine
+    start = path.resolve() if into else path.parent
     for folder in (start, *start.parents):
         if (folder / "plans").is_dir():
             return folder

@@ -32,7 +32,7 @@ BASE = FIXTURES / "base"
 ERRORS = FIXTURES / "errors"
 
 # Files in an error case that describe the case rather than overlay the base repository.
-CASE_FILES = {"expect.yaml", "remove.txt"}
+CASE_FILES = {"expect.yaml", "remove.txt", "symlinks.yaml"}
 
 
 # --- identifiers ---------------------------------------------------------------------------
@@ -102,6 +102,16 @@ def make_repo(dst: Path, case: Path | None = None) -> Path:
                 path = dst / rel
                 assert path.is_file(), f"remove.txt names {rel}, which the base does not have"
                 path.unlink()
+        # Symbolic links cannot be copied as files: symlinks.yaml lists {link, target} to make.
+        links = case / "symlinks.yaml"
+        for entry in yaml.safe_load(links.read_text(encoding="utf-8")) if links.exists() else []:
+            path = dst / entry["link"]
+            if path.is_file():
+                path.unlink()
+            elif path.is_dir():
+                shutil.rmtree(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.symlink_to(entry["target"])
     return dst
 
 

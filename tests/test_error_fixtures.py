@@ -2,7 +2,8 @@
 
 ``tests/fixtures/base/`` is a minimal valid repository. Each case under ``tests/fixtures/errors/``
 (``<code>/`` or ``<code>/<variant>/``) holds only the files that differ from base, an optional
-``remove.txt`` (paths to delete from base) and ``expect.yaml``: every problem the case must produce,
+``remove.txt`` (paths to delete from base), an optional ``symlinks.yaml`` (``{link, target}``
+symbolic links to make, replacing what base has there) and ``expect.yaml``: every problem the case must produce,
 as ``{file, line, code}`` with optional ``column``, ``contains`` and ``excludes`` (message text).
 
 Matching is exact both ways: every expected problem is reported, and every reported problem is
@@ -11,6 +12,7 @@ expected (same file, line and code), so a cascade of follow-on errors or a silen
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -106,7 +108,7 @@ def test_error_fixture_reports_expected_problems(case: Case, tmp_path):
         assert p.line >= 1 and p.column >= 1
         assert p.message and "\n" not in p.message
         if p.code != "missing-file":
-            assert (root / p.file).exists(), f"{p.file} is not a repository-relative path"
+            assert os.path.lexists(root / p.file), f"{p.file} is not a repository-relative path"
 
 
 def test_overlays_hold_only_files_that_differ_from_base():

@@ -427,7 +427,7 @@ def test_task_page_shows_every_drawn_target_with_its_ticket_group_and_result(dem
                     assert drawn.column("检查结果") == [
                         by_code[c].category if c in by_code else "尚未公示" for c in drawn.column("统一社会信用代码")
                     ]
-                commands = [cmd for _, cmd in page.data["commands"]]
+                commands = [c.text for c in page.data["commands"]]
                 assert commands[0].startswith("git clone https://github.com/ssjpub/ssjpub")
                 assert f"git checkout {'0' * 40}" in commands
                 assert f"python3 docs/verify_draw.py {draw.file}" in commands

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from datetime import date
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ssjpub.loader import tree
 from ssjpub.problems import Pos, format_problems
 from ssjpub.model import TARGET_SOURCES
 
@@ -37,7 +39,14 @@ def import_targets(file: Path, agency: str, taken_on: date, source: str | None, 
     from ssjpub.importer import convert, read_table
 
     shown = file.as_posix()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", agency):
+        _fail([Pos(shown).problem("invalid-value", f"机关代号“{agency}”只能用小写字母、数字和连字符")])
     agency_dir = root / "plans" / agency
+    # Never write through a link: the snapshot would land outside the repository.
+    on_the_way = (root / "plans", agency_dir, agency_dir / "targets", agency_dir / "targets" / f"{taken_on}.csv")
+    links = [p for p in on_the_way if tree.kind(p) == "link"]
+    if links:
+        _fail([tree.symlink_problem(p.as_posix()) for p in links])
     if not agency_dir.is_dir():
         _fail([Pos(shown).problem("dangling-reference", f"机关“{agency}”不存在（没有目录 {agency_dir.as_posix()}）")])
     target = agency_dir / "targets" / f"{taken_on.isoformat()}.csv"

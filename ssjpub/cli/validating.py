@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ssjpub.problems import format_problems, has_errors, summary
-from ssjpub.validate import find_root, validate
+from ssjpub.validate import find_root, unresolved, validate
 
 FORMATS = click.Choice(["text", "json", "github"])
 
@@ -32,8 +32,9 @@ def validate_cmd(path: Path, fmt: str) -> None:
         sys.exit(2)
     root = find_root(path)
     _repo, problems = validate(root)
-    if path.is_file() and (root / "plans").is_dir():
-        rel = path.resolve().relative_to(root).as_posix()
+    target = unresolved(path)  # a link named here is reported as itself, never its target
+    if (path.is_file() or path.is_symlink()) and (root / "plans").is_dir() and target.is_relative_to(root):
+        rel = target.relative_to(root).as_posix()
         problems = [p for p in problems if p.file == rel]
     sys.stdout.write(format_problems(problems, fmt))
     if fmt == "text":

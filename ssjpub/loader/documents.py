@@ -105,7 +105,7 @@ def _message(model: type[BaseModel], err: dict) -> tuple[str, str]:
         return "invalid-value", f"{_title(model, loc)}不能小于 {ctx.get('ge', ctx.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):
         return "invalid-value", f"{_title(model, loc)}不能大于 {ctx.get('le', ctx.get('lt'))}"
-    if kind in ("wrong-type", "impossible-date", "invalid-value", "invalid-credit-code"):
+    if kind in ("wrong-type", "impossible-date", "invalid-value", "invalid-credit-code", "invalid-url"):
         return kind, f"{_title(model, loc)}：{err['msg']}"
     return "invalid-value", f"{_title(model, loc)}取值无效（{err['msg']}）"
 

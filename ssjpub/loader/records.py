@@ -7,6 +7,9 @@ Whether the values are right is `ssjpub verify`'s question, not this one.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ssjpub.loader.tree import path_problem
 from ssjpub.loader.yamlfile import parse_yaml
 from ssjpub.problems import Problem
 
@@ -23,6 +26,7 @@ _ITEMS: dict[str, dict[str, tuple[type, ...]]] = {
     "strata": {"stratum": (str,), "eligible": (int,), "rule": (str,), "count": (int,), "cutoff": (str, type(None))},
 }
 _OBJECTS = {
+    "population": {"file": (str,), "sha256": (str,), "rows": (int,)},
     "randomness": {"file": (str,), "canonical": (str,)},
     "inspectors": {"file": (str,), "requirements": (StrList,), "pool": (list,)},
 }
@@ -59,7 +63,20 @@ def _fields(obj: dict, spec: dict, path: tuple) -> list:
     return out
 
 
-def shape_problems(rel: str, text: str, record: dict) -> list[Problem]:
+def _paths(record: dict, root: Path) -> list:
+    """The record's file fields name files in the repository, and nothing else: `verify`,
+    `verify --history` (which hands them to git) and the site's commands read them."""
+    out = []
+    for key in _OBJECTS:
+        obj = record.get(key)
+        value = obj.get("file") if isinstance(obj, dict) else None
+        why = path_problem(value, root) if isinstance(value, str) else None
+        if why:
+            out.append(((key, "file"), "invalid-path", f"中的文件路径无效：{why}"))
+    return out
+
+
+def shape_problems(rel: str, text: str, record: dict, root: Path) -> list[Problem]:
     found = []
     for key, spec in _ITEMS.items():
         items = record.get(key)
@@ -78,6 +95,7 @@ def shape_problems(rel: str, text: str, record: dict) -> list[Problem]:
     for i, item in enumerate(pool if isinstance(pool, list) else []):
         path = ("inspectors", "pool", i)
         found += _fields(item, _POOL, path) if isinstance(item, dict) else [_wrong(path, (dict,))]
+    found += _paths(record, root)
     if not found:
         return []
     doc, _ = parse_yaml(text, rel)  # JSON is YAML: the positioned parser gives the lines

@@ -11,6 +11,10 @@ Layout (the product's contract, DESIGN §3):
     plans/<agency>/<year>/timestamps/<task>.tsr    RFC 3161 token (DER), <task>.yaml what it says
     plans/<agency>/tsa/*.pem                       the time-stamping authority's CA certificate
     results/<agency>/<year>/<task>.yaml
+    content/…                                      Pelican's pages: only checked for links here
+
+Every file type question goes through the reader's lstat-based look-ups (ssjpub.loader.tree):
+a symbolic link is reported where it stands and never followed.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Generic, TypeVar
 
 from ssjpub.loader.csvfile import Reuse, parse_snapshot
 from ssjpub.loader.documents import validate_document
+from ssjpub.loader import tree
 from ssjpub.loader.records import shape_problems
 from ssjpub.loader.textfile import TextFile, read_data_file
 from ssjpub.loader.yamlfile import YamlDoc, parse_yaml
@@ -104,8 +109,10 @@ class Repository:
     broken: set[str] = field(default_factory=set)  # files that exist but failed to load
 
     def is_broken(self, rel: str) -> bool:
-        """True when a referenced file exists but could not be loaded: its dependants stay quiet."""
-        return rel in self.broken
+        """True when a referenced file (or a folder above it) exists but could not be loaded:
+        its dependants stay quiet."""
+        parts = rel.split("/")
+        return any("/".join(parts[:i]) in self.broken for i in range(len(parts), 0, -1))
 
 
 class _Reader:
@@ -114,9 +121,41 @@ class _Reader:
         self.problems: list[Problem] = []
         self.files: list[str] = []
         self.broken: set[str] = set()
+        self.links: set[str] = set()
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
+
+    def link(self, path: Path) -> None:
+        """A symbolic link in the tree: reported once, at its own path; what is behind it is broken."""
+        rel = self.rel(path)
+        if rel not in self.links:
+            self.links.add(rel)
+            self.broken.add(rel)
+            self.problems.append(tree.symlink_problem(rel))
+
+    def kind(self, path: Path) -> str | None:
+        found = tree.kind(path)
+        if found == "link":
+            self.link(path)
+        return found
+
+    def is_file(self, path: Path) -> bool:
+        return self.kind(path) == "file"
+
+    def is_dir(self, path: Path) -> bool:
+        return self.kind(path) == "dir"
+
+    def visible(self, folder: Path) -> list[Path]:
+        """The folder's entries, sorted, less hidden and ignored names; links are reported
+        (hidden ones too) and left out."""
+        out = []
+        for name, found in tree.entries(folder):
+            if found == "link":
+                self.link(folder / name)
+            elif not name.startswith(".") and name not in _IGNORED:
+                out.append(folder / name)
+        return out
 
     def text(self, path: Path) -> tuple[str, TextFile | None]:
         """Read a data file, recording it; a file that cannot be read is broken."""
@@ -176,7 +215,7 @@ class _Reader:
             self.problems.append(Pos(rel).problem("json-syntax", "抽取记录应为 JSON 对象"))
             self.broken.add(rel)
             return None
-        shape = shape_problems(rel, tf.text, data)
+        shape = shape_problems(rel, tf.text, data, self.root)
         if shape:
             self.problems += shape
             self.broken.add(rel)
@@ -189,14 +228,13 @@ class _Reader:
         )
 
     def require(self, path: Path, what: str) -> bool:
-        if path.is_file():
+        found = self.kind(path)
+        if found == "file":
             return True
+        if found == "link":
+            return False
         self.problems.append(Pos(self.rel(path)).problem("missing-file", f"缺少{what}文件"))
         return False
-
-
-def _visible(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.name not in _IGNORED)
 
 
 def _load_agency(r: _Reader, folder: Path) -> AgencyData:
@@ -209,24 +247,24 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
     if r.require(folder / "inspectors.yaml", "执法检查人员名录（inspectors.yaml）"):
         data.inspectors = r.yaml(folder / "inspectors.yaml", InspectorDirectory)
     targets = folder / "targets"
-    if targets.is_dir():
+    if r.is_dir(targets):
         reuse = Reuse()  # snapshots in date order: each mostly repeats the one before
-        for path in _visible(targets):
-            if _DAY_CSV.match(path.name) and path.is_file():
+        for path in r.visible(targets):
+            if _DAY_CSV.match(path.name) and r.is_file(path):
                 snap = r.snapshot(path, data.code, reuse)
                 if snap is not None:
                     data.snapshots[snap.taken_on] = snap
             else:
                 r.unexpected(path, "检查对象名录快照应命名为“YYYY-MM-DD.csv”")
     tsa = folder / "tsa"
-    if tsa.is_dir():  # read by ssjpub.timestamp when agency.yaml names it
-        for path in _visible(tsa):
-            if not (path.suffix == ".pem" and path.is_file()):
+    if r.is_dir(tsa):  # read by ssjpub.timestamp when agency.yaml names it
+        for path in r.visible(tsa):
+            if not (path.suffix == ".pem" and r.is_file(path)):
                 r.unexpected(path, "tsa/ 中只能放时间戳服务的 CA 证书（PEM 格式，扩展名 .pem）")
-    for path in _visible(folder):
+    for path in r.visible(folder):
         if path.name in known:
             continue
-        if path.is_dir() and _YEAR.match(path.name):
+        if r.is_dir(path) and _YEAR.match(path.name):
             _load_year(r, data, path)
         else:
             r.unexpected(
@@ -241,29 +279,29 @@ def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
         plan = r.yaml(folder / "plan.yaml", Plan)
         if plan is not None:
             data.plans[year] = plan
-    for inner in _visible(folder):
+    for inner in r.visible(folder):
         if inner.name == "plan.yaml":
             continue
-        if inner.name == "randomness" and inner.is_dir():
-            for path in _visible(inner):
+        if inner.name == "randomness" and r.is_dir(inner):
+            for path in r.visible(inner):
                 if path.suffix == ".yaml" and _SLUG.match(path.stem):
                     loaded = r.yaml(path, RandomnessValues)
                     if loaded is not None:
                         data.randomness[(year, path.stem)] = loaded
                 else:
                     r.unexpected(path, "公开随机数文件应命名为“<任务编号>.yaml”")
-        elif inner.name == "draws" and inner.is_dir():
-            for path in _visible(inner):
+        elif inner.name == "draws" and r.is_dir(inner):
+            for path in r.visible(inner):
                 if path.suffix == ".json" and _SLUG.match(path.stem):
                     record = r.json(path)
                     mirror = path.with_suffix(".yaml")
                     if record is not None:
                         data.draws[(year, path.stem)] = DrawFile(
-                            r.rel(path), record, r.rel(mirror) if mirror.is_file() else None
+                            r.rel(path), record, r.rel(mirror) if r.is_file(mirror) else None
                         )
-                elif not (path.suffix == ".yaml" and path.with_suffix(".json").is_file()):
+                elif not (path.suffix == ".yaml" and r.is_file(path.with_suffix(".json"))):
                     r.unexpected(path, "抽取记录应为“<任务编号>.json”及同名的 .yaml")
-        elif inner.name == "timestamps" and inner.is_dir():
+        elif inner.name == "timestamps" and r.is_dir(inner):
             _load_timestamps(r, data, year, inner)
         else:
             r.unexpected(inner, "年度目录中只能有 plan.yaml、randomness/、draws/ 和 timestamps/")
@@ -271,11 +309,11 @@ def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
 
 def _load_timestamps(r: _Reader, data: AgencyData, year: int, folder: Path) -> None:
     """<task>.tsr with its <task>.yaml, always in pairs."""
-    for path in _visible(folder):
+    for path in r.visible(folder):
         pair = path.with_suffix(".tsr" if path.suffix == ".yaml" else ".yaml")
         if path.suffix not in (".yaml", ".tsr") or not _SLUG.match(path.stem):
             r.unexpected(path, "可信时间戳应为“<任务编号>.tsr”及同名的 .yaml，由 ssjpub timestamp 生成")
-        elif not pair.is_file():
+        elif not r.is_file(pair):
             r.problems.append(Pos(r.rel(path)).problem(
                 "missing-file", f"缺少同名的 {pair.name}：可信时间戳的令牌（.tsr）和说明（.yaml）须一起提交"))
         elif path.suffix == ".yaml":
@@ -285,16 +323,16 @@ def _load_timestamps(r: _Reader, data: AgencyData, year: int, folder: Path) -> N
 
 
 def _load_results(r: _Reader, repo: Repository, folder: Path) -> None:
-    for agency_dir in _visible(folder):
-        if not agency_dir.is_dir() or agency_dir.name not in repo.agencies:
+    for agency_dir in r.visible(folder):
+        if not r.is_dir(agency_dir) or agency_dir.name not in repo.agencies:
             r.unexpected(agency_dir, "results/ 下应为已有机关的目录（与 plans/ 下的机关代号相同）")
             continue
         data = repo.agencies[agency_dir.name]
-        for year_dir in _visible(agency_dir):
-            if not (year_dir.is_dir() and _YEAR.match(year_dir.name)):
+        for year_dir in r.visible(agency_dir):
+            if not (r.is_dir(year_dir) and _YEAR.match(year_dir.name)):
                 r.unexpected(year_dir, "机关结果目录下应为年度目录（如 2024）")
                 continue
-            for path in _visible(year_dir):
+            for path in r.visible(year_dir):
                 if path.suffix != ".yaml" or not _SLUG.match(path.stem):
                     r.unexpected(path, "结果文件应命名为“<任务编号>.yaml”")
                     continue
@@ -304,22 +342,25 @@ def _load_results(r: _Reader, repo: Repository, folder: Path) -> None:
 
 
 def load_repository(root: Path, results: bool = True) -> tuple[Repository, list[Problem]]:
-    """Everything under plans/ and, unless ``results`` is False, results/ (no draw reads the
-    results: `verify` leaves them to `validate`)."""
+    """Everything under plans/ and, unless ``results`` is False, results/ and the links check of
+    content/ (no draw reads them: `verify` leaves them to `validate`)."""
     root = root.resolve()
     r = _Reader(root)
     repo = Repository(root)
     plans = root / "plans"
-    if not plans.is_dir():
+    found = r.kind(plans)
+    if found == "link":
+        return repo, r.problems
+    if found != "dir":
         r.problems.append(Pos("plans").problem("missing-file", "缺少 plans/ 目录：这里不是 ssjpub 数据仓库"))
         return repo, r.problems
     if r.require(plans / "result-categories.yaml", "结果类别（result-categories.yaml）"):
         repo.categories = r.yaml(plans / "result-categories.yaml", ResultCategories)
-    for path in _visible(plans):
+    for path in r.visible(plans):
         if path.name == "result-categories.yaml":
             continue
-        if path.name == "calendar" and path.is_dir():
-            for inner in _visible(path):
+        if path.name == "calendar" and r.is_dir(path):
+            for inner in r.visible(path):
                 if _YEAR.match(inner.stem) and inner.suffix == ".yaml":
                     loaded = r.yaml(inner, CalendarYear)
                     if loaded is not None:
@@ -327,12 +368,15 @@ def load_repository(root: Path, results: bool = True) -> tuple[Repository, list[
                 else:
                     r.unexpected(inner, "节假日安排文件应命名为“<年度>.yaml”，如 2027.yaml")
             continue
-        if path.is_dir() and _SLUG.match(path.name):
+        if r.is_dir(path) and _SLUG.match(path.name):
             repo.agencies[path.name] = _load_agency(r, path)
         else:
             r.unexpected(path, "plans/ 下应为机关目录（小写字母、数字、连字符）、calendar/ 或 result-categories.yaml")
-    if results and (root / "results").is_dir():
+    if results and r.is_dir(root / "results"):
         _load_results(r, repo, root / "results")
+    if results:
+        for link in tree.links_under(root / "content"):  # Pelican would follow them
+            r.link(link)
     repo.files = sorted(r.files)
     repo.broken = r.broken
     return repo, r.problems

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ssjpub.loader.tree import symlink_problem
 from ssjpub.pii import scan_text
 from ssjpub.problems import Pos, Problem
 
@@ -20,10 +23,15 @@ class TextFile:
 
 
 def read_data_file(path: Path, rel: str) -> tuple[TextFile | None, list[Problem]]:
-    """Decode and scan for personal data; None when the file cannot be used at all."""
+    """Decode and scan for personal data; None when the file cannot be used at all. A symbolic
+    link is never read through (O_NOFOLLOW), whoever asks: the tree walk reports it first."""
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read()
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, [symlink_problem(rel)]
         return None, [Pos(rel).problem("file-read", f"文件无法读取：{exc.strerror}")]
     body = raw[len(BOM):] if raw.startswith(BOM) else raw
     try:

@@ -23,14 +23,16 @@ from pelican.generators import Generator
 
 from ssjpub import parallel
 from ssjpub.draw.history import read_history
+from ssjpub.loader import tree
 from ssjpub.loader.repository import Repository
-from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors
+from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors, sort_problems
 from ssjpub.site import downloads, publish, table_html, trace, urls
 from ssjpub.site.pages import Document, SitePage, announcements, nav_links, page_tables, site_pages
 from ssjpub.site.tables import Link
 from ssjpub.rules.catalogue import RuleContext, calendar_of, commit_date, latest_data_date, run_rules
 from ssjpub.rules.tasks import compliance
 from ssjpub.validate import find_root, validate
+from ssjpub.weburl import EXAMPLE, web_url_problem
 
 logger = logging.getLogger(__name__)
 
@@ -92,9 +94,34 @@ def site_repository(settings: dict[str, Any], repositories: dict[str, str | None
     return named.pop() if len(named) == 1 else None
 
 
-def load_valid_repository(root: Path) -> Repository:
-    """The validated repository; on any error, report every problem and stop the build."""
+def settings_problems(settings: dict[str, Any], root: Path) -> list[Problem]:
+    """``SSJPUB_REPOSITORY`` reaches every page (links, the clone command): it is checked as the
+    data's addresses are (ssjpub.weburl), reported at its line in pelicanconf.py when found there."""
+    value = settings.get("SSJPUB_REPOSITORY")
+    why = web_url_problem(value) if value not in (None, "") else None
+    if why is None:
+        return []
+    conf = root / "pelicanconf.py"
+    text = conf.read_text(encoding="utf-8", errors="replace") if conf.is_file() else ""
+    line = next((i for i, s in enumerate(text.split("\n"), 1) if re.match(r"\s*SSJPUB_REPOSITORY\s*=", s)), 1)
+    return [Pos("pelicanconf.py", line).problem(
+        "invalid-url", f"设置 SSJPUB_REPOSITORY 的网址无效：{why}。请写成“https://主机名/路径”，如 {EXAMPLE}")]
+
+
+def content_links(content: Path, root: Path) -> list[Problem]:
+    """Symbolic links in Pelican's content folder, which Pelican would follow: refused before it
+    reads anything (validate refuses those of the repository's content/ too)."""
+    content = content.absolute()
+    content = content.parent.resolve() / content.name  # the folder itself may be the link
+    base = root if content.is_relative_to(root) else content.parent
+    return [tree.symlink_problem(p.relative_to(base).as_posix()) for p in tree.links_under(content)]
+
+
+def load_valid_repository(root: Path, also: Iterable[Problem] = ()) -> Repository:
+    """The validated repository; on any error (or any in `also`), report every problem and stop
+    the build."""
     repo, problems = validate(root)
+    problems = sort_problems([*problems, *also])
     for p in problems:
         if p.severity is Severity.WARNING:
             logger.warning("%s", format_problems([p]).rstrip("\n"))
@@ -166,7 +193,9 @@ class SiteGenerator(Generator):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.root = repository_root(self.settings)
-        self.repo = load_valid_repository(self.root)
+        # Pelican reads the content only after every generator is made: this runs first.
+        also = settings_problems(self.settings, self.root) + content_links(Path(self.path), self.root)
+        self.repo = load_valid_repository(self.root, also)
         self.commit = build_commit(self.root)
         self.compliance_as_of, self.compliance = checked_compliance(self.repo, self.root)
         self.history = trace.read_history(self.root)
@@ -206,7 +235,7 @@ class SiteGenerator(Generator):
             self.content_pages[page.save_as] = prefix + page.relative_source_path
         extra = [Link(p.title, p.url) for p in self.context.get("pages", []) if p.url == urls.ABOUT]
         self.pages = site_pages(self.repo, documents(self.context.get("pages", [])), self.commit, self.compliance,
-                                self.proof, self.history.dirty)
+                                self.repository, self.proof, self.history.dirty)
         self.context["compliance_as_of"] = self.compliance_as_of
         # Shared with every template, Pelican's page.html included.
         self.context["ssjpub_commit"] = self.commit

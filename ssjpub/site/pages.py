@@ -9,6 +9,7 @@ text: escaping is left to Jinja2's autoescaping in the templates.
 from __future__ import annotations
 
 import re
+import shlex
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta, timezone
@@ -18,6 +19,7 @@ from ssjpub.loader.repository import AgencyData, Repository
 from ssjpub.model import TARGET_STATUSES, Plan, Snapshot, Task, format_ratio
 from ssjpub.draw.history import History
 from ssjpub.site import directory, proof, urls
+from ssjpub.site.commands import Command, checkout_command, clone_commands, command, fetch_commands, seed_argv
 from ssjpub.site.tables import Cell, Link, Table, cell, columns
 
 HOME_LINK = Link("首页", urls.HOME)
@@ -623,17 +625,6 @@ def task_facts(data: AgencyData, plan: Plan, task: Task) -> list[tuple[str, list
     return [(k, v) for k, v in facts if v]
 
 
-def seed_command(inputs: list[str]) -> str:
-    """A one-line Python 3 command (standard library only) that recomputes the seed from its inputs
-    as docs/draw-spec.md §1 and §3 state it: SHA-256 over NFC, UTF-8, 4-byte length-prefixed fields."""
-    fields = ",".join(f"'{v}'" for v in inputs)
-    return (
-        'python3 -c "import hashlib,unicodedata as u;'
-        "F=lambda s:(lambda b:len(b).to_bytes(4,'big')+b)(u.normalize('NFC',s).encode());"
-        f"print(hashlib.sha256(b''.join(map(F,[{fields}]))).hexdigest())\""
-    )
-
-
 @dataclass(frozen=True)
 class DrawView:
     """A committed draw record, as the task page shows it."""
@@ -650,7 +641,7 @@ class DrawView:
     numbers: list[str]  # the public values as committed, one line per group (or the digits)
     seed: str
     seed_inputs: list[tuple[str, str]]
-    seed_command: str
+    seed_argv: tuple[str, ...]  # the one-line Python command that recomputes the seed
     prior_draws: list[Link]
     eligible: int
     inactive: int
@@ -775,7 +766,7 @@ def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) 
         numbers=numbers,
         seed=str(rec.get("seed", "")),
         seed_inputs=list(zip(SEED_FIELDS, values)),
-        seed_command=seed_command(values),
+        seed_argv=seed_argv(values),
         prior_draws=prior,
         eligible=int(eligible.get("count", 0)),
         inactive=int(eligible.get("inactive", 0)),
@@ -850,37 +841,24 @@ def result_categories(repo: Repository) -> dict[str, bool]:
     return {c.name: c.found_problem for c in repo.categories.model.categories}
 
 
-def verify_commands(
-    data: AgencyData, draw: DrawView | None, commit: str
-) -> list[tuple[str, str]]:
-    """The commands that re-run this task's draw, as (what it does, command) pairs."""
-    repository = data.agency.model.repository if data.agency else None
-    folder = _clone_folder(repository)
-    cmds: list[tuple[str, str]] = []
-    if repository:
-        cmds.append(("取得数据仓库（含完整历史）", f"git clone {repository} {folder}"))
-        cmds.append(("进入仓库", f"cd {folder}"))
-    if commit and commit != "未知":
-        cmds.append(("切换到生成本页的提交", f"git checkout {commit}"))
+def verify_commands(data: AgencyData, draw: DrawView | None, commit: str) -> list[Command]:
+    """The commands that re-run this task's draw, each with what it does."""
+    cmds = fetch_commands(data.agency.model.repository if data.agency else None, commit)
     if draw is None:
         return cmds
     cmds += [
-        (f"核对名录快照未被改动：结果应为 {draw.population[1]}", f"sha256sum {draw.population[0]}"),
-        (f"按公开的输入重新计算种子（只用 Python 标准库）：结果应为 {draw.seed}", draw.seed_command),
-        ("只用 Python 标准库独立重新执行这次抽取", f"python3 docs/verify_draw.py {draw.file}"),
-        ("安装 ssjpub", "python3 -m venv .venv && .venv/bin/pip install -e ."),
-        ("重新执行仓库中的每一次抽取，与记录逐项比对", ".venv/bin/ssjpub verify"),
-        ("用 git 历史核对先后顺序：输入先于随机数提交，发布后未再修改", ".venv/bin/ssjpub verify --history"),
+        command(f"核对名录快照未被改动：结果应为 {draw.population[1]}", ("sha256sum", draw.population[0])),
+        command(f"按公开的输入重新计算种子（只用 Python 标准库）：结果应为 {draw.seed}", draw.seed_argv),
+        command("只用 Python 标准库独立重新执行这次抽取", verify_draw_argv(draw.file)),
+        command("安装 ssjpub", ("python3", "-m", "venv", ".venv"), (".venv/bin/pip", "install", "-e", ".")),
+        command("重新执行仓库中的每一次抽取，与记录逐项比对", (".venv/bin/ssjpub", "verify")),
+        command("用 git 历史核对先后顺序：输入先于随机数提交，发布后未再修改", (".venv/bin/ssjpub", "verify", "--history")),
     ]
     return cmds
 
 
-def _clone_folder(repository: str | None) -> str:
-    if not repository:
-        return "ssjpub"
-    name = repository.rstrip("/").rsplit("/", 1)[-1]
-    name = name[:-4] if name.endswith(".git") else name
-    return name if re.fullmatch(r"[A-Za-z0-9._-]+", name) else "ssjpub"
+def verify_draw_argv(record_file: str) -> tuple[str, ...]:
+    return ("python3", "docs/verify_draw.py", record_file)
 
 
 def named_table(data: AgencyData, task: Task, results: dict[str, Any]) -> Table:
@@ -1162,7 +1140,8 @@ def results_page(repo: Repository) -> SitePage:
 DRAWS_COLUMNS = ("任务", "抽取记录", "单独核对这次抽取", "种子")
 
 
-def verify_page(repo: Repository, commit: str = "未知") -> SitePage:
+def verify_page(repo: Repository, commit: str = "未知", repository: str | None = None) -> SitePage:
+    """`repository`: the site's address (SSJPUB_REPOSITORY), else the first agency's."""
     rows = []
     sources = []
     repositories = []
@@ -1176,7 +1155,7 @@ def verify_page(repo: Repository, commit: str = "未知") -> SitePage:
                 (
                     cell(title, url=urls.task(code, year, task_id) if task else None),
                     cell(draw.file),
-                    cell(f"python3 docs/verify_draw.py {draw.file}"),
+                    cell(shlex.join(verify_draw_argv(draw.file))),
                     cell(str(draw.data.get("seed", ""))),
                 )
             )
@@ -1187,7 +1166,7 @@ def verify_page(repo: Repository, commit: str = "未知") -> SitePage:
         columns=columns(*DRAWS_COLUMNS),
         rows=tuple(rows),
     )
-    repository = repositories[0] if repositories else None
+    repository = repository or (repositories[0] if repositories else None)
     return SitePage(
         url=urls.VERIFY,
         template="verify.html",
@@ -1196,8 +1175,8 @@ def verify_page(repo: Repository, commit: str = "未知") -> SitePage:
         sources=tuple(sources),
         data={
             "table": table,
-            "repository": repository,
-            "folder": _clone_folder(repository),
+            "clone": clone_commands(repository),
+            "checkout": checkout_command(commit),
             "example": rows[0][2].text if rows else "",
         },
     )
@@ -1212,14 +1191,15 @@ def search_page() -> SitePage:
 
 def site_pages(
     repo: Repository, documents: Iterable[Document] = (), commit: str = "未知", compliance: dict | None = None,
-    history: History | None = None, dirty: frozenset[str] = frozenset(),
+    repository: str | None = None, history: History | None = None, dirty: frozenset[str] = frozenset(),
 ) -> list[SitePage]:
     """Every page the generator writes, in a fixed order. `compliance` is the per-task record of
-    ssjpub.rules.tasks.compliance(); `history` what ssjpub.draw.history.read_history() proved, and
-    `dirty` the files changed since the last commit (their claims are not checked)."""
+    ssjpub.rules.tasks.compliance(); `repository` the site's address (SSJPUB_REPOSITORY); `history`
+    what ssjpub.draw.history.read_history() proved, and `dirty` the files changed since the last
+    commit (their claims are not checked)."""
     compliance = compliance or {}
     categories = result_categories(repo)
-    pages = [home_page(repo, documents), results_page(repo), verify_page(repo, commit), search_page()]
+    pages = [home_page(repo, documents), results_page(repo), verify_page(repo, commit, repository), search_page()]
     for _code, data in _agencies(repo):
         pages.append(agency_page(data))
         if data.checklist:
