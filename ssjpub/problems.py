@@ -38,6 +38,9 @@ CODES: dict[str, str] = {
     "shallow-clone": "无法核对 git 历史",
     "history-order": "提交顺序不能证明随机数是事后产生的",
     "published-changed": "已发布的抽取或其输入被修改",
+    # Pathological values (issue 10, item 4)
+    "too-deep": "嵌套层数过多",
+    "non-ascii-digit": "数字不是半角阿拉伯数字",
 }
 
 
