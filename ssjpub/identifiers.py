@@ -40,7 +40,7 @@ _ID_CHECK = "10X98765432"
 
 def is_resident_id(text: str) -> bool:
     """True for an 18-character 居民身份证号码 with a plausible birth date and a valid check digit."""
-    if len(text) != 18 or not text[:17].isdigit() or text[17] not in "0123456789Xx":
+    if len(text) != 18 or not text[:17].isdecimal() or text[17] not in "0123456789Xx":
         return False
     try:
         born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ssjpub.digits import is_ascii_int
 from ssjpub.identifiers import credit_code_problem, normalize_credit_code
 from ssjpub.model import SNAPSHOT_COLUMNS, SNAPSHOT_TITLES, TARGET_SOURCES
 from ssjpub.pii import scan_text, shown
@@ -122,7 +123,7 @@ def convert(frame: pd.DataFrame, where: str, source: str | None) -> tuple[Import
         if grade not in ("A", "B", "C"):
             refuse("grade", "invalid-value", f"诚信等级应为 A、B、C，实际为“{cell('grade')}”")
         complaints = _norm(cell("complaints")) or "0"
-        if not complaints.isdigit():
+        if not is_ascii_int(complaints):
             refuse("complaints", "wrong-type", f"投诉举报数应为非负整数，实际为“{cell('complaints')}”")
         flag = _FLAG.get(_norm(cell("serious_violation")).upper())
         if flag is None:
@@ -133,7 +134,7 @@ def convert(frame: pd.DataFrame, where: str, source: str | None) -> tuple[Import
         src = _norm(cell("source")) if "source" in mapping else source
         if src not in TARGET_SOURCES:
             refuse("source", "invalid-value", f"来源应为{'或'.join(TARGET_SOURCES)}，实际为“{src}”")
-        public = [code, name, area, industry, grade, str(int(complaints)) if complaints.isdigit() else "",
+        public = [code, name, area, industry, grade, str(int(complaints)) if is_ascii_int(complaints) else "",
                   flag or "", status or "", src or ""]
         for p in scan_text(",".join(public), where):
             problems.append(Pos(where, row_no, 1).problem("personal-data", p.message))

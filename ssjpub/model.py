@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Annotated, Literal
@@ -23,20 +23,30 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from ssjpub.digits import non_ascii_digits
 from ssjpub.identifiers import credit_code_problem
 from ssjpub.pii import shown
 from ssjpub.weburl import EXAMPLE, web_url_problem
 
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits only: \d takes “２”
+
+
+def _non_ascii(text: object, pattern: re.Pattern[str]) -> None:
+    """Refuse a value that only its full-width (or other non-ASCII) digits keep from ``pattern``."""
+    message = non_ascii_digits(text, pattern) if isinstance(text, str) else None
+    if message:
+        raise PydanticCustomError("non-ascii-digit", "{message}", {"message": message})
 
 
 def _parse_day(value: object) -> object:
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _DAY.match(value):
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        _non_ascii(value, _DAY)
         raise PydanticCustomError("wrong-type", "应为日期，格式 YYYY-MM-DD（如 2024-03-01）")
     try:
         return date.fromisoformat(value)
@@ -51,20 +61,52 @@ Day = Annotated[
 ]
 
 
+_MOMENT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})$")
+
+
+def _parse_moment(value: object) -> object:
+    """An ISO 8601 time with its offset (YAML keeps it as text; strict validation wants a datetime)."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _MOMENT.fullmatch(value):
+        _non_ascii(value, _MOMENT)
+        raise PydanticCustomError("wrong-type", "应为带时区的时间，如 2024-01-05T10:00:00+08:00")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("impossible-date", "时间“{value}”不存在", {"value": value})
+
+
+Moment = Annotated[
+    AwareDatetime,
+    BeforeValidator(_parse_moment),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": _MOMENT.pattern}),
+]
+
+
+# A ratio is text matched before any arithmetic: at most 100, at most four decimals, no exponent,
+# so no value (“1E-99999999%”, a million digits) reaches Fraction. _RATIO is also the schema's.
+RATIO_DECIMALS = 4
+_RATIO = re.compile(rf"^(100(?:\.0{{1,{RATIO_DECIMALS}}})?|[0-9]{{1,2}}(?:\.[0-9]{{1,{RATIO_DECIMALS}}})?)%$")
+_ZERO_RATIO = re.compile(rf"^0{{1,2}}(?:\.0{{1,{RATIO_DECIMALS}}})?%$")
+_PERCENT = re.compile(r"^[0-9]+(?:\.[0-9]+)?%$")  # a percentage, if not one we take
+_RATIO_RANGE = f"比例应大于 0% 且不超过 100%，最多 {RATIO_DECIMALS} 位小数"
+
+
 def _parse_ratio(value: object) -> Fraction:
     """'5%' or '12.5%' to an exact Fraction: no floats anywhere near the draw."""
     if isinstance(value, Fraction):
         return value
-    text = str(value).strip() if value is not None else ""
-    if not text.endswith("%"):
-        raise PydanticCustomError("wrong-type", "比例应写成百分数，如“5%”")
-    try:
-        ratio = Fraction(Decimal(text[:-1].strip())) / 100
-    except (InvalidOperation, ValueError, OverflowError):  # 'Infinity%' overflows Fraction
-        raise PydanticCustomError("wrong-type", "比例应写成百分数，如“5%”")
-    if not 0 < ratio <= 1:
-        raise PydanticCustomError("invalid-value", "比例应大于 0% 且不超过 100%")
-    return ratio
+    text = value.strip() if isinstance(value, str) else ""
+    if not _RATIO.fullmatch(text):
+        if _PERCENT.fullmatch(text):
+            raise PydanticCustomError("invalid-value", _RATIO_RANGE)
+        _non_ascii(text, _RATIO)
+        raise PydanticCustomError("wrong-type", "比例应写成百分数，如“5%”或“12.5%”")
+    if _ZERO_RATIO.fullmatch(text):
+        raise PydanticCustomError("invalid-value", _RATIO_RANGE)
+    whole, _, decimals = text[:-1].partition(".")
+    return Fraction(int(whole + decimals), 100 * 10 ** len(decimals))
 
 
 def approx_percent(ratio: Fraction) -> str:
@@ -84,7 +126,9 @@ Ratio = Annotated[
     Fraction,
     BeforeValidator(_parse_ratio),
     PlainSerializer(format_ratio, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d+)?%$", "examples": ["5%"]}),
+    WithJsonSchema(
+        {"type": "string", "pattern": _RATIO.pattern, "not": {"pattern": _ZERO_RATIO.pattern}, "examples": ["5%"]}
+    ),
 ]
 
 
@@ -113,7 +157,7 @@ def _check_web_url(value: str) -> str:
 WebUrl = Annotated[
     str,
     AfterValidator(_check_web_url),
-    WithJsonSchema({"type": "string", "format": "uri", "pattern": r"^https?://[^/?#@\s]+(/[^?#\s]*)?$",
+    WithJsonSchema({"type": "string", "format": "uri", "pattern": r"^https?://[^/?#@\s]+(/[A-Za-z0-9._~/:@+,=%-]*)?$",
                     "examples": ["https://github.com/ssjpub/ssjpub"]}),
 ]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
@@ -159,7 +203,7 @@ class Agency(Model):
     code: Slug = Field(title="机关代号", description="与所在目录名相同，只用小写字母、数字和连字符")
     name: Text = Field(title="机关全称")
     short_name: Text = Field(title="简称")
-    division_code: Annotated[str, Field(pattern=r"^\d{6}$")] = Field(title="行政区划代码")
+    division_code: Annotated[str, Field(pattern=r"^[0-9]{6}$")] = Field(title="行政区划代码")
     parent: str | None = Field(None, title="上级主管部门")
     parent_agency: Slug | None = Field(None, title="上级机关代号", description="同一仓库中上级机关的代号")
     lead_department: DepartmentName = Field(title="牵头股室", description="统筹“双随机、一公开”工作的股室")
@@ -376,17 +420,35 @@ class Task(Model):
 class RandomnessValues(Model):
     """plans/<code>/<year>/randomness/<task>.yaml: the public values, committed after they exist."""
 
+    # Exactly one of numbers (a lottery) and digits (a ceremony), as the draw needs; editors too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["numbers"], "properties": {"numbers": {"minItems": 1}}},
+                {"required": ["digits"], "properties": {"digits": {"type": "string"}}},
+            ]
+        }
+    )
+
     agency: Slug = Field(title="机关代号")
     year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="年度")
     task: Slug = Field(title="任务编号")
     announced_on: Day = Field(title="开奖（摇号）日期")
-    numbers: list[list[Annotated[int, Field(ge=0)]]] = Field(
+    numbers: list[Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1)]] = Field(
         default_factory=list, title="开奖号码", description="每组号码一行，如 [[3, 12, 15, 22, 28, 31], [9]]（红球、蓝球）"
     )
     digits: Annotated[str, Field(pattern=r"^[0-9]{20,}$")] | None = Field(
         None, title="摇号数字", description="公开摇号得到的数字串，至少 20 位"
     )
     evidence: Text = Field(title="出处", description="开奖公告或摇号记录的出处，供公众核对")
+
+    @model_validator(mode="after")
+    def _numbers_or_digits(self) -> "RandomnessValues":
+        if not self.numbers and self.digits is None:
+            raise PydanticCustomError("missing-field", "须填写“numbers”（开奖号码）或“digits”（摇号数字）之一")
+        if self.numbers and self.digits is not None:
+            raise PydanticCustomError("invalid-value", "“numbers”（开奖号码）和“digits”（摇号数字）只能填写一个")
+        return self
 
 
 class TimestampRecord(Model):
@@ -403,7 +465,7 @@ class TimestampRecord(Model):
         title="摘要", description="被时间戳的声明的 SHA-256（docs/timestamps.md 第 1 节）"
     )
     tsa: Text = Field(title="时间戳服务名称")
-    gen_time: AwareDatetime = Field(title="时间戳时间", description="令牌中的 genTime，带时区")
+    gen_time: Moment = Field(title="时间戳时间", description="令牌中的 genTime，带时区")
 
 
 class Plan(Model):

@@ -51,6 +51,9 @@ CODES: dict[str, str] = {
     "invalid-url": "网址无效",
     "symlink": "数据目录中不允许符号链接",
     "invalid-path": "记录中的文件路径无效",
+    # Pathological values (issue 10, item 4)
+    "too-deep": "嵌套层数过多",
+    "non-ascii-digit": "数字不是半角阿拉伯数字",
 }
 
 

@@ -228,3 +228,13 @@ def test_blank_spreadsheet_row_is_skipped_not_refused(repo, tmp_path):
     result = import_targets(repo, xlsx, "--source", "参保登记")
     assert result.exit_code == 0, result.output
     assert len(rows_of(snapshot_path(repo))) == 2
+
+
+def test_a_digit_int_refuses_in_the_complaints_column_is_a_problem_not_a_crash(repo, tmp_path):
+    """“፩” (Ethiopic one) passes str.isdigit() and has no NFKC form; int() refuses it."""
+    xlsx = write_xlsx(tmp_path / "export.xlsx", headers=HEADERS + ["投诉举报数"],
+                      rows=[ROWS[0] + ["፩"], ROWS[1] + ["３"]])
+    result = import_targets(repo, xlsx, "--source", "参保登记")
+    assert result.exit_code == 1
+    assert [line.split(" ")[1] for line in result.stdout.splitlines()] == ["wrong-type"]
+    assert f"{xlsx.as_posix()}:2:" in result.stdout  # the full-width “３” is normalised, as before

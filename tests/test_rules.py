@@ -88,7 +88,7 @@ def case_plan_not_reported(root):
 
 
 def case_plan_published_late(root):
-    return PLAN, replace(root / PLAN, "published_on: 2024-01-12", "published_on: 2024-01-20")
+    return PLAN, replace(root / PLAN, "published_on: 2024-01-05", "published_on: 2024-01-20")
 
 
 def case_tasks_not_merged(root):

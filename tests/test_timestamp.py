@@ -408,7 +408,7 @@ def test_the_openssl_commands_in_the_docs_verify_a_real_token(declared):
     assert f"Policy OID: {POLICY}" in done.stdout and "在当前分支的历史中" in done.stdout
     # The same commands refuse the token once the record names another commit.
     record = declared / RECORD
-    record.write_text(re.sub(r"commit: \w+", "commit: " + "f" * 40, record.read_text(encoding="utf-8")), encoding="utf-8")
+    record.write_text(re.sub(r"commit: '?\w+'?", "commit: '" + "f" * 40 + "'", record.read_text(encoding="utf-8")), encoding="utf-8")
     refused = subprocess.run(["bash", "-c", script], cwd=declared, capture_output=True, text=True)
     assert refused.returncode != 0 and "Verification: OK" not in refused.stdout
 

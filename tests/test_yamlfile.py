@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ssjpub.loader.yamlfile import YamlDoc, parse_yaml
+from ssjpub.loader.yamlfile import MAX_DEPTH, YamlDoc, parse_yaml
 from ssjpub.problems import Pos
 
 NESTED = """\
@@ -151,9 +151,9 @@ def test_complex_keys_are_refused():
     "text, line, hint",
     [
         ("a: 1\nb:\n  c: 1\n d: 2\n", 4, "缩进"),
-        ("a: 'unclosed\n", 2, "引号或括号没有闭合"),
+        ("a: 'unclosed\n", 1, "引号没有闭合"),
         ("a:\n\tb: 1\n", 2, "Tab"),
-        ("a: [1, 2\nb: 3\n", 2, "方括号"),
+        ("a: [1, 2\nb: 3\n", 1, "方括号"),
         ("a: b: c\n", 1, "键: 值"),
     ],
     ids=["indentation", "unclosed-quote", "tab", "unclosed-bracket", "colon-in-value"],
@@ -185,3 +185,91 @@ def test_control_character_is_reported_on_its_line_with_a_one_line_message():
 def test_missing_colon_is_reported_on_the_line_of_the_key(text, line):
     _doc, problems = parse_yaml(text, "f.yaml")
     assert [(p.line, p.code) for p in problems] == [(line, "yaml-syntax")]
+
+
+# --- nesting: no depth overflows the stack, libyaml's or ours --------------------------------
+
+
+def _block_mappings(n: int) -> str:
+    return "".join(" " * i + "k:\n" for i in range(n)) + " " * n + "v\n"
+
+
+@pytest.mark.parametrize("n", [MAX_DEPTH + 1, 1_000, 100_000])
+@pytest.mark.parametrize(
+    "make, opened_at",  # opened_at(d): where the collection at nesting level d (the root's is 1) opens
+    [
+        (lambda n: "a: " + "[" * n + "]" * n + "\n", lambda d: (1, d + 2)),
+        (lambda n: "a: " + "{k: " * n + "1" + "}" * n + "\n", lambda d: (1, 4 * d - 4)),
+        (lambda n: "a:\n" + "- " * n + "x\n", lambda d: (2, 2 * d - 3)),
+        (lambda n: _block_mappings(min(n, 1_000)), lambda d: (d, d)),
+    ],
+    ids=["flow-sequences", "flow-mappings", "block-sequences", "block-mappings"],
+)
+def test_deep_nesting_is_refused_where_the_limit_is_crossed(make, opened_at, n):
+    text = make(n)
+    doc, problems = parse_yaml(text, "deep.yaml")  # no RecursionError, however deep
+    assert [p.code for p in problems] == ["too-deep"]
+    assert "64" in problems[0].message
+    if n == MAX_DEPTH + 1:
+        assert (problems[0].line, problems[0].column) == opened_at(MAX_DEPTH + 1)
+    else:  # libyaml stops at its own limit (1,000 levels) before the builder sees the events
+        assert 1 <= problems[0].line <= text.count("\n") + 1
+
+
+def test_nesting_up_to_the_limit_is_kept():
+    doc = parsed("[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n")
+    value, depth = doc.data, 0
+    while isinstance(value, list) and value:
+        value, depth = value[0], depth + 1
+    assert depth == MAX_DEPTH - 1 and value == []
+
+
+def test_a_too_deep_branch_does_not_hide_the_rest_of_the_file():
+    text = "a: " + "[" * 100 + "]" * 100 + "\nb: [1, 2]\nc: &x 1\n"
+    doc, problems = parse_yaml(text, "f.yaml")
+    assert [(p.line, p.code) for p in problems] == [(1, "too-deep"), (3, "yaml-alias")]
+    assert doc.data["b"] == ["1", "2"]
+
+
+# --- unclosed quotes and brackets: reported where they were opened ---------------------------
+
+
+@pytest.mark.parametrize(
+    "typo, column, what",
+    [("name: '示例单位\n", 7, "引号"), ('name: "示例单位\n', 7, "引号"),
+     ("name: [示例单位, 甲\n", 7, "方括号列表"), ("name: {k: 示例单位\n", 7, "花括号")],
+    ids=["single-quote", "double-quote", "bracket", "brace"],
+)
+def test_an_unclosed_quote_or_bracket_is_reported_where_it_was_opened(typo, column, what):
+    lines = [f"k{i}: v{i}\n" for i in range(1, 187)]
+    lines[6] = typo  # line 7 of 186
+    _doc, problems = parse_yaml("".join(lines), "f.yaml")
+    assert [(p.line, p.column, p.code) for p in problems] == [(7, column, "yaml-syntax")]
+    message = problems[0].message
+    assert f"这里开始的{what}没有闭合" in message
+    assert "仍未" in message and "第 7 行" not in message  # the second half says where it ended
+
+
+def test_an_unclosed_quote_names_where_the_file_ends():
+    _doc, problems = parse_yaml("a: 1\nb: 'x\nc: 3\n", "f.yaml")
+    assert [(p.line, p.column) for p in problems] == [(2, 4)]
+    assert "文件在第 4 行第 1 列结束仍未闭合" in problems[0].message
+
+
+# --- YAML 1.2 types of plain scalars, beside the strings ------------------------------------
+
+
+def test_plain_numbers_and_booleans_are_typed_as_an_editor_types_them():
+    doc = parsed("a: 410421\nb: '410421'\nc: 1.5\nd: true\ne: yes\nf: 010\ng: 2024-01-05\nh: [1, x]\n")
+    assert doc.data["a"] == "410421" and doc.data["f"] == "010"  # the text is kept
+    assert doc.typed == {("a",): 410421, ("c",): 1.5, ("d",): True, ("f",): 10, ("h", 0): 1}
+    typed = doc.typed_data()
+    assert typed == {"a": 410421, "b": "410421", "c": 1.5, "d": True, "e": "yes", "f": 10,
+                     "g": "2024-01-05", "h": [1, "x"]}
+    assert doc.data["h"] == ["1", "x"]  # typed_data copies what it changes
+
+
+@pytest.mark.parametrize("text", ["1e999999999", "1E-99999999", "0." + "1" * 1_000_000, "9" * 10_000])
+def test_huge_plain_numbers_are_typed_without_arithmetic_on_them(text):
+    doc = parsed(f"a: {text}\n")
+    assert isinstance(doc.typed[("a",)], (int, float))

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ssjpub.digits import is_ascii_int
 from ssjpub.draw.engine import DrawError, execute, later_draws
 from ssjpub.draw.history import check_history, check_rosters
 from ssjpub.draw.record import write_record
@@ -31,7 +32,7 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
     （算法见 docs/draw-spec.md）。已有的抽取记录不会被覆盖：已发布的抽取不得修改。
     """
     parts = task_ref.strip("/").split("/")
-    if len(parts) != 3 or not parts[1].isdigit():
+    if len(parts) != 3 or not is_ascii_int(parts[1]):
         click.echo(f"任务应写成“机关/年度/任务编号”，如 baofeng/2024/2024-01，而不是“{task_ref}”", err=True)
         sys.exit(2)
     agency, year, task = parts[0], int(parts[1]), parts[2]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from datetime import date
 
+from ssjpub.digits import is_ascii_int, non_ascii_digits
 from ssjpub.identifiers import credit_code_problem
 from ssjpub.loader.textfile import TextFile
 from ssjpub.model import (
@@ -21,6 +23,7 @@ from ssjpub.problems import Pos, Problem
 
 _FLAGS = {"是": True, "否": False}
 _GRADES = ("A", "B", "C")
+_COUNT = re.compile(r"[0-9]+")
 
 
 def _field_columns(raw: str, count: int) -> list[int]:
@@ -58,8 +61,12 @@ def _row_problems(
             bad(name, "missing-field", f"{SNAPSHOT_TITLES[name]}不能为空")
     if v["grade"] not in _GRADES:
         bad("grade", "invalid-value", f"诚信等级只能是 A、B、C，实际为“{v['grade']}”")
-    if not v["complaints"].isdigit():
-        bad("complaints", "wrong-type", f"投诉举报数应为非负整数，实际为“{v['complaints']}”")
+    if not is_ascii_int(v["complaints"]):
+        odd = non_ascii_digits(v["complaints"], _COUNT)
+        if odd:
+            bad("complaints", "non-ascii-digit", f"投诉举报数{odd}")
+        else:
+            bad("complaints", "wrong-type", f"投诉举报数应为非负整数，实际为“{v['complaints']}”")
     if v["serious_violation"] not in _FLAGS:
         bad("serious_violation", "invalid-value", "严重违法记录只能填“是”或“否”")
     if v["status"] not in TARGET_STATUSES:
@@ -154,7 +161,7 @@ def parse_snapshot(
         if (
             code not in seen
             and (code in valid_codes or credit_code_problem(code) is None)
-            and name and area and industry and grade in _GRADES and complaints.isdigit()
+            and name and area and industry and grade in _GRADES and is_ascii_int(complaints)
             and violation in _FLAGS and status in TARGET_STATUSES and source in TARGET_SOURCES
         ):
             seen[code] = line

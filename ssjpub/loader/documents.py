@@ -1,15 +1,23 @@
 """Validate a parsed YAML document against its model; every pydantic error becomes a positioned
-problem with a Chinese message."""
+problem with a Chinese message.
+
+Values are typed as YAML 1.2 types them (YamlDoc.typed_data) and validated strictly, so the loader
+refuses what the JSON Schema in the editor refuses: ``division_code: 410421`` (a number where text
+is wanted) as much as ``frequency: "1"`` (text where a number is).
+"""
 
 from __future__ import annotations
 
+import copy
 import difflib
+import re
 import types
 import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ssjpub.digits import is_ascii_int, non_ascii_digits
 from ssjpub.loader.yamlfile import YamlDoc
 from ssjpub.problems import Problem
 
@@ -74,24 +82,56 @@ def _title(model: type[BaseModel], loc: tuple) -> str:
     return f"“{name}”"
 
 
-def _message(model: type[BaseModel], err: dict) -> tuple[str, str]:
+def _guess(model: type[BaseModel], loc: tuple) -> tuple[str | None, list[str]]:
+    """The field an unknown key was probably meant to be, and the fields allowed there."""
+    parent = _type_at(model, loc[:-1])
+    allowed = sorted(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
+    guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+    return (guess[0] if guess else None), allowed
+
+
+def _typing_hint(kind: str, title: str, value: Any, source: Any) -> tuple[str, str] | None:
+    """Quoting advice where YAML's own typing is the mistake, or the ASCII form of odd digits."""
+    if kind == "string_type" and isinstance(value, (bool, int, float)) and isinstance(source, str):
+        what = "是/否" if isinstance(value, bool) else "数字"
+        return "wrong-type", f"{title}应为文字：不加引号的 {source} 是{what}，请加引号，写作 \"{source}\""
+    if kind in ("int_type", "int_parsing") and isinstance(value, str):
+        message = non_ascii_digits(value, _INT)
+        if message:
+            return "non-ascii-digit", f"{title}：{message}"
+        if is_ascii_int(value.lstrip("-+")):
+            return "wrong-type", f"{title}应为整数：加了引号的“{value}”是文字，请去掉引号，写作 {value}"
+    if kind in ("bool_type", "bool_parsing") and value in ("true", "false"):
+        return "wrong-type", f"{title}应为是/否：加了引号的“{value}”是文字，请去掉引号，写作 {value}"
+    return None
+
+
+_INT = re.compile(r"[-+]?[0-9]+")
+
+
+def _message(model: type[BaseModel], err: dict, source: Any = None) -> tuple[str, str]:
     kind = err["type"]
     loc = tuple(err["loc"])
     ctx = err.get("ctx") or {}
     if kind == "missing":
         return "missing-field", f"缺少必填字段{_title(model, loc)}"
     if kind == "extra_forbidden":
-        parent = _type_at(model, loc[:-1])
-        allowed = sorted(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
-        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        hint = f"，是否想写“{guess[0]}”？" if guess else f"。允许的字段：{'、'.join(allowed)}"
+        guess, allowed = _guess(model, loc)
+        hint = f"，是否想写“{guess}”？" if guess else f"。允许的字段：{'、'.join(allowed)}"
         return "unknown-key", f"未知字段“{loc[-1]}”{hint}"
+    hint = _typing_hint(kind, _title(model, loc), err.get("input"), source)
+    if hint:
+        return hint
     if kind in _TYPE_NAMES:
         return "wrong-type", f"{_title(model, loc)}应为{_TYPE_NAMES[kind]}"
     if kind == "literal_error":
         expected = ctx.get("expected", "").replace("'", "").replace(" or ", "、").replace(", ", "、")
         return "invalid-value", f"{_title(model, loc)}只能是：{expected}"
     if kind == "string_pattern_mismatch":
+        value = err.get("input")
+        message = non_ascii_digits(value, re.compile(ctx.get("pattern", ""))) if isinstance(value, str) else None
+        if message:
+            return "non-ascii-digit", f"{_title(model, loc)}：{message}"
         return "invalid-value", f"{_title(model, loc)}格式不对（应符合 {ctx.get('pattern')}）"
     if kind == "too_short":
         if ctx.get("field_type") == "String":
@@ -105,26 +145,64 @@ def _message(model: type[BaseModel], err: dict) -> tuple[str, str]:
         return "invalid-value", f"{_title(model, loc)}不能小于 {ctx.get('ge', ctx.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):
         return "invalid-value", f"{_title(model, loc)}不能大于 {ctx.get('le', ctx.get('lt'))}"
-    if kind in ("wrong-type", "impossible-date", "invalid-value", "invalid-credit-code", "invalid-url"):
-        return kind, f"{_title(model, loc)}：{err['msg']}"
+    if kind in ("wrong-type", "impossible-date", "invalid-value", "invalid-credit-code", "invalid-url",
+                "non-ascii-digit", "missing-field"):
+        return kind, f"{_title(model, loc)}：{err['msg']}" if loc else err["msg"]
     return "invalid-value", f"{_title(model, loc)}取值无效（{err['msg']}）"
 
 
+def _at(data: Any, loc: tuple) -> Any:
+    """The value at ``loc`` (None where the path leads nowhere)."""
+    for part in loc:
+        if isinstance(data, dict) and part in data or isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _salvage(model: type[M], data: dict, errors: list[dict]) -> M | None:
+    """A model despite unknown keys, so that one typo does not hide the file's other problems
+    (its references are checked too): each unknown key is left out, or read as the field it was
+    probably meant to be when that field is missing (“methd” for “method”, as the message says).
+    The problems are reported all the same; None when anything else is wrong too."""
+    extra = [tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden"]
+    if not extra:
+        return None
+    fixed = copy.deepcopy(data)
+    for loc in extra:
+        parent = _at(fixed, loc[:-1])
+        if not isinstance(parent, dict) or loc[-1] not in parent:
+            return None
+        value = parent.pop(loc[-1])
+        guess, _allowed = _guess(model, loc)
+        if guess is not None and guess not in parent:
+            parent[guess] = value
+    try:
+        return model.model_validate(fixed, strict=True)
+    except ValidationError:
+        return None
+
+
 def validate_document(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Problem]]:
+    """The model and the document's problems; a model can come with problems (see _salvage),
+    None means the document could not be read as one."""
     if not isinstance(doc.data, dict):
         return None, [doc.pos().problem("wrong-type", "文件内容应为键值对（“字段: 值”）")]
+    data = doc.typed_data()
     try:
-        return model.model_validate(doc.data), []
+        return model.model_validate(data, strict=True), []
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            code, message = _message(model, err)
-            if err["type"] == "missing":
-                pos = doc.pos(*loc[:-1])  # where the record starts
-            elif err["type"] == "extra_forbidden":
-                pos = doc.pos(*loc, key=True)
-            else:
-                pos = doc.pos(*loc)
-            problems.append(pos.problem(code, message))
-        return None, problems
+        errors = exc.errors(include_url=False)
+    problems = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        code, message = _message(model, err, _at(doc.data, loc))
+        if err["type"] == "missing":
+            pos = doc.pos(*loc[:-1])  # where the record starts
+        elif err["type"] == "extra_forbidden":
+            pos = doc.pos(*loc, key=True)
+        else:
+            pos = doc.pos(*loc)
+        problems.append(pos.problem(code, message))
+    return _salvage(model, data, errors), problems

@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from ssjpub.digits import non_ascii_digits
 from ssjpub.loader.csvfile import Reuse, parse_snapshot
 from ssjpub.loader.documents import validate_document
 from ssjpub.loader import tree
@@ -49,8 +50,8 @@ from ssjpub.problems import Pos, Problem
 
 M = TypeVar("M", bound=Model)
 
-_YEAR = re.compile(r"^\d{4}$")
-_DAY_CSV = re.compile(r"^(\d{4}-\d{2}-\d{2})\.csv$")
+_YEAR = re.compile(r"^[0-9]{4}$")  # ASCII: \d would take full-width digits
+_DAY_CSV = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})\.csv$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _IGNORED = {"README.md", ".gitkeep"}
 
@@ -211,6 +212,11 @@ class _Reader:
             )
             self.broken.add(rel)
             return None
+        except RecursionError:  # nested past Python's stack: the YAML parser (JSON is YAML) says where
+            deep = [p for p in parse_yaml(tf.text, rel)[1] if p.code == "too-deep"]
+            self.problems += deep or [Pos(rel).problem("too-deep", "嵌套层数过多：抽取记录由 ssjpub draw 生成，请重新生成")]
+            self.broken.add(rel)
+            return None
         if not isinstance(data, dict):
             self.problems.append(Pos(rel).problem("json-syntax", "抽取记录应为 JSON 对象"))
             self.broken.add(rel)
@@ -221,6 +227,13 @@ class _Reader:
             self.broken.add(rel)
             return None
         return data
+
+    def odd_digits(self, path: Path, pattern: re.Pattern[str], what: str) -> bool:
+        """Report a file or folder name that only its full-width digits keep from ``pattern``."""
+        message = non_ascii_digits(path.name, pattern)
+        if message:
+            self.problems.append(Pos(self.rel(path)).problem("non-ascii-digit", f"{what}{message}"))
+        return message is not None
 
     def unexpected(self, path: Path, expected: str) -> None:
         self.problems.append(
@@ -254,7 +267,7 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
                 snap = r.snapshot(path, data.code, reuse)
                 if snap is not None:
                     data.snapshots[snap.taken_on] = snap
-            else:
+            elif not r.odd_digits(path, _DAY_CSV, "快照文件名"):
                 r.unexpected(path, "检查对象名录快照应命名为“YYYY-MM-DD.csv”")
     tsa = folder / "tsa"
     if r.is_dir(tsa):  # read by ssjpub.timestamp when agency.yaml names it
@@ -266,7 +279,7 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
             continue
         if r.is_dir(path) and _YEAR.match(path.name):
             _load_year(r, data, path)
-        else:
+        elif not (path.is_dir() and r.odd_digits(path, _YEAR, "年度目录名")):
             r.unexpected(
                 path, "机关目录中只能有 agency.yaml、checklist.yaml、inspectors.yaml、targets/ 和年度目录"
             )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta, timezone
 from typing import Any, Iterable
 
+from ssjpub.digits import is_ascii_int
 from ssjpub.loader.repository import AgencyData, Repository
 from ssjpub.model import TARGET_STATUSES, Plan, Snapshot, Task, format_ratio
 from ssjpub.draw.history import History
@@ -750,7 +751,7 @@ def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) 
     prior = []
     for ref in rec.get("prior_draws", []):
         y, _, t = str(ref).partition("/")
-        prior.append(Link(ref, urls.task(data.code, int(y), t)) if y.isdigit() else Link(ref, ""))
+        prior.append(Link(ref, urls.task(data.code, int(y), t)) if is_ascii_int(y) else Link(ref, ""))
     eligible = rec.get("eligible", {})
     candidates = sum(1 for p in pool.values() if not p.get("excluded"))
     return DrawView(

@@ -28,7 +28,7 @@ def record_text(agency: str, year: int, task: str, commit: str, digest_hex: str,
         "# yaml-language-server: $schema=../../../../docs/schema/timestamp.schema.json\n"
         f"# 可信时间戳（RFC 3161）：令牌是同名的 {task}.tsr。由 ssjpub timestamp 生成，不要手工编辑；\n"
         "# 核对方法见 docs/timestamps.md。\n"
-        f"agency: {agency}\nyear: {year}\ntask: {task}\ncommit: {commit}\ndigest: {digest_hex}\n"
+        f"agency: {agency}\nyear: {year}\ntask: '{task}'\ncommit: '{commit}'\ndigest: '{digest_hex}'\n"
         f"tsa: {json.dumps(tsa, ensure_ascii=False)}\ngen_time: '{shown}'\n"
     )
 
