@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.cyaml import CParser
@@ -20,6 +20,17 @@ from ssjpub.problems import Pos, Problem
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 Path = tuple[str | int, ...]
+
+
+class Scalar(NamedTuple):
+    """One scalar as written: its path (a key's is the path it names), where its source text
+    starts and ends (1-based line and column, the end exclusive) and its parsed value."""
+
+    path: Path
+    key: bool
+    start: tuple[int, int]
+    end: tuple[int, int]
+    value: str
 
 
 @dataclass
@@ -97,7 +108,15 @@ def _events(text: str) -> list[yaml.Event]:
     return events
 
 
-def parse_yaml(text: str, file: str) -> tuple[YamlDoc, list[Problem]]:
+def _scalar(event: yaml.ScalarEvent, path: Path, key: bool) -> Scalar:
+    start, end = event.start_mark, event.end_mark
+    return Scalar(path, key, (start.line + 1, start.column + 1), (end.line + 1, end.column + 1), event.value)
+
+
+def parse_yaml(text: str, file: str, scalars: list[Scalar] | None = None) -> tuple[YamlDoc, list[Problem]]:
+    """The positioned document; every key and value scalar is also appended to ``scalars`` when
+    given (duplicates and those under a second document included: the personal-data scan reads
+    them all)."""
     doc = YamlDoc(file)
     problems: list[Problem] = []
     try:
@@ -149,6 +168,8 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDoc, list[Problem]]:
             )
             return None
         if isinstance(event, yaml.ScalarEvent):
+            if scalars is not None:
+                scalars.append(_scalar(event, path, False))
             plain = event.implicit[0] and not event.style  # libyaml gives "" for plain
             if plain and event.value in _NULLS:
                 return None
@@ -173,6 +194,8 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDoc, list[Problem]]:
                     build(next(it), path + ("\0",))
                     continue
                 key = sys.intern(ev.value)
+                if scalars is not None:
+                    scalars.append(_scalar(ev, path + (key,), True))
                 if key in mapping:
                     first = doc.keys[path + (key,)]
                     problems.append(
