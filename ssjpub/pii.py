@@ -5,11 +5,13 @@ The rule (docs/errors.md, ``personal-data``):
 
 - A *chain* is digits of any script (full-width included) joined by separators: spaces (also
   no-break, narrow, figure and ideographic), zero-width characters, ``-`` ``.`` ``－`` ``．`` and
-  en/em dashes. Any run of whole digit groups of a chain is a candidate, so a number is found
-  even where a date or another number stands before it (``2024-01-05 13812345678``).
-- A 身份证号 is 18 digits (or 17 and X) with a real birth date and the GB 11643 check digit; a
-  mobile number is 1[3-9] and 9 more digits, or the same after 86. Anything else of that length
-  (a wrong check digit, a date, a landline) is not personal data.
+  en/em dashes. A candidate is a run of whole digit groups of a chain that begins and ends at
+  the chain's ends or at a space: a number is found where a date or another number stands before
+  it (``2024-01-05 13812345678``), while a dash or a dot only joins the parts of one number (a
+  row of dates such as ``2024-12-05 2024-12-06 2024-12-07`` hides no ID).
+- A 身份证号 is 18 digits (or 17 and X) with a province, a real birth date and the GB 11643 check
+  digit; a mobile number is 1[3-9] and 9 more digits, or the same after 86. Anything else of that
+  length (a wrong check digit, a credit code of digits, a date, a landline) is not personal data.
 - Letters glued to a number hide nothing (``Tel13812345678``), unless they make it part of a
   code: the ASCII letters and digits around it hold another digit (a credit code's body, a
   hash), or together they are a valid 统一社会信用代码.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
 
@@ -37,7 +40,7 @@ _SEP = f"[{re.escape(SEPARATORS)}]"
 # Only chains of 11 digits or more can hold a number; the X an ID may end with is kept with them.
 _CHAIN = re.compile(rf"\d(?:{_SEP}*\d){{10,}}(?:{_SEP}*[XxＸｘ])?")
 _GROUP = re.compile(r"\d+")
-_CODE_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_CODE_CHARS = frozenset(string.ascii_letters + string.digits)
 _MOBILE_SECOND = frozenset("3456789")
 
 
@@ -93,6 +96,8 @@ def _candidates(text: str, chain: re.Match) -> list[tuple[int, int, bool, str]]:
     """(start, end, mobile, digits) for every run of whole groups of the chain that is shaped
     like an ID or a mobile number (before the context rules). Inside a chain a run starts and
     ends only where a space stands: a dash or a dot joins the parts of one number (2024-12-05)."""
+    if chain.group().isdecimal() and len(chain.group()) not in (11, 13, 18):
+        return []  # one group (the usual case: a hash's digits, a code) of no number's length
     groups = [(m.start(), m.end(), _ascii(m.group())) for m in _GROUP.finditer(text, chain.start(), chain.end())]
     spaced = [True] + [any(c in _SPACES for c in text[a[1]:b[0]]) for a, b in zip(groups, groups[1:])] + [True]
     x_end = chain.end() if text[chain.end() - 1] in "XxＸｘ" else None

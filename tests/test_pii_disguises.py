@@ -13,7 +13,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BASE, credit_code, make_repo, mobiles, problems_of, resident_id, resident_ids
+from conftest import BASE, SAMPLE_MOBILE, credit_code, make_repo, mobiles, problems_of, resident_id, resident_ids
 from ssjpub.identifiers import CREDIT_CHARSET
 from ssjpub.pii import SEPARATORS, find, shown
 
@@ -180,3 +180,22 @@ def test_an_id_with_a_wrong_check_digit_is_not_an_id(number, shift, gap):
 def test_base_fixture_names_the_lines_these_tests_edit():
     assert FINDINGS in (BASE / RESULTS).read_text(encoding="utf-8").split("\n")
     assert (BASE / INSPECTORS).read_text(encoding="utf-8").split("\n")[9] == "  " + FIRST_CERT
+
+
+def test_a_comment_beside_a_certificate_number_is_still_scanned(repo):
+    path = repo / INSPECTORS
+    line = f"cert_no: '13010223001'  # 本人手机 {SAMPLE_MOBILE}"
+    path.write_text(path.read_text(encoding="utf-8").replace(FIRST_CERT, line, 1), encoding="utf-8")
+    found = [p for p in problems_of(repo) if p.code == "personal-data"]
+    assert [(p.file, p.line, p.column) for p in found] == [(INSPECTORS, 10, 3 + line.index(SAMPLE_MOBILE))]
+
+
+def test_keys_and_folded_values_are_scanned_and_each_number_is_reported_once(repo):
+    path = repo / RESULTS
+    escaped = "".join(f"\\u{ord(c):04x}" for c in SAMPLE_MOBILE)
+    source = path.read_text(encoding="utf-8").replace(FINDINGS, f'  findings: 电话 {SAMPLE_MOBILE}\n  "{escaped}": x', 1)
+    source = source.replace("  handling: 责令限期改正，单位已补签", "  handling: 责令限期改正，联系 139\n    1234 5678", 1)
+    path.write_text(source, encoding="utf-8")
+    found = [(p.line, p.column) for p in problems_of(repo) if p.code == "personal-data"]
+    # The plain number at itself (not again at its value), the escaped key, the folded value.
+    assert found == [(12, 16), (13, 3), (14, 13)]
