@@ -4,6 +4,7 @@ of its own. The repository is public, so each is scanned for personal data as th
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable
 
@@ -22,16 +23,21 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def scan_unread(root: Path, folders: Iterable[Path], read: Iterable[str] = ()) -> list[Problem]:
+def scan_unread(root: Path, folders: Iterable[Path], read: Iterable[str] = (),
+                skip: Iterable[Path] = ()) -> list[Problem]:
     """Personal data in every file under ``folders`` that is not among ``read`` (the
-    repository-relative files the loader has already scanned)."""
-    done = set(read)
+    repository-relative files the loader has already scanned), leaving out the folders in ``skip``
+    and hidden ones (.git, .venv: not published)."""
+    done, skipped = set(read), set(skip)
     problems: list[Problem] = []
     for folder in folders:
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-            rel = display_path(path, root)
-            if rel not in done and path.is_file():
-                problems += _scan_file(path, rel)
+        for top, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(top, d) not in skipped)
+            for name in sorted(files):
+                path = Path(top, name)
+                rel = display_path(path, root)
+                if rel not in done and path.is_file():
+                    problems += _scan_file(path, rel)
     return problems
 
 

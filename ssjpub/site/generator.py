@@ -108,7 +108,7 @@ def published_problems(settings: dict[str, Any], root: Path) -> list[Problem]:
     Pelican reads when it is not the repository's own, and the theme."""
     scanned = [(root / f).resolve() for f in PUBLISHED]
     folders = [Path(settings["PATH"]).resolve(), Path(settings["THEME"]).resolve()]
-    return scan_unread(root, [f for f in folders if not any(f == s or s in f.parents for s in scanned)])
+    return scan_unread(root, [f for f in folders if not any(f == s or s in f.parents for s in scanned)], skip=scanned)
 
 
 def checked_compliance(repo: Repository, root: Path) -> tuple[str, dict]:
