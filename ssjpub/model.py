@@ -99,6 +99,7 @@ CreditCode = Annotated[str, AfterValidator(_check_credit_code)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$", max_length=40)]
 Text = Annotated[str, Field(min_length=1)]
+DepartmentName = Text
 
 
 class Certificate:
@@ -107,7 +108,7 @@ class Certificate:
 
 
 CertificateNo = Annotated[str, Field(min_length=1), Certificate()]
-DepartmentName = Text
+
 
 METHODS = ("现场检查", "书面检查", "网络检查", "信息比对")
 Method = Literal["现场检查", "书面检查", "网络检查", "信息比对"]

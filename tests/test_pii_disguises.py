@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from conftest import BASE, SAMPLE_MOBILE, credit_code, make_repo, mobiles, problems_of, resident_id, resident_ids
 from ssjpub.identifiers import CREDIT_CHARSET
+from ssjpub.loader.personal import certificate_paths
+from ssjpub.model import InspectorDirectory, Plan, TaskResults
 from ssjpub.pii import SEPARATORS, find, shown
 
 RESULTS = "results/shili/2024/2024-02.yaml"
@@ -199,3 +201,8 @@ def test_keys_and_folded_values_are_scanned_and_each_number_is_reported_once(rep
     found = [(p.line, p.column) for p in problems_of(repo) if p.code == "personal-data"]
     # The plain number at itself (not again at its value), the escaped key, the folded value.
     assert found == [(12, 16), (13, 3), (14, 13)]
+
+
+def test_the_schema_names_the_certificate_number_fields():
+    assert certificate_paths(InspectorDirectory) == {("inspectors", int, "cert_no")}
+    assert certificate_paths(Plan) == certificate_paths(TaskResults) == set()

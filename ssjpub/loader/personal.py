@@ -51,7 +51,7 @@ def certificate_paths(model: type[BaseModel]) -> frozenset[tuple[Any, ...]]:
 
 def _matches(path: YamlPath, pattern: tuple[Any, ...]) -> bool:
     return len(path) == len(pattern) and all(
-        p == q or (isinstance(q, type) and isinstance(p, q) and not isinstance(p, bool)) for p, q in zip(path, pattern)
+        p == q or (isinstance(q, type) and isinstance(p, q)) for p, q in zip(path, pattern)
     )
 
 
