@@ -36,11 +36,19 @@ def normalize_credit_code(raw: str) -> str:
 
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
+# The province part of the address code (GB/T 2260; 81-83 for the residence permits of 香港, 澳门
+# and 台湾 residents). No ID begins with 9, as the credit codes of enterprises (91…) all do.
+ID_PROVINCES = frozenset(
+    [*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55), *range(61, 66), 71, 81, 82, 83]
+)
 
 
 def is_resident_id(text: str) -> bool:
-    """True for an 18-character 居民身份证号码 with a plausible birth date and a valid check digit."""
+    """True for an 18-character 居民身份证号码 with a province, a plausible birth date and a valid
+    check digit."""
     if len(text) != 18 or not text[:17].isdecimal() or text[17] not in "0123456789Xx":
+        return False
+    if int(text[:2]) not in ID_PROVINCES:
         return False
     try:
         born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))

@@ -165,6 +165,15 @@ Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$", max_length=4
 Text = Annotated[str, Field(min_length=1)]
 DepartmentName = Text
 
+
+class Certificate:
+    """Marks a field of certificate numbers: a mobile-shaped number in it is a certificate number
+    (冀人社监字第13010223001号, or the bare 13010223001), not personal data (ssjpub.loader.personal)."""
+
+
+CertificateNo = Annotated[str, Field(min_length=1), Certificate()]
+
+
 METHODS = ("现场检查", "书面检查", "网络检查", "信息比对")
 Method = Literal["现场检查", "书面检查", "网络检查", "信息比对"]
 Grade = Literal["A", "B", "C"]
@@ -261,7 +270,7 @@ class Inspector(Model):
     gender: Literal["男", "女"] | None = Field(None, title="性别")
     unit: Text | None = Field(None, title="单位")
     title: Text | None = Field(None, title="职务")
-    cert_no: Text | None = Field(None, title="监察证号")
+    cert_no: CertificateNo | None = Field(None, title="监察证号")
     cert_expires: Day = Field(title="监察证有效期至")
     department: DepartmentName = Field(title="所属股室")
     qualifications: list[Text] = Field(default_factory=list, title="业务资格")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository, load_repository
 from ssjpub.problems import Problem, sort_problems
 from ssjpub.rules.integrity import check_repository
@@ -30,7 +31,11 @@ def find_root(path: Path) -> Path:
 
 
 def validate(root: Path, results: bool = True) -> tuple[Repository, list[Problem]]:
+    """Every problem of the repository; ``results=False`` (for commands that only re-execute
+    draws) also leaves the published text beside the data (content/, draws' YAML copies) unread."""
     repo, problems = load_repository(root, results)
+    if results:
+        problems += scan_unread(repo.root, [repo.root / f for f in PUBLISHED], repo.files)
     problems += check_repository(repo)
     problems += timestamp_problems(repo)
     return repo, sort_problems(problems)

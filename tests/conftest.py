@@ -8,12 +8,14 @@ from __future__ import annotations
 import shutil
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner, Result
 from hypothesis import settings
+from hypothesis import strategies as st
 
 from ssjpub.cli.main import cli
 from ssjpub.identifiers import CREDIT_CHARSET, credit_check_char
@@ -71,6 +73,21 @@ def resident_id(first17: str) -> str:
 # A fictional but well-formed 身份证号: region 110101, born 1990-03-07, sequence 457.
 SAMPLE_ID = resident_id("11010119900307457")
 SAMPLE_MOBILE = "13912345678"
+
+# The provinces of GB/T 2260 (with 81-83 of the residence permits), written out here on purpose.
+ID_PROVINCES = ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+                "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+                "71", "81", "82", "83"]
+
+# Valid 身份证号 (GB 11643): address code, birth date, sequence, check digit.
+resident_ids = st.builds(
+    lambda province, place, born, seq: resident_id(f"{province}{place:04d}{born:%Y%m%d}{seq:03d}"),
+    st.sampled_from(ID_PROVINCES), st.integers(0, 9999), st.dates(date(1900, 1, 1), date(2100, 12, 31)),
+    st.integers(0, 999),
+)
+# Mobile numbers: 1[3-9] and nine digits.
+mobiles = st.builds(lambda second, rest: f"1{second}{rest:09d}", st.sampled_from("3456789"),
+                    st.integers(0, 10**9 - 1))
 
 
 # --- repositories ---------------------------------------------------------------------------

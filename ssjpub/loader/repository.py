@@ -30,9 +30,10 @@ from ssjpub.digits import non_ascii_digits
 from ssjpub.loader.csvfile import Reuse, parse_snapshot
 from ssjpub.loader.documents import validate_document
 from ssjpub.loader import tree
+from ssjpub.loader.personal import certificate_paths, yaml_hits
 from ssjpub.loader.records import shape_problems
 from ssjpub.loader.textfile import TextFile, read_data_file
-from ssjpub.loader.yamlfile import YamlDoc, parse_yaml
+from ssjpub.loader.yamlfile import Scalar, YamlDoc, parse_yaml
 from ssjpub.model import (
     Agency,
     CalendarYear,
@@ -158,21 +159,30 @@ class _Reader:
                 out.append(folder / name)
         return out
 
-    def text(self, path: Path) -> tuple[str, TextFile | None]:
+    def _read(self, path: Path) -> tuple[str, TextFile | None, list[Problem]]:
         """Read a data file, recording it; a file that cannot be read is broken."""
         rel = self.rel(path)
         self.files.append(rel)
         tf, problems = read_data_file(path, rel)
-        self.problems += problems
         if tf is None:
             self.broken.add(rel)
+        return rel, tf, problems
+
+    def text(self, path: Path) -> tuple[str, TextFile | None]:
+        rel, tf, problems = self._read(path)
+        self.problems += problems
         return rel, tf
 
     def yaml(self, path: Path, model: type[M]) -> Loaded[M] | None:
-        rel, tf = self.text(path)
+        rel, tf, read = self._read(path)
         if tf is None:
+            self.problems += read
             return None
-        doc, problems = parse_yaml(tf.text, rel)
+        scalars: list[Scalar] = []
+        doc, problems = parse_yaml(tf.text, rel, scalars)
+        # The raw scan's hits give way to the merge with the parsed values' (ssjpub.loader.personal).
+        personal = yaml_hits(list(tf.personal), scalars, certificate_paths(model))
+        self.problems += [p for p in read if p.code != "personal-data"] + [h.problem(rel) for h in personal]
         self.problems += problems
         if problems:
             self.broken.add(rel)

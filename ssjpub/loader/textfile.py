@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ssjpub.loader.tree import symlink_problem
-from ssjpub.pii import scan_text
+from ssjpub.pii import Hit, find, scan_text
 from ssjpub.problems import Pos, Problem
 
 BOM = b"\xef\xbb\xbf"
@@ -20,6 +20,7 @@ class TextFile:
     rel: str
     text: str
     sha256: str
+    personal: tuple[Hit, ...] = ()  # the personal-data scan's hits, also among the problems
 
 
 def read_data_file(path: Path, rel: str) -> tuple[TextFile | None, list[Problem]]:
@@ -39,15 +40,17 @@ def read_data_file(path: Path, rel: str) -> tuple[TextFile | None, list[Problem]
     except UnicodeDecodeError as exc:
         line = body.count(b"\n", 0, exc.start) + 1
         column = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
+        personal: list[Problem] = []
         try:
-            body.decode("gb18030")
+            personal = scan_text(body.decode("gb18030").replace("\r\n", "\n"), rel)  # refused, yet scanned
             why = "文件是 GBK/GB18030 编码"
         except UnicodeDecodeError:
             why = "文件不是 UTF-8 编码"
         how = "请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”，或在编辑器中以 UTF-8 编码保存"
-        return None, [Pos(rel, line, column).problem("file-encoding", f"{why}：{how}")]
+        return None, [Pos(rel, line, column).problem("file-encoding", f"{why}：{how}"), *personal]
     utf8: bytes | None = body  # saves the scan encoding the text again
     if b"\r" in body:
         text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old-Mac endings
         utf8 = None
-    return TextFile(rel, text, hashlib.sha256(raw).hexdigest()), scan_text(text, rel, utf8)
+    hits = find(text, utf8)
+    return TextFile(rel, text, hashlib.sha256(raw).hexdigest(), tuple(hits)), [h.problem(rel) for h in hits]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.cyaml import CParser
@@ -24,6 +24,17 @@ from ssjpub.problems import Pos, Problem
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 Path = tuple[str | int, ...]
+
+
+class Scalar(NamedTuple):
+    """One scalar as written: its path (a key's is the path it names), where its source text
+    starts and ends (1-based line and column, the end exclusive) and its parsed value."""
+
+    path: Path
+    key: bool
+    start: tuple[int, int]
+    end: tuple[int, int]
+    value: str
 
 
 @dataclass
@@ -188,7 +199,15 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     return Pos(file, *(_at(mark) if mark else (1, 1))).problem("yaml-syntax", _explain(reason))
 
 
-def parse_yaml(text: str, file: str) -> tuple[YamlDoc, list[Problem]]:
+def _scalar(event: yaml.ScalarEvent, path: Path, key: bool) -> Scalar:
+    start, end = event.start_mark, event.end_mark
+    return Scalar(path, key, (start.line + 1, start.column + 1), (end.line + 1, end.column + 1), event.value)
+
+
+def parse_yaml(text: str, file: str, scalars: list[Scalar] | None = None) -> tuple[YamlDoc, list[Problem]]:
+    """The positioned document; every key and value scalar is also appended to ``scalars`` when
+    given (duplicates and those under a second document included: the personal-data scan reads
+    them all)."""
     doc = YamlDoc(file)
     problems: list[Problem] = []
     try:
@@ -208,7 +227,7 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDoc, list[Problem]]:
         detail = " ".join(str(exc).split())
         problems.append(Pos(file).problem("yaml-syntax", f"YAML 语法错误（{detail}）"))
         return doc, problems
-    _Builder(doc, problems).run(events)
+    _Builder(doc, problems, scalars).run(events)
     if problems:  # "\0" paths are made only where a problem is reported
         for key in [k for k in doc.values if k and isinstance(k[0], str) and k[0].startswith("\0")]:
             del doc.values[key]
@@ -226,8 +245,9 @@ class _Builder:
     """Events to values, with an explicit stack (no recursion, so no depth can overflow Python's):
     each frame is [container, path of the next value, key it goes under or _AWAIT/_DROP]."""
 
-    def __init__(self, doc: YamlDoc, problems: list[Problem]) -> None:
+    def __init__(self, doc: YamlDoc, problems: list[Problem], scalars: list[Scalar] | None = None) -> None:
         self.doc, self.problems, self.file = doc, problems, doc.file
+        self.scalars = scalars
         self.stack: list[list] = []
         self.documents = 0
 
@@ -272,6 +292,8 @@ class _Builder:
             return frame[1]
         name = sys.intern(event.value)
         parent = path[:-1]
+        if self.scalars is not None:
+            self.scalars.append(_scalar(event, parent + (name,), True))
         if name in container:
             first = self.doc.keys[parent + (name,)]
             self.problem(event, "duplicate-key", f"键“{name}”重复（第一次出现在第 {first[0]} 行）")
@@ -294,6 +316,8 @@ class _Builder:
             self.problem(event, "yaml-alias", f"不允许使用 YAML 别名“*{event.anchor}”：请直接写出内容")
             self.deliver(None)
         elif isinstance(event, yaml.ScalarEvent):
+            if self.scalars is not None:
+                self.scalars.append(_scalar(event, path, False))
             value: Any = sys.intern(event.value)
             if event.implicit[0] and not event.style:  # plain (libyaml gives "" for plain)
                 if value in _NULLS:

@@ -24,6 +24,7 @@ from pelican.generators import Generator
 from ssjpub import parallel
 from ssjpub.draw.history import read_history
 from ssjpub.loader import tree
+from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors, sort_problems
 from ssjpub.site import downloads, publish, table_html, trace, urls
@@ -130,6 +131,14 @@ def load_valid_repository(root: Path, also: Iterable[Problem] = ()) -> Repositor
     return repo
 
 
+def published_problems(settings: dict[str, Any], root: Path) -> list[Problem]:
+    """Personal data in what the site publishes beyond what `validate` scanned: the content folder
+    Pelican reads when it is not the repository's own, and the theme."""
+    scanned = [(root / f).resolve() for f in PUBLISHED]
+    folders = [Path(settings["PATH"]).resolve(), Path(settings["THEME"]).resolve()]
+    return scan_unread(root, [f for f in folders if not any(f == s or s in f.parents for s in scanned)], skip=scanned)
+
+
 def checked_compliance(repo: Repository, root: Path) -> tuple[str, dict]:
     """Run the rule catalogue: an error stops the build like a validation error does; otherwise
     each task's compliance record, judged as of the commit's date (never the build's clock)."""
@@ -196,6 +205,9 @@ class SiteGenerator(Generator):
         # Pelican reads the content only after every generator is made: this runs first.
         also = settings_problems(self.settings, self.root) + content_links(Path(self.path), self.root)
         self.repo = load_valid_repository(self.root, also)
+        problems = published_problems(self.settings, self.root)
+        if problems:
+            raise fail(problems, "网站内容含有个人信息")
         self.commit = build_commit(self.root)
         self.compliance_as_of, self.compliance = checked_compliance(self.repo, self.root)
         self.history = trace.read_history(self.root)
