@@ -224,6 +224,9 @@ class Agency(Model):
     snapshot_max_age_days: Annotated[int, Field(ge=1, le=3660)] = Field(
         183, title="名录快照最长有效天数", description="抽取时所用名录快照距开奖（摇号）日期不得超过的天数"
     )
+    draw_within_working_days: Annotated[int, Field(ge=0, le=60)] = Field(
+        3, title="抽取期限（工作日）", description="公开随机数公布后，须在多少个工作日内提交抽取记录或失败记录"
+    )
     timestamp: TimestampAuthority | None = Field(
         None, title="可信时间戳服务", description="为任务的随机数来源声明取得 RFC 3161 可信时间戳（见 docs/timestamps.md）"
     )
@@ -423,6 +426,11 @@ class Task(Model):
     )
     batches: Annotated[int, Field(ge=2, le=100)] | None = Field(
         None, title="检查批次数", description="抽中的单位按抽签顺序分成若干批次，批次顺序即由抽签决定"
+    )
+    retry_of: Slug | None = Field(
+        None, title="重新抽取的原任务",
+        description="本任务是哪个任务抽取失败后的重新抽取：该任务须已有失败记录（failures/<任务编号>.json），"
+                    "本任务的随机数来源须在失败记录提交之后重新声明",
     )
 
 

@@ -207,6 +207,15 @@ def case_calendar_missing(root):
     return PLAN, line_of(root / PLAN, "    end:", after="id: 2024-07")
 
 
+def case_draw_missing(root):
+    """The last task's values committed, but neither its draw record nor a failure record."""
+    for suffix in (".json", ".yaml"):
+        (root / f"plans/baofeng/2024/draws/2024-07{suffix}").unlink()
+    (root / f"{RES}/2024-07.yaml").unlink()
+    values = "plans/baofeng/2024/randomness/2024-07.yaml"
+    return values, line_of(root / values, "announced_on:")
+
+
 CASES = {name[5:].replace("_", "-"): fn for name, fn in globals().items() if name.startswith("case_")}
 
 

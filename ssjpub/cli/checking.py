@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ssjpub.draw.history import check_vanished
 from ssjpub.problems import format_problems, has_errors, sort_problems, summary
 from ssjpub.rules.catalogue import RuleContext, calendar_of, catalogue_markdown, commit_date, latest_data_date, run_rules
 from ssjpub.rules.tasks import compliance
@@ -40,7 +41,7 @@ def check_cmd(root: Path, fmt: str, as_of: date | None, compliance_out: Path | N
     repo, problems = load_valid(root, fmt)
     day = as_of or commit_date(repo.root) or latest_data_date(repo)
     ctx = RuleContext(repo, day, calendar_of(repo))
-    problems = sort_problems(problems + run_rules(ctx))
+    problems = sort_problems(problems + run_rules(ctx) + check_vanished(repo))
     sys.stdout.write(format_problems(problems, fmt))
     if compliance_out is not None:
         record = {"as_of": day.isoformat(), "tasks": compliance(ctx)}

@@ -6,9 +6,9 @@ from pathlib import Path
 import click
 
 from ssjpub.digits import is_ascii_int
-from ssjpub.draw.engine import DrawError, execute, later_draws
+from ssjpub.draw.engine import DrawError, DrawFailed, execute, later_draws
 from ssjpub.draw.history import check_history, check_rosters
-from ssjpub.draw.record import write_record
+from ssjpub.draw.record import failure_path, write_failure, write_record
 from ssjpub.draw.verify import verify_draws
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
 from ssjpub.cli.common import load_valid
@@ -45,9 +45,26 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
             "新任务请加在计划末尾")
         sys.stdout.write(format_problems([problem], fmt))
         sys.exit(1)
+    if agency in repo.agencies and (year, task) in repo.agencies[agency].failures:
+        problem = Pos(failure_path(agency, year, task)).problem(
+            "duplicate-id", f"任务 {task} 已有失败记录：同一组公开随机数不能再抽一次。请在年度计划中新增任务"
+            f"（retry_of: {task}），在失败记录提交之后重新声明公开随机数来源")
+        sys.stdout.write(format_problems([problem], fmt))
+        sys.exit(1)
     try:
         record = execute(repo, agency, year, task)
         written = write_record(repo.root, record)
+    except DrawFailed as exc:
+        # The values are public and the seed is known: the failure is published, never dropped.
+        sys.stdout.write(format_problems(sort_problems(exc.problems), fmt))
+        try:
+            rel = write_failure(repo.root, exc.record)
+        except FileExistsError as again:
+            rel = str(again)
+        click.echo(f"抽取未能完成。公开随机数已经产生，失败也要公示：已写入失败记录 {rel}，请提交它。"
+                   f"修正上面的问题后，在年度计划中新增一个任务（写明 retry_of: {task}），并在失败记录提交之后"
+                   "重新声明公开随机数来源（见 docs/staff-guide.md）。", err=True)
+        sys.exit(1)
     except DrawError as exc:
         sys.stdout.write(format_problems(sort_problems(exc.problems), fmt))
         sys.exit(1)

@@ -30,6 +30,23 @@ class DrawError(Exception):
         self.problems = problems
 
 
+class DrawFailed(DrawError):
+    """The draw failed once its seed existed (the public values were known): `record` is the
+    failure record to publish (docs/draw-spec.md §8.1), so that the failure leaves a public trace
+    and a new attempt needs a new declaration."""
+
+    def __init__(self, problems: list[Problem], record: dict):
+        super().__init__(problems)
+        self.record = record
+
+
+def failure_record(head: dict, problems: list[Problem]) -> dict:
+    """The failure record: the draw's inputs and seed, and what failed, in words and codes only
+    (no line numbers, which a later edit of the plan would move)."""
+    return {**head, "outcome": "failed",
+            "failure": [{"code": p.code, "message": p.message} for p in problems]}
+
+
 def canonical_json(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
@@ -45,6 +62,9 @@ def task_parameters(plan: Plan, task: Task) -> dict:
         strata = {"by": task.strata.by, "ratios": {k: format_ratio(v) for k, v in sorted(task.strata.ratios.items())}}
     w = task.weights
     r = task.randomness
+    # A retry names the failed attempt it follows; the key exists only then, so that no record
+    # made before retries existed changes a byte (docs/draw-spec.md §2).
+    retry = {"retry_of": task.retry_of} if task.retry_of else {}
     return {
         "agency": plan.agency,
         "year": plan.year,
@@ -66,6 +86,7 @@ def task_parameters(plan: Plan, task: Task) -> dict:
         "group_size": task.group_size,
         "batches": task.batches,
         "randomness": r.model_dump(mode="json") if r else None,
+        **retry,
     }
 
 
@@ -319,6 +340,34 @@ def execute(
 
     if prior is None:
         prior = PriorDraws.before(data, year, task_id)
+    if roster is None:
+        roster = roster_section(data.inspectors.model if data.inspectors else None,
+                                data.checklist.model if data.checklist else None, task,
+                                f"plans/{agency}/inspectors.yaml")
+    roster = with_exclusions(roster, task)
+    head = {
+        "algorithm": ALGORITHM,
+        "agency": agency,
+        "year": year,
+        "task": task_id,
+        "parameters": parameters,
+        "parameters_sha256": parameters_sha256,
+        "population": {"file": snapshot.file, "sha256": snapshot.sha256, "rows": len(snapshot.targets)},
+        "randomness": {"file": randomness_file, "canonical": randomness},
+        "seed": seed,
+        "prior_draws": [f"{y}/{t}" for y, t in prior.keys],
+    }
+    try:
+        body = _select(ctx, snapshot, seed, prior, roster)
+    except DrawError as exc:  # the seed is known: the failure is published, never silent
+        raise DrawFailed(exc.problems, failure_record({**head, "inspectors": roster}, exc.problems)) from None
+    return {**head, **body}
+
+
+def _select(ctx: Context, snapshot, seed: str, prior: PriorDraws, roster: dict) -> dict:
+    """The eligible, the strata, the drawn targets and their inspector groups."""
+    task = ctx.task
+    year = ctx.plan.year
     times = prior.times(year)
     previous = prior.previous
 
@@ -382,24 +431,9 @@ def execute(
         if task.batches:
             entry["batch"] = (rank - 1) * task.batches // len(tickets) + 1
         drawn.append(entry)
-    if roster is None:
-        roster = roster_section(data.inspectors.model if data.inspectors else None,
-                                data.checklist.model if data.checklist else None, task,
-                                f"plans/{agency}/inspectors.yaml")
-    roster = with_exclusions(roster, task)
     groups = assign_inspectors(ctx, seed, drawn, roster["pool"], previous)
 
     return {
-        "algorithm": ALGORITHM,
-        "agency": agency,
-        "year": year,
-        "task": task_id,
-        "parameters": parameters,
-        "parameters_sha256": parameters_sha256,
-        "population": {"file": snapshot.file, "sha256": snapshot.sha256, "rows": len(snapshot.targets)},
-        "randomness": {"file": randomness_file, "canonical": randomness},
-        "seed": seed,
-        "prior_draws": [f"{y}/{t}" for y, t in prior.keys],
         "eligible": {"count": len(candidates), "inactive": excluded["inactive"],
                      "out_of_scope": excluded["out_of_scope"], "capped": excluded["capped"]},
         "strata": strata_out,

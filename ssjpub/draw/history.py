@@ -59,7 +59,7 @@ class History:
     records: dict[Key, RecordHistory] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-_RECORD = re.compile(r"^plans/[^/]+/\d{4}/draws/[^/]+\.(json|yaml)$")
+_RECORD = re.compile(r"^plans/[^/]+/\d{4}/(draws/[^/]+\.(json|yaml)|failures/[^/]+\.json)$")
 _VALUES = re.compile(r"^plans/[^/]+/\d{4}/randomness/[^/]+\.yaml$")
 
 
@@ -188,19 +188,57 @@ class _History:
                     "须在随机数产生之前确定，记录中也不得改写")
                 return
 
-    def declaration_date(self, code: str, year: int, task: str, rec: dict) -> Iterator[Problem]:
-        """The mainline commit from which the task stood as drawn until the values landed; its
-        own date refutes the order when it is on or after the draw date (it can never prove it)."""
+    def declared(self, code: str, year: int, task: str, rec: dict) -> Change | None:
+        """The mainline commit from which the task stood as drawn until its values landed."""
         g, plan_rel = self.graph, f"plans/{code}/{year}/plan.yaml"
         revealed = g.first_landing(rec["randomness"]["file"])
         if revealed is None:
-            return
+            return None
         declared: Change | None = None
         for c in g.landed.get(plan_rel, []):
             if g.position[c.commit] >= g.position[revealed.commit]:
                 break
             same = self.parameters(c.blob, plan_rel, task) == rec.get("parameters")
             declared = (declared or c) if same else None
+        return declared
+
+    def retry_after_failure(self, code: str, year: int, task: str, rec: dict) -> Iterator[Problem]:
+        """A retry's declaration landed after the failure record of the attempt it follows: the
+        new source was named once the failure was public, so no redraw is quiet."""
+        failed = (rec.get("parameters") or {}).get("retry_of")
+        if not failed:
+            return
+        g, fail_rel = self.graph, f"plans/{code}/{year}/failures/{failed}.json"
+        failure = g.first_landing(fail_rel)
+        declared = self.declared(code, year, task, rec)
+        if failure is None:
+            yield Pos(rec["randomness"]["file"]).problem(
+                "history-order", f"任务 {task} 是 {failed} 的重新抽取，但 {failed} 的失败记录 {fail_rel} 没有提交")
+        elif declared is not None and g.position[declared.commit] <= g.position[failure.commit]:
+            yield Pos(f"plans/{code}/{year}/plan.yaml").problem(
+                "history-order", f"重新抽取的任务 {task} 声明于提交 {g.short(declared.commit)}，不在 {failed} 的失败记录"
+                f"（{g.short(failure.commit)}）发布之后：重新抽取须在失败公示之后重新声明公开随机数来源")
+
+    def failure_unchanged(self, d) -> Iterator[Problem]:
+        """A failure record, its values and its snapshot never change once the record landed."""
+        g = self.graph
+        published = g.first_landing(d.file)
+        if published is None:
+            yield Pos(d.file).problem("history-order", "失败记录尚未提交：公开随机数已经产生，失败也须公示")
+            return
+        for rel in (d.file, d.data["randomness"]["file"], d.data["population"]["file"]):
+            changed = [c for c in g.landed.get(rel, []) if g.position[c.commit] > g.position[published.commit]]
+            if changed:
+                how = "删除或改名" if changed[0].blob is None else "修改"
+                yield Pos(rel).problem(
+                    "published-changed", f"失败记录 {d.file} 于 {g.short(published.commit)} 发布后，此文件在 "
+                    f"{g.short(changed[0].commit)} 被{how}：失败的抽取及其输入同样不得修改")
+
+    def declaration_date(self, code: str, year: int, task: str, rec: dict) -> Iterator[Problem]:
+        """The declaration's own commit date refutes the order when it is on or after the draw
+        date (it can never prove it)."""
+        g, plan_rel = self.graph, f"plans/{code}/{year}/plan.yaml"
+        declared = self.declared(code, year, task, rec)
         expected = (rec.get("parameters", {}).get("randomness") or {}).get("expected_on")
         if declared is None or not expected:
             return
@@ -236,20 +274,38 @@ class _History:
                 return
 
     def vanished(self) -> Iterator[tuple[Key, Problem]]:
-        """Records, their copies and public values that landed and are gone from HEAD."""
-        g = self.graph
-        for rel, changes in sorted(g.landed.items()):
-            if not (_RECORD.match(rel) or _VALUES.match(rel)) or changes[-1].blob is not None:
-                continue
-            first = next((c for c in changes if c.blob is not None), None)
-            gone = next((c for c in changes if c.blob is None and first and g.position[c.commit] > g.position[first.commit]), None)
-            if first is None or gone is None:
-                continue
-            what = "抽取记录" if _RECORD.match(rel) else "公开随机数文件"
-            _plans, code, year, _folder, name = rel.split("/")
-            yield (code, int(year), name.rsplit(".", 1)[0]), Pos(rel).problem(
-                "published-changed", f"{what}于 {g.short(first.commit)} 发布后，在 {g.short(gone.commit)} 被删除或改名："
-                "已发布的抽取和随机数不得删除，未能完成的抽取须留下失败记录")
+        return vanished(self.graph)
+
+
+def vanished(g: Graph) -> Iterator[tuple[Key, Problem]]:
+    """Records, failure records, their copies and public values that landed and are gone from HEAD."""
+    for rel, changes in sorted(g.landed.items()):
+        if not (_RECORD.match(rel) or _VALUES.match(rel)) or changes[-1].blob is not None:
+            continue
+        first = next((c for c in changes if c.blob is not None), None)
+        gone = next((c for c in changes if c.blob is None and first and g.position[c.commit] > g.position[first.commit]), None)
+        if first is None or gone is None:
+            continue
+        what = "公开随机数文件" if _VALUES.match(rel) else "失败记录" if "/failures/" in rel else "抽取记录"
+        _plans, code, year, _folder, name = rel.split("/")
+        yield (code, int(year), name.rsplit(".", 1)[0]), Pos(rel).problem(
+            "published-changed", f"{what}于 {g.short(first.commit)} 发布后，在 {g.short(gone.commit)} 被删除或改名："
+            "已发布的抽取和随机数不得删除，未能完成的抽取须留下失败记录")
+
+
+def check_vanished(repo: Repository) -> list[Problem]:
+    """`ssjpub check`'s part of the history: published records and values that were deleted
+    (one pass over the mainline; nothing when there is no full history to read)."""
+    git = Git(repo.root)
+    try:
+        if git.run("rev-parse", "--is-shallow-repository").strip() == b"true":
+            return []
+        top = Path(git.run("rev-parse", "--show-toplevel").decode().strip()).resolve()
+        prefix = repo.root.resolve().relative_to(top).as_posix() if repo.root.resolve() != top else ""
+        graph = read_graph(git, [f"{prefix}/plans" if prefix else "plans"], f"{prefix}/" if prefix else "")
+    except (GitError, ValueError):
+        return []
+    return [p for _key, p in vanished(graph)]
 
 
 def _open(repo: Repository, roster_only: bool = False) -> "_History | History":
@@ -284,10 +340,13 @@ def read_history(repo: Repository) -> History:
             continue
         found.values_commit, found.values_date = values.commit, g.dates[values.commit]
         order = [*history.inputs_before_values(code, year, task, d.data), *history.roster_before_values(code, year, task, d),
-                 *history.declaration_date(code, year, task, d.data)]
+                 *history.declaration_date(code, year, task, d.data), *history.retry_after_failure(code, year, task, d.data)]
         changed = list(history.append_only(code, year, task, d))
         found.order, found.unchanged = not order, not changed
         found.problems += order + changed
+    for code, data in sorted(repo.agencies.items()):
+        for (year, task), d in sorted(data.failures.items()):
+            out.records.setdefault((code, year, task), RecordHistory()).problems += history.failure_unchanged(d)
     for key, problem in history.order():
         out.records[key].order = False
         out.records[key].problems.append(problem)

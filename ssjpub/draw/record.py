@@ -28,6 +28,24 @@ def render_yaml(record: dict) -> str:
     return YAML_HEAD + yamlcopy.render(record)
 
 
+def failure_path(agency: str, year: int, task: str) -> str:
+    return f"plans/{agency}/{year}/failures/{task}.json"
+
+
+def write_failure(root: Path, record: dict) -> str:
+    """Write a failure record atomically; refuses to replace one (it is published like a draw)."""
+    rel = failure_path(record["agency"], record["year"], record["task"])
+    path = root / rel
+    if path.exists():
+        raise FileExistsError(rel)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(render_json(record))
+    os.replace(tmp, path)
+    return rel
+
+
 def write_record(root: Path, record: dict) -> list[str]:
     """Write both forms, each atomically; refuses to replace a record (draws are append-only)."""
     rels = record_paths(record["agency"], record["year"], record["task"])

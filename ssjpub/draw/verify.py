@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ssjpub import parallel
-from ssjpub.draw.engine import DrawError, PriorDraws, execute, made_at
+from ssjpub.draw.engine import DrawError, DrawFailed, PriorDraws, execute, made_at
 from ssjpub.draw.record import compare, compare_mirror
 from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem
@@ -44,7 +44,31 @@ def verify_draws(repo: Repository, workers: int | None = None) -> tuple[int, lis
     if parts is None:
         parts = [_verify_run(repo, run) for run in runs]
     found = {key: problems for part in parts for key, problems in part}
+    for code, data in sorted(repo.agencies.items()):
+        for key in sorted(data.failures):
+            found[(code, *key)] = found.get((code, *key), []) + verify_failure(repo, code, key)
     return len(found), [p for key in sorted(found) for p in found[key]]
+
+
+def verify_failure(repo: Repository, code: str, key: tuple[int, str]) -> list[Problem]:
+    """A failure record must be what re-executing the draw fails with: the same inputs, seed and
+    reasons (docs/draw-spec.md §8.1). A draw that succeeds on re-execution was not a failure."""
+    year, task = key
+    failed = repo.agencies[code].failures[key]
+    roster = failed.data.get("inspectors") if isinstance(failed.data.get("inspectors"), dict) else None
+    try:
+        execute(repo, code, year, task, roster=_usable(roster))
+    except DrawFailed as exc:
+        expected = exc.record
+    except DrawError as exc:
+        return [Pos(failed.file).problem("draw-mismatch", "无法重新执行这次失败的抽取，原因见下一条"), *exc.problems]
+    else:
+        return [Pos(failed.file).problem(
+            "draw-mismatch", "失败记录不成立：用同样的输入和公开随机数重新执行，这次抽取能够完成")]
+    if failed.data == expected:
+        return []
+    text = (repo.root / failed.file).read_text(encoding="utf-8")
+    return compare(failed.file, text, failed.data, expected)
 
 
 def _runs(repo: Repository, workers: int) -> list[Run]:

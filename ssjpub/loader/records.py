@@ -25,6 +25,8 @@ _ITEMS: dict[str, dict[str, tuple[type, ...]]] = {
                "previous": (StrList,)},
     "strata": {"stratum": (str,), "eligible": (int,), "rule": (str,), "count": (int,), "cutoff": (str, type(None))},
 }
+# A failure record (docs/draw-spec.md §8.1) has the inputs and seed, and what failed instead.
+_FAILURE_ITEMS: dict[str, dict[str, tuple[type, ...]]] = {"failure": {"code": (str,), "message": (str,)}}
 _OBJECTS = {
     "population": {"file": (str,), "sha256": (str,), "rows": (int,)},
     "randomness": {"file": (str,), "canonical": (str,)},
@@ -76,9 +78,12 @@ def _paths(record: dict, root: Path) -> list:
     return out
 
 
-def shape_problems(rel: str, text: str, record: dict, root: Path) -> list[Problem]:
+def shape_problems(rel: str, text: str, record: dict, root: Path, failure: bool = False) -> list[Problem]:
+    """Missing or mistyped fields of a draw record (`failure`: of a failure record), at their lines."""
     found = []
-    for key, spec in _ITEMS.items():
+    if failure and record.get("outcome") != "failed":
+        found.append((("outcome",), "invalid-value", "应为“failed”（失败记录由 ssjpub draw 生成）"))
+    for key, spec in (_FAILURE_ITEMS if failure else _ITEMS).items():
         items = record.get(key)
         if not isinstance(items, list):
             found.append(_missing((), key) if items is None else _wrong((key,), (list,)))
@@ -99,7 +104,8 @@ def shape_problems(rel: str, text: str, record: dict, root: Path) -> list[Proble
     if not found:
         return []
     doc, _ = parse_yaml(text, rel)  # JSON is YAML: the positioned parser gives the lines
-    return [doc.pos(*path).problem(code, f"抽取记录{_dotted(path)}{message}") for path, code, message in found]
+    what = "失败记录" if failure else "抽取记录"
+    return [doc.pos(*path).problem(code, f"{what}{_dotted(path)}{message}") for path, code, message in found]
 
 
 def _dotted(path: tuple) -> str:

@@ -80,6 +80,7 @@ class AgencyData:
     results: dict[tuple[int, str], Loaded[TaskResults]] = field(default_factory=dict)
     randomness: dict[tuple[int, str], Loaded[RandomnessValues]] = field(default_factory=dict)
     draws: dict[tuple[int, str], "DrawFile"] = field(default_factory=dict)
+    failures: dict[tuple[int, str], "DrawFile"] = field(default_factory=dict)  # draws that failed, published
     timestamps: dict[tuple[int, str], "TimestampFile"] = field(default_factory=dict)
 
 
@@ -210,7 +211,8 @@ class _Reader:
             self.broken.add(rel)
         return snapshot
 
-    def json(self, path: Path) -> dict | None:
+    def json(self, path: Path, failure: bool = False) -> dict | None:
+        """A draw record (or with `failure`, a failure record), shape-checked."""
         rel, tf = self.text(path)
         if tf is None:
             return None
@@ -231,7 +233,7 @@ class _Reader:
             self.problems.append(Pos(rel).problem("json-syntax", "抽取记录应为 JSON 对象"))
             self.broken.add(rel)
             return None
-        shape = shape_problems(rel, tf.text, data, self.root)
+        shape = shape_problems(rel, tf.text, data, self.root, failure)
         if shape:
             self.problems += shape
             self.broken.add(rel)
@@ -313,6 +315,14 @@ def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
                         data.randomness[(year, path.stem)] = loaded
                 else:
                     r.unexpected(path, "公开随机数文件应命名为“<任务编号>.yaml”")
+        elif inner.name == "failures" and r.is_dir(inner):
+            for path in r.visible(inner):
+                if path.suffix == ".json" and _SLUG.match(path.stem):
+                    record = r.json(path, failure=True)
+                    if record is not None:
+                        data.failures[(year, path.stem)] = DrawFile(r.rel(path), record, None)
+                else:
+                    r.unexpected(path, "失败记录应为“<任务编号>.json”，由 ssjpub draw 生成")
         elif inner.name == "draws" and r.is_dir(inner):
             for path in r.visible(inner):
                 if path.suffix == ".json" and _SLUG.match(path.stem):
@@ -327,7 +337,7 @@ def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
         elif inner.name == "timestamps" and r.is_dir(inner):
             _load_timestamps(r, data, year, inner)
         else:
-            r.unexpected(inner, "年度目录中只能有 plan.yaml、randomness/、draws/ 和 timestamps/")
+            r.unexpected(inner, "年度目录中只能有 plan.yaml、randomness/、draws/、failures/ 和 timestamps/")
 
 
 def _load_timestamps(r: _Reader, data: AgencyData, year: int, folder: Path) -> None:

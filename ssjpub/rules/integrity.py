@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Iterator
 
 from ssjpub.loader.repository import AgencyData, Loaded, Repository
-from ssjpub.problems import Problem
+from ssjpub.problems import Pos, Problem
 
 
 def _duplicates(
@@ -109,6 +109,21 @@ def check_plan(data: AgencyData, repo: Repository, year: int, plan: Loaded) -> I
                 "invalid-value", "结束日期早于开始日期"
             )
         yield from _check_task_population(data, repo, plan, at, task)
+        if task.retry_of is not None:
+            yield from _check_retry(data, year, plan, at, task, [x.id for x in p.tasks[:t]])
+
+
+def _check_retry(data: AgencyData, year: int, plan: Loaded, at: tuple, task, earlier: list[str]) -> Iterator[Problem]:
+    """A retry follows an earlier task of the plan whose draw failed and left its failure record."""
+    where = plan.doc.pos(*at, "retry_of")
+    if task.retry_of not in earlier:
+        yield where.problem("dangling-reference", f"“retry_of”应为本计划中排在前面的任务编号，没有任务“{task.retry_of}”")
+    elif (year, task.retry_of) not in data.failures:
+        yield where.problem(
+            "invalid-value", f"任务 {task.retry_of} 没有失败记录（plans/{data.code}/{year}/failures/{task.retry_of}.json）："
+            "只有抽取失败并公示了失败记录的任务才能重新抽取")
+    if task.randomness is None:
+        yield plan.doc.pos(*at).problem("missing-field", "重新抽取须重新声明公开随机数来源（randomness），开奖日期在失败记录提交之后")
 
 
 def snapshot_file(agency: str, taken_on) -> str:
@@ -211,3 +226,16 @@ def check_repository(repo: Repository) -> Iterator[Problem]:
         for year, plan in sorted(data.plans.items()):
             yield from check_plan(data, repo, year, plan)
         yield from check_results(data, repo)
+        yield from check_failures(data)
+
+
+def check_failures(data: AgencyData) -> Iterator[Problem]:
+    """A failure record belongs to a task of the plan, and that task has no draw record too."""
+    for (year, task_id), failure in sorted(data.failures.items()):
+        plan = data.plans.get(year)
+        where = Pos(failure.file)
+        if plan is not None and all(t.id != task_id for t in plan.model.tasks):
+            yield where.problem("dangling-reference", f"{year} 年度计划中没有任务“{task_id}”")
+        if (year, task_id) in data.draws:
+            yield where.problem(
+                "invalid-value", f"任务 {task_id} 既有失败记录又有抽取记录：失败的任务不能再抽取，须在计划中新增任务（retry_of: {task_id}）")

@@ -941,8 +941,13 @@ def task_page(
     stamp = data.timestamps.get((year, task.id))
     if stamp is not None:
         sources.append(stamp.record.file)
+    failure = failure_view(data, year, task)
+    if failure is not None:
+        sources.append(failure["file"])
     found = history.records.get((data.code, year, task.id)) if history else None
     claims = proof.vanished_claims(found)
+    if failure is not None:
+        claims += proof.failure_claims(history, found, any(s in dirty for s in sources))
     if draw is not None:
         expected_on = task.randomness.expected_on if task.randomness else None
         claims += proof.draw_claims(history, found, expected_on, any(s in dirty for s in sources),
@@ -970,8 +975,24 @@ def task_page(
             "compliance": compliance_table(task.id, compliance),
             "timestamp_evidence": timestamp_evidence(data, year, task),
             "claims": claims,
+            "failure": failure,
+            "retry_of": Link(task.retry_of, urls.task(data.code, year, task.retry_of)) if task.retry_of else None,
         },
     )
+
+
+def failure_view(data: AgencyData, year: int, task: Task) -> dict | None:
+    """A task whose draw failed once its values were known: what failed, and the retries."""
+    failed = data.failures.get((year, task.id))
+    if failed is None:
+        return None
+    rec = failed.data
+    retries = [Link(f"{t.id} {t.name}", urls.task(data.code, year, t.id))
+               for t in data.plans[year].model.tasks if t.retry_of == task.id]
+    return {"file": failed.file, "seed": rec.get("seed"), "randomness": rec.get("randomness", {}).get("file"),
+            "canonical": rec.get("randomness", {}).get("canonical"),
+            "reasons": [f"{f.get('message')}（{f.get('code')}）" for f in rec.get("failure", [])],
+            "retries": retries}
 
 
 # --- announcements: the home page, the results page and the Atom feed -------------------------

@@ -81,3 +81,15 @@ def vanished_claims(found: RecordHistory | None) -> list[Claim]:
     if found is None or not found.vanished:
         return []
     return [Claim("抽取记录被删除", REFUTED, p.message) for p in found.vanished]
+
+
+def failure_claims(history: History | None, found: RecordHistory | None, dirty: bool) -> list[Claim]:
+    """A failed draw's page: its failure record, too, stays as published."""
+    label = "失败记录发布后未被修改或删除"
+    if history is None or not history.checked or dirty:
+        why = "本地有未提交的修改" if dirty else history.reason if history is not None else "生成网站时未核对提交历史"
+        return [Claim(label, UNCHECKED, f"未核对：{why}。运行 ssjpub verify --history 核对。")]
+    bad = [p for p in (found.problems if found else []) if p.code in ("published-changed", "history-order")]
+    if bad:
+        return [Claim(label, REFUTED, "不成立：" + "；".join(dict.fromkeys(f"{p.file}：{p.message}" for p in bad)))]
+    return [Claim(label, PROVEN, "失败记录、它的公开随机数和名录快照发布后，主分支上的每个提交都没有修改或删除它们。")]

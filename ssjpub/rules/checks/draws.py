@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ssjpub.problems import Pos, Severity
 from ssjpub.rules.catalogue import RuleContext
-from ssjpub.rules.sources import LSI_16, S0_1_3, S0_3_2, S0_3_3, S1_4_4
-from ssjpub.rules.tasks import MET, NOT_APPLICABLE, NOT_DUE, NOT_MET, TaskCtx, Verdict, task_rule
+from ssjpub.rules.sources import LSI_16, S0_1_3, S0_3_2, S0_3_3, S1_4_4, S1_REQ_2
+from ssjpub.rules.tasks import MET, NOT_APPLICABLE, NOT_DUE, NOT_MET, UNKNOWN, TaskCtx, Verdict, task_rule
+from ssjpub.workdays import CalendarGap
 
 CAP = 2
 
@@ -117,3 +118,30 @@ def non_random(ctx: RuleContext, tc: TaskCtx) -> Verdict:
             ctx.finding("non-random-drawn", Pos(f),
                         f"任务 {tc.task.id} 是“{tc.task.basis}”的检查，不是随机抽取，不得有抽取记录或随机数文件") for f in stray))
     return Verdict(MET, f"“{tc.task.basis}”的检查单独列明，不作为随机抽取")
+
+
+@task_rule("draw-missing", "公开随机数产生后及时公示抽取记录或失败记录（不得悄悄重抽）", Severity.ERROR, S1_REQ_2)
+def draw_or_failure_published(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    """Every committed set of public values ends in a draw record or a failure record within the
+    agency's working days: values with neither could be the first of several quiet attempts."""
+    if not tc.random:
+        return Verdict(NOT_APPLICABLE, "非随机抽查")
+    values = tc.data.randomness.get((tc.year, tc.task.id))
+    if tc.draw is not None:
+        return Verdict(MET, "已公示抽取记录")
+    if (tc.year, tc.task.id) in tc.data.failures:
+        return Verdict(MET, "抽取未能完成，已公示失败记录")
+    if values is None:
+        return Verdict(NOT_DUE, "尚未提交公开随机数")
+    days = tc.data.agency.model.draw_within_working_days if tc.data.agency else 3
+    announced = values.model.announced_on
+    try:
+        due = ctx.calendar.add_working_days(announced, days)
+    except CalendarGap as gap:
+        return Verdict(UNKNOWN, f"缺少 {gap.year} 年的法定节假日安排，无法计算工作日：请录入{gap.notice}")
+    if ctx.as_of <= due:
+        return Verdict(NOT_DUE, f"公开随机数 {announced.isoformat()} 公布，应于 {due.isoformat()} 前公示抽取记录或失败记录")
+    return Verdict(NOT_MET, f"公开随机数 {announced.isoformat()} 公布，{days} 个工作日内没有抽取记录或失败记录", (ctx.finding(
+        "draw-missing", values.doc.pos("announced_on"),
+        f"任务 {tc.task.id} 的公开随机数于 {announced.isoformat()} 公布，至 {ctx.as_of.isoformat()} 既没有抽取记录也没有失败记录"
+        f"（应于 {due.isoformat()} 前）：运行 ssjpub draw，抽取失败时也会写出失败记录，须提交公示"),))
