@@ -38,6 +38,8 @@ CODES: dict[str, str] = {
     "shallow-clone": "无法核对 git 历史",
     "history-order": "提交顺序不能证明随机数是事后产生的",
     "published-changed": "已发布的抽取或其输入被修改",
+    # Crash-safe draws, byte-exact records, spreadsheet formula injection (issue 10, items 7-9).
+    "record-not-canonical": "抽取记录的字节与 ssjpub draw 写出的不同",
 }
 
 
