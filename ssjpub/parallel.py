@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -34,6 +35,13 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def _child_start() -> None:
+    """A forked child dies of Ctrl-C at once and silently (the terminal sends it to every process
+    of the command); the parent reports it. Inherited, the parent's handler would print a
+    traceback from the child's work loop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _one(index: int):
     fn, shared, pieces = _work
     return fn(shared, pieces[index])
@@ -49,7 +57,8 @@ def map_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P], workers:
     _work = fn, shared, pieces
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(workers, len(pieces)), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(pieces)), mp_context=context,
+                                 initializer=_child_start) as pool:
             return list(pool.map(_one, range(len(pieces))))
     except (BrokenProcessPool, OSError):  # a child died or none could start
         return None
@@ -68,7 +77,8 @@ def share_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P]) -> lis
     _work = fn, shared, pieces
     try:
         try:
-            pool = ProcessPoolExecutor(max_workers=len(pieces) - 1, mp_context=multiprocessing.get_context("fork"))
+            pool = ProcessPoolExecutor(max_workers=len(pieces) - 1, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_child_start)
             futures = [pool.submit(_one, i) for i in range(1, len(pieces))]
         except OSError:  # no process could start
             return [fn(shared, piece) for piece in pieces]

@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "published-changed": "已发布的抽取或其输入被修改",
     # Crash-safe draws, byte-exact records, spreadsheet formula injection (issue 10, items 7-9).
     "record-not-canonical": "抽取记录的字节与 ssjpub draw 写出的不同",
+    "draw-incomplete": "抽取记录不完整（抽取中途被中断）",
 }
 
 

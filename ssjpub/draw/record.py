@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from ssjpub.atomicfile import write_files
 from ssjpub.draw import yamlcopy
 from ssjpub.loader.yamlfile import parse_yaml
 from ssjpub.problems import Pos, Problem
@@ -29,20 +28,17 @@ def render_yaml(record: dict) -> str:
 
 
 def write_record(root: Path, record: dict) -> list[str]:
-    """Write both forms, each atomically; refuses to replace a record (draws are append-only)."""
-    rels = record_paths(record["agency"], record["year"], record["task"])
-    texts = (render_json(record), render_yaml(record))
-    for rel in rels:
+    """Write both forms; refuses to replace a record (draws are append-only).
+
+    Crash-safe (see ssjpub.draw.halves): both are staged, then renamed with Ctrl-C held back,
+    the YAML copy first and the JSON record last, the commit point."""
+    json_rel, yaml_rel = record_paths(record["agency"], record["year"], record["task"])
+    for rel in (json_rel, yaml_rel):
         if (root / rel).exists():
             raise FileExistsError(rel)
-    for rel, text in zip(rels, texts):
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    return list(rels)
+    write_files([(root / yaml_rel, render_yaml(record).encode("utf-8")),
+                 (root / json_rel, render_json(record).encode("utf-8"))])
+    return [json_rel, yaml_rel]
 
 
 def _short(value) -> str:

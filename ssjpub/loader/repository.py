@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from ssjpub.draw import halves
 from ssjpub.loader.csvfile import Reuse, parse_snapshot
 from ssjpub.loader.documents import validate_document
 from ssjpub.loader.records import shape_problems
@@ -235,6 +236,7 @@ def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
                 else:
                     r.unexpected(path, "公开随机数文件应命名为“<任务编号>.yaml”")
         elif inner.name == "draws" and inner.is_dir():
+            r.problems += halves.problems(r.root, inner, data.code, year)  # what a crashed draw left
             for path in _visible(inner):
                 if path.suffix == ".json" and _SLUG.match(path.stem):
                     record = r.json(path)
@@ -243,7 +245,7 @@ def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
                         data.draws[(year, path.stem)] = DrawFile(
                             r.rel(path), record, r.rel(mirror) if mirror.is_file() else None
                         )
-                elif not (path.suffix == ".yaml" and path.with_suffix(".json").is_file()):
+                elif not (path.suffix == ".yaml" and _SLUG.match(path.stem)):  # a lone copy: reported above
                     r.unexpected(path, "抽取记录应为“<任务编号>.json”及同名的 .yaml")
         else:
             r.unexpected(inner, "年度目录中只能有 plan.yaml、randomness/ 和 draws/")
