@@ -6,6 +6,7 @@ results are pickled. Where fork is unavailable the caller does the work itself.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -35,11 +36,18 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _child_start() -> None:
+def _child_start(parent: int) -> None:
     """A forked child dies of Ctrl-C at once and silently (the terminal sends it to every process
-    of the command); the parent reports it. Inherited, the parent's handler would print a
-    traceback from the child's work loop."""
+    of the command; the parent reports it), and it dies with its parent: a child left waiting for
+    work that will never come would hold the command's output open for ever."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before that
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _one(index: int):
@@ -58,7 +66,7 @@ def map_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P], workers:
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(workers, len(pieces)), mp_context=context,
-                                 initializer=_child_start) as pool:
+                                 initializer=_child_start, initargs=(os.getpid(),)) as pool:
             return list(pool.map(_one, range(len(pieces))))
     except (BrokenProcessPool, OSError):  # a child died or none could start
         return None
@@ -78,7 +86,7 @@ def share_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P]) -> lis
     try:
         try:
             pool = ProcessPoolExecutor(max_workers=len(pieces) - 1, mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_child_start)
+                                       initializer=_child_start, initargs=(os.getpid(),))
             futures = [pool.submit(_one, i) for i in range(1, len(pieces))]
         except OSError:  # no process could start
             return [fn(shared, piece) for piece in pieces]

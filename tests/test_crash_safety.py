@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -240,3 +241,37 @@ def test_a_reader_that_goes_away_ends_the_command_quietly():
     err = process.stderr.read()
     process.wait(timeout=120)
     assert err == b"" and process.returncode in (1, 141)
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("after", [0, 0.002, 0.01, 0.05])
+@pytest.mark.parametrize("whom", ["group", "parent"])
+def test_ctrl_c_while_verify_has_forked_workers_gives_one_line(tmp_path, after, whom):
+    """SIGINT to the whole process group, as from a terminal, or to the command alone, just as
+    its workers start or once they work: one line, exit 130, and no worker left behind (one would
+    hold the output open, and communicate() would time out)."""
+    root = copy_demo(tmp_path / "demo")
+    process = subprocess.Popen([*_command(), "verify", "--jobs", "2", "--root", str(root)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    while not _children(process.pid) and process.poll() is None:
+        time.sleep(0.0005)
+    assert process.poll() is None, "verify ended before it forked its workers"
+    time.sleep(after)
+    if whom == "group":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGINT)
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert b"Traceback" not in out + err
+    assert (process.returncode, err.decode("utf-8")) == (130, INTERRUPTED + "\n")
