@@ -13,6 +13,7 @@ import contextlib
 import os
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,37 +25,30 @@ def temp_prefix(path: Path) -> str:
 
 
 _HELD = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
+_pending: list[int] = []  # signals that came during an uninterrupted() block
 
 
-_holding = 0  # depth of uninterrupted() blocks
-_pending: list[int] = []  # signals a handler was asked to hold back meanwhile
-
-
-def hold_signal(signum: int) -> bool:
-    """For a signal handler: True when an uninterrupted() block is running, and the signal is
-    then raised again as the block ends; False when the handler should act now. (Blocking the
-    signal is not enough: it may reach another thread, or have arrived just before the block,
-    and Python runs the handler in the main thread at its next instruction all the same.)"""
-    if _holding:
-        _pending.append(signum)
-        return True
-    return False
+def _hold(signum, _frame) -> None:
+    _pending.append(signum)
 
 
 @contextlib.contextmanager
 def uninterrupted() -> Iterator[None]:
-    """Ctrl-C (and SIGTERM) wait until the block is done, then take effect."""
-    global _holding
-    masked = hasattr(signal, "pthread_sigmask")  # not on Windows
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD) if masked else None
-    _holding += 1
+    """Ctrl-C (and SIGTERM) wait until the block is done, then take effect as they would have.
+
+    Their handlers are swapped for one that notes them, and the signal is raised again after:
+    blocking it would not do, as Python runs a handler in the main thread whichever thread the
+    signal reached. Only the main thread can swap handlers; elsewhere, this holds nothing back."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(_HELD[0]) is _hold:
+        yield  # not the main thread, or already inside such a block
+        return
+    previous = {signum: signal.signal(signum, _hold) for signum in _HELD}
     try:
         yield
     finally:
-        _holding -= 1
-        if masked:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        if not _holding and _pending:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if _pending:
             signum = _pending[0]
             _pending.clear()
             signal.raise_signal(signum)

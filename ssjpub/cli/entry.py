@@ -27,14 +27,12 @@ EXIT_PIPE = 141  # 128 + SIGPIPE: the reader went away (`ssjpub rules | head`)
 _owner = 0  # the process that installed the handler; forked workers inherit it
 
 
-def _interrupt(signum, _frame) -> None:
-    atomic = sys.modules.get("ssjpub.atomicfile")
-    if os.getpid() == _owner and atomic is not None and atomic.hold_signal(signum):
-        return  # files are being renamed into place: this comes back once they all are
+def _interrupt(_signum, _frame) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if os.getpid() == _owner:
-        if atomic is not None:
-            atomic.discard_staged()
+    if os.getpid() == _owner:  # (while files are renamed into place, this waits: atomicfile)
+        discard = getattr(sys.modules.get("ssjpub.atomicfile"), "discard_staged", None)  # may be mid-import
+        if discard is not None:
+            discard()
         try:
             sys.stdout.flush()  # what the command printed so far; refused if a write is under way
         except Exception:  # noqa: BLE001 - a reentrant write or a closed pipe: drop it
