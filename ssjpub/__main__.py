@@ -1,4 +1,4 @@
-from ssjpub.cli.main import main
+from ssjpub.cli.entry import main
 
 if __name__ == "__main__":
     main()

@@ -6,7 +6,6 @@ number in the spreadsheet, so staff can find it in Excel.
 
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from ssjpub.identifiers import credit_code_problem, normalize_credit_code
 from ssjpub.model import SNAPSHOT_COLUMNS, SNAPSHOT_TITLES, TARGET_SOURCES
 from ssjpub.pii import scan_text, shown
 from ssjpub.problems import Pos, Problem
+from ssjpub.spreadsheet import column_letter, formula_message, formula_start, write_csv
 
 # Header names seen in exports, normalised (NFKC, no spaces), to our public columns.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -119,6 +119,9 @@ def convert(frame: pd.DataFrame, where: str, source: str | None) -> tuple[Import
         for col, value in (("name", name), ("area", area), ("industry", industry)):
             if not value:
                 refuse(col, "missing-field", f"{SNAPSHOT_TITLES[col]}为空")
+            elif formula_start(value):
+                cell_ref = f"{column_letter(mapping[col][1])}{row_no}"
+                refuse(col, "formula-text", formula_message(SNAPSHOT_TITLES[col], value, cell_ref))
         grade = _norm(cell("grade")).upper()
         if grade not in ("A", "B", "C"):
             refuse("grade", "invalid-value", f"诚信等级应为 A、B、C，实际为“{cell('grade')}”")
@@ -143,11 +146,6 @@ def convert(frame: pd.DataFrame, where: str, source: str | None) -> tuple[Import
             continue
         first_row[code] = row_no
         rows[code] = public
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SNAPSHOT_COLUMNS)
-    for code in sorted(rows):
-        writer.writerow(rows[code])
-    result.csv_text = out.getvalue()
+    result.csv_text = write_csv([SNAPSHOT_COLUMNS, *(rows[code] for code in sorted(rows))])
     result.kept = len(rows)
     return result, problems

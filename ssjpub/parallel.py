@@ -6,8 +6,10 @@ results are pickled. Where fork is unavailable the caller does the work itself.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -34,6 +36,20 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def _child_start(parent: int) -> None:
+    """A forked child dies of Ctrl-C at once and silently (the terminal sends it to every process
+    of the command; the parent reports it), and it dies with its parent: a child left waiting for
+    work that will never come would hold the command's output open for ever."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before that
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
 def _one(index: int):
     fn, shared, pieces = _work
     return fn(shared, pieces[index])
@@ -49,7 +65,8 @@ def map_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P], workers:
     _work = fn, shared, pieces
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(workers, len(pieces)), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(pieces)), mp_context=context,
+                                 initializer=_child_start, initargs=(os.getpid(),)) as pool:
             return list(pool.map(_one, range(len(pieces))))
     except (BrokenProcessPool, OSError):  # a child died or none could start
         return None
@@ -68,7 +85,8 @@ def share_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P]) -> lis
     _work = fn, shared, pieces
     try:
         try:
-            pool = ProcessPoolExecutor(max_workers=len(pieces) - 1, mp_context=multiprocessing.get_context("fork"))
+            pool = ProcessPoolExecutor(max_workers=len(pieces) - 1, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_child_start, initargs=(os.getpid(),))
             futures = [pool.submit(_one, i) for i in range(1, len(pieces))]
         except OSError:  # no process could start
             return [fn(shared, piece) for piece in pieces]

@@ -54,6 +54,10 @@ CODES: dict[str, str] = {
     # Pathological values (issue 10, item 4)
     "too-deep": "嵌套层数过多",
     "non-ascii-digit": "数字不是半角阿拉伯数字",
+    # Crash-safe draws, byte-exact records, spreadsheet formula injection (issue 10, items 7-9).
+    "record-not-canonical": "抽取记录的字节与 ssjpub draw 写出的不同",
+    "draw-incomplete": "抽取记录不完整（抽取中途被中断）",
+    "formula-text": "文字以 = + - @ 开头，电子表格会当作公式执行",
 }
 
 

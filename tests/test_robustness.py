@@ -125,6 +125,7 @@ def test_deep_nesting_gets_a_code_from_validate(n, tmp_path):
     draw = root / "plans/shili/2024/draws/2024-01.json"
     draw.parent.mkdir(parents=True)
     draw.write_text('{"targets": ' + "[" * n + "]" * n + "}\n", encoding="utf-8")
+    draw.with_suffix(".yaml").write_text("# 抽取记录的副本\n", encoding="utf-8")  # not a lone half
     path.write_text(original, encoding="utf-8")
     assert [(f, c) for f, _line, c in _reported(_validate(root))] == [("plans/shili/2024/draws/2024-01.json", "too-deep")]
 

@@ -6,12 +6,14 @@ from pathlib import Path
 import click
 
 from ssjpub.digits import is_ascii_int
+from ssjpub.draw import halves
 from ssjpub.draw.engine import DrawError, DrawFailed, execute, later_draws
 from ssjpub.draw.history import check_history, check_rosters
 from ssjpub.draw.record import failure_path, write_failure, write_record
 from ssjpub.draw.verify import verify_draws
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
 from ssjpub.cli.common import load_valid
+from ssjpub.validate import find_root
 
 ROOT = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
@@ -30,12 +32,22 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
 
     抽取完全由已提交的名录快照、任务参数和公开随机数决定，任何人重新执行都得到同样的结果
     （算法见 docs/draw-spec.md）。已有的抽取记录不会被覆盖：已发布的抽取不得修改。
+
+    两个文件一起出现或都不出现：先写 .yaml 副本，最后写 .json 记录，写入 .json 才算抽取完成。
+    中途被中断（断电、强行结束）留下的半份记录，若未提交到 git，再次运行本命令会先删除它再重新抽取。
     """
     parts = task_ref.strip("/").split("/")
     if len(parts) != 3 or not is_ascii_int(parts[1]):
         click.echo(f"任务应写成“机关/年度/任务编号”，如 baofeng/2024/2024-01，而不是“{task_ref}”", err=True)
         sys.exit(2)
     agency, year, task = parts[0], int(parts[1]), parts[2]
+    root = find_root(root)
+    removed, problems = halves.clear(root, agency, year, task)  # what an interrupted draw of it left
+    if problems:
+        sys.stdout.write(format_problems(problems, fmt))
+        sys.exit(1)
+    for rel in removed:
+        click.echo(f"已删除上次中断的抽取留下的 {rel}（它从未提交），重新抽取。", err=True)
     repo, _ = load_valid(root, fmt)
     later = later_draws(repo.agencies[agency], year, task) if agency in repo.agencies else []
     if later:

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import click
 
 from ssjpub.loader import tree
+from ssjpub.atomicfile import write_file
 from ssjpub.problems import Pos, format_problems
 from ssjpub.model import TARGET_SOURCES
 
@@ -62,11 +61,7 @@ def import_targets(file: Path, agency: str, taken_on: date, source: str | None, 
         click.echo(f"有 {result.refused or len(problems)} 行（项）问题，未写入任何文件。"
                    + ("可加 --skip-invalid 跳过有问题的行。" if result.csv_text else ""), err=True)
         sys.exit(1)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.write(result.csv_text)
-    os.replace(tmp, target)
+    write_file(target, result.csv_text.encode("utf-8"))
     click.echo(f"已写入 {target.as_posix()}：{result.kept} 家单位，跳过 {result.refused} 行。", err=True)
     if result.dropped_columns:
         click.echo(f"已丢弃非公开列：{'、'.join(result.dropped_columns)}", err=True)

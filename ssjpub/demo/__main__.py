@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import sys
 from datetime import date, timedelta
@@ -16,6 +14,7 @@ from ssjpub.demo.fake import enterprise, h, person_name, pick
 from ssjpub.draw.engine import execute
 from ssjpub.draw.record import write_record
 from ssjpub.model import SNAPSHOT_COLUMNS
+from ssjpub.spreadsheet import write_csv
 from ssjpub.validate import validate
 
 SNAPSHOT_SIZE = {"baofeng": 2600, "yanshi": 3400}
@@ -61,14 +60,10 @@ def snapshot_rows(agency: str, taken_on: date, index: int):
 
 
 def write_snapshot(root: Path, agency: str, taken_on: date, rows) -> None:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SNAPSHOT_COLUMNS)
-    for e in sorted(rows, key=lambda e: e.credit_code):
-        writer.writerow(e.row())
+    text = write_csv([SNAPSHOT_COLUMNS, *(e.row() for e in sorted(rows, key=lambda e: e.credit_code))])
     path = root / "plans" / agency / "targets" / f"{taken_on.isoformat()}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
 
 
 # (head, deputy, staff ranks) of a department: the first two of each get the leading posts.

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from ssjpub.atomicfile import write_files
 from ssjpub.draw import yamlcopy
 from ssjpub.loader.yamlfile import parse_yaml
 from ssjpub.problems import Pos, Problem
@@ -39,28 +38,22 @@ def write_failure(root: Path, record: dict) -> str:
     if path.exists():
         raise FileExistsError(rel)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(render_json(record))
-    os.replace(tmp, path)
+    write_files([(path, render_json(record).encode("utf-8"))])
     return rel
 
 
 def write_record(root: Path, record: dict) -> list[str]:
-    """Write both forms, each atomically; refuses to replace a record (draws are append-only)."""
-    rels = record_paths(record["agency"], record["year"], record["task"])
-    texts = (render_json(record), render_yaml(record))
-    for rel in rels:
+    """Write both forms; refuses to replace a record (draws are append-only).
+
+    Crash-safe (see ssjpub.draw.halves): both are staged, then renamed with Ctrl-C held back,
+    the YAML copy first and the JSON record last, the commit point."""
+    json_rel, yaml_rel = record_paths(record["agency"], record["year"], record["task"])
+    for rel in (json_rel, yaml_rel):
         if (root / rel).exists():
             raise FileExistsError(rel)
-    for rel, text in zip(rels, texts):
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    return list(rels)
+    write_files([(root / yaml_rel, render_yaml(record).encode("utf-8")),
+                 (root / json_rel, render_json(record).encode("utf-8"))])
+    return [json_rel, yaml_rel]
 
 
 def _short(value) -> str:
@@ -116,10 +109,53 @@ def compare(rel: str, text: str, committed: dict, expected: dict, limit: int = 2
     return problems
 
 
-def compare_mirror(rel: str, text: str, record: dict) -> list[Problem]:
-    expected = render_yaml(record)
-    if text == expected:
+def compare_mirror(rel: str, raw: bytes, record: dict) -> list[Problem]:
+    """The YAML copy, byte for byte: what `ssjpub draw` writes for the committed record."""
+    expected = render_yaml(record).encode("utf-8")
+    if raw == expected:
         return []
-    a, b = text.split("\n"), expected.split("\n")
-    line = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b))) + 1
-    return [Pos(rel, line).problem("draw-mismatch", "YAML 副本与 JSON 抽取记录不一致：请勿手工修改抽取记录")]
+    a, b = _lines(raw), _lines(expected)
+    if a != b:
+        line = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b))) + 1
+        return [Pos(rel, line).problem("draw-mismatch", "YAML 副本与 JSON 抽取记录不一致：请勿手工修改抽取记录")]
+    return not_canonical(rel, raw, expected)
+
+
+def _lines(raw: bytes) -> list[bytes]:
+    """The lines as a reader sees them: BOM and line-ending style left aside."""
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    return body.replace(b"\r\n", b"\n").replace(b"\r", b"\n").rstrip(b"\n").split(b"\n")
+
+
+def not_canonical(rel: str, raw: bytes, expected: bytes) -> list[Problem]:
+    """A record whose content is right but whose bytes are not the ones `ssjpub draw` writes
+    (re-indented, keys reordered, line endings or the final newline changed): the published bytes
+    are what the digests, the site's downloads and `verify --history` rest on, so they must stay
+    exactly as written. Reported at the first line that differs."""
+    if raw == expected:
+        return []
+    got, want = raw.split(b"\n"), expected.split(b"\n")
+    i = next((i for i, (x, y) in enumerate(zip(got, want)) if x != y), min(len(got), len(want)) - 1)
+    line, column = i + 1, 1
+    if raw.startswith(b"\xef\xbb\xbf"):
+        line, why = 1, "文件开头多了 BOM（字节顺序标记）"
+    elif b"\r" in raw:
+        line = raw[: raw.index(b"\r")].count(b"\n") + 1
+        why = "换行符是 Windows 的 CRLF，应为 LF"
+    elif i < min(len(got), len(want)) and got[i] != want[i]:
+        a, b = got[i].decode("utf-8", "replace"), want[i].decode("utf-8", "replace")
+        column = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b))) + 1
+        why = f"此行应为“{_clip(b)}”（缩进、键的顺序或写法被改动过）"
+    elif len(got) < len(want):
+        why = "文件末尾缺少换行符"
+    else:
+        why = "文件末尾多出了内容"
+    return [Pos(rel, line, column).problem(
+        "record-not-canonical",
+        f"内容与重新执行的结果相同，但文件的字节与 ssjpub draw 写出的不同：{why}。"
+        "抽取记录须逐字节保持生成时的样子，请用 git 恢复原文件，不要手工编辑")]
+
+
+def _clip(text: str) -> str:
+    text = text.rstrip()
+    return text if len(text) <= 60 else text[:57] + "…"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ssjpub import parallel
 from ssjpub.draw.engine import DrawError, DrawFailed, PriorDraws, execute, made_at
-from ssjpub.draw.record import compare, compare_mirror
+from ssjpub.draw.record import compare, compare_mirror, not_canonical, render_json
 from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem
 
@@ -65,10 +65,10 @@ def verify_failure(repo: Repository, code: str, key: tuple[int, str]) -> list[Pr
     else:
         return [Pos(failed.file).problem(
             "draw-mismatch", "失败记录不成立：用同样的输入和公开随机数重新执行，这次抽取能够完成")]
-    if failed.data == expected:
-        return []
-    text = (repo.root / failed.file).read_text(encoding="utf-8")
-    return compare(failed.file, text, failed.data, expected)
+    path = repo.root / failed.file
+    if failed.data == expected:  # then the bytes `ssjpub draw` writes, as for a draw record
+        return not_canonical(failed.file, path.read_bytes(), render_json(expected).encode("utf-8"))
+    return compare(failed.file, path.read_text(encoding="utf-8"), failed.data, expected)
 
 
 def _runs(repo: Repository, workers: int) -> list[Run]:
@@ -116,13 +116,15 @@ def verify_one(repo: Repository, code: str, key: tuple[int, str], prior: PriorDr
         expected = execute(repo, code, year, task, roster=_usable(roster), prior=prior)
     except DrawError as exc:
         return [Pos(draw.file).problem("draw-mismatch", "无法重新执行该抽取，原因见下一条"), *exc.problems]
-    problems = []
-    if draw.data != expected:  # the same verdict as compare()'s field walk, at C speed
-        text = (repo.root / draw.file).read_text(encoding="utf-8")
-        problems = compare(draw.file, text, draw.data, expected)
+    path = repo.root / draw.file
+    same = draw.data == expected  # the same verdict as compare()'s field walk, at C speed
+    if not same:
+        problems = compare(draw.file, path.read_text(encoding="utf-8"), draw.data, expected)
+    else:  # the same content (dict equality ignores key order): then the bytes `ssjpub draw` writes
+        problems = not_canonical(draw.file, path.read_bytes(), render_json(expected).encode("utf-8"))
     if draw.yaml_file is None:
         problems.append(Pos(draw.file).problem("missing-file", "缺少抽取记录的 YAML 副本"))
-    else:
-        mirror = (repo.root / draw.yaml_file).read_text(encoding="utf-8")
-        problems += compare_mirror(draw.yaml_file, mirror, draw.data)
+    else:  # the copy of the record as drawn (key order included), or else of the record as it stands
+        mirror = (repo.root / draw.yaml_file).read_bytes()
+        problems += compare_mirror(draw.yaml_file, mirror, expected if same else draw.data)
     return problems

@@ -20,6 +20,7 @@ from ssjpub.model import (
 )
 from ssjpub.pii import shown
 from ssjpub.problems import Pos, Problem
+from ssjpub.spreadsheet import FORMULA_START, column_letter, formula_message, formula_start
 
 _FLAGS = {"是": True, "否": False}
 _GRADES = ("A", "B", "C")
@@ -59,6 +60,9 @@ def _row_problems(
     for name in ("name", "area", "industry"):
         if not v[name]:
             bad(name, "missing-field", f"{SNAPSHOT_TITLES[name]}不能为空")
+        elif formula_start(v[name]):
+            cell = f"{column_letter(order[SNAPSHOT_COLUMNS.index(name)] + 1)}{line}"
+            bad(name, "formula-text", formula_message(SNAPSHOT_TITLES[name], v[name], cell))
     if v["grade"] not in _GRADES:
         bad("grade", "invalid-value", f"诚信等级只能是 A、B、C，实际为“{v['grade']}”")
     if not is_ascii_int(v["complaints"]):
@@ -162,6 +166,7 @@ def parse_snapshot(
             code not in seen
             and (code in valid_codes or credit_code_problem(code) is None)
             and name and area and industry and grade in _GRADES and is_ascii_int(complaints)
+            and name[0] not in FORMULA_START and area[0] not in FORMULA_START and industry[0] not in FORMULA_START
             and violation in _FLAGS and status in TARGET_STATUSES and source in TARGET_SOURCES
         ):
             seen[code] = line

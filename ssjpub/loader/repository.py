@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from ssjpub.digits import non_ascii_digits
+from ssjpub.draw import halves
 from ssjpub.loader.csvfile import Reuse, parse_snapshot
 from ssjpub.loader.documents import validate_document
 from ssjpub.loader import tree
@@ -324,6 +325,7 @@ def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
                 else:
                     r.unexpected(path, "失败记录应为“<任务编号>.json”，由 ssjpub draw 生成")
         elif inner.name == "draws" and r.is_dir(inner):
+            r.problems += halves.problems(r.root, inner, data.code, year)  # what a crashed draw left
             for path in r.visible(inner):
                 if path.suffix == ".json" and _SLUG.match(path.stem):
                     record = r.json(path)
@@ -332,7 +334,7 @@ def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
                         data.draws[(year, path.stem)] = DrawFile(
                             r.rel(path), record, r.rel(mirror) if r.is_file(mirror) else None
                         )
-                elif not (path.suffix == ".yaml" and r.is_file(path.with_suffix(".json"))):
+                elif not (path.suffix == ".yaml" and _SLUG.match(path.stem)):  # a lone copy: reported above
                     r.unexpected(path, "抽取记录应为“<任务编号>.json”及同名的 .yaml")
         elif inner.name == "timestamps" and r.is_dir(inner):
             _load_timestamps(r, data, year, inner)

@@ -7,13 +7,12 @@ never the build's clock.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import date
 
 from ssjpub.site import xlsx
+from ssjpub.spreadsheet import write_csv
 from ssjpub.site.tables import Table
 
 FORMATS = ("csv", "json", "xlsx")
@@ -40,14 +39,6 @@ def _rows(table: Table) -> list[list[str]]:
     return rows
 
 
-def _safe_cell(text: str) -> str:
-    """A cell that a spreadsheet would read as a formula ("=…", "+…", "-…", "@…") is written with a
-    leading apostrophe, as OWASP advises against CSV injection; numbers stay numbers."""
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
-        return "'" + text
-    return text
-
-
 def _is_number(text: str) -> bool:
     try:
         int(text)
@@ -57,12 +48,10 @@ def _is_number(text: str) -> bool:
 
 
 def table_csv(table: Table) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.title for c in table.columns])
-    for row in _rows(table):
-        writer.writerow([_safe_cell(v) for v in row])
-    return (BOM + out.getvalue()).encode("utf-8")
+    """Cells a spreadsheet would read as a formula ("=…", "+…", "-…", "@…") are kept as text with
+    a leading apostrophe (ssjpub.spreadsheet); whole numbers stay numbers."""
+    rows = [[c.title for c in table.columns], *_rows(table)]
+    return (BOM + write_csv(rows, lineterminator="\r\n")).encode("utf-8")
 
 
 def table_json(table: Table, sources: list[dict] | None = None) -> bytes:
