@@ -38,16 +38,16 @@ WARNING_HEAD = ("仅供演示：这是公开的私钥，任何人都可以用它
                 "DEMO ONLY: this private key is public. Trust nothing signed with it.\n")
 
 
-class ToolMissing(Exception):
-    """faketime or openssl is not installed; the message says how to install it."""
+class TSAUnavailable(Exception):
+    """faketime or openssl is not installed, or the port is taken; the message says what to do."""
 
 
 def faketime() -> str:
     found = shutil.which("faketime")
     if found is None:
-        raise ToolMissing("需要 faketime（libfaketime）设置演示时间戳服务的时钟：Debian/Ubuntu 上运行 apt-get install faketime")
+        raise TSAUnavailable("需要 faketime（libfaketime）设置演示时间戳服务的时钟：Debian/Ubuntu 上运行 apt-get install faketime")
     if shutil.which("openssl") is None:
-        raise ToolMissing("需要 openssl 命令：Debian/Ubuntu 上运行 apt-get install openssl")
+        raise TSAUnavailable("需要 openssl 命令：Debian/Ubuntu 上运行 apt-get install openssl")
     return found
 
 
@@ -126,7 +126,7 @@ class DemoTSA:
             self._server = serve(self.reply)
         except OSError as exc:
             self.__exit__(None, None, None)
-            raise ToolMissing(f"演示时间戳服务无法监听 {HOST}:{PORT}（{exc.strerror}）：请先结束占用该端口的程序") from None
+            raise TSAUnavailable(f"演示时间戳服务无法监听 {HOST}:{PORT}（{exc.strerror}）：请先结束占用该端口的程序") from None
         return self
 
     def __exit__(self, *_exc) -> None:

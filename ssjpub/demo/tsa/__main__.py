@@ -3,9 +3,9 @@
 
 import sys
 
-from ssjpub.demo.tsa import ToolMissing, new_keys
+from ssjpub.demo.tsa import TSAUnavailable, new_keys
 
 try:
     new_keys()
-except ToolMissing as exc:
+except TSAUnavailable as exc:
     sys.exit(str(exc))
