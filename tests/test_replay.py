@@ -28,8 +28,8 @@ GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@example.
 @pytest.fixture(scope="module")
 def replayed(tmp_path_factory) -> Path:
     if shutil.which("faketime") is None:
-        pytest.skip("faketime is not installed (apt-get install faketime; .ci/run installs it): "
-                    "the demo TSA's clock needs it")
+        pytest.skip("没有安装 faketime：重放演示的测试跳过（演示时间戳服务的时钟需要它；Debian 上用 "
+                    "apt-get install -y faketime 安装；.ci/run 会自动安装）")
     dest = tmp_path_factory.mktemp("replay") / "demo"
     replay(ROOT, dest)
     return dest
@@ -146,6 +146,22 @@ def test_without_faketime_the_replay_says_what_to_install_and_writes_nothing(tmp
                          env={**os.environ, "PATH": str(tools)})
     assert out.returncode == 1 and "apt-get install faketime" in out.stderr, out.stderr
     assert "Traceback" not in out.stderr and not dest.exists()
+
+
+def test_every_ci_job_that_replays_the_demo_installs_faketime_first():
+    def replays_after_install(commands: list[str]) -> bool:
+        text = "\n".join(commands)
+        return "make demo-history" not in text or "apt-get install -y faketime" in text[: text.index("make demo-history")]
+
+    gh = yaml.safe_load((ROOT / ".github/workflows/site.yml").read_text(encoding="utf-8"))
+    for name, job in gh["jobs"].items():
+        assert replays_after_install([s.get("run", "") for s in job.get("steps", [])]), name
+    gl = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    jobs = {name: job for name, job in gl.items() if isinstance(job, dict) and "script" in job}
+    assert sum("make demo-history" in "\n".join(job["script"]) for job in jobs.values()) == 2
+    for name, job in jobs.items():
+        assert replays_after_install(job["script"]), name
+    assert "apt-get install -y chromium faketime" in (ROOT / ".ci/run").read_text(encoding="utf-8")
 
 
 # --- the task pages claim what this history proves, and nothing more ----------------------------
