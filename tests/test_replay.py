@@ -164,6 +164,28 @@ def test_every_ci_job_that_replays_the_demo_installs_faketime_first():
     assert "apt-get install -y chromium faketime" in (ROOT / ".ci/run").read_text(encoding="utf-8")
 
 
+def test_the_demo_tsa_keys_are_marked_and_valid_through_the_replayed_years(tmp_path):
+    """The committed ones, and a new set (`python -m ssjpub.demo.tsa`): no CA key is kept."""
+    from cryptography import x509
+
+    from ssjpub.demo.tsa import CA_CERT, CERT, KEY, WARNING_HEAD, new_keys
+
+    if shutil.which("faketime") is None:
+        pytest.skip("没有安装 faketime：跳过（apt-get install -y faketime）")
+    new_keys(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([KEY.name, CERT.name, CA_CERT.name])
+    for folder in (KEY.parent, tmp_path):
+        assert (folder / KEY.name).read_text(encoding="utf-8").startswith(WARNING_HEAD)
+        [ca] = x509.load_pem_x509_certificates((folder / CA_CERT.name).read_bytes())
+        tsa = x509.load_pem_x509_certificate((folder / CERT.name).read_bytes())
+        for cert in (ca, tsa):
+            assert cert.not_valid_before_utc.year == 2022 and cert.not_valid_after_utc.year == 2052
+        assert tsa.issuer == ca.subject and "not a real" in tsa.subject.rfc4514_string()
+        assert x509.ExtendedKeyUsageOID.TIME_STAMPING in tsa.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    for agency in ("baofeng", "yanshi"):
+        assert (ROOT / f"plans/{agency}/tsa/demo-ca.pem").read_bytes() == CA_CERT.read_bytes()
+
+
 # --- the task pages claim what this history proves, and nothing more ----------------------------
 
 def _claims(root: Path) -> dict[str, list]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from ssjpub.demo.tsa import DemoTSA, TSAUnavailable, at, clock_env
+from ssjpub.demo.tsa import DemoTSA, TSAUnavailable, run_at
 from ssjpub.timestamp.files import CHINA, record_file, token_file
 from ssjpub.validate import validate
 
@@ -168,8 +168,8 @@ def _timestamp(dest: Path, tsa: DemoTSA, event: Event) -> None:
     """What CI does when a declaration lands on main, at the moment it would: `ssjpub timestamp
     --pending` (the real command, its clock set too, since it skips tasks whose draw day is past)."""
     tsa.clock = (event.when - _STAMPED + _ASKED).replace(tzinfo=CHINA)
-    done = subprocess.run(at(tsa.clock, sys.executable, "-m", "ssjpub", "timestamp", "--pending", "--root", dest,
-                             frozen=False), env=clock_env(), capture_output=True, text=True)
+    done = run_at(tsa.clock, sys.executable, "-m", "ssjpub", "timestamp", "--pending", "--root", dest,
+                  frozen=False, text=True)
     missing = [rel for rel in event.stamps if not (dest / rel).is_file()]
     if done.returncode != 0 or missing:
         raise ReplayError(f"ssjpub timestamp --pending 未取得{'、'.join(missing) or '时间戳'}：{done.stdout}{done.stderr}")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 NAME = "演示时间戳服务（本地 OpenSSL，非真实服务）"
-HOST, PORT = "127.0.0.1", 3161  # the port is that of the RFC; agency.yaml names it, so it is fixed
+HOST, PORT = "127.0.0.1", 3161  # the RFC's number; agency.yaml names the port, so it is fixed
 URL = f"http://{HOST}:{PORT}/tsa"
 # An OID under 2.25 (ITU-T X.667: from a UUID, no registration): clearly nobody's real policy.
 POLICY = "2.25.335134217947783298254041361835450870730"
@@ -42,7 +42,8 @@ class TSAUnavailable(Exception):
     """faketime or openssl is not installed, or the port is taken; the message says what to do."""
 
 
-def faketime() -> str:
+def require_tools() -> str:
+    """The faketime command (openssl must be there too)."""
     found = shutil.which("faketime")
     if found is None:
         raise TSAUnavailable("需要 faketime（libfaketime）设置演示时间戳服务的时钟：Debian/Ubuntu 上运行 apt-get install faketime")
@@ -51,15 +52,12 @@ def faketime() -> str:
     return found
 
 
-def at(moment: datetime, *command: str | Path, frozen: bool = True) -> list[str]:
-    """`command` run with the clock at `moment` (stopped there, or running on from it); run it
-    with TZ=UTC in the environment (see `clock_env`), which is how faketime reads the moment."""
+def run_at(moment: datetime, *command: str | Path, frozen: bool = True, **kwargs) -> subprocess.CompletedProcess:
+    """`command` run (output captured) with its clock at `moment`: stopped there, or running on
+    from it. faketime reads the moment in the local time zone, hence TZ=UTC."""
     utc = moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-    return [faketime(), "-f", utc if frozen else f"@{utc}", *map(str, command)]
-
-
-def clock_env() -> dict[str, str]:
-    return dict(os.environ, TZ="UTC")
+    return subprocess.run([require_tools(), "-f", utc if frozen else f"@{utc}", *map(str, command)],
+                          env=dict(os.environ, TZ="UTC"), capture_output=True, **kwargs)
 
 
 def serve(reply: Callable[[bytes], bytes], host: str = HOST, port: int = PORT) -> ThreadingHTTPServer:
@@ -110,12 +108,11 @@ class DemoTSA:
         with self._lock:
             work = Path(self._work.name)
             (work / "query.tsq").write_bytes(query)
-            return subprocess.run(at(self.clock, "openssl", "ts", "-reply", "-config", work / "openssl.cnf",
-                                     "-queryfile", work / "query.tsq"),
-                                  env=clock_env(), capture_output=True, check=True).stdout
+            return run_at(self.clock, "openssl", "ts", "-reply", "-config", work / "openssl.cnf",
+                          "-queryfile", work / "query.tsq", check=True).stdout
 
     def __enter__(self) -> "DemoTSA":
-        faketime()
+        require_tools()
         self._port_lock = open(Path(tempfile.gettempdir()) / f"ssjpub-demo-tsa-{PORT}.lock", "a")
         fcntl.flock(self._port_lock, fcntl.LOCK_EX)  # another replay on this machine: wait for it
         self._work = tempfile.TemporaryDirectory(prefix="ssjpub-demo-tsa-")
@@ -140,11 +137,12 @@ class DemoTSA:
 
 
 def _openssl(moment: datetime, *args: str | Path, cwd: Path) -> None:
-    subprocess.run(at(moment, "openssl", *args), cwd=cwd, env=clock_env(), check=True, capture_output=True)
+    run_at(moment, "openssl", *args, cwd=cwd, check=True)
 
 
-def new_keys() -> None:
-    """A new demo CA (its key deleted here) and TSA key and certificate, issued at ISSUED_AT."""
+def new_keys(folder: Path = HERE) -> None:
+    """A new demo CA (its key deleted here) and TSA key and certificate, issued at ISSUED_AT, as
+    KEY, CERT and CA_CERT's names in `folder`."""
     curve = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -160,9 +158,9 @@ def new_keys() -> None:
             encoding="utf-8")
         _openssl(ISSUED_AT, "x509", "-req", "-in", "tsa.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "1",
                  "-out", "tsa.pem", "-days", str(VALID_DAYS), "-extfile", "tsa.ext", cwd=work)
-        KEY.write_text(WARNING_HEAD + (work / "tsa.key").read_text(encoding="ascii"), encoding="utf-8")
-        shutil.copyfile(work / "tsa.pem", CERT)
-        CA_CERT.write_text(
+        (folder / KEY.name).write_text(WARNING_HEAD + (work / "tsa.key").read_text(encoding="ascii"), encoding="utf-8")
+        shutil.copyfile(work / "tsa.pem", folder / CERT.name)
+        (folder / CA_CERT.name).write_text(
             "演示用时间戳服务 CA 证书：本地 OpenSSL 生成，非真实服务，私钥已销毁；它证明不了任何真实时间。\n"
             "Demo TSA CA certificate (fictional; its key was destroyed). See ssjpub/demo/tsa/README.md.\n"
             + (work / "ca.pem").read_text(encoding="ascii"), encoding="utf-8")
