@@ -45,8 +45,9 @@ demo: $(BIN)/ssjpub
 	$(BIN)/python -m ssjpub.demo .
 
 # The demo replayed into a new git repository in the order a bureau works (snapshot and plan with
-# the declarations, then the public values, the draw, the results: ssjpub/demo/replay.py), its
-# history checked with `verify --history`, and the site built from it into output/.
+# the declarations, their trusted timestamps, then the public values, the draw, the results:
+# ssjpub/demo/replay.py), its history checked with `verify --history`, and the site built from it
+# into output/. The demo TSA's clock needs Debian's faketime (apt-get install faketime).
 REPLAY := .demo-history
 SETTINGS ?= pelicanconf.py
 demo-history: $(BIN)/ssjpub

@@ -24,6 +24,18 @@ def git(repo: Path, *args: str, when: str = "2024-01-02T10:00:00+08:00") -> str:
     return subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True, text=True).stdout
 
 
+def baofeng_only(repo: Path) -> None:
+    """The demo's baofeng data in `repo`, without its TSA: these tests are about the commit graph,
+    and a drawn task without a token would add a timestamp-missing warning (tests/test_timestamp.py)."""
+    for name in ("plans", "results"):
+        shutil.copytree(ROOT / name, repo / name)
+        shutil.rmtree(repo / name / "yanshi")
+    agency = repo / "plans/baofeng/agency.yaml"
+    text = agency.read_text(encoding="utf-8")
+    agency.write_text(text[: text.index("timestamp:\n")], encoding="utf-8")
+    shutil.rmtree(repo / "plans/baofeng/tsa")
+
+
 def commit(repo: Path, when: str, message: str) -> None:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", message, when=when)
@@ -33,10 +45,7 @@ def commit(repo: Path, when: str, message: str) -> None:
 def staged(tmp_path) -> Path:
     """Baofeng's inputs first, then the public values, then the draw: the order a bureau follows."""
     repo = tmp_path / "repo"
-    for name in ("plans", "results"):
-        shutil.copytree(ROOT / name, repo / name)
-    shutil.rmtree(repo / "plans/yanshi")
-    shutil.rmtree(repo / "results/yanshi")
+    baofeng_only(repo)
     held = tmp_path / "held"
     shutil.move(repo / "plans/baofeng/2024/randomness", held / "randomness")
     shutil.move(repo / "plans/baofeng/2024/draws", held / "draws")
@@ -64,10 +73,7 @@ def test_inputs_then_values_then_draw_is_clean(staged):
 
 def test_values_committed_with_the_declaration_are_refused(tmp_path):
     repo = tmp_path / "repo"
-    for name in ("plans", "results"):
-        shutil.copytree(ROOT / name, repo / name)
-    shutil.rmtree(repo / "plans/yanshi")
-    shutil.rmtree(repo / "results/yanshi")
+    baofeng_only(repo)
     for extra in ("2024-02", "2024-03", "2024-04", "2024-05", "2024-07"):
         for suffix in (".json", ".yaml"):
             (repo / f"plans/baofeng/2024/draws/{extra}{suffix}").unlink()
@@ -183,10 +189,7 @@ def test_records_must_be_committed_in_plan_order(tmp_path, staged):
 def _bare_inputs(tmp_path: Path, name: str) -> tuple[Path, Path]:
     """Baofeng's inputs (no values, no draws) in a new repository not yet committed, and the held files."""
     repo = tmp_path / name
-    for folder in ("plans", "results"):
-        shutil.copytree(ROOT / folder, repo / folder)
-    shutil.rmtree(repo / "plans/yanshi")
-    shutil.rmtree(repo / "results/yanshi")
+    baofeng_only(repo)
     held = tmp_path / f"{name}-held"
     shutil.move(repo / "plans/baofeng/2024/randomness", held / "randomness")
     shutil.move(repo / "plans/baofeng/2024/draws", held / "draws")
@@ -311,10 +314,7 @@ def test_values_made_on_a_branch_that_does_not_descend_from_the_declaration_are_
 def test_records_landed_in_plan_order_with_dates_reversed_are_clean(tmp_path):
     """A staff clone whose later draw carries an earlier date: order follows the graph."""
     repo = tmp_path / "repo"
-    for name in ("plans", "results"):
-        shutil.copytree(ROOT / name, repo / name)
-    shutil.rmtree(repo / "plans/yanshi")
-    shutil.rmtree(repo / "results/yanshi")
+    baofeng_only(repo)
     for folder in ("draws", "randomness"):
         shutil.rmtree(repo / f"plans/baofeng/2024/{folder}")
         (repo / f"plans/baofeng/2024/{folder}").mkdir()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import subprocess
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+
+from ssjpub.demo.tsa import serve
 
 POLICY = "1.3.6.1.4.1.55555.1.1"
 OTHER_POLICY = "1.3.6.1.4.1.55555.1.2"
@@ -70,31 +72,8 @@ class LocalTSA:
         return f"http://{host}:{port}/tsa"
 
     def start(self) -> "LocalTSA":
-        tsa = self
         self._lock = threading.Lock()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                if self.headers.get("Content-Type") != "application/timestamp-query":
-                    self.send_error(415)
-                    return
-                try:
-                    answer = tsa.reply(body)
-                except subprocess.CalledProcessError:
-                    self.send_error(400)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/timestamp-reply")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args) -> None:  # keep pytest's output clean
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._server = serve(self.reply, "127.0.0.1", 0)  # the demo TSA's HTTP side, on a free port
         return self
 
     def stop(self) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
 
-from ssjpub.demo import data
+from ssjpub.demo import data, tsa
 from ssjpub.demo.fake import enterprise, h, person_name, pick
 from ssjpub.draw.engine import execute
 from ssjpub.draw.record import write_record
@@ -215,6 +216,9 @@ def main(root: Path) -> None:
     for agency, agency_info in data.AGENCIES.items():
         write_yaml(root, f"plans/{agency}/agency.yaml", "agency", agency_info,
                    "演示数据：机关信息。股室名称以 S0/S1 原文为准，其余为虚构。")
+        ca = root / agency_info["timestamp"]["ca_certificate"]  # the demo TSA's CA (ssjpub/demo/tsa)
+        ca.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(tsa.CA_CERT, ca)
         snapshots = []
         for index, taken_on in enumerate(SNAPSHOTS[agency]):
             rows = list(snapshot_rows(agency, taken_on, index))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from ssjpub.demo import tsa
+
 BAOFENG_AREAS = [
     ("城关镇", 24), ("周庄镇", 9), ("闹店镇", 6), ("石桥镇", 7), ("商酒务镇", 6), ("杨庄镇", 8),
     ("赵庄镇", 6), ("大营镇", 8), ("张八桥镇", 6), ("肖旗乡", 4), ("前营乡", 4), ("李庄乡", 5),
@@ -34,6 +36,7 @@ AGENCIES = {
             {"name": "职业能力建设股", "duties": "职业技能培训机构"},
         ],
         "repository": "https://github.com/ssjpub/ssjpub",
+        "timestamp": tsa.config("baofeng"),
     },
     "yanshi": {
         "code": "yanshi",
@@ -51,6 +54,7 @@ AGENCIES = {
             {"name": "区人力资源和社会保障综合执法大队", "duties": "劳动保障监察执法"},
         ],
         "repository": "https://github.com/ssjpub/ssjpub",
+        "timestamp": tsa.config("yanshi"),
     },
 }
 

@@ -7,6 +7,7 @@ proves the order of every draw:
     the plan, with the declarations of the tasks whose      on its published_on; a task whose
       snapshot is already committed                           snapshot comes later is declared the
                                                               day that snapshot lands
+    the trusted timestamps of those declarations            20 minutes later
     each task's public values                               the evening of the declared draw day
     each draw record                                        the next morning
     each task's results                                     on their published_on
@@ -14,6 +15,13 @@ proves the order of every draw:
 The dates are those the data states (set as author and committer dates); the checks never trust
 them, and the order holds along the commit graph whatever they say. Data whose own dates
 contradict this order (a plan published after its first draw) is refused, not replayed.
+
+The timestamps are real RFC 3161 tokens: `ssjpub timestamp --pending`, as CI runs it when a
+declaration lands, asks the demo TSA (ssjpub/demo/tsa: `openssl ts -reply`), both with the clock set
+by faketime to that moment. Every file but the tokens is the same on every run; the tokens differ
+in their nonce (the client draws one per request), so the commits from the first 可信时间戳 commit
+on get other ids each run. genTime, serial numbers and every commit's date, message and other files
+do not change.
 """
 
 from __future__ import annotations
@@ -26,6 +34,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from ssjpub.demo.tsa import DemoTSA, TSAUnavailable, run_at
+from ssjpub.timestamp.files import CHINA, record_file, token_file
 from ssjpub.validate import validate
 
 AUTHOR = {"GIT_AUTHOR_NAME": "演示工作人员", "GIT_AUTHOR_EMAIL": "demo@example.invalid",
@@ -33,7 +43,9 @@ AUTHOR = {"GIT_AUTHOR_NAME": "演示工作人员", "GIT_AUTHOR_EMAIL": "demo@exa
 
 # Within one moment, the order of kinds: a snapshot before the plan that names it, the values
 # before the record drawn from them.
-_SNAPSHOT, _PLAN, _VALUES, _DRAW, _RESULTS = range(5)
+_SNAPSHOT, _PLAN, _TIMESTAMP, _VALUES, _DRAW, _RESULTS = range(6)
+# After a declaration is committed, CI asks the TSA (at _ASKED) and commits the tokens (at _STAMPED).
+_ASKED, _STAMPED = timedelta(minutes=15), timedelta(minutes=20)
 
 
 class ReplayError(Exception):
@@ -46,6 +58,7 @@ class Event:
     kind: int
     message: str = field(compare=False)
     files: dict[str, bytes] = field(compare=False)  # repository path -> content
+    stamps: tuple[str, ...] = field(default=(), compare=False)  # token files `ssjpub timestamp` must write
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -102,12 +115,11 @@ def events(source: Path) -> tuple[list[str], list[Event]]:
                 snap = snapshot_days.get(task.snapshot) if task.snapshot else None
                 when = max(published, snap + timedelta(hours=1)) if snap else published
                 declared.setdefault(when, set()).add(task.id)
-                if task.randomness is not None:
-                    drawn = _at(task.randomness.expected_on, 21, 45)
-                    if drawn <= when:
-                        raise ReplayError(
-                            f"{plan_rel}：任务 {task.id} 的随机数来源声明（{when:%Y-%m-%d}）不早于开奖（摇号）日期 "
-                            f"{task.randomness.expected_on.isoformat()}：演示数据的日期自相矛盾")
+                # Its timestamp must be older than the draw day (ssjpub.timestamp.check.declared_deadline).
+                if task.randomness is not None and when + _ASKED >= _at(task.randomness.expected_on, 0):
+                    raise ReplayError(
+                        f"{plan_rel}：任务 {task.id} 的随机数来源声明（{when:%Y-%m-%d}）不早于开奖（摇号）日期 "
+                        f"{task.randomness.expected_on.isoformat()}，可信时间戳无从证明它在开奖之前：演示数据的日期自相矛盾")
             so_far: set[str] = set()
             for when in sorted(declared):
                 so_far |= declared[when]
@@ -115,6 +127,13 @@ def events(source: Path) -> tuple[list[str], list[Event]]:
                 message = (f"{code}：{year} 年度抽查工作计划及随机数来源声明" if first
                            else f"{code}：{year} 年度计划增加任务 {'、'.join(sorted(declared[when]))}（名录快照已提交）")
                 out.append(Event(when, _PLAN, message, {plan_rel: plan_text(text, so_far).encode("utf-8")}))
+                stamped = sorted(t.id for t in plan.tasks if t.id in declared[when] and t.randomness is not None)
+                if stamped:
+                    for task_id in stamped:
+                        sequenced |= {token_file(code, year, task_id), record_file(code, year, task_id)}
+                    out.append(Event(when + _STAMPED, _TIMESTAMP,
+                                     f"{code}：任务 {'、'.join(stamped)} 的可信时间戳（ssjpub timestamp --pending）", {},
+                                     tuple(token_file(code, year, task_id) for task_id in stamped)))
             sequenced.add(plan_rel)
         for (year, task_id), values in sorted(data.randomness.items()):
             task = next(t for t in data.plans[year].model.tasks if t.id == task_id)
@@ -145,11 +164,33 @@ def _git(dest: Path, *args: str, when: datetime | None = None) -> None:
     subprocess.run(["git", "-C", str(dest), *args], env=env, check=True, capture_output=True)
 
 
+def _timestamp(dest: Path, tsa: DemoTSA, event: Event) -> None:
+    """What CI does when a declaration lands on main, at the moment it would: `ssjpub timestamp
+    --pending` (the real command, its clock set too, since it skips tasks whose draw day is past)."""
+    tsa.clock = (event.when - _STAMPED + _ASKED).replace(tzinfo=CHINA)
+    done = run_at(tsa.clock, sys.executable, "-m", "ssjpub", "timestamp", "--pending", "--root", dest,
+                  frozen=False, text=True)
+    missing = [rel for rel in event.stamps if not (dest / rel).is_file()]
+    if done.returncode != 0 or missing:
+        raise ReplayError(f"ssjpub timestamp --pending 未取得{'、'.join(missing) or '时间戳'}：{done.stdout}{done.stderr}")
+
+
 def replay(source: Path, dest: Path) -> int:
     """Write the replayed repository to `dest` (which must not exist); the number of commits."""
     if dest.exists():
         raise ReplayError(f"{dest} 已存在：请换一个目录，或先删除它")
     base, later = events(source)
+    try:
+        with DemoTSA() as tsa:
+            return _commit_all(source, dest, base, later, tsa)
+    except BaseException as exc:
+        shutil.rmtree(dest, ignore_errors=True)  # nothing half-replayed is left to be mistaken for the demo
+        if isinstance(exc, TSAUnavailable):
+            raise ReplayError(str(exc)) from None
+        raise
+
+
+def _commit_all(source: Path, dest: Path, base: list[str], later: list[Event], tsa: DemoTSA) -> int:
     dest.mkdir(parents=True)
     _git(dest, "init", "-q", "-b", "main")
     for rel in base:
@@ -160,6 +201,8 @@ def replay(source: Path, dest: Path) -> int:
     _git(dest, "add", "-A")
     _git(dest, "commit", "-q", "-m", "建立公示仓库：说明页面、网站主题、事项清单和执法检查人员名录", when=first)
     for event in later:
+        if event.kind == _TIMESTAMP:
+            _timestamp(dest, tsa, event)
         for rel, content in event.files.items():
             target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -179,7 +222,8 @@ def main(argv: list[str]) -> int:
     except ReplayError as exc:
         print(f"无法重放演示数据：{exc}", file=sys.stderr)
         return 1
-    print(f"已在 {argv[0]} 按顺序提交 {count} 次：名录快照和计划（含随机数来源声明）→ 公开随机数 → 抽取记录 → 检查结果。")
+    print(f"已在 {argv[0]} 按顺序提交 {count} 次：名录快照和计划（含随机数来源声明）→ 可信时间戳 → 公开随机数 → 抽取记录"
+          " → 检查结果。")
     return 0
 
 
