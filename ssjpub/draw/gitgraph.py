@@ -88,6 +88,11 @@ class Graph:
             blob = change.blob
         return blob
 
+    def changed_after(self, path: str, commit: str) -> Change | None:
+        """The first mainline change of the path after `commit` (a modification, or None's
+        blob for a deletion or rename); None when it never changed again."""
+        return next((c for c in self.landed.get(path, []) if self.position[c.commit] > self.position[commit]), None)
+
     def short(self, sha: str) -> str:
         return sha[:10]
 

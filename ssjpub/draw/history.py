@@ -74,6 +74,10 @@ def _model(text: bytes | None, rel: str, model):
     return loaded
 
 
+def _how(change: Change) -> str:
+    return "删除或改名" if change.blob is None else "修改"
+
+
 def _task_parameters(plan: Plan | None, task: str) -> dict | None:
     found = next((t for t in plan.tasks if t.id == task), None) if plan else None
     return task_parameters(plan, found) if found else None
@@ -227,12 +231,11 @@ class _History:
             yield Pos(d.file).problem("history-order", "失败记录尚未提交：公开随机数已经产生，失败也须公示")
             return
         for rel in (d.file, d.data["randomness"]["file"], d.data["population"]["file"]):
-            changed = [c for c in g.landed.get(rel, []) if g.position[c.commit] > g.position[published.commit]]
+            changed = g.changed_after(rel, published.commit)
             if changed:
-                how = "删除或改名" if changed[0].blob is None else "修改"
                 yield Pos(rel).problem(
                     "published-changed", f"失败记录 {d.file} 于 {g.short(published.commit)} 发布后，此文件在 "
-                    f"{g.short(changed[0].commit)} 被{how}：失败的抽取及其输入同样不得修改")
+                    f"{g.short(changed.commit)} 被{_how(changed)}：失败的抽取及其输入同样不得修改")
 
     def declaration_date(self, code: str, year: int, task: str, rec: dict) -> Iterator[Problem]:
         """The declaration's own commit date refutes the order when it is on or after the draw
@@ -258,12 +261,11 @@ class _History:
                 continue
             since = g.first_landing(rel) if rel == values_rel else published
             since = since or published
-            changed = [c for c in g.landed.get(rel, []) if g.position[c.commit] > g.position[since.commit]]
+            changed = g.changed_after(rel, since.commit)
             if changed:
-                how = "删除或改名" if changed[0].blob is None else "修改"
                 yield Pos(rel).problem(
-                    "published-changed", f"此文件于 {g.short(since.commit)} 发布（抽取 {label}）后，在 {g.short(changed[0].commit)} "
-                    f"被{how}：已发布的抽取及其输入不得修改，更正须另立记录")
+                    "published-changed", f"此文件于 {g.short(since.commit)} 发布（抽取 {label}）后，在 {g.short(changed.commit)} "
+                    f"被{_how(changed)}：已发布的抽取及其输入不得修改，更正须另立记录")
         plan_rel = f"plans/{code}/{year}/plan.yaml"
         for c in g.landed.get(plan_rel, []):
             if g.position[c.commit] <= g.position[published.commit]:
