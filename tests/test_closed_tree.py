@@ -266,3 +266,22 @@ def test_import_targets_never_writes_through_a_link_or_out_of_plans(tmp_path):
     assert list(away.iterdir()) == []
     done = run(*args, "--agency", "../../away")
     assert done.returncode == 1 and "invalid-value" in done.stdout and list(away.iterdir()) == []
+
+
+def test_the_site_build_refuses_links_in_the_theme(tmp_path):
+    """The theme's static files are copied into the site: a link there would publish whatever it
+    points to (a folder of the build machine)."""
+    from test_links import pelican
+
+    root = copy_demo(tmp_path / "repo")
+    away = outside(tmp_path)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "static/away").symlink_to(away, target_is_directory=True)
+    out = tmp_path / "output"
+    done = pelican(root, out, f"THEME={json.dumps(str(theme))}")
+    log = done.stdout + done.stderr
+    assert done.returncode == 1, log
+    assert "static/away:1:1: symlink " in log, log
+    assert not (out / "theme/away").exists()
+    assert_nothing_leaks(log.replace(str(tmp_path / "output"), "").replace(str(root), ""), tmp_path)

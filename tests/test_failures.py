@@ -132,6 +132,12 @@ def test_a_retry_declared_after_the_failure_landed_is_clean_and_both_pages_say_s
     assert [c.status for c in failed_page["claims"]] == ["proven"]
     retry_page = pages[f"baofeng/2024/{RETRY}/"].data
     assert retry_page["retry_of"].url == "baofeng/2024/2024-01/" and retry_page["draw"] is not None
+    # Months later, the failed task owes nothing (no results, no merging with its own retry):
+    # the retry does.
+    later = ssjpub(failed, "check", "--as-of", "2025-03-01")
+    failed_lines = [line for line in later.stdout.splitlines() if "任务 2024-01 " in line or "任务 2024-01的" in line]
+    assert failed_lines == [], later.stdout
+    assert "tasks-not-merged" not in later.stdout and f"任务 {RETRY}" in later.stdout  # its results are late
 
 
 def test_a_retry_declared_before_the_failure_was_public_is_refused(failed):
@@ -167,3 +173,27 @@ def test_a_published_failure_record_may_not_be_deleted_or_changed(failed):
     out = ssjpub(failed, "check", "--as-of", "2024-02-01")
     assert out.returncode == 1 and f"{FAILURE}:1:1: published-changed" in out.stdout
     assert f"{VALUES}:" in out.stdout and "draw-missing" in out.stdout
+
+
+def test_a_failure_made_by_editing_the_task_after_the_values_is_refused(failed):
+    """The bureau sees the numbers, dislikes the draw they give, makes the task impossible and
+    publishes a "failure" to earn a new declaration: the failure's task was not the declared one."""
+    plan = failed / PLAN
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("  group_size: 40\n", ""), encoding="utf-8")  # what was declared
+    shutil.rmtree(failed / ".git")
+    git(failed, "init", "-q", "-b", "main")
+    (failed / VALUES).rename(failed.parent / "held.yaml")
+    commit(failed, "2024-01-03T10:00:00+08:00", "计划和随机数来源声明（每组 2 人）")
+    (failed.parent / "held.yaml").rename(failed / VALUES)
+    commit(failed, "2024-01-08T21:45:00+08:00", "开奖号码")
+    plan.write_text(text, encoding="utf-8")  # group_size: 40 after the numbers
+    assert "group_size: 40" in text
+    assert ssjpub(failed, "draw", "baofeng/2024/2024-01").returncode == 1
+    commit(failed, "2024-01-09T09:00:00+08:00", "改任务，写失败记录")
+    repo, _ = validate(failed)
+    problems = [p for p in check_history(repo) if p.severity.value == "error"]
+    assert ("history-order", VALUES) in {(p.code, p.file) for p in problems}
+    assert any("随机数来源声明" in p.message for p in problems)
+    pages = {p.url: p for p in site_pages(repo, history=read_history(repo))}
+    assert [c.status for c in pages["baofeng/2024/2024-01/"].data["claims"]] == ["refuted"]

@@ -97,9 +97,12 @@ class _History:
         self.repo, self.git, self.prefix = repo, git, prefix
         self.draws = [(code, key, d) for code, data in sorted(repo.agencies.items())
                       for key, d in sorted(data.draws.items())]
+        # Failure records rest on the same inputs, committed in the same order, as draw records.
+        self.failures = [(code, key, d) for code, data in sorted(repo.agencies.items())
+                         for key, d in sorted(data.failures.items())]
         self.graph: Graph = read_graph(git, [self.in_git("plans")], f"{prefix}/" if prefix else "")
         specs: set[str] = set()
-        for code, (year, _task), d in self.draws:
+        for code, (year, _task), d in self.draws + self.failures:
             plan_rel = f"plans/{code}/{year}/plan.yaml"
             if not roster_only:
                 specs |= {c.blob for c in self.graph.landed.get(plan_rel, []) if c.blob}
@@ -223,13 +226,27 @@ class _History:
                 "history-order", f"重新抽取的任务 {task} 声明于提交 {g.short(declared.commit)}，不在 {failed} 的失败记录"
                 f"（{g.short(failure.commit)}）发布之后：重新抽取须在失败公示之后重新声明公开随机数来源")
 
-    def failure_unchanged(self, d) -> Iterator[Problem]:
-        """A failure record, its values and its snapshot never change once the record landed."""
+    def failure_unchanged(self, code: str, year: int, task: str, d) -> Iterator[Problem]:
+        """A failure record, its values, its snapshot and its task never change once the record
+        landed; and, like a draw, it rests on inputs committed before its values (a failure made
+        by editing the task after the numbers were out is no failure: it is a chosen redraw)."""
         g = self.graph
         published = g.first_landing(d.file)
         if published is None:
             yield Pos(d.file).problem("history-order", "失败记录尚未提交：公开随机数已经产生，失败也须公示")
             return
+        if g.first_landing(d.data["randomness"]["file"]) is not None:
+            yield from self.inputs_before_values(code, year, task, d.data)
+            yield from self.roster_before_values(code, year, task, d)
+            yield from self.declaration_date(code, year, task, d.data)
+        plan_rel = f"plans/{code}/{year}/plan.yaml"
+        for c in g.landed.get(plan_rel, []):
+            if g.position[c.commit] > g.position[published.commit] and \
+                    self.parameters(c.blob, plan_rel, task) != d.data.get("parameters"):
+                yield Pos(plan_rel).problem(
+                    "published-changed", f"失败记录 {d.file} 发布后，任务 {task} 的参数在 {g.short(c.commit)} 被修改或删除："
+                    "失败的任务也不得修改，重新抽取须新增任务（retry_of）")
+                break
         for rel in (d.file, d.data["randomness"]["file"], d.data["population"]["file"]):
             changed = g.changed_after(rel, published.commit)
             if changed:
@@ -348,7 +365,7 @@ def read_history(repo: Repository) -> History:
         found.problems += order + changed
     for code, data in sorted(repo.agencies.items()):
         for (year, task), d in sorted(data.failures.items()):
-            out.records.setdefault((code, year, task), RecordHistory()).problems += history.failure_unchanged(d)
+            out.records.setdefault((code, year, task), RecordHistory()).problems += history.failure_unchanged(code, year, task, d)
     for key, problem in history.order():
         out.records[key].order = False
         out.records[key].problems.append(problem)

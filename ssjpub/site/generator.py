@@ -204,6 +204,7 @@ class SiteGenerator(Generator):
         self.root = repository_root(self.settings)
         # Pelican reads the content only after every generator is made: this runs first.
         also = settings_problems(self.settings, self.root) + content_links(Path(self.path), self.root)
+        also += content_links(Path(self.settings["THEME"]), self.root)  # the theme is published too
         self.repo = load_valid_repository(self.root, also)
         problems = published_problems(self.settings, self.root)
         if problems:

@@ -49,8 +49,9 @@ def merged(ctx: RuleContext, tc: TaskCtx) -> Verdict:
     t = tc.task
     if not tc.random:
         return Verdict("not-applicable", "非随机抽查")
+    failed = {task for (year, task) in tc.data.failures if year == tc.year}  # superseded by their retries
     similar = [o for o in tc.plan.model.tasks if o.id != t.id and o.basis == "随机抽查" and o.method == t.method
-               and o.scope == t.scope and _overlap(o, t)]
+               and o.scope == t.scope and _overlap(o, t) and o.id not in failed]
     if not similar:
         return Verdict(MET, "同期没有对象和方式相同的其他任务")
     names = "、".join(o.id for o in similar)
