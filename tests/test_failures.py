@@ -197,3 +197,12 @@ def test_a_failure_made_by_editing_the_task_after_the_values_is_refused(failed):
     assert any("随机数来源声明" in p.message for p in problems)
     pages = {p.url: p for p in site_pages(repo, history=read_history(repo))}
     assert [c.status for c in pages["baofeng/2024/2024-01/"].data["claims"]] == ["refuted"]
+
+
+def test_draw_will_not_remake_a_published_record_that_was_deleted(failed):
+    assert ssjpub(failed, "draw", "baofeng/2024/2024-01").returncode == 1  # the failure record
+    commit(failed, "2024-01-09T09:00:00+08:00", "失败记录")
+    git(failed, "rm", "-q", FAILURE)
+    out = ssjpub(failed, "draw", "baofeng/2024/2024-01")
+    assert out.returncode == 1 and out.stdout.startswith(f"{FAILURE}:1:1: published-changed")
+    assert "git checkout" in out.stdout and not (failed / FAILURE).exists()

@@ -8,8 +8,8 @@ import click
 from ssjpub.digits import is_ascii_int
 from ssjpub.draw import halves
 from ssjpub.draw.engine import DrawError, DrawFailed, execute, later_draws
-from ssjpub.draw.history import check_history, check_rosters
-from ssjpub.draw.record import failure_path, write_failure, write_record
+from ssjpub.draw.history import check_history, check_rosters, published_before
+from ssjpub.draw.record import failure_path, record_paths, write_failure, write_record
 from ssjpub.draw.verify import verify_draws
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
 from ssjpub.cli.common import load_valid
@@ -49,7 +49,20 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
     for rel in removed:
         click.echo(f"已删除上次中断的抽取留下的 {rel}（它从未提交），重新抽取。", err=True)
     repo, _ = load_valid(root, fmt)
-    later = later_draws(repo.agencies[agency], year, task) if agency in repo.agencies else []
+    data = repo.agencies.get(agency)
+    if data is not None and (year, task) in data.draws:
+        problem = Pos(data.draws[(year, task)].file).problem("duplicate-id", "抽取记录已存在：已发布的抽取不得修改或重抽")
+        sys.stdout.write(format_problems([problem], fmt))
+        sys.exit(1)
+    # Once on the branch, a record or failure record is published: deleting it does not free the task.
+    gone = published_before(repo, [record_paths(agency, year, task)[0], failure_path(agency, year, task)])
+    if gone:
+        problem = Pos(gone[0][0]).problem(
+            "published-changed", f"任务 {task} 的{'失败记录' if '/failures/' in gone[0][0] else '抽取记录'}已于提交 "
+            f"{gone[0][1][:10]} 发布，之后被删除：已发布的抽取不能重抽。请恢复该文件（git checkout {gone[0][1][:10]} -- {gone[0][0]}）")
+        sys.stdout.write(format_problems([problem], fmt))
+        sys.exit(1)
+    later = later_draws(data, year, task) if data is not None else []
     if later:
         names = "、".join(f"{y}/{t}" for y, t in later)
         problem = Pos(f"plans/{agency}/{year}/plan.yaml").problem(

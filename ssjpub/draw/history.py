@@ -312,19 +312,32 @@ def vanished(g: Graph) -> Iterator[tuple[Key, Problem]]:
             "已发布的抽取和随机数不得删除，未能完成的抽取须留下失败记录")
 
 
-def check_vanished(repo: Repository) -> list[Problem]:
-    """`ssjpub check`'s part of the history: published records and values that were deleted
-    (one pass over the mainline; nothing when there is no full history to read)."""
+def _mainline(repo: Repository) -> Graph | None:
+    """The mainline's changes under plans/, or None without a full history to read."""
     git = Git(repo.root)
     try:
         if git.run("rev-parse", "--is-shallow-repository").strip() == b"true":
-            return []
+            return None
         top = Path(git.run("rev-parse", "--show-toplevel").decode().strip()).resolve()
         prefix = repo.root.resolve().relative_to(top).as_posix() if repo.root.resolve() != top else ""
-        graph = read_graph(git, [f"{prefix}/plans" if prefix else "plans"], f"{prefix}/" if prefix else "")
+        return read_graph(git, [f"{prefix}/plans" if prefix else "plans"], f"{prefix}/" if prefix else "")
     except (GitError, ValueError):
-        return []
-    return [p for _key, p in vanished(graph)]
+        return None
+
+
+def check_vanished(repo: Repository) -> list[Problem]:
+    """`ssjpub check`'s part of the history: published records and values that were deleted
+    (one pass over the mainline; nothing when there is no full history to read)."""
+    graph = _mainline(repo)
+    return [p for _key, p in vanished(graph)] if graph else []
+
+
+def published_before(repo: Repository, paths: list[str]) -> list[tuple[str, str]]:
+    """(path, commit) of those paths that already landed on the mainline: `ssjpub draw` will not
+    make again what was published, even once deleted."""
+    graph = _mainline(repo)
+    found = [(p, graph.first_landing(p)) for p in paths] if graph else []
+    return [(p, c.commit) for p, c in found if c is not None]
 
 
 def _open(repo: Repository, roster_only: bool = False) -> "_History | History":
