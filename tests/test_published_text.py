@@ -91,3 +91,26 @@ def test_the_site_refuses_a_content_folder_of_its_own_and_a_theme_with_personal_
     assert "Traceback" not in log
     assert (out / "previous.html").read_text(encoding="utf-8") == "上一次的网站"
     assert not (out / "index.html").exists()
+
+
+def test_html_character_references_in_a_page_do_not_hide_a_number(tmp_path):
+    """A page is rendered as HTML: &#49;&#51;&#56;… and &nbsp; show on the site as a phone number."""
+    from ssjpub.loader.published import scan_unread
+
+    page = tmp_path / "content/pages/note.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("# 说明\n\n联系：&#49;&#51;&#56;12345678\n\n或 139&nbsp;1234&nbsp;5678\n", encoding="utf-8")
+    found = scan_unread(tmp_path, [tmp_path / "content"])
+    assert [(p.file, p.line, p.column, p.code) for p in found] == [
+        ("content/pages/note.md", 3, 4, "personal-data"), ("content/pages/note.md", 5, 6, "personal-data")]
+
+
+def test_an_unknown_key_that_is_a_mobile_number_is_masked_in_its_message(tmp_path):
+    from ssjpub.loader.documents import validate_document
+    from ssjpub.loader.yamlfile import parse_yaml
+    from ssjpub.model import ResultCategories
+
+    doc, _ = parse_yaml('categories: []\n"\\u0031\\u0033\\u0038\\u0031\\u0032\\u0033\\u0034\\u0035\\u0036\\u0037\\u0038": 1\n', "x.yaml")
+    _loaded, problems = validate_document(doc, ResultCategories)
+    unknown = [p for p in problems if p.code == "unknown-key"]
+    assert unknown and all("13812345678" not in p.message for p in unknown)

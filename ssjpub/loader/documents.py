@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from ssjpub.digits import is_ascii_int, non_ascii_digits
 from ssjpub.loader.yamlfile import YamlDoc
+from ssjpub.pii import shown
 from ssjpub.problems import Problem
 
 M = TypeVar("M", bound=BaseModel)
@@ -118,7 +119,7 @@ def _message(model: type[BaseModel], err: dict, source: Any = None) -> tuple[str
     if kind == "extra_forbidden":
         guess, allowed = _guess(model, loc)
         hint = f"，是否想写“{guess}”？" if guess else f"。允许的字段：{'、'.join(allowed)}"
-        return "unknown-key", f"未知字段“{loc[-1]}”{hint}"
+        return "unknown-key", f"未知字段“{shown(str(loc[-1]))}”{hint}"  # a key can be personal data too
     hint = _typing_hint(kind, _title(model, loc), err.get("input"), source)
     if hint:
         return hint

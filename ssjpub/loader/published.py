@@ -4,13 +4,14 @@ of its own. The repository is public, so each is scanned for personal data as th
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 from typing import Iterable
 
 from ssjpub.loader import tree
 from ssjpub.pii import scan_text
-from ssjpub.problems import Problem
+from ssjpub.problems import Pos, Problem
 
 # Everything under these folders is published (DESIGN §3).
 PUBLISHED = ("plans", "results", "content")
@@ -56,4 +57,25 @@ def _scan_file(path: Path, rel: str) -> list[Problem]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("gb18030", "replace")  # a note saved by Excel or Notepad as GBK
-    return scan_text(text.replace("\r\n", "\n").replace("\r", "\n"), rel)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    problems = scan_text(text, rel)
+    if path.suffix.lower() in _MARKUP and "&" in text:
+        problems += _entities(text, rel, {p.line for p in problems})
+    return problems
+
+
+# Pages rendered as HTML: a character reference (&#49;, &nbsp;) shows on the site as what it stands for.
+_MARKUP = {".md", ".markdown", ".html", ".htm"}
+
+
+def _entities(text: str, rel: str, reported: set[int]) -> list[Problem]:
+    """Personal data that only HTML character references hide, at the line (and first `&`) where
+    it is written; lines already reported are not reported twice."""
+    found = []
+    for n, line in enumerate(text.split("\n"), 1):
+        if "&" not in line or n in reported:
+            continue
+        shown = html.unescape(line)
+        if shown != line:
+            found += [Pos(rel, n, line.index("&") + 1).problem(p.code, p.message) for p in scan_text(shown, rel)]
+    return found
