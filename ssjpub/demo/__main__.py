@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from ssjpub.demo import data, tsa
+from ssjpub.loader.yamlfile import plain_is_text
 from ssjpub.demo.fake import enterprise, h, person_name, pick
 from ssjpub.draw.engine import execute
 from ssjpub.draw.record import write_record
@@ -30,7 +31,9 @@ class _Dumper(yaml.CSafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, value: str):
-    style = "|" if "\n" in value else None
+    # Quoted wherever YAML 1.2 (what ssjpub and editors read) would not read text: PyYAML resolves
+    # by YAML 1.1 and writes "0847…" plain, which 1.2 reads as a number.
+    style = "|" if "\n" in value else None if plain_is_text(value) else "'"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

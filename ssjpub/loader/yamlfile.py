@@ -163,6 +163,12 @@ def _core_value(text: str) -> Any:
     return text
 
 
+def plain_is_text(value: str) -> bool:
+    """True when `value`, written as a plain scalar, reads back as this text (not a number, a
+    boolean or null): what a YAML writer must quote otherwise."""
+    return _core_value(value) is value and value not in _NULLS
+
+
 # Where libyaml saw something opened and never closed, its context_mark is where it was opened:
 # that is where the typo is, however far away the end of the file is (name, the closing character).
 _UNCLOSED = {
