@@ -79,15 +79,6 @@ class Graph:
         """The mainline commit that first brought the path onto the branch."""
         return next((c for c in self.landed.get(path, []) if c.blob is not None), None)
 
-    def blob_at(self, path: str, position: int) -> str | None:
-        """The path's blob in the mainline commit at `position` (None: absent there)."""
-        blob = None
-        for change in self.landed.get(path, []):
-            if self.position[change.commit] > position:
-                break
-            blob = change.blob
-        return blob
-
     def changed_after(self, path: str, commit: str) -> Change | None:
         """The first mainline change of the path after `commit` (a modification, or None's
         blob for a deletion or rename); None when it never changed again."""

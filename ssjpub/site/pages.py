@@ -941,6 +941,7 @@ def task_page(
     stamp = data.timestamps.get((year, task.id))
     if stamp is not None:
         sources.append(stamp.record.file)
+    stamp_text = timestamp_evidence(data, year, task)
     failure = failure_view(data, year, task)
     if failure is not None:
         sources.append(failure["file"])
@@ -950,8 +951,7 @@ def task_page(
         claims += proof.failure_claims(history, found, any(s in dirty for s in sources))
     if draw is not None:
         expected_on = task.randomness.expected_on if task.randomness else None
-        claims += proof.draw_claims(history, found, expected_on, any(s in dirty for s in sources),
-                                    timestamp_evidence(data, year, task))
+        claims += proof.draw_claims(history, found, expected_on, any(s in dirty for s in sources), stamp_text)
     crumbs = (*_agency_crumbs(data), Link(f"{year} 年度计划", urls.plan(data.code, year)))
     return SitePage(
         url=urls.task(data.code, year, task.id),
@@ -973,7 +973,7 @@ def task_page(
             "non_random_label": NON_RANDOM_LABEL,
             "plan_url": urls.plan(data.code, year),
             "compliance": compliance_table(task.id, compliance),
-            "timestamp_evidence": timestamp_evidence(data, year, task),
+            "timestamp_evidence": stamp_text,
             "claims": claims,
             "failure": failure,
             "retry_of": Link(task.retry_of, urls.task(data.code, year, task.retry_of)) if task.retry_of else None,
