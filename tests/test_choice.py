@@ -123,6 +123,7 @@ def test_the_demo_keeps_one_task_without_a_real_choice():
     verdicts = {(code, year, t.id): task_choice(data, year, t) for code, data in repo.agencies.items()
                 for year, plan in data.plans.items() for t in plan.model.tasks if t.basis == "随机抽查"}
     assert [k for k, c in verdicts.items() if not c.real] == [("baofeng", 2024, "2024-05")]
+    assert all(c.fewest >= 7 for k, c in verdicts.items() if k[2] in ("2024-03", "2023-02"))  # not 4 auditors
 
 
 # --- ssjpub check, in a real process on a real repository ------------------------------------------
