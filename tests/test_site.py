@@ -885,3 +885,18 @@ def test_task_pages_say_from_how_many_inspectors_each_group_was_drawn(demo, site
     pages = {p.url: p for p in P.site_pages(demo)}
     assert pages["baofeng/2024/2024-01/"].data["choice"]["note"] is None
     assert pages["baofeng/2024/2024-06/"].data["choice"] is None  # a complaint case draws no one
+
+
+def test_a_task_still_to_be_drawn_shows_the_expected_choice_and_the_note(tmp_path):
+    root = copy_demo(tmp_path / "demo")
+    for rel in ("plans/baofeng/2024/draws/2024-05.json", "plans/baofeng/2024/draws/2024-05.yaml",
+                "plans/baofeng/2024/randomness/2024-05.yaml", "results/baofeng/2024/2024-05.yaml"):
+        (root / rel).unlink()
+    repo, problems = validate(root)
+    assert problems == []
+    pages = {p.url: p for p in P.site_pages(repo)}
+    choice = pages["baofeng/2024/2024-05/"].data["choice"]
+    assert choice["text"].startswith("按现有名录和快照预计（尚未抽取，") and "每组从 2 名可选检查人员中抽取 2 名" in choice["text"]
+    assert "并在开奖（摇号）之前提交" in choice["note"] and "S0 三（三）" in choice["note"]
+    later = pages["baofeng/2024/2024-07/"].data["choice"]  # drawn: from its record
+    assert later["text"].startswith("每组从 ") and later["note"] is None
