@@ -11,6 +11,7 @@ from typing import Iterable
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # a fact worth stating that no one can change any more (e.g. a drawn task's)
 
 
 # Stable codes. The CLI and docs rely on these names: never rename, only add.
@@ -115,21 +116,22 @@ def format_problems(problems: list[Problem], fmt: str = "text") -> str:
     lines = []
     for p in problems:
         if fmt == "github":
-            kind = "error" if p.severity is Severity.ERROR else "warning"
+            kind = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(p.severity, "notice")
             file = _gh_escape(p.file).replace(",", "%2C").replace(":", "%3A")
             lines.append(
                 f"::{kind} file={file},line={p.line},col={p.column},title={p.code}::"
                 f"{_gh_escape(p.message)}"
             )
         else:
-            tag = "" if p.severity is Severity.ERROR else "警告 "
+            tag = {Severity.ERROR: "", Severity.WARNING: "警告 "}.get(p.severity, "提示 ")
             lines.append(f"{p.file}:{p.line}:{p.column}: {p.code} {tag}{p.message}")
     return "".join(line + "\n" for line in lines)
 
 
 def summary(problems: list[Problem]) -> str:
     errors = sum(p.severity is Severity.ERROR for p in problems)
-    warnings = len(problems) - errors
+    warnings = sum(p.severity is Severity.WARNING for p in problems)
+    notes = len(problems) - errors - warnings
     if not problems:
         return "校验通过，未发现问题。"
-    return f"发现 {errors} 个错误、{warnings} 个警告。"
+    return f"发现 {errors} 个错误、{warnings} 个警告" + (f"，另有 {notes} 条提示。" if notes else "。")

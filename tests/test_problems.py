@@ -85,3 +85,15 @@ def test_errors_and_summary():
     assert not has_errors([]) and not has_errors([w]) and has_errors([w, P1])
     assert summary([]) == "校验通过，未发现问题。"
     assert summary([P1, P2, w]) == "发现 2 个错误、1 个警告。"
+
+
+def test_information_is_neither_an_error_nor_a_warning_in_every_form():
+    """A fact about something already done (e.g. a drawn task's inspector choice): shown, never failing."""
+    i = Problem("f", 2, 3, "invalid-value", "m", Severity.INFO)
+    w = Problem("f", 1, 1, "invalid-value", "m", Severity.WARNING)
+    assert not has_errors([i, w])
+    assert format_problems([i]) == "f:2:3: invalid-value 提示 m\n"
+    assert format_problems([i], "github") == "::notice file=f,line=2,col=3,title=invalid-value::m\n"
+    assert json.loads(format_problems([i], "json"))[0]["severity"] == "info"
+    assert summary([i]) == "发现 0 个错误、0 个警告，另有 1 条提示。"
+    assert summary([P1, w, i]) == "发现 1 个错误、1 个警告，另有 1 条提示。"

@@ -867,3 +867,36 @@ def test_task_pages_say_what_the_order_of_declaration_and_draw_rests_on(site):
     page = (site / "baofeng/2024/2024-01/index.html").read_text(encoding="utf-8")
     assert "本任务没有可信时间戳：先后顺序仅以 git 提交历史为据" in page
     assert "之前</strong>已提交" not in page  # no unconditional claim of order
+
+
+def test_task_pages_say_from_how_many_inspectors_each_group_was_drawn(demo, site):
+    """Item 7 of issue 12: every drawn task says it; where the number varies, a table; the one demo
+    task drawn from a department too small for a choice carries the note citing S0 三（三）."""
+    from ssjpub.rules.sources import S0_3_3
+
+    forced = Html((site / "baofeng/2024/2024-05/index.html").read_text(encoding="utf-8"))
+    assert "每组从 2 名可选检查人员中抽取 2 名。共 14 个检查组，出现 1 种不同的组员组合。" in forced.text()
+    note = forced.text_within("notice")
+    assert "检查人员的抽取没有真正的选择余地" in note and f"{S0_3_3.ref}：“{S0_3_3.quote}”" in note
+    varied = Html((site / "baofeng/2024/2024-02/index.html").read_text(encoding="utf-8"))
+    assert "名可选检查人员中抽取 2 名：" in varied.text() and "各检查组从多少名可选检查人员中抽取" in varied.text()
+    assert "没有真正的选择余地" not in varied.text()
+    assert (site / "baofeng/2024/2024-02/choice.csv").is_file()  # the table has its downloads
+    pages = {p.url: p for p in P.site_pages(demo)}
+    assert pages["baofeng/2024/2024-01/"].data["choice"]["note"] is None
+    assert pages["baofeng/2024/2024-06/"].data["choice"] is None  # a complaint case draws no one
+
+
+def test_a_task_still_to_be_drawn_shows_the_expected_choice_and_the_note(tmp_path):
+    root = copy_demo(tmp_path / "demo")
+    for rel in ("plans/baofeng/2024/draws/2024-05.json", "plans/baofeng/2024/draws/2024-05.yaml",
+                "plans/baofeng/2024/randomness/2024-05.yaml", "results/baofeng/2024/2024-05.yaml"):
+        (root / rel).unlink()
+    repo, problems = validate(root)
+    assert problems == []
+    pages = {p.url: p for p in P.site_pages(repo)}
+    choice = pages["baofeng/2024/2024-05/"].data["choice"]
+    assert choice["text"].startswith("按现有名录和快照预计（尚未抽取，") and "每组从 2 名可选检查人员中抽取 2 名" in choice["text"]
+    assert "并在开奖（摇号）之前提交" in choice["note"] and "S0 三（三）" in choice["note"]
+    later = pages["baofeng/2024/2024-07/"].data["choice"]  # drawn: from its record
+    assert later["text"].startswith("每组从 ") and later["note"] is None

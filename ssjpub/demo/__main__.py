@@ -109,6 +109,9 @@ def inspectors(agency: str, first_snapshot: list) -> list[dict]:
             "department": department,
             "qualifications": data.QUALIFICATIONS[role],
         }
+        every, extra = data.CROSS_TRAINED.get(role, (0, []))
+        if every and i % every == 0:
+            person["qualifications"] = [*person["qualifications"], *extra]
         if i == 29:
             person["active"] = False  # transferred out: stays listed, never drawn
         if i in (5, 13, 21):

@@ -151,6 +151,12 @@ QUALIFICATIONS = {
     "employment": ["劳动保障监察"],
 }
 
+# Cross-training, as bureaus do when a business department is small: every third inspector of the
+# inspection department also holds these (so that the 245 social-insurance targets are not shared
+# by the four auditors alone). The skills department is left as it is, with too few qualified
+# inspectors: its task shows the no-choice warning (inspector-no-choice, S0 三（三）).
+CROSS_TRAINED = {"inspection": (3, ["社会保险稽核"])}
+
 WEIGHTS_KEY = {"grade": {"C": 3}, "complaints": {"at_least": 3, "weight": 2}, "serious_violation": 3}
 
 

@@ -19,6 +19,7 @@ from ssjpub.digits import is_ascii_int
 from ssjpub.loader.repository import AgencyData, Repository
 from ssjpub.model import TARGET_STATUSES, Plan, Snapshot, Task, format_ratio
 from ssjpub.draw.history import History
+from ssjpub.site.choice import choice_view
 from ssjpub.site import directory, proof, urls
 from ssjpub.site.commands import Command, checkout_command, clone_commands, command, fetch_commands, seed_argv
 from ssjpub.site.tables import Cell, Link, Table, cell, columns
@@ -973,6 +974,7 @@ def task_page(
             "non_random_label": NON_RANDOM_LABEL,
             "plan_url": urls.plan(data.code, year),
             "compliance": compliance_table(task.id, compliance),
+            "choice": choice_view(data, year, task),
             "timestamp_evidence": stamp_text,
             "claims": claims,
             "failure": failure,
