@@ -184,5 +184,6 @@ def test_check_states_a_drawn_task_without_choice_as_information_and_passes(tmp_
     rows = json.loads(out.read_text(encoding="utf-8"))["tasks"]["baofeng"]["2024"]
     row = next(r for r in rows["2024-05"] if r["code"] == "inspector-no-choice")
     assert row["status"] == "not-met" and "每组从 2 名可选检查人员中抽取 2 名" in row["detail"] and "S0 三（三）" in row["detail"]
+    assert row["severity"] == "info"  # stated as a fact, so the site labels it （提示）, not （警告级）
     row = next(r for r in rows["2024-02"] if r["code"] == "inspector-no-choice")
     assert row["status"] == "met" and "名可选检查人员中抽取 2 名" in row["detail"] and "种不同的组员组合" in row["detail"]

@@ -884,6 +884,7 @@ def named_table(data: AgencyData, task: Task, results: dict[str, Any]) -> Table:
     )
 
 
+SEVERITY_NOTE = {"warning": "（警告级）", "info": "（提示）"}
 STATUS_ORDER = {"not-met": 0, "unknown": 1, "not-due": 2, "met": 3, "not-applicable": 4}
 
 
@@ -898,7 +899,7 @@ def compliance_table(task_id: str, rows: list[dict] | None) -> Table | None:
         caption=f"任务 {task_id} 的合规记录（{len(rows)} 条规则）",
         columns=columns("规则", "结论", "说明", "出处", "代码"),
         rows=tuple(
-            (cell(r["title"]), cell(r["status_text"] + ("（警告级）" if r["severity"] == "warning" and r["status"] == "not-met" else "")),
+            (cell(r["title"]), cell(r["status_text"] + SEVERITY_NOTE.get(r["severity"], "") * (r["status"] == "not-met")),
              cell(r["detail"]), cell("；".join(r["sources"])), cell(r["code"]))
             for r in ordered
         ),
