@@ -19,8 +19,8 @@ from ssjpub.loader.repository import Repository
 from ssjpub.site.pages.agency import agency_page
 from ssjpub.site.pages.announcements import Announcement, announcements
 from ssjpub.site.pages.common import (
-    HOME_LINK, NON_RANDOM_LABEL, RESULT_COLUMNS, SITE_LINKS, Document, SitePage, _agencies, is_random, nav_links,
-    result_categories, section_links, target_names, task_of, task_source, verify_draw_argv,
+    DESCRIPTION_LIMIT, HOME_LINK, NON_RANDOM_LABEL, RESULT_COLUMNS, SITE_LINKS, Document, SitePage, _agencies, clip,
+    is_random, nav_links, result_categories, section_links, target_names, task_of, task_source, verify_draw_argv,
 )
 from ssjpub.site.pages.directories import (
     CHECKLIST_COLUMNS, GRADES, INSPECTOR_COLUMNS, SnapshotSummary, checklist_page, checklist_table, inspectors_page,
@@ -39,11 +39,12 @@ from ssjpub.site.pages.verify import DRAWS_COLUMNS, verify_page
 from ssjpub.site.tables import Cell, Link, Table, cell, columns
 
 __all__ = [
-    "CHECKLIST_COLUMNS", "DRAWS_COLUMNS", "GRADES", "HOME_LATEST", "HOME_LINK", "INSPECTOR_COLUMNS",
+    "CHECKLIST_COLUMNS", "DESCRIPTION_LIMIT", "DRAWS_COLUMNS", "GRADES", "HOME_LATEST", "HOME_LINK",
+    "INSPECTOR_COLUMNS",
     "NON_RANDOM_LABEL", "RESULTS_COLUMNS", "RESULT_COLUMNS", "SITE_LINKS",
     "Announcement", "Cell", "Document", "DrawView", "Link", "NonRandomResults", "ResultsView", "SitePage",
     "SnapshotSummary", "Table",
-    "agency_page", "announcements", "cell", "checklist_page", "checklist_table", "columns", "compliance_table",
+    "agency_page", "announcements", "cell", "checklist_page", "checklist_table", "clip", "columns", "compliance_table",
     "draw_view", "failure_view", "home_page", "inspectors_page", "inspectors_table", "is_random", "named_table",
     "nav_links", "non_random_results", "page_tables", "plan_page", "result_categories", "results_page",
     "results_tables", "results_view", "search_page", "section_links", "site_pages", "snapshot_summary",

@@ -4,6 +4,7 @@ name helpers, the task's source, enterprise names and result rows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
@@ -36,10 +37,32 @@ class SitePage:
     crumbs: tuple[Link, ...] = ()  # from the home page down to the parent of this page
     sources: tuple[str, ...] = ()  # repository-relative data files this page shows
     data: dict[str, Any] = field(default_factory=dict)  # the template's own values
+    description: str = ""  # <meta name="description">: what the page holds, from its data (clip())
+    # Files whose content the page also uses without listing them as its sources (names of
+    # checklist items, the counts a summary shows): with `sources`, what dates the page.
+    depends: tuple[str, ...] = ()
 
     @property
     def save_as(self) -> str:
         return urls.save_as(self.url)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Every repository file the page is built from: its sitemap date and manifest entry."""
+        return tuple(dict.fromkeys((*self.sources, *self.depends)))
+
+
+DESCRIPTION_LIMIT = 120  # characters: what search engines show of a description
+
+
+# A line break inside Chinese text is no space (Markdown sources wrap lines anywhere).
+_CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+def clip(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """A description on one line, at most `limit` characters (an ellipsis ends a cut one)."""
+    text = " ".join(_CJK_BREAK.sub("", text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _day(d: date | None) -> str:
@@ -100,6 +123,19 @@ def section_links(data: AgencyData) -> list[Link]:
 
 def _agency_crumbs(data: AgencyData) -> tuple[Link, ...]:
     return (HOME_LINK, Link(_short(data), urls.agency(data.code)))
+
+
+def section_files(data: AgencyData) -> tuple[str, ...]:
+    """The files section_links() counts from."""
+    files = [f.file for f in (data.checklist, data.inspectors) if f]
+    if data.snapshots:
+        files.append(data.snapshots[max(data.snapshots)].file)
+    return (*files, *(data.plans[y].file for y in sorted(data.plans)))
+
+
+def checklist_files(data: AgencyData) -> tuple[str, ...]:
+    """Where the names of checklist items a plan or task shows come from."""
+    return (data.checklist.file,) if data.checklist else ()
 
 
 # --- tasks and their results, as several pages show them ----------------------------------------

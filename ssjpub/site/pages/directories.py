@@ -10,7 +10,7 @@ from typing import Iterable
 from ssjpub.loader.repository import AgencyData
 from ssjpub.model import TARGET_STATUSES, Snapshot, format_ratio
 from ssjpub.site import directory, urls
-from ssjpub.site.pages.common import Link, SitePage, _agency_crumbs, _day, _name, _short
+from ssjpub.site.pages.common import Link, SitePage, _agency_crumbs, _day, _name, _short, clip
 from ssjpub.site.tables import Table, cell, columns
 
 GRADES = ("A", "B", "C")
@@ -66,6 +66,9 @@ def checklist_page(data: AgencyData) -> SitePage:
         title=f"{_name(data)}随机抽查事项清单",
         crumbs=_agency_crumbs(data),
         sources=(data.checklist.file,),
+        description=clip(f"{_name(data)}随机抽查事项清单（{_day(c.updated_on)} 更新）：有效抽查事项 {len(active)} 项，"
+                         f"其中重点事项 {counts.get('重点', 0)} 项、一般事项 {counts.get('一般', 0)} 项，"
+                         "列明依据、内容、方式、比例和频次。"),
         data={
             "updated_on": _day(c.updated_on),
             "total": len(active),
@@ -118,6 +121,9 @@ def inspectors_page(data: AgencyData) -> SitePage:
         title=f"{_name(data)}执法检查人员名录",
         crumbs=_agency_crumbs(data),
         sources=(data.inspectors.file,),
+        # Counts only: no name of a person in a description.
+        description=clip(f"{_name(data)}执法检查人员名录（{_day(d.updated_on)} 更新）：在册执法检查人员 {len(table.rows)} 人，"
+                         "列明单位、职务、监察证号及有效期，随机选派检查人员从中抽取。"),
         data={
             "updated_on": _day(d.updated_on),
             "total": len(table.rows),
@@ -197,7 +203,19 @@ def targets_page(data: AgencyData) -> SitePage:
         crumbs=_agency_crumbs(data),
         sources=tuple(s.file for s in snapshots),
         data={"snapshots": [snapshot_summary(s) for s in snapshots], "list_link": directory.list_link(data)},
+        description=targets_description(data, snapshots),
     )
+
+
+def targets_description(data: AgencyData, snapshots: list[Snapshot]) -> str:
+    """The latest snapshot's size and statuses; `snapshots` newest first."""
+    if not snapshots:
+        return clip(f"{_name(data)}检查对象名录：尚无名录快照。")
+    latest = snapshots[0]
+    statuses = Counter(t.status for t in latest.targets)
+    counts = "、".join(f"{s} {statuses[s]} 家" for s in TARGET_STATUSES if statuses[s])
+    return clip(f"{_name(data)}检查对象名录：{_day(latest.taken_on)} 快照共 {len(latest.targets)} 家单位（{counts}），"
+                f"按区域、行业和诚信等级统计；共 {len(snapshots)} 次快照。")
 
 
 def target_list_pages(data: AgencyData) -> list[SitePage]:
@@ -217,6 +235,10 @@ def target_list_pages(data: AgencyData) -> list[SitePage]:
             title=f"{_name(data)}检查对象名单" + (f"（第 {page} 页）" if page > 1 else ""),
             crumbs=crumbs,
             sources=(snapshot.file,),
+            description=clip(
+                f"{_name(data)}检查对象名单（{_day(snapshot.taken_on)} 快照，共 {len(rows)} 家）第 {page}/{pages} 页："
+                f"第 {(page - 1) * directory.PAGE_SIZE + 1}—{min(page * directory.PAGE_SIZE, len(rows))} 家，"
+                "按区域排列，列明统一社会信用代码、行业和诚信等级。"),
             data={
                 "taken_on": _day(snapshot.taken_on),
                 "file": snapshot.file,

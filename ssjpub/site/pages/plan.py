@@ -9,8 +9,8 @@ from ssjpub.loader.repository import AgencyData
 from ssjpub.model import Plan, Task, format_ratio
 from ssjpub.site import urls
 from ssjpub.site.pages.common import (
-    NON_RANDOM_LABEL, RESULT_COLUMNS, SitePage, _agency_crumbs, _day, _result_cells, is_random, target_names,
-    task_source,
+    NON_RANDOM_LABEL, RESULT_COLUMNS, SitePage, _agency_crumbs, _day, _name, _result_cells, checklist_files, clip,
+    is_random, target_names, task_source,
 )
 from ssjpub.site.tables import Table, cell, columns
 
@@ -135,6 +135,11 @@ def plan_page(data: AgencyData, year: int) -> SitePage:
         title=plan.title,
         crumbs=_agency_crumbs(data),
         sources=tuple(sources),
+        depends=checklist_files(data),  # the names of the tasks' items
+        description=clip(
+            f"{_name(data)} {year} 年度抽查工作计划：共 {len(plan.tasks)} 项抽查任务，其中随机抽查 {len(random_tasks)} 项、"
+            f"{NON_RANDOM_LABEL}{len(plan.tasks) - len(random_tasks)} 项"
+            + (f"；{_day(plan.published_on)} 公示" if plan.published_on else "") + "。"),
         data={
             "header": [(k, v) for k, v in header if v],
             "tasks": tasks_table(data, plan),

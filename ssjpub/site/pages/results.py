@@ -6,7 +6,8 @@ from __future__ import annotations
 from ssjpub.loader.repository import AgencyData, Repository
 from ssjpub.site import urls
 from ssjpub.site.pages.common import (
-    HOME_LINK, NON_RANDOM_LABEL, SitePage, _agencies, _day, _name, _short, is_random, result_categories, task_source,
+    HOME_LINK, NON_RANDOM_LABEL, SitePage, _agencies, _day, _name, _short, clip, is_random, result_categories,
+    task_source,
 )
 from ssjpub.site.tables import Table, cell, columns
 
@@ -54,6 +55,7 @@ def results_page(repo: Repository) -> SitePage:
     categories = result_categories(repo)
     sections = []
     sources: list[str] = []
+    plans: list[str] = []  # the tasks' names
     for code, data in _agencies(repo):
         for year in sorted(data.plans, reverse=True):
             random_table, other_table = results_tables(data, year, categories)
@@ -66,6 +68,7 @@ def results_page(repo: Repository) -> SitePage:
                 "other": other_table,
             })
             sources += [loaded.file for (y, _t), loaded in sorted(data.results.items()) if y == year]
+            plans.append(data.plans[year].file)
     if repo.categories is not None:
         sources.append(repo.categories.file)
     return SitePage(
@@ -74,9 +77,21 @@ def results_page(repo: Repository) -> SitePage:
         title="检查结果公示",
         crumbs=(HOME_LINK,),
         sources=tuple(sources),
+        depends=tuple(plans),
+        description=results_description(repo, sections),
         data={
             "sections": sections,
             "categories": repo.categories.model.categories if repo.categories else [],
             "non_random_label": NON_RANDOM_LABEL,
         },
     )
+
+
+def results_description(repo: Repository, sections: list[dict]) -> str:
+    tables = [t for s in sections for t in (s["random"], s["other"]) if t is not None]
+    tasks = sum(len(t.rows) for t in tables)
+    checked = sum(int(n) for t in tables for n in t.column("检查单位数"))
+    found = sum(int(n) for t in tables for n in t.column("发现问题"))
+    names = "、".join(_short(d) for _code, d in _agencies(repo))
+    return clip(f"{names}检查结果公示：{tasks} 项抽查任务共检查 {checked} 家单位，发现问题 {found} 家；"
+                f"随机抽查与{NON_RANDOM_LABEL}的检查分开列出。")

@@ -14,8 +14,8 @@ from ssjpub.model import Plan, Task
 from ssjpub.site import proof, urls
 from ssjpub.site.commands import Command, command, fetch_commands
 from ssjpub.site.pages.common import (
-    NON_RANDOM_LABEL, RESULT_COLUMNS, Link, SitePage, _agency_crumbs, _day, _result_cells, _short, is_random,
-    target_names, task_source, verify_draw_argv,
+    NON_RANDOM_LABEL, RESULT_COLUMNS, Link, SitePage, _agency_crumbs, _day, _result_cells, _short, checklist_files,
+    clip, is_random, target_names, task_source, verify_draw_argv,
 )
 from ssjpub.site.pages.draw import DrawView, draw_view
 from ssjpub.site.pages.plan import task_size
@@ -236,6 +236,8 @@ def task_page(
         title=f"{_short(data)} {year} 年 {task.id} {task.name}",
         crumbs=crumbs,
         sources=tuple(dict.fromkeys(s for s in sources if s)),
+        depends=checklist_files(data),  # the names of the task's items
+        description=task_description(data, year, task, draw, results, failure),
         data={
             "task": task,
             "random": random,
@@ -256,6 +258,26 @@ def task_page(
             "retry_of": Link(task.retry_of, urls.task(data.code, year, task.retry_of)) if task.retry_of else None,
         },
     )
+
+
+def task_description(
+    data: AgencyData, year: int, task: Task, draw: DrawView | None, results: ResultsView | None, failure: dict | None
+) -> str:
+    """The task, how its targets were chosen and what was found, in counts (never a name)."""
+    head = f"{_short(data)} {year} 年抽查任务 {task.id}“{task.name}”"
+    if not is_random(task):
+        how = f"（{task.basis}，非随机）：检查指定的 {len(task.targets)} 家单位"
+    elif draw is not None:
+        how = f"（随机抽查）：从 {draw.eligible} 家可抽单位中随机抽取 {draw.drawn} 家并随机选派检查组"
+    elif failure is not None:
+        how = "（随机抽查）：抽取失败，须重新声明公开随机数后重新抽取"
+    else:
+        how = "（随机抽查）：尚未抽取"
+    if results is not None:
+        found = f"；检查 {results.count} 家，发现问题 {results.found_problem} 家"
+    else:
+        found = "；检查结果尚未公示" if draw is not None or not is_random(task) else ""
+    return clip(head + how + found + "。")
 
 
 def failure_view(data: AgencyData, year: int, task: Task) -> dict | None:

@@ -8,7 +8,7 @@ import shlex
 from ssjpub.loader.repository import Repository
 from ssjpub.site import urls
 from ssjpub.site.commands import checkout_command, clone_commands
-from ssjpub.site.pages.common import HOME_LINK, SitePage, _agencies, _short, task_of, verify_draw_argv
+from ssjpub.site.pages.common import HOME_LINK, SitePage, _agencies, _short, clip, task_of, verify_draw_argv
 from ssjpub.site.tables import Table, cell, columns
 
 
@@ -19,10 +19,12 @@ def verify_page(repo: Repository, commit: str = "未知", repository: str | None
     """`repository`: the site's address (SSJPUB_REPOSITORY), else the first agency's."""
     rows = []
     sources = []
+    plans = []  # the tasks' names
     repositories = []
     for code, data in _agencies(repo):
         if data.agency and data.agency.model.repository:
             repositories.append(data.agency.model.repository)
+        plans += [data.plans[y].file for y in sorted(data.plans)]
         for (year, task_id), draw in sorted(data.draws.items()):
             task = task_of(data.plans[year].model, task_id) if year in data.plans else None
             title = f"{_short(data)}{year} 年 {task_id}" + (f" {task.name}" if task else "")
@@ -48,6 +50,9 @@ def verify_page(repo: Repository, commit: str = "未知", repository: str | None
         title="如何验证抽取",
         crumbs=(HOME_LINK,),
         sources=tuple(sources),
+        depends=tuple(plans),
+        description=clip(f"如何验证本站公示的全部 {len(rows)} 次随机抽取：用公开的名录快照、任务参数和公开随机数重新计算种子，"
+                         "只用 Python 标准库重新抽取，与抽取记录逐项比对。"),
         data={
             "table": table,
             "clone": clone_commands(repository),
