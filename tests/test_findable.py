@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -43,9 +44,10 @@ def _commit(root: Path, day: str, *paths: str) -> None:
 
 @pytest.fixture(scope="module")
 def dated(tmp_path_factory) -> tuple[Path, Path]:
-    """The demo in a repository of three dated commits: everything but one task's results and one
-    checklist; then those results; then a comment added to that checklist. Built as published."""
+    """The demo and the theme in a repository of three dated commits: everything but one task's
+    results; then those results; then a comment added to a checklist. Built as published."""
     root = copy_demo(tmp_path_factory.mktemp("dated") / "repo")
+    shutil.copytree(ROOT / "theme", root / "theme")
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     late = root / LATE_RESULTS
     held = late.read_bytes()
@@ -59,7 +61,8 @@ def dated(tmp_path_factory) -> tuple[Path, Path]:
     out = root.parent / "output"
     done = subprocess.run(
         [sys.executable, "-m", "pelican", str(root / "content"), "-s", str(ROOT / "pelicanconf.py"), "-o", str(out),
-         "--fatal", "errors", "-e", f"SSJPUB_ROOT={json.dumps(str(root))}", f"SITEURL={json.dumps(SITEURL)}",
+         "--fatal", "errors", "-e", f"SSJPUB_ROOT={json.dumps(str(root))}", f"THEME={json.dumps(str(root / 'theme'))}",
+         f"SITEURL={json.dumps(SITEURL)}",
          "RELATIVE_URLS=false", "SSJPUB_PAGEFIND=false", "SSJPUB_DOWNLOADS=false"],
         capture_output=True, text=True, cwd=ROOT, timeout=600,
         env={**os.environ, "PYTHONHASHSEED": "0", "COLUMNS": "400", "NO_COLOR": "1"})
@@ -94,8 +97,8 @@ def test_each_page_is_dated_by_the_latest_commit_of_its_own_inputs(dated):
     assert mods["yanshi/"] == CHECKLIST_DAY and mods["baofeng/"] == FIRST  # their sections' counts
     assert mods["baofeng/targets/list/2/"] == mods["about/"] == FIRST
     assert mods[""] == CHECKLIST_DAY  # the home page counts every section
-    # No input in this repository (the theme is elsewhere): no date, rather than the build's.
-    assert mods["search/"] is None
+    # Built from no data file: dated by its template.
+    assert mods["search/"] == FIRST
     assert date.today().isoformat() not in mods.values()
 
 
