@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import html
+import html.parser
 import io
 import json
 import os
@@ -18,6 +19,7 @@ import re
 import shlex
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -246,3 +248,111 @@ def test_printed_commands_give_exactly_the_intended_arguments(tmp_path):
 
     agency = Html((out / "baofeng/index.html").read_text(encoding="utf-8"))
     assert agency_url in [a.get("href") for a in agency.all("a")]
+
+
+# --- every internal link lands (issue 15, item 1) -----------------------------------------------
+
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+_BASE = "http://site.invalid/"  # a stand-in origin to resolve relative references against
+
+
+class _Refs(html.parser.HTMLParser):
+    """A page's ids (and <a name>s), and every href, src and action it holds."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.refs: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id" or (tag == "a" and name == "name"):
+                self.ids.add(value or "")
+            elif name in ("href", "src", "action") and value is not None:
+                self.refs.append(value)
+
+    handle_startendtag = handle_starttag
+
+
+def broken_links(site: Path, siteurl: str = "") -> list[tuple[str, str, str]]:
+    """(page, reference, why) for every internal reference of every HTML file under `site` whose
+    file, or whose #fragment in that file, does not exist. Internal: relative, or under `siteurl`."""
+    parsed: dict[Path, _Refs] = {}
+
+    def refs(path: Path) -> _Refs:
+        if path not in parsed:
+            parsed[path] = _Refs(path.read_text(encoding="utf-8"))
+        return parsed[path]
+
+    bad = []
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        for ref in refs(page).refs:
+            if siteurl and (ref == siteurl or ref.startswith((siteurl + "/", siteurl + "#"))):
+                url = urllib.parse.urljoin(_BASE, "." + ref[len(siteurl):] if ref != siteurl else "./")
+            elif _SCHEME.match(ref) or ref.startswith("//"):
+                continue  # another site, mailto:, data:
+            else:
+                url = urllib.parse.urljoin(_BASE + rel, ref)
+            if not url.startswith(_BASE):
+                bad.append((rel, ref, "指向网站之外"))
+                continue
+            parts = urllib.parse.urlsplit(url)
+            path = urllib.parse.unquote(parts.path)[1:]
+            target = site / (path + "index.html" if path == "" or path.endswith("/") else path)
+            if not target.is_file():
+                bad.append((rel, ref, "文件不存在"))
+            elif parts.fragment and (target.suffix != ".html"
+                                     or urllib.parse.unquote(parts.fragment) not in refs(target).ids):
+                bad.append((rel, ref, f"{target.relative_to(site).as_posix()} 中没有 #{parts.fragment}"))
+    return bad
+
+
+def test_the_link_checker_finds_every_kind_of_broken_reference(tmp_path):
+    site = tmp_path / "site"
+    (site / "a/b").mkdir(parents=True)
+    (site / "x.css").write_text("", encoding="utf-8")
+    (site / "index.html").write_text('<p id="top">首页</p>', encoding="utf-8")
+    (site / "a/b/index.html").write_text(
+        '<h2 id="r-1">结果</h2><a href="#r-1">本页</a><a href="../../">首页</a><a href="../../#top">顶部</a>'
+        '<link href="../../x.css"><a href="https://example.org/#nowhere">外站</a><a href="mailto:a@b.cn">信</a>'
+        '<a href="#r-2">缺锚点</a><a href="../../#r-1">首页无此锚点</a><img src="../../y.png">'
+        '<a href="../c/">缺页</a><a href="../../x.css#top">非网页</a><a href="../../../up.html">网站之外</a>'
+        '<a href="https://site.example/s/a/b/#r-1">本站绝对</a><a href="https://site.example/s/#r-1">绝对缺锚点</a>',
+        encoding="utf-8")
+    found = {ref for _, ref, _ in broken_links(site, "https://site.example/s")}
+    assert found == {"#r-2", "../../#r-1", "../../y.png", "../c/", "../../x.css#top", "../../../up.html",
+                     "https://site.example/s/#r-1"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """The demo as `make html` builds it (relative URLs, downloads and search index) and as it is
+    published (an absolute SITEURL)."""
+    out = {}
+    for name, settings in (("", ()), (PUBLISHED_URL, (f"SITEURL={json.dumps(PUBLISHED_URL)}", "RELATIVE_URLS=false"))):
+        folder = tmp_path_factory.mktemp("built") / "output"
+        done = subprocess.run(
+            [sys.executable, "-m", "pelican", str(ROOT / "content"), "-s", str(ROOT / "pelicanconf.py"),
+             "-o", str(folder), "--fatal", "errors", *(("-e", *settings) if settings else ())],
+            capture_output=True, text=True, cwd=ROOT, timeout=600,
+            env={**os.environ, "PYTHONHASHSEED": "0", "COLUMNS": "400", "NO_COLOR": "1"})
+        assert done.returncode == 0, done.stdout + done.stderr
+        out[name] = folder
+    return out
+
+
+PUBLISHED_URL = "https://ssj.example.gov.cn/gongshi"
+
+
+@pytest.mark.parametrize("siteurl", ["", PUBLISHED_URL], ids=["relative", "absolute"])
+def test_every_internal_link_of_the_built_site_lands(built, siteurl):
+    site = built[siteurl]
+    assert broken_links(site, siteurl) == []
+    # Not vacuous: the task pages' same-page anchors are there, unprefixed, and were checked.
+    task = _Refs((site / "baofeng/2024/2024-01/index.html").read_text(encoding="utf-8"))
+    same_page = [r for r in task.refs if r.startswith("#")]
+    assert {r[:3] for r in same_page} >= {"#r-", "#t-", "#ma"}
+    assert not [r for r in task.refs if re.search(r"/#[rt]-", r)]

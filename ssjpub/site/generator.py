@@ -14,6 +14,7 @@ import logging
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -28,7 +29,7 @@ from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors, sort_problems
 from ssjpub.site import downloads, publish, table_html, trace, urls
-from ssjpub.site.pages import Document, SitePage, announcements, nav_links, page_tables, site_pages
+from ssjpub.site.pages import Document, SitePage, announcements, clip, nav_links, page_tables, site_pages
 from ssjpub.site.tables import Link
 from ssjpub.rules.catalogue import RuleContext, calendar_of, commit_date, latest_data_date, run_rules
 from ssjpub.rules.tasks import compliance
@@ -163,6 +164,12 @@ def documents(pages: Iterable[Any]) -> list[Document]:
     return out
 
 
+def summary_description(content: Any) -> str:
+    """A Markdown page's description: its ``Summary:``, else the start of its text, as plain text
+    (the page's own words; the PII scan has read them)."""
+    return clip(Markup(getattr(content, "summary", "") or "").striptags() or content.title)
+
+
 def content_problems(
     contents: Iterable[Any], agencies: Iterable[str], content_dir: str, default_lang: str
 ) -> list[Problem]:
@@ -259,6 +266,7 @@ class SiteGenerator(Generator):
         self.context["ssjpub_ref"] = self.source_ref
         self.context["ssjpub_rows"] = table_html.table_rows
         self.context["ssjpub_foot"] = table_html.table_foot
+        self.context["ssjpub_summary"] = summary_description
         self.context["ssjpub_feed"] = urls.FEED
 
     def _content_dir(self) -> str:
@@ -292,7 +300,7 @@ class SiteGenerator(Generator):
                 view=page,
                 **page.data,
             )
-        return {page.save_as: list(page.sources) for page in self.pages}
+        return {page.save_as: list(page.inputs) for page in self.pages}
 
     def _write(self, rel: str, data: bytes, sources: Iterable[str]) -> None:
         _put(self.output_path, rel, data)
@@ -326,16 +334,26 @@ class SiteGenerator(Generator):
         sources = sorted({s for a in items for s in a.sources})
         feed = publish.atom_feed(items, self.settings["SITENAME"], siteurl, urls.FEED, "ssjpub-feed")
         self._write(urls.FEED, feed, sources)
+        sitemap = None
         if publish.is_absolute(siteurl):
-            entries = [
-                publish.SitemapEntry(p.url, trace.latest_day(self.history, p.sources)) for p in self.pages
-            ]
+            entries = [publish.SitemapEntry(p.url, self.last_changed(p)) for p in self.pages]
             entries += [
                 publish.SitemapEntry(save_as[: -len("index.html")], trace.latest_day(self.history, [src]))
                 for save_as, src in self.content_pages.items()
                 if save_as.endswith("index.html")
             ]
             self._write(urls.SITEMAP, publish.sitemap_xml(entries, siteurl), [])
+            sitemap = f"{siteurl}/{urls.SITEMAP}"
+        self._write(urls.ROBOTS, publish.robots_txt(sitemap), [])
+
+    def last_changed(self, page: SitePage) -> date | None:
+        """The day of the latest commit that changed a file the page is built from; for a page
+        built from no data file (the search page), its template's. Never the build's clock."""
+        day = trace.latest_day(self.history, page.inputs)
+        if day is None:
+            template = _theme_file(Path(self.settings["THEME"]).resolve(), "templates", page.template, self.root)
+            day = trace.latest_day(self.history, template)
+        return day
 
 
 def _put(folder: str, rel: str, data: bytes) -> None:
@@ -406,11 +424,16 @@ def index_for_search(site: Path) -> None:
                        detail[-1] if detail else done.returncode)
 
 
+def _theme_file(theme: Path, folder: str, rel: str, root: Path) -> list[str]:
+    """A theme file as a repository path; none when the theme lies outside the repository."""
+    try:
+        return [(theme / folder / rel).relative_to(root).as_posix()]
+    except ValueError:
+        return []
+
+
 def _theme_source(rel: str, static_dir: str, theme: Path, root: Path) -> list[str]:
     prefix = f"{static_dir}/"
     if not rel.startswith(prefix):
         return []
-    try:
-        return [(theme / "static" / rel[len(prefix):]).relative_to(root).as_posix()]
-    except ValueError:
-        return []
+    return _theme_file(theme, "static", rel[len(prefix):], root)

@@ -88,6 +88,13 @@ def sitemap_xml(entries: Iterable[SitemapEntry], siteurl: str) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
+def robots_txt(sitemap: str | None) -> bytes:
+    """RFC 9309: every crawler may read every page; the sitemap's full URL when there is one (a
+    sitemap needs an absolute SITEURL). Crawlers read it at the host's root only."""
+    lines = ["User-agent: *", "Allow: /"] + ([f"Sitemap: {sitemap}"] if sitemap else [])
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def is_absolute(siteurl: str) -> bool:
     return siteurl.startswith(("http://", "https://"))
 

@@ -26,8 +26,9 @@ def column_class(column: Column) -> str:
 
 
 def href(url: str, siteurl: str) -> str:
-    """A site-relative URL ("baofeng/checklist/") under SITEURL; absolute URLs pass through."""
-    return url if "://" in url else f"{siteurl}/{url}"
+    """A site-relative URL ("baofeng/checklist/") under SITEURL; absolute URLs and same-page
+    anchors ("#r-…": under SITEURL they would lead to the home page) pass through."""
+    return url if "://" in url or url.startswith("#") else f"{siteurl}/{url}"
 
 
 _CELL, _LINE = "\x1f", "\x1e"  # separators no validated text holds; checked below all the same

@@ -66,6 +66,7 @@ SEARCH = "search/"
 ABOUT = "about/"
 FEED = "feed.atom"
 SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
 MANIFEST = "manifest.json"
 
 

@@ -1,0 +1,109 @@
+"""What each page of the site shows, as plain values built from a validated repository.
+
+These functions know nothing of Pelican: they take the loaded repository (``ssjpub.validate``)
+and return ``SitePage`` values (URL, template, title, breadcrumbs, source files and the page's
+data). The generator only writes them; the tests call them directly. Everything here is plain
+text: escaping is left to Jinja2's autoescaping in the templates.
+
+One module per page family (home, agency, directories, plan, task and its draw, results, verify,
+search); what they share is in ``common``. This module puts the whole site together, and its names
+are the package's public ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ssjpub.draw.history import History
+from ssjpub.loader.repository import Repository
+from ssjpub.site.pages.agency import agency_page
+from ssjpub.site.pages.announcements import Announcement, announcements
+from ssjpub.site.pages.common import (
+    DESCRIPTION_LIMIT, HOME_LINK, NON_RANDOM_LABEL, RESULT_COLUMNS, SITE_LINKS, Document, SitePage, _agencies, clip,
+    is_random, nav_links, result_categories, section_links, target_names, task_of, task_source, verify_draw_argv,
+)
+from ssjpub.site.pages.directories import (
+    CHECKLIST_COLUMNS, GRADES, INSPECTOR_COLUMNS, SnapshotSummary, checklist_page, checklist_table, inspectors_page,
+    inspectors_table, snapshot_summary, target_list_pages, targets_page,
+)
+from ssjpub.site.pages.draw import DrawView, draw_view
+from ssjpub.site.pages.home import HOME_LATEST, home_page
+from ssjpub.site.pages.plan import NonRandomResults, non_random_results, plan_page, task_size, tasks_table
+from ssjpub.site.pages.results import RESULTS_COLUMNS, results_page, results_tables
+from ssjpub.site.pages.search import search_page
+from ssjpub.site.pages.task import (
+    ResultsView, compliance_table, failure_view, named_table, results_view, task_facts, task_page,
+    timestamp_evidence, verify_commands,
+)
+from ssjpub.site.pages.verify import DRAWS_COLUMNS, verify_page
+from ssjpub.site.tables import Cell, Link, Table, cell, columns
+
+__all__ = [
+    "CHECKLIST_COLUMNS", "DESCRIPTION_LIMIT", "DRAWS_COLUMNS", "GRADES", "HOME_LATEST", "HOME_LINK",
+    "INSPECTOR_COLUMNS",
+    "NON_RANDOM_LABEL", "RESULTS_COLUMNS", "RESULT_COLUMNS", "SITE_LINKS",
+    "Announcement", "Cell", "Document", "DrawView", "Link", "NonRandomResults", "ResultsView", "SitePage",
+    "SnapshotSummary", "Table",
+    "agency_page", "announcements", "cell", "checklist_page", "checklist_table", "clip", "columns", "compliance_table",
+    "draw_view", "failure_view", "home_page", "inspectors_page", "inspectors_table", "is_random", "named_table",
+    "nav_links", "non_random_results", "page_tables", "plan_page", "result_categories", "results_page",
+    "results_tables", "results_view", "search_page", "section_links", "site_pages", "snapshot_summary",
+    "target_list_pages", "target_names", "targets_page", "task_facts", "task_of", "task_page", "task_size",
+    "task_source", "tasks_table", "timestamp_evidence", "verify_commands", "verify_draw_argv", "verify_page",
+]
+
+
+# --- the whole site -------------------------------------------------------------------------
+
+
+def site_pages(
+    repo: Repository, documents: Iterable[Document] = (), commit: str = "未知", compliance: dict | None = None,
+    repository: str | None = None, history: History | None = None, dirty: frozenset[str] = frozenset(),
+) -> list[SitePage]:
+    """Every page the generator writes, in a fixed order. `compliance` is the per-task record of
+    ssjpub.rules.tasks.compliance(); `repository` the site's address (SSJPUB_REPOSITORY); `history`
+    what ssjpub.draw.history.read_history() proved, and `dirty` the files changed since the last
+    commit (their claims are not checked)."""
+    compliance = compliance or {}
+    categories = result_categories(repo)
+    pages = [home_page(repo, documents), results_page(repo), verify_page(repo, commit, repository), search_page()]
+    for _code, data in _agencies(repo):
+        pages.append(agency_page(data))
+        if data.checklist:
+            pages.append(checklist_page(data))
+        if data.inspectors:
+            pages.append(inspectors_page(data))
+        if data.snapshots:
+            pages.append(targets_page(data))
+            pages.extend(target_list_pages(data))
+        for year in sorted(data.plans):
+            pages.append(plan_page(data, year))
+            for task in data.plans[year].model.tasks:
+                rows = compliance.get(data.code, {}).get(str(year), {}).get(task.id)
+                pages.append(task_page(data, year, task, categories, commit, rows, history, dirty))
+    return pages
+
+
+def page_tables(value: Any) -> list[Table]:
+    """Every Table a page shows (in its data, at any depth), in a fixed order: the downloads."""
+    found: list[Table] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, Table):
+            found.append(v)
+        elif isinstance(v, (Link, Cell, str)):
+            return
+        elif isinstance(v, SitePage):
+            walk(v.data)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                walk(x)
+        elif hasattr(v, "__dataclass_fields__"):
+            for name in v.__dataclass_fields__:
+                walk(getattr(v, name))
+
+    walk(value)
+    return found

@@ -1,0 +1,180 @@
+"""A task's committed draw record as its page shows it: inputs, seed, strata, drawn targets, groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ssjpub.digits import is_ascii_int
+from ssjpub.loader.repository import AgencyData
+from ssjpub.model import Task
+from ssjpub.site import urls
+from ssjpub.site.commands import seed_argv
+from ssjpub.site.pages.common import _day
+from ssjpub.site.tables import Link, Table, cell, columns
+
+
+SEED_FIELDS = ("算法", "用途", "机关代号", "年度", "任务编号", "名录快照的 SHA-256", "任务参数的 SHA-256", "公开随机数规范值")
+STRATA_COLUMNS = ("层", "可抽单位数", "比例或数量", "抽取数", "截止签号")
+GROUP_COLUMNS = ("顺序", "检查对象", "组长", "组员", "回避人数", "上次检查人员数")
+
+
+@dataclass(frozen=True)
+class DrawView:
+    """A committed draw record, as the task page shows it."""
+
+    file: str
+    yaml_file: str | None
+    algorithm: str
+    population: tuple[str, str, int]  # file, sha256, rows
+    parameters_sha256: str
+    randomness_file: str
+    canonical: str
+    announced_on: str
+    evidence: str
+    numbers: list[str]  # the public values as committed, one line per group (or the digits)
+    seed: str
+    seed_inputs: list[tuple[str, str]]
+    seed_argv: tuple[str, ...]  # the one-line Python command that recomputes the seed
+    prior_draws: list[Link]
+    eligible: int
+    inactive: int
+    out_of_scope: int
+    capped: list[str]
+    drawn: int
+    strata: Table
+    targets: Table
+    groups: Table
+    batches: int | None
+    group_size: int
+    requirements: list[str]
+    inspectors_file: str
+    pool_size: int
+    candidates: int
+
+
+def _inspector_name(pool: dict[str, dict], ident: str) -> str:
+    p = pool.get(ident)
+    return f"{p['name']}（{ident}）" if p else ident
+
+
+def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) -> DrawView | None:
+    draw = data.draws.get((year, task.id))
+    if draw is None:
+        return None
+    rec = draw.data
+    ranks = {t["code"]: t["rank"] for t in rec.get("targets", [])}
+    batches = rec.get("parameters", {}).get("batches")
+    stratified = any(t["stratum"] for t in rec.get("targets", []))
+    titles = ["顺序", "统一社会信用代码", "单位名称", "检查结果", "区域", "行业", "诚信等级"]
+    titles += ["层"] if stratified else []
+    titles += ["权重", "签", "签号"] + (["批次"] if batches else [])
+    rows = []
+    for t in rec.get("targets", []):
+        r = results.get(t["code"])
+        row = [
+            cell(t["rank"], anchor=urls.target_anchor(t["code"])),
+            cell(t["code"]),
+            cell(t["name"]),
+            cell(r.category, url=f"#{urls.result_anchor(t['code'])}") if r else cell("尚未公示"),
+            cell(t["area"]),
+            cell(t["industry"]),
+            cell(t["grade"]),
+        ]
+        if stratified:
+            row.append(cell(t["stratum"]))
+        row += [cell(t["weight"]), cell(t["copy"]), cell(t["ticket"])]
+        if batches:
+            row.append(cell(t["batch"]))
+        rows.append(tuple(row))
+    targets = Table(
+        key="drawn",
+        caption=f"抽中的单位（{len(rows)} 家，按签号从小到大排列，即检查顺序）",
+        columns=columns(*titles, numeric=("顺序", "权重", "签", "批次")),
+        rows=tuple(rows),
+    )
+    strata = Table(
+        key="strata",
+        caption="各层的抽取数量和截止签号",
+        columns=columns(*STRATA_COLUMNS, numeric=("可抽单位数", "抽取数")),
+        rows=tuple(
+            (cell(s["stratum"] or "（不分层）"), cell(s["eligible"]), cell(s["rule"]), cell(s["count"]), cell(s["cutoff"]))
+            for s in rec.get("strata", [])
+        ),
+    )
+    insp = rec.get("inspectors", {})
+    pool = {p["id"]: p for p in insp.get("pool", [])}
+    names = {t["code"]: t["name"] for t in rec.get("targets", [])}
+    groups = Table(
+        key="groups",
+        caption=f"检查组（每组 {rec.get('parameters', {}).get('group_size', 2)} 人，第一人为组长）",
+        columns=columns(*GROUP_COLUMNS, numeric=("顺序", "回避人数", "上次检查人员数")),
+        rows=tuple(
+            (
+                cell(ranks.get(g["target"], "")),
+                cell(names.get(g["target"], g["target"]), url=f"#{urls.target_anchor(g['target'])}"),
+                cell(_inspector_name(pool, g["leader"])),
+                cell([_inspector_name(pool, m) for m in g["members"]]),
+                cell(len(g.get("recused", []))),
+                cell(len(g.get("previous", []))),
+            )
+            for g in rec.get("groups", [])
+        ),
+    )
+    randomness = data.randomness.get((year, task.id))
+    numbers: list[str] = []
+    announced_on = evidence = ""
+    if randomness is not None:
+        rv = randomness.model
+        announced_on, evidence = _day(rv.announced_on), rv.evidence
+        numbers = [" ".join(str(n) for n in group) for group in rv.numbers]
+        if rv.digits:
+            numbers.append(rv.digits)
+    population = rec.get("population", {})
+    values = [
+        str(rec.get("algorithm", "")),
+        "seed",
+        data.code,
+        str(year),
+        task.id,
+        str(population.get("sha256", "")),
+        str(rec.get("parameters_sha256", "")),
+        str(rec.get("randomness", {}).get("canonical", "")),
+    ]
+    prior = []
+    for ref in rec.get("prior_draws", []):
+        y, _, t = str(ref).partition("/")
+        prior.append(Link(ref, urls.task(data.code, int(y), t)) if is_ascii_int(y) else Link(ref, ""))
+    eligible = rec.get("eligible", {})
+    candidates = sum(1 for p in pool.values() if not p.get("excluded"))
+    return DrawView(
+        file=draw.file,
+        yaml_file=draw.yaml_file,
+        algorithm=values[0],
+        population=(str(population.get("file", "")), values[5], int(population.get("rows", 0))),
+        parameters_sha256=values[6],
+        randomness_file=str(rec.get("randomness", {}).get("file", "")),
+        canonical=values[7],
+        announced_on=announced_on,
+        evidence=evidence,
+        numbers=numbers,
+        seed=str(rec.get("seed", "")),
+        seed_inputs=list(zip(SEED_FIELDS, values)),
+        seed_argv=seed_argv(values),
+        prior_draws=prior,
+        eligible=int(eligible.get("count", 0)),
+        inactive=int(eligible.get("inactive", 0)),
+        out_of_scope=int(eligible.get("out_of_scope", 0)),
+        capped=list(eligible.get("capped", [])),
+        drawn=len(rows),
+        strata=strata,
+        targets=targets,
+        groups=groups,
+        batches=batches,
+        group_size=int(rec.get("parameters", {}).get("group_size", 2)),
+        requirements=list(insp.get("requirements", [])),
+        inspectors_file=str(insp.get("file", "")),
+        pool_size=len(pool),
+        candidates=candidates,
+    )

@@ -1,0 +1,297 @@
+"""A task's page: the task as planned, its draw, its named targets, its results, its
+compliance record and how to verify it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta, timezone
+from typing import Any
+
+from ssjpub.draw.history import History
+from ssjpub.site.choice import choice_view
+from ssjpub.loader.repository import AgencyData
+from ssjpub.model import Plan, Task
+from ssjpub.site import proof, urls
+from ssjpub.site.commands import Command, command, fetch_commands
+from ssjpub.site.pages.common import (
+    NON_RANDOM_LABEL, RESULT_COLUMNS, Link, SitePage, _agency_crumbs, _day, _result_cells, _short, checklist_files,
+    clip, is_random, target_names, task_source, verify_draw_argv,
+)
+from ssjpub.site.pages.draw import DrawView, draw_view
+from ssjpub.site.pages.plan import task_size
+from ssjpub.site.tables import Cell, Table, cell, columns
+
+
+NAMED_COLUMNS = ("统一社会信用代码", "单位名称", "结果类别")
+
+
+def _weights_text(task: Task) -> list[str]:
+    w = task.weights
+    lines = [f"诚信等级 {g} 级：{n} 倍" for g, n in sorted(w.grade.items())]
+    if w.complaints:
+        lines.append(f"投诉举报不少于 {w.complaints.at_least} 件：{w.complaints.weight} 倍")
+    if w.serious_violation:
+        lines.append(f"有严重违法记录：{w.serious_violation} 倍")
+    return lines
+
+
+def _declared_text(task: Task) -> list[str]:
+    r = task.randomness
+    if r is None:
+        return []
+    lines = [f"{r.kind}：{r.source}"]
+    if r.issue:
+        lines.append(f"期号 {r.issue}")
+    lines.append(f"日期 {_day(r.expected_on)}")
+    if r.place:
+        lines.append(f"地点 {r.place}")
+    if r.witnesses:
+        lines.append("见证：" + "、".join(r.witnesses))
+    return lines
+
+
+def task_facts(data: AgencyData, plan: Plan, task: Task) -> list[tuple[str, list[str]]]:
+    """The task as the annual plan states it, one (label, lines) pair per fact."""
+    items = {i.id: i for i in data.checklist.model.items} if data.checklist else {}
+    facts: list[tuple[str, list[str]]] = [
+        ("任务编号", [task.id]),
+        ("检查来源", [task_source(task)]),
+        ("抽查事项", [f"{i} {items[i].name}" if i in items else i for i in task.items]),
+        ("实施股室", list(task.departments)),
+        ("检查方式", [task.method]),
+        ("实施时间", [f"{_day(task.window.start)} 至 {_day(task.window.end)}"]),
+    ]
+    if is_random(task):
+        facts += [
+            ("名录快照", [_day(task.snapshot)] if task.snapshot else []),
+            ("比例或数量", task_size(task)),
+            ("重点监管权重", _weights_text(task) or ["无（每家单位一张签）"]),
+            ("每组检查人员", [f"{task.group_size} 人"]),
+            ("检查批次", [f"{task.batches} 批，批次顺序由签号决定"] if task.batches else []),
+            ("公开随机数来源", _declared_text(task)),
+        ]
+    return [(k, v) for k, v in facts if v]
+
+
+@dataclass(frozen=True)
+class ResultsView:
+    file: str
+    completed_on: str
+    published_on: str
+    archived_on: str
+    count: int
+    found_problem: int
+    withheld: int
+    table: Table
+
+
+def _found_problem(repo_categories: dict[str, bool], category: str) -> bool:
+    return repo_categories.get(category, False)
+
+
+def results_view(
+    data: AgencyData, year: int, task: Task, order: list[str], categories: dict[str, bool]
+) -> tuple[ResultsView | None, dict[str, Any]]:
+    """The task's published results, in draw order (then file order for anything else)."""
+    loaded = data.results.get((year, task.id))
+    if loaded is None:
+        return None, {}
+    r = loaded.model
+    by_code = {x.target: x for x in r.results}
+    rank = {code: i for i, code in enumerate(order)}
+    ordered = [x for _, x in sorted(enumerate(r.results), key=lambda ix: (rank.get(ix[1].target, len(rank)), ix[0]))]
+    names = target_names(data, task.window.end)
+    for code in order:  # names as the draw record has them
+        names.setdefault(code, code)
+    rows = []
+    for x in ordered:
+        cells = list(_result_cells(x, names))
+        cells[0] = Cell(cells[0].lines, None, urls.result_anchor(x.target))
+        rows.append(tuple(cells))
+    caption = f"{task.id} 检查结果" + ("" if is_random(task) else f"（{task.basis}，非随机抽取）")
+    table = Table(key="results", caption=caption, columns=columns(*RESULT_COLUMNS), rows=tuple(rows))
+    view = ResultsView(
+        file=loaded.file,
+        completed_on=_day(r.completed_on),
+        published_on=_day(r.published_on),
+        archived_on=_day(r.archived_on),
+        count=len(r.results),
+        found_problem=sum(_found_problem(categories, x.category) for x in r.results),
+        withheld=sum(x.withheld is not None for x in r.results),
+        table=table,
+    )
+    return view, by_code
+
+
+def verify_commands(data: AgencyData, draw: DrawView | None, commit: str) -> list[Command]:
+    """The commands that re-run this task's draw, each with what it does."""
+    cmds = fetch_commands(data.agency.model.repository if data.agency else None, commit)
+    if draw is None:
+        return cmds
+    cmds += [
+        command(f"核对名录快照未被改动：结果应为 {draw.population[1]}", ("sha256sum", draw.population[0])),
+        command(f"按公开的输入重新计算种子（只用 Python 标准库）：结果应为 {draw.seed}", draw.seed_argv),
+        command("只用 Python 标准库独立重新执行这次抽取", verify_draw_argv(draw.file)),
+        command("安装 ssjpub", ("python3", "-m", "venv", ".venv"), (".venv/bin/pip", "install", "-e", ".")),
+        command("重新执行仓库中的每一次抽取，与记录逐项比对", (".venv/bin/ssjpub", "verify")),
+        command("用 git 历史核对先后顺序：输入先于随机数提交，发布后未再修改", (".venv/bin/ssjpub", "verify", "--history")),
+    ]
+    return cmds
+
+
+def named_table(data: AgencyData, task: Task, results: dict[str, Any]) -> Table:
+    """The enterprises a complaint or referral task names: listed, never as drawn."""
+    names = target_names(data, task.window.end)
+    rows = []
+    for code in task.targets:
+        r = results.get(code)
+        rows.append(
+            (
+                cell(code, anchor=urls.target_anchor(code)),
+                cell(names.get(code, "")),
+                cell(r.category, url=f"#{urls.result_anchor(code)}") if r else cell("尚未公示"),
+            )
+        )
+    return Table(
+        key="named",
+        caption=f"检查对象（{task.basis}线索指定，{len(rows)} 家，非随机抽取）",
+        columns=columns(*NAMED_COLUMNS),
+        rows=tuple(rows),
+    )
+
+
+SEVERITY_NOTE = {"warning": "（警告级）", "info": "（提示）"}
+STATUS_ORDER = {"not-met": 0, "unknown": 1, "not-due": 2, "met": 3, "not-applicable": 4}
+
+
+def compliance_table(task_id: str, rows: list[dict] | None) -> Table | None:
+    """The task's compliance record (ssjpub.rules.tasks.compliance): each rule and whether the
+    bureau kept it, with the dates that show it. Unmet rules first."""
+    if not rows:
+        return None
+    ordered = sorted(rows, key=lambda r: (STATUS_ORDER.get(r["status"], 9), r["code"]))
+    return Table(
+        key="compliance",
+        caption=f"任务 {task_id} 的合规记录（{len(rows)} 条规则）",
+        columns=columns("规则", "结论", "说明", "出处", "代码"),
+        rows=tuple(
+            (cell(r["title"]), cell(r["status_text"] + SEVERITY_NOTE.get(r["severity"], "") * (r["status"] == "not-met")),
+             cell(r["detail"]), cell("；".join(r["sources"])), cell(r["code"]))
+            for r in ordered
+        ),
+    )
+
+
+def timestamp_evidence(data: AgencyData, year: int, task: Task) -> str | None:
+    """What proves the declaration came before the draw (docs/timestamps.md); None for non-random tasks.
+    The token itself was checked by `ssjpub validate` before the site is built."""
+    if not is_random(task):
+        return None
+    stamp = data.timestamps.get((year, task.id))
+    if stamp is None:
+        return "本任务没有可信时间戳：随机数来源声明是否早于开奖，只能以 git 提交历史判断。"
+    rec = stamp.record.model
+    when = rec.gen_time.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
+    return (f"随机数来源声明于提交 {rec.commit[:10]} 取得可信时间戳（{rec.tsa}，{when} 北京时间），"
+            "早于开奖（摇号）日期：令牌见 " + stamp.token_file + "，核对方法见 docs/timestamps.md。")
+
+
+def task_page(
+    data: AgencyData, year: int, task: Task, categories: dict[str, bool] | None = None, commit: str = "未知",
+    compliance: list[dict] | None = None, history: History | None = None, dirty: frozenset[str] = frozenset(),
+) -> SitePage:
+    plan_file = data.plans[year]
+    plan = plan_file.model
+    categories = categories or {}
+    random = is_random(task)
+    draw_rec = data.draws.get((year, task.id))
+    order = [t["code"] for t in draw_rec.data.get("targets", [])] if draw_rec else list(task.targets)
+    results, by_code = results_view(data, year, task, order, categories)
+    draw = draw_view(data, year, task, by_code) if random else None
+    sources = [plan_file.file]
+    if draw is not None:
+        sources += [draw.file, *([draw.yaml_file] if draw.yaml_file else [])]
+        sources += [draw.population[0], draw.randomness_file]
+        if data.inspectors:
+            sources.append(data.inspectors.file)
+    if results is not None:
+        sources.append(results.file)
+    stamp = data.timestamps.get((year, task.id))
+    if stamp is not None:
+        sources.append(stamp.record.file)
+    stamp_text = timestamp_evidence(data, year, task)
+    failure = failure_view(data, year, task)
+    if failure is not None:
+        sources.append(failure["file"])
+    found = history.records.get((data.code, year, task.id)) if history else None
+    claims = proof.vanished_claims(found)
+    if failure is not None:
+        claims += proof.failure_claims(history, found, any(s in dirty for s in sources))
+    if draw is not None:
+        expected_on = task.randomness.expected_on if task.randomness else None
+        claims += proof.draw_claims(history, found, expected_on, any(s in dirty for s in sources), stamp_text)
+    crumbs = (*_agency_crumbs(data), Link(f"{year} 年度计划", urls.plan(data.code, year)))
+    return SitePage(
+        url=urls.task(data.code, year, task.id),
+        template="task.html",
+        title=f"{_short(data)} {year} 年 {task.id} {task.name}",
+        crumbs=crumbs,
+        sources=tuple(dict.fromkeys(s for s in sources if s)),
+        depends=checklist_files(data),  # the names of the task's items
+        description=task_description(data, year, task, draw, results, failure),
+        data={
+            "task": task,
+            "random": random,
+            "facts": task_facts(data, plan, task),
+            "item_links": [Link(i, urls.checklist_item(data.code, i)) for i in task.items],
+            "draw": draw,
+            "drawn_pending": random and draw is None,
+            "named": None if random else named_table(data, task, by_code),
+            "results": results,
+            "unpublished": max(0, len(order) - len(by_code)) if order else 0,
+            "commands": verify_commands(data, draw, commit),
+            "non_random_label": NON_RANDOM_LABEL,
+            "plan_url": urls.plan(data.code, year),
+            "compliance": compliance_table(task.id, compliance),
+            "choice": choice_view(data, year, task),
+            "timestamp_evidence": stamp_text,
+            "claims": claims,
+            "failure": failure,
+            "retry_of": Link(task.retry_of, urls.task(data.code, year, task.retry_of)) if task.retry_of else None,
+        },
+    )
+
+
+def task_description(
+    data: AgencyData, year: int, task: Task, draw: DrawView | None, results: ResultsView | None, failure: dict | None
+) -> str:
+    """The task, how its targets were chosen and what was found, in counts (never a name)."""
+    head = f"{_short(data)} {year} 年抽查任务 {task.id}“{task.name}”"
+    if not is_random(task):
+        how = f"（{task.basis}，非随机）：检查指定的 {len(task.targets)} 家单位"
+    elif draw is not None:
+        how = f"（随机抽查）：从 {draw.eligible} 家可抽单位中随机抽取 {draw.drawn} 家并随机选派检查组"
+    elif failure is not None:
+        how = "（随机抽查）：抽取失败，须重新声明公开随机数后重新抽取"
+    else:
+        how = "（随机抽查）：尚未抽取"
+    if results is not None:
+        found = f"；检查 {results.count} 家，发现问题 {results.found_problem} 家"
+    else:
+        found = "；检查结果尚未公示" if draw is not None or not is_random(task) else ""
+    return clip(head + how + found + "。")
+
+
+def failure_view(data: AgencyData, year: int, task: Task) -> dict | None:
+    """A task whose draw failed once its values were known: what failed, and the retries."""
+    failed = data.failures.get((year, task.id))
+    if failed is None:
+        return None
+    rec = failed.data
+    retries = [Link(f"{t.id} {t.name}", urls.task(data.code, year, t.id))
+               for t in data.plans[year].model.tasks if t.retry_of == task.id]
+    return {"file": failed.file, "seed": rec.get("seed"), "randomness": rec.get("randomness", {}).get("file"),
+            "canonical": rec.get("randomness", {}).get("canonical"),
+            "reasons": [f"{f.get('message')}（{f.get('code')}）" for f in rec.get("failure", [])],
+            "retries": retries}
