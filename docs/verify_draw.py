@@ -741,6 +741,10 @@ def draw_file(agency, year, task) -> str:
     return f"plans/{agency}/{year}/draws/{task}.json"
 
 
+def failure_file(agency, year, task) -> str:
+    return f"plans/{agency}/{year}/failures/{task}.json"
+
+
 class Report:
     def __init__(self):
         self.lines = []   # 已格式化好的行（不含文件名前缀）
@@ -1084,7 +1088,18 @@ class Verifier:
         def posint(v):
             return is_int(v) and v >= 1
 
-        keys(P, KEYS_PARAMETERS, "parameters")
+        # 重新抽取的任务多一个键 retry_of（第 2 节、第 8.1 节），只在有值时出现
+        keys(P, KEYS_PARAMETERS + (["retry_of"] if "retry_of" in P else []), "parameters")
+        if "retry_of" in P:
+            typ(P["retry_of"], is_slug, "parameters.retry_of", "任务编号（小写字母、数字和连字符）")
+            if P["retry_of"] == task:
+                rep.problem("parameters.retry_of", "任务不能是它自己的重新抽取")
+            else:
+                try:
+                    self.read_bytes(failure_file(agency, year, P["retry_of"]))
+                except OSError:
+                    rep.problem("parameters.retry_of",
+                                f"原任务 {P['retry_of']} 没有失败记录 {failure_file(agency, year, P['retry_of'])}（第 8.1 节）")
         for k, v in (("agency", agency), ("year", year), ("task", task)):
             if P[k] != v or type(P[k]) is not type(v):
                 rep.diff(f"parameters.{k}", _show(P[k]), _show(v) + "（记录顶层的值）")
