@@ -604,9 +604,10 @@ def read_snapshot(raw: bytes, pfile: str):
     try:
         for rec in reader:
             line = reader.line_num
+            if not rec:
+                continue  # 空行略去，不计入 population.rows（第 2 节）
             if len(rec) != len(header):
-                raise BadInput(f"{pfile} 第 {line} 行",
-                               f"有 {len(rec)} 个字段，表头为 {len(header)} 列" + ("（空行）" if not rec else ""))
+                raise BadInput(f"{pfile} 第 {line} 行", f"有 {len(rec)} 个字段，表头为 {len(header)} 列")
             row = {h: v.strip() for h, v in zip(header, rec)}
             row["_line"] = line
             code = row["credit_code"]
@@ -1371,6 +1372,8 @@ def selftest() -> int:
     rows, probs = read_snapshot(("\ufeff" + ",".join(CSV_COLUMNS) + "\r\n"
                                  ' C1 ,"名,称",区,业,A, 3 ,否,在营,来源\r\n').encode(), "t.csv")
     check("快照解析", (rows[0]["credit_code"], rows[0]["name"], rows[0]["complaints"], probs), ("C1", "名,称", "3", []))
+    rows, _ = read_snapshot((",".join(CSV_COLUMNS) + "\n\nC1,n,a,i,A,0,否,在营,s\n\n").encode(), "t.csv")
+    check("快照空行略去", [(r["credit_code"], r["_line"]) for r in rows], [("C1", 3)])
     print("自检通过" if ok else "自检未通过")
     return 0 if ok else 1
 
@@ -1442,7 +1445,7 @@ def main(argv=None) -> int:
 
 # draw-spec.md 没有写明、本程序的取法（详见核对报告）：
 SPEC_NOTES = """
-- 快照：表头的列名也去掉首尾空白；多出的列忽略；空行按字段数不符报错（RFC 4180 没有空行）。
+- 快照：表头的列名也去掉首尾空白；多出的列忽略；空行略去，不计入 population.rows（与 ssjpub 相同）。
 - 随机数文件中不加引号的 digits 按原文字读取（第 2 节“ssjpub 自己总是按文字读取”）；号码只认
   不带引号、无前导零的整数，其余写法报“未核对”。
 - 年度上限按“已被抽中次数 ≥ 2”判断；同一记录中同一单位只算一次。
