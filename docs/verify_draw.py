@@ -600,6 +600,9 @@ def read_snapshot(raw: bytes, pfile: str):
         raise BadInput(f"{pfile} 第 1 行", f"表头缺少列：{', '.join(missing)}")
     if len(set(header)) != len(header):
         raise BadInput(f"{pfile} 第 1 行", "表头中有重复的列名")
+    extra = [h for h in header if h not in CSV_COLUMNS]
+    if extra:
+        raise BadInput(f"{pfile} 第 1 行", f"表头有第 2 节之外的列：{', '.join(extra)}（不得有其他列）")
     rows, seen, problems = [], {}, []
     try:
         for rec in reader:
@@ -1374,6 +1377,11 @@ def selftest() -> int:
     check("快照解析", (rows[0]["credit_code"], rows[0]["name"], rows[0]["complaints"], probs), ("C1", "名,称", "3", []))
     rows, _ = read_snapshot((",".join(CSV_COLUMNS) + "\n\nC1,n,a,i,A,0,否,在营,s\n\n").encode(), "t.csv")
     check("快照空行略去", [(r["credit_code"], r["_line"]) for r in rows], [("C1", 3)])
+    try:
+        read_snapshot((",".join(CSV_COLUMNS) + ",phone\n").encode(), "t.csv")
+        check("快照多出的列应报错", "读取了", "BadInput")
+    except BadInput:
+        pass
     print("自检通过" if ok else "自检未通过")
     return 0 if ok else 1
 
@@ -1445,7 +1453,7 @@ def main(argv=None) -> int:
 
 # draw-spec.md 没有写明、本程序的取法（详见核对报告）：
 SPEC_NOTES = """
-- 快照：表头的列名也去掉首尾空白；多出的列忽略；空行略去，不计入 population.rows（与 ssjpub 相同）。
+- 快照：表头的列名也去掉首尾空白；空行略去，不计入 population.rows（与 ssjpub 相同）。
 - 随机数文件中不加引号的 digits 按原文字读取（第 2 节“ssjpub 自己总是按文字读取”）；号码只认
   不带引号、无前导零的整数，其余写法报“未核对”。
 - 年度上限按“已被抽中次数 ≥ 2”判断；同一记录中同一单位只算一次。
