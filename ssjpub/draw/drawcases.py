@@ -35,6 +35,14 @@ SHORT = [person("SL01", "赵甲", conflicts=[CODE[1]]), person("SL02", "钱乙",
 ALL = {"ratio": "100%"}
 IN_TOWN = {"scope": {"areas": ["城关镇"]}, "ratio": "100%"}
 
+def hand_edited(text: str) -> str:
+    """A snapshot as a spreadsheet or a person leaves it: a BOM, a padded header name, a blank line
+    between rows and another at the end (docs/draw-spec.md §2)."""
+    lines = text.split("\n")
+    lines[0] = lines[0].replace(",name,", ", name ,")
+    return "\ufeff" + "\n".join(lines[:3] + [""] + lines[3:]) + "\n"
+
+
 CASES: tuple[Case, ...] = (
     Case(
         "strata-other-fallback",
@@ -178,6 +186,24 @@ CASES: tuple[Case, ...] = (
                        lambda r: next(t for t in r["2024/2024-01"]["targets"] if t["code"] == CODE[2])["name"]
                        == "示例县示例Cafe\u0301有限公司"),
               )),),
+    ),
+    Case(
+        "snapshot-text-forms",
+        "快照的写法：UTF-8 可带 BOM，RFC 4180 引号，表头列名和各值去掉首尾空白（含全角空格 U+3000），空行略去（第 2 节）。",
+        "Snapshot text: optional BOM, RFC 4180 quoting, header names and values trimmed (U+3000 too), blank lines skipped (spec §2).",
+        "快照以 BOM 开头，表头写作“ name ”，第 2、3 条记录之间和文件末尾各有一个空行；单位 2 的区域写作“\u3000城关镇 ”"
+        "（前有全角空格、后有半角空格），去掉空白后是“城关镇”，在范围内；单位 3 的名称含逗号和双引号，按 RFC 4180 加引号书写。"
+        "`population.rows` 为 5（空行不计），`population.sha256` 是含 BOM 和空行的文件全部字节的 SHA-256。",
+        (Unit(1), Unit(2, area="\u3000城关镇 "), Unit(3, name='示例县示例"宏达",有限公司'), Unit(4), Unit(5, area="周庄镇")),
+        (Draw(2024, "2024-01", {"scope": {"areas": ["城关镇"]}, "ratio": "100%"}, facts=(
+            Fact("population.rows 为 5，eligible 为 4 家（单位 2 去掉空白后在城关镇），out_of_scope 为 1",
+                 lambda r: r["2024/2024-01"]["population"]["rows"] == 5
+                 and r["2024/2024-01"]["eligible"]["count"] == 4 and r["2024/2024-01"]["eligible"]["out_of_scope"] == 1),
+            Fact("单位 2 的区域记为“城关镇”，单位 3 的名称记为 示例县示例\"宏达\",有限公司",
+                 lambda r: {t["code"]: (t["name"], t["area"]) for t in r["2024/2024-01"]["targets"]}[CODE[2]][1] == "城关镇"
+                 and {t["code"]: t["name"] for t in r["2024/2024-01"]["targets"]}[CODE[3]] == '示例县示例"宏达",有限公司'),
+        )),),
+        snapshot=hand_edited,
     ),
     Case(
         "more-batches-than-targets",

@@ -109,6 +109,7 @@ class Case:
     units: tuple[Unit, ...]
     draws: tuple[Draw, ...]
     roster: list[dict] = field(default_factory=lambda: ROSTER)
+    snapshot: Callable[[str], str] | None = None  # rewrites the snapshot's text as a person might
 
 
 # ------------------------------------------------------------------------------ the inputs
@@ -193,7 +194,10 @@ def write_inputs(root: Path, case: Case) -> None:
     write_roster(root, case.roster)
     rows = [u.row() for u in case.units]  # in the case's order: the draw never depends on it
     (a / "targets").mkdir(parents=True, exist_ok=True)
-    (a / "targets" / f"{SNAPSHOT.isoformat()}.csv").write_text(write_csv([SNAPSHOT_COLUMNS, *rows]), encoding="utf-8")
+    text = write_csv([SNAPSHOT_COLUMNS, *rows])
+    if case.snapshot is not None:
+        text = case.snapshot(text)
+    (a / "targets" / f"{SNAPSHOT.isoformat()}.csv").write_bytes(text.encode("utf-8"))
 
 
 def write_plan(root: Path, case: Case, upto: Draw) -> int:
