@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from ssjpub.draw.drawvectors import ROSTER, Case, Draw, Fact, Unit, person
+from collections import Counter
+
+from ssjpub.draw.drawvectors import (
+    OTHER_DEPARTMENT, OTHER_ITEM, OTHER_QUALIFICATION, QUALIFICATION, ROSTER, Case, Draw, Fact, Unit, person,
+)
 
 EXPIRED = "监察证在任务结束前到期"
 CODE = {i: Unit(i).code for i in range(1, 100)}
@@ -35,9 +39,22 @@ SHORT = [person("SL01", "赵甲", conflicts=[CODE[1]]), person("SL02", "钱乙",
 ALL = {"ratio": "100%"}
 IN_TOWN = {"scope": {"areas": ["城关镇"]}, "ratio": "100%"}
 
-def hand_edited(text: str) -> str:
+def loads(r: dict, key: str) -> dict[str, int]:
+    return dict(Counter(m for g in r[key]["groups"] for m in g["members"]))
+
+
+def leading_zeros(rel: str, text: str) -> str:
+    """The plan's integers written with leading zeros, as someone might type them."""
+    if not rel.endswith("plan.yaml"):
+        return text
+    return text.replace("  count: 10\n", "  count: 010\n").replace("  group_size: 1\n", "  group_size: 01\n")
+
+
+def hand_edited(rel: str, text: str) -> str:
     """A snapshot as a spreadsheet or a person leaves it: a BOM, a padded header name, a blank line
     between rows and another at the end (docs/draw-spec.md §2)."""
+    if not rel.endswith(".csv"):
+        return text
     lines = text.split("\n")
     lines[0] = lines[0].replace(",name,", ", name ,")
     return "\ufeff" + "\n".join(lines[:3] + [""] + lines[3:]) + "\n"
@@ -203,7 +220,88 @@ CASES: tuple[Case, ...] = (
                  lambda r: {t["code"]: (t["name"], t["area"]) for t in r["2024/2024-01"]["targets"]}[CODE[2]][1] == "城关镇"
                  and {t["code"]: t["name"] for t in r["2024/2024-01"]["targets"]}[CODE[3]] == '示例县示例"宏达",有限公司'),
         )),),
-        snapshot=hand_edited,
+        edit=hand_edited,
+    ),
+    Case(
+        "yaml-integers",
+        "计划中的整数按 YAML 1.2 读取：`count: 010` 是十进制 10，`group_size: 01` 是 1（第 2 节的 parameters 记为整数）。",
+        "Plan integers are read as YAML 1.2: count: 010 is ten, not octal eight (spec §2).",
+        "计划中写 `count: 010`、`group_size: 01`。ssjpub 按 YAML 1.2 core schema 读取，得 10 和 1；按 YAML 1.1 读取的库"
+        "（如 PyYAML 的默认读法）会把 `010` 读成八进制 8，重新实现时要注意。记录中 `parameters.count` 为 10，`rule` 为“10 家”，"
+        "每组 1 人。",
+        tuple(Unit(i) for i in range(1, 13)),
+        (Draw(2024, "2024-01", {"count": 10, "group_size": 1}, facts=(
+            Fact("parameters.count 为 10、group_size 为 1，strata 为 [(\"\", 12, \"10 家\", 10)]",
+                 lambda r: r["2024/2024-01"]["parameters"]["count"] == 10
+                 and r["2024/2024-01"]["parameters"]["group_size"] == 1
+                 and strata(r, "2024/2024-01") == [("", 12, "10 家", 10)]),
+            Fact("每个检查组 1 人", lambda r: all(len(g["members"]) == 1 for g in r["2024/2024-01"]["groups"])),
+        )),),
+        edit=leading_zeros,
+    ),
+    Case(
+        "inspector-load-balance",
+        "编组先按工作量 `load`，再按签号：各人承担的检查组数相差不超过 1（第 7 节）。",
+        "Inspectors are ranked by load first, then by ticket: group counts differ by at most one (spec §7).",
+        "7 家单位全部抽中，候选人 SL01–SL03，每组 2 人，共 14 个名额：各人承担 5、5、4 组（相差不超过 1）。"
+        "每组的组长 `leader` 是 `members` 的第一人。",
+        tuple(Unit(i) for i in range(1, 8)),
+        (Draw(2024, "2024-01", ALL, facts=(
+            Fact("SL01–SL03 各承担 4 或 5 组，共 14 个名额",
+                 lambda r: sorted(loads(r, "2024/2024-01").values()) == [4, 5, 5]
+                 and sorted(loads(r, "2024/2024-01")) == ["SL01", "SL02", "SL03"]),
+            Fact("每组的 leader 是 members[0]",
+                 lambda r: all(g["leader"] == g["members"][0] for g in r["2024/2024-01"]["groups"])),
+        )),),
+        roster=ROSTER[:3],
+    ),
+    Case(
+        "prior-order-by-plan",
+        "此前的抽取按年度、再按任务在计划中的位置排列（不按任务编号）；投诉举报的检查没有抽取记录，不在其中（第 4 节）。",
+        "Earlier draws are ordered by year, then by the task's place in the plan, not by id; complaint checks are not draws (spec §4).",
+        "计划中依次为 `2024-b`（随机抽取）、`2024-t`（投诉举报，指定单位 1，不抽取）、`2024-a`（随机抽取）。先抽 `2024-b`，再抽 `2024-a`："
+        "`2024-a` 的 `prior_draws` 为 `[2024/2024-b]`（编号 a 排在 b 前面也不影响），`2024-t` 不在其中；单位 1 的 `previous` 是 `2024-b` 的组员。",
+        tuple(Unit(i) for i in range(1, 4)),
+        (Draw(2024, "2024-b", ALL),
+         Draw(2024, "2024-t", {"basis": "投诉举报", "targets": [CODE[1]]}, kind=None),
+         Draw(2024, "2024-a", ALL, facts=(
+             Fact("2024-a 的 prior_draws 为 [2024/2024-b]", lambda r: r["2024/2024-a"]["prior_draws"] == ["2024/2024-b"]),
+             Fact("2024-a 中单位 1 的 previous 为 2024-b 的组员",
+                  lambda r: group(r, "2024/2024-a", 1)["previous"] == group(r, "2024/2024-b", 1)["members"]),
+         ))),
+    ),
+    Case(
+        "departments-and-requirements",
+        "名录只取任务 `departments` 的人员；资格要求是任务各事项 `inspector_requirements` 的并集，按码位升序（第 7 节）。",
+        "The pool is the task's departments' staff; the requirements are the union over the task's items, in code point order (spec §7).",
+        "任务为 LD-01（要求劳动保障监察）和 SB-01（要求社会保险稽核）的联合检查，实施股室只有劳动保障监察股。"
+        "`requirements` 为 [劳动保障监察, 社会保险稽核]（劳 U+52B3 在社 U+793E 之前）；社会保险股的 SL03、SL04 不在 `pool` 中；"
+        "SL02 只有一项资格，排除为“不具备资格”；SL01 的资格在名录中逆序书写，记录中按码位升序。",
+        tuple(Unit(i) for i in range(1, 4)),
+        (Draw(2024, "2024-01", {"items": ["LD-01", OTHER_ITEM], "count": 2}, facts=(
+            Fact("requirements 为 [劳动保障监察, 社会保险稽核]",
+                 lambda r: r["2024/2024-01"]["inspectors"]["requirements"] == [QUALIFICATION, OTHER_QUALIFICATION]),
+            Fact("pool 为 SL01、SL02、SL05（不含社会保险股的人员）",
+                 lambda r: [p["id"] for p in r["2024/2024-01"]["inspectors"]["pool"]] == ["SL01", "SL02", "SL05"]),
+            Fact("SL02 的 excluded 为 [不具备资格]，SL01 的 qualifications 按码位升序",
+                 lambda r: pool(r, "2024/2024-01", "SL02")["excluded"] == ["不具备资格"]
+                 and pool(r, "2024/2024-01", "SL01")["qualifications"] == [QUALIFICATION, OTHER_QUALIFICATION]),
+        )),),
+        roster=[person("SL01", "赵甲", qualifications=[OTHER_QUALIFICATION, QUALIFICATION]),
+                person("SL02", "钱乙"),
+                person("SL03", "孙丙", department=OTHER_DEPARTMENT, qualifications=[QUALIFICATION, OTHER_QUALIFICATION]),
+                person("SL04", "李丁", department=OTHER_DEPARTMENT, qualifications=[OTHER_QUALIFICATION]),
+                person("SL05", "周戊", qualifications=[QUALIFICATION, OTHER_QUALIFICATION])],
+    ),
+    Case(
+        "no-eligible-fails",
+        "按范围筛选后没有可抽单位时抽取失败，写出失败记录（第 5 节、第 8.1 节）。",
+        "No eligible unit after the scope fails the draw with a failure record (spec §5, §8.1).",
+        "范围为等级 [C]，快照中唯一的 C 级单位已停业：可抽单位为 0，写出失败记录，`failure[0].code` 为 `invalid-value`。",
+        (Unit(1), Unit(2), Unit(3, grade="C", status="停业")),
+        (Draw(2024, "2024-01", {"scope": {"grades": ["C"]}, "ratio": "5%"}, fails=True, facts=(
+            Fact("失败记录的 failure 为 invalid-value", lambda r: failure_codes(r, "2024/2024-01") == ["invalid-value"]),
+        )),),
     ),
     Case(
         "more-batches-than-targets",

@@ -38,8 +38,11 @@ from ssjpub.spreadsheet import write_csv
 AGENCY = "shili"
 DIVISION = "410999"
 DEPARTMENT = "劳动保障监察股"
+OTHER_DEPARTMENT = "社会保险股"
 ITEM = "LD-01"
 QUALIFICATION = "劳动保障监察"
+OTHER_ITEM = "SB-01"  # 社会保险股's item: a case joins it to LD-01 to take the union of requirements
+OTHER_QUALIFICATION = "社会保险稽核"
 TRIES = 400  # public values tried per draw before the case is declared impossible
 
 Records = dict[str, dict]  # "year/task" -> its draw record or failure record, as drawn so far
@@ -89,7 +92,7 @@ class Draw:
     """One `ssjpub draw` of a case, in drawing order. `params` holds the plan's task fields beyond
     the common ones; `roster` replaces inspectors.yaml before this draw (a later declaration of
     conflicts, say); `fails` says the draw writes a failure record instead of a record; `kind` is
-    the declared source of public randomness."""
+    the declared source of public randomness, None for a task that is not drawn (投诉举报)."""
 
     year: int
     task: str
@@ -97,7 +100,7 @@ class Draw:
     facts: tuple[Fact, ...] = ()
     roster: list[dict] | None = None
     fails: bool = False
-    kind: str = "公开摇号"
+    kind: str | None = "公开摇号"
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,9 @@ class Case:
     units: tuple[Unit, ...]
     draws: tuple[Draw, ...]
     roster: list[dict] = field(default_factory=lambda: ROSTER)
-    snapshot: Callable[[str], str] | None = None  # rewrites the snapshot's text as a person might
+    # (path, text) -> the text as written: an input as a person might write it, not as the
+    # generator's YAML and CSV writers do (applied to every input file, each time it is written)
+    edit: Callable[[str, str], str] | None = None
 
 
 # ------------------------------------------------------------------------------ the inputs
@@ -127,11 +132,23 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(str, _str)
 
 
-def write_yaml(path: Path, body: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.dump(body, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
-    path.write_text("# 整体抽取算例（tests/vectors/draws），由 python -m ssjpub.draw.drawvectors 生成\n" + text,
-                    encoding="utf-8")
+@dataclass(frozen=True)
+class Writer:
+    """Writes a case's input files under `root`, through the case's `edit`."""
+
+    root: Path
+    case: Case
+
+    def text(self, rel: str, text: str) -> None:
+        if self.case.edit is not None:
+            text = self.case.edit(rel, text)
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+
+    def yaml(self, rel: str, body: dict) -> None:
+        text = yaml.dump(body, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
+        self.text(rel, "# 整体抽取算例（tests/vectors/draws），由 python -m ssjpub.draw.drawvectors 生成\n" + text)
 
 
 SNAPSHOT = date(2023, 1, 3)
@@ -169,52 +186,52 @@ def values(kind: str, case: str, year: int, task: str, index: int, attempt: int)
 
 
 def task_body(d: Draw, index: int) -> dict:
-    body = {"id": d.task, "name": f"算例任务 {d.task}", "items": [ITEM], "departments": [DEPARTMENT],
-            "snapshot": SNAPSHOT}
     extra = dict(d.params)
+    body = {"id": d.task, "name": f"算例任务 {d.task}", "items": extra.pop("items", [ITEM]),
+            "departments": extra.pop("departments", [DEPARTMENT])}
+    if d.kind is not None:
+        body["snapshot"] = SNAPSHOT
     body.update({k: extra.pop(k) for k in ("scope", "ratio", "count", "strata", "weights") if k in extra})
     body["window"] = extra.pop("window", {"start": date(d.year, 3, 1), "end": date(d.year, 5, 31)})
     body.update(extra)
     body["method"] = "现场检查"
-    body["randomness"] = declare(d.kind, d.year, index)
+    if d.kind is not None:
+        body["randomness"] = declare(d.kind, d.year, index)
     return body
 
 
-def write_inputs(root: Path, case: Case) -> None:
+def write_inputs(w: Writer) -> None:
     """The agency's files and its snapshot; plans grow task by task (write_plan)."""
-    plans = root / "plans"
-    write_yaml(plans / "result-categories.yaml", {"categories": [{"name": "未发现问题", "found_problem": False}]})
-    a = plans / AGENCY
-    write_yaml(a / "agency.yaml", {
+    w.yaml("plans/result-categories.yaml", {"categories": [{"name": "未发现问题", "found_problem": False}]})
+    a = f"plans/{AGENCY}"
+    w.yaml(f"{a}/agency.yaml", {
         "code": AGENCY, "name": "示例县人力资源和社会保障局", "short_name": "示例县人社局", "division_code": DIVISION,
-        "lead_department": DEPARTMENT, "plan_office": DEPARTMENT, "departments": [{"name": DEPARTMENT}]})
-    write_yaml(a / "checklist.yaml", {"agency": AGENCY, "updated_on": SNAPSHOT, "items": [{
-        "id": ITEM, "name": "用人单位遵守劳动合同制度情况", "target_kind": "用人单位", "ratio": "5%", "frequency": 1,
-        "inspector_requirements": [QUALIFICATION]}]})
-    write_roster(root, case.roster)
-    rows = [u.row() for u in case.units]  # in the case's order: the draw never depends on it
-    (a / "targets").mkdir(parents=True, exist_ok=True)
-    text = write_csv([SNAPSHOT_COLUMNS, *rows])
-    if case.snapshot is not None:
-        text = case.snapshot(text)
-    (a / "targets" / f"{SNAPSHOT.isoformat()}.csv").write_bytes(text.encode("utf-8"))
+        "lead_department": DEPARTMENT, "plan_office": DEPARTMENT,
+        "departments": [{"name": DEPARTMENT}, {"name": OTHER_DEPARTMENT}]})
+    w.yaml(f"{a}/checklist.yaml", {"agency": AGENCY, "updated_on": SNAPSHOT, "items": [
+        {"id": ITEM, "name": "用人单位遵守劳动合同制度情况", "department": DEPARTMENT, "target_kind": "用人单位",
+         "ratio": "5%", "frequency": 1, "inspector_requirements": [QUALIFICATION]},
+        {"id": OTHER_ITEM, "name": "用人单位参加社会保险情况", "department": OTHER_DEPARTMENT, "target_kind": "用人单位",
+         "ratio": "5%", "frequency": 1, "inspector_requirements": [OTHER_QUALIFICATION]}]})
+    write_roster(w, w.case.roster)
+    rows = [u.row() for u in w.case.units]  # in the case's order: the draw never depends on it
+    w.text(f"{a}/targets/{SNAPSHOT.isoformat()}.csv", write_csv([SNAPSHOT_COLUMNS, *rows]))
 
 
-def write_plan(root: Path, case: Case, upto: Draw) -> int:
+def write_plan(w: Writer, upto: Draw) -> int:
     """The year's plan with its tasks up to `upto` (a task is declared before its draw, and a
     retry only once its failure record exists); returns the index of `upto` in it."""
-    mine = [d for d in case.draws if d.year == upto.year]
+    mine = [d for d in w.case.draws if d.year == upto.year]
     mine = mine[: mine.index(upto) + 1]
-    write_yaml(root / "plans" / AGENCY / str(upto.year) / "plan.yaml", {
+    w.yaml(f"plans/{AGENCY}/{upto.year}/plan.yaml", {
         "agency": AGENCY, "year": upto.year, "title": f"示例县人社局 {upto.year} 年度抽查工作计划（算例）",
         "lead_department": DEPARTMENT, "published_on": date(upto.year, 1, 10),
         "tasks": [task_body(d, i) for i, d in enumerate(mine)]})
     return len(mine) - 1
 
 
-def write_roster(root: Path, people: list[dict]) -> None:
-    write_yaml(root / "plans" / AGENCY / "inspectors.yaml",
-               {"agency": AGENCY, "updated_on": SNAPSHOT, "inspectors": people})
+def write_roster(w: Writer, people: list[dict]) -> None:
+    w.yaml(f"plans/{AGENCY}/inspectors.yaml", {"agency": AGENCY, "updated_on": SNAPSHOT, "inspectors": people})
 
 
 # ------------------------------------------------------------------------------ drawing
@@ -235,15 +252,17 @@ def record_of(root: Path, year: int, task: str) -> tuple[str, dict] | None:
 
 def make_case(root: Path, case: Case) -> Records:
     """Build the case in `root`, drawing each task with the first values that satisfy its facts."""
-    write_inputs(root, case)
+    w = Writer(root, case)
+    write_inputs(w)
     records: Records = {}
     for d in case.draws:
         if d.roster is not None:
-            write_roster(root, d.roster)
-        i = write_plan(root, case, d)
-        values_file = root / "plans" / AGENCY / str(d.year) / "randomness" / f"{d.task}.yaml"
+            write_roster(w, d.roster)
+        i = write_plan(w, d)
+        if d.kind is None:
+            continue
         for attempt in range(TRIES):
-            write_yaml(values_file, values(d.kind, case.name, d.year, d.task, i, attempt))
+            w.yaml(f"plans/{AGENCY}/{d.year}/randomness/{d.task}.yaml", values(d.kind, case.name, d.year, d.task, i, attempt))
             code, out = ssjpub("draw", f"{AGENCY}/{d.year}/{d.task}", "--root", str(root))
             made = record_of(root, d.year, d.task)
             if made is None or (made[0] == "failures") != d.fails:
@@ -262,7 +281,7 @@ def make_case(root: Path, case: Case) -> Records:
 
 def readme(case: Case) -> str:
     facts = "".join(f"- {f.text}\n" for d in case.draws for f in d.facts)
-    draws = "、".join(f"{d.year}/{d.task}" + ("（失败记录）" if d.fails else "") for d in case.draws)
+    draws = "、".join(f"{d.year}/{d.task}" + ("（失败记录）" if d.fails else "") for d in case.draws if d.kind)
     return (f"# {case.name}\n\n{case.rule}\n\n{case.english}\n\n## 边界与看点\n\n{case.look}\n\n"
             f"## 抽取（按先后）\n\n{draws}\n\n## 测试核对的事实\n\n{facts}\n"
             "由 `python -m ssjpub.draw.drawvectors tests/vectors/draws` 生成，请勿手工修改。\n")
