@@ -78,6 +78,14 @@ def test_ssjpub_verify_and_the_standalone_verifier_agree(case, copy_of):
     assert len(made) == len(drawn(case))
 
 
+def test_the_installed_command_verifies_a_case(copy_of):
+    # The other tests run the command line in-process for speed; this one runs it as a process.
+    root = copy_of("prior-years-cap")
+    done = subprocess.run([sys.executable, "-m", "ssjpub", "verify", "--root", str(root)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "已重新执行 5 次抽取" in done.stderr, done.stdout + done.stderr
+
+
 @pytest.mark.parametrize("case", CASES, ids=NAMES)
 def test_the_case_still_shows_its_rule(case):
     found = records(DRAWS / case.name)
