@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OUTPUT := output
 PORT ?= 8000
 
-.PHONY: html test serve validate check rules verify schema demo demo-history bench-draw clean
+.PHONY: html test serve validate check rules verify schema demo demo-history bench-draw vectors clean
 
 # The venv is rebuilt only when the dependencies change.
 $(BIN)/ssjpub: pyproject.toml
@@ -39,6 +39,12 @@ serve: html
 
 schema: $(BIN)/ssjpub
 	$(BIN)/ssjpub schema --out docs/schema
+
+# Regenerates the committed test vectors for re-implementers (deterministic): the single-function
+# ones and the whole-draw cases (tests/vectors/README.md).
+vectors: $(BIN)/ssjpub
+	$(BIN)/python -m ssjpub.draw.vectors tests/vectors
+	$(BIN)/python -m ssjpub.draw.drawvectors tests/vectors/draws
 
 # Regenerates the committed demo data (deterministic).
 demo: $(BIN)/ssjpub

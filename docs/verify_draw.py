@@ -5,7 +5,7 @@
 
 用法：
     python3 docs/verify_draw.py plans/baofeng/2024/draws/2024-01.json [--root 仓库根目录]
-    python3 docs/verify_draw.py --all [--root 仓库根目录]     # 全部 plans/*/*/draws/*.json
+    python3 docs/verify_draw.py --all [--root 仓库根目录]     # 全部 draws/*.json 和 failures/*.json
     python3 docs/verify_draw.py --selftest                     # draw-spec.md 第 10 节的算例等
 
 输出：每条核对通过的记录一行 `OK <文件>`；每处不一致一行
@@ -23,7 +23,9 @@
 - seed（3）；prior_draws 是否与仓库中同一机关已有的记录一致（4）；
 - 可抽单位、inactive、out_of_scope、capped（4），权重、分层、数量、签号、copy、rank、批次、
   cutoff（5、6）；
-- inspectors 的 file 路径、排序和部门，每人的 excluded（由记录中的事实重新得出），以及 groups（7）。
+- inspectors 的 file 路径、排序和部门，每人的 excluded（由记录中的事实重新得出），以及 groups（7）；
+- 失败记录 plans/<机关>/<年度>/failures/<任务>.json（8.1）：与抽取记录相同的各项，以及重新执行
+  是否同样失败（失败的代码和说明文字本文没有规定，不比较）；重新抽取的 parameters.retry_of。
 
 不核对的内容：inspectors.requirements 和 pool 是否与事项清单、人员名录一致（第 7 节规定验证以记录为准，
 由 `ssjpub verify --history` 用 git 历史核对）；parameters 是否与 plan.yaml 中的任务一致
@@ -56,6 +58,8 @@ MAX_LINES_PER_RECORD = 40  # 每条记录最多列出的不一致行数
 KEYS_RECORD = ["algorithm", "agency", "year", "task", "parameters", "parameters_sha256",
                "population", "randomness", "seed", "prior_draws", "eligible", "strata",
                "targets", "inspectors", "groups"]
+# 第 8.1 节：失败记录的键（前十个与抽取记录相同）
+KEYS_FAILURE = KEYS_RECORD[:10] + ["inspectors", "outcome", "failure"]
 KEYS_POPULATION = ["file", "sha256", "rows"]
 KEYS_RANDOMNESS = ["file", "canonical"]
 KEYS_ELIGIBLE = ["count", "inactive", "out_of_scope", "capped"]
@@ -596,13 +600,17 @@ def read_snapshot(raw: bytes, pfile: str):
         raise BadInput(f"{pfile} 第 1 行", f"表头缺少列：{', '.join(missing)}")
     if len(set(header)) != len(header):
         raise BadInput(f"{pfile} 第 1 行", "表头中有重复的列名")
+    extra = [h for h in header if h not in CSV_COLUMNS]
+    if extra:
+        raise BadInput(f"{pfile} 第 1 行", f"表头有第 2 节之外的列：{', '.join(extra)}（不得有其他列）")
     rows, seen, problems = [], {}, []
     try:
         for rec in reader:
             line = reader.line_num
+            if not rec:
+                continue  # 空行略去，不计入 population.rows（第 2 节）
             if len(rec) != len(header):
-                raise BadInput(f"{pfile} 第 {line} 行",
-                               f"有 {len(rec)} 个字段，表头为 {len(header)} 列" + ("（空行）" if not rec else ""))
+                raise BadInput(f"{pfile} 第 {line} 行", f"有 {len(rec)} 个字段，表头为 {len(header)} 列")
             row = {h: v.strip() for h, v in zip(header, rec)}
             row["_line"] = line
             code = row["credit_code"]
@@ -739,6 +747,10 @@ def compute_groups(pool, excluded, targets, seed, group_size, last_members):
 
 def draw_file(agency, year, task) -> str:
     return f"plans/{agency}/{year}/draws/{task}.json"
+
+
+def failure_file(agency, year, task) -> str:
+    return f"plans/{agency}/{year}/failures/{task}.json"
 
 
 class Report:
@@ -894,13 +906,25 @@ class Verifier:
                 raise BadInput(path, f"应为{what}，记录中为 {_show(v)}")
             return v
 
-        keys(rec, KEYS_RECORD, "（记录）")
+        failed = "/failures/" in rel  # 失败记录（第 8.1 节）：同样的输入重新执行，必须同样失败
+        keys(rec, KEYS_FAILURE if failed else KEYS_RECORD, "（记录）")
         # 机关代号和任务编号用来拼出要读的文件路径：只接受 ssjpub 的写法，不能含“/”或“..”
         agency = need(rec, "agency", "agency", is_slug, "机关代号（小写字母、数字和连字符）")
         year = need(rec, "year", "year", is_int, "整数")
         task = need(rec, "task", "task", is_slug, "任务编号（小写字母、数字和连字符）")
-        if rel != draw_file(agency, year, task):
-            rep.diff("（文件位置）", _show(rel), _show(draw_file(agency, year, task)))
+        where, other = (failure_file, draw_file) if failed else (draw_file, failure_file)
+        if rel != where(agency, year, task):
+            rep.diff("（文件位置）", _show(rel), _show(where(agency, year, task)))
+        if os.path.lexists(os.path.join(self.root, other(agency, year, task))):
+            rep.problem("（记录）", f"任务 {task} 既有抽取记录又有失败记录：失败的任务不得再有抽取记录（第 8.1 节）")
+        if failed:
+            fl = rec.get("failure")
+            if rec.get("outcome") != "failed":
+                rep.diff("outcome", _show(rec.get("outcome")), _show("failed"))
+            if not (isinstance(fl, list) and fl and all(
+                    isinstance(f, dict) and list(f) == ["code", "message"]
+                    and all(isinstance(v, str) and v for v in f.values()) for f in fl)):
+                rep.problem("failure", f"应为非空数组，每个元素为 {{\"code\": 文字, \"message\": 文字}}，记录中为 {_show(fl)}")
 
         # ---- parameters（第 2 节）
         P = need(rec, "parameters", "parameters", lambda v: isinstance(v, dict), "对象")
@@ -1027,6 +1051,13 @@ class Verifier:
             else:
                 units.append(row)
         capped.sort()
+        for u in units:
+            u["_w"] = unit_weight(u, P["weights"])
+        strata, targets, fails = compute_selection(units, seed, P)
+        if failed:  # 失败记录没有 eligible、strata、targets、groups：只核对重新执行是否同样失败
+            self.check_inspectors(rec, P, agency, seed, targets, prior_recs, bool(fails), missing_earlier, rep,
+                                  failure=True)
+            return
         el = need(rec, "eligible", "eligible")
         keys(el, KEYS_ELIGIBLE, "eligible")
         out = []
@@ -1035,9 +1066,6 @@ class Verifier:
         rep.diffs(out)
 
         # ---- 权重、分层、数量、签号（第 5、6 节）
-        for u in units:
-            u["_w"] = unit_weight(u, P["weights"])
-        strata, targets, fails = compute_selection(units, seed, P)
         for msg in fails:
             rep.problem("strata", msg)
         rec_strata = need(rec, "strata", "strata", lambda v: isinstance(v, list), "列表")
@@ -1084,7 +1112,18 @@ class Verifier:
         def posint(v):
             return is_int(v) and v >= 1
 
-        keys(P, KEYS_PARAMETERS, "parameters")
+        # 重新抽取的任务多一个键 retry_of（第 2 节、第 8.1 节），只在有值时出现
+        keys(P, KEYS_PARAMETERS + (["retry_of"] if "retry_of" in P else []), "parameters")
+        if "retry_of" in P:
+            typ(P["retry_of"], is_slug, "parameters.retry_of", "任务编号（小写字母、数字和连字符）")
+            if P["retry_of"] == task:
+                rep.problem("parameters.retry_of", "任务不能是它自己的重新抽取")
+            else:
+                try:
+                    self.read_bytes(failure_file(agency, year, P["retry_of"]))
+                except OSError:
+                    rep.problem("parameters.retry_of",
+                                f"原任务 {P['retry_of']} 没有失败记录 {failure_file(agency, year, P['retry_of'])}（第 8.1 节）")
         for k, v in (("agency", agency), ("year", year), ("task", task)):
             if P[k] != v or type(P[k]) is not type(v):
                 rep.diff(f"parameters.{k}", _show(P[k]), _show(v) + "（记录顶层的值）")
@@ -1142,7 +1181,7 @@ class Verifier:
 
     # ------------------------------------------------------------------------
     def check_inspectors(self, rec, P, agency, seed, targets, prior_recs, draw_failed, missing_prior,
-                         rep: Report):
+                         rep: Report, failure=False):
         ins = rec.get("inspectors")
         if not isinstance(ins, dict):
             raise BadInput("inspectors", f"应为对象，记录中为 {_show(ins)}")
@@ -1204,19 +1243,24 @@ class Verifier:
             for g in r["groups"]:
                 if isinstance(g, dict) and isinstance(g.get("target"), str) and isinstance(g.get("members"), list):
                     last[g["target"]] = list(g["members"])
-        rec_groups = rec.get("groups")
+        rec_groups = [] if failure else rec.get("groups")
         if not isinstance(rec_groups, list):
             raise BadInput("groups", f"应为列表，记录中为 {_show(rec_groups)}")
         for i, g in enumerate(rec_groups):
             if isinstance(g, dict) and list(g.keys()) != KEYS_GROUP:
                 rep.diff(f"groups[{i}]（键及其顺序）", _show(list(g.keys())), _show(KEYS_GROUP))
         if draw_failed:
-            rep.unverified("groups", "按本文抽取单位时已失败，不再编组")
+            if not failure:  # 失败记录：抽取单位时同样失败，即已核对
+                rep.unverified("groups", "按本文抽取单位时已失败，不再编组")
             return
         if missing_prior:
             rep.unverified("groups", "缺少此前年度的抽取记录，无法确定上次检查人员（第 7 节）")
             return
         groups, fail = compute_groups(pool, excluded, targets, seed, P["group_size"], last)
+        if failure:
+            if not fail:
+                rep.problem("failure", "按本文重新执行，抽取能够完成：失败记录不成立（第 8.1 节）")
+            return
         if fail:
             rep.problem("groups", fail)
             return
@@ -1331,6 +1375,13 @@ def selftest() -> int:
     rows, probs = read_snapshot(("\ufeff" + ",".join(CSV_COLUMNS) + "\r\n"
                                  ' C1 ,"名,称",区,业,A, 3 ,否,在营,来源\r\n').encode(), "t.csv")
     check("快照解析", (rows[0]["credit_code"], rows[0]["name"], rows[0]["complaints"], probs), ("C1", "名,称", "3", []))
+    rows, _ = read_snapshot((",".join(CSV_COLUMNS) + "\n\nC1,n,a,i,A,0,否,在营,s\n\n").encode(), "t.csv")
+    check("快照空行略去", [(r["credit_code"], r["_line"]) for r in rows], [("C1", 3)])
+    try:
+        read_snapshot((",".join(CSV_COLUMNS) + ",phone\n").encode(), "t.csv")
+        check("快照多出的列应报错", "读取了", "BadInput")
+    except BadInput:
+        pass
     print("自检通过" if ok else "自检未通过")
     return 0 if ok else 1
 
@@ -1347,7 +1398,7 @@ class _Parser(argparse.ArgumentParser):
 def main(argv=None) -> int:
     ap = _Parser(description="按 docs/draw-spec.md（ssjpub-draw/1）独立核对抽取记录，只用 Python 标准库。")
     ap.add_argument("records", nargs="*", help="抽取记录 JSON（相对于当前目录或 --root）")
-    ap.add_argument("--all", action="store_true", help="核对 plans/*/*/draws/*.json")
+    ap.add_argument("--all", action="store_true", help="核对 plans/*/*/draws/*.json 和 failures/*.json（失败记录）")
     ap.add_argument("--root", default=".", help="仓库根目录（默认当前目录）")
     ap.add_argument("--selftest", action="store_true", help="核对 draw-spec.md 第 10 节的算例和本程序的解析器")
     args = ap.parse_args(argv)
@@ -1364,9 +1415,10 @@ def main(argv=None) -> int:
 
     if args.all:
         files = sorted(os.path.relpath(p, root).replace(os.sep, "/")
-                       for p in glob.glob(os.path.join(root, "plans", "*", "*", "draws", "*.json")))
+                       for kind in ("draws", "failures")
+                       for p in glob.glob(os.path.join(root, "plans", "*", "*", kind, "*.json")))
         if not files:
-            print(f"在 {root} 下没有找到 plans/*/*/draws/*.json")
+            print(f"在 {root} 下没有找到 plans/*/*/draws/*.json 或 plans/*/*/failures/*.json")
             return 1
     else:
         files = []
@@ -1401,12 +1453,14 @@ def main(argv=None) -> int:
 
 # draw-spec.md 没有写明、本程序的取法（详见核对报告）：
 SPEC_NOTES = """
-- 快照：表头的列名也去掉首尾空白；多出的列忽略；空行按字段数不符报错（RFC 4180 没有空行）。
+- 快照：表头的列名也去掉首尾空白；空行略去，不计入 population.rows（与 ssjpub 相同）。
 - 随机数文件中不加引号的 digits 按原文字读取（第 2 节“ssjpub 自己总是按文字读取”）；号码只认
   不带引号、无前导零的整数，其余写法报“未核对”。
 - 年度上限按“已被抽中次数 ≥ 2”判断；同一记录中同一单位只算一次。
 - prior_draws：仓库中同一机关、年度不晚于本年度的 draws/*.json；本年度只取计划中排在本任务之前的；
   某年度有记录而 plan.yaml 读不出任务顺序，或记录的任务不在计划中，则报“未核对”。
+- 失败记录：只核对按本文重新执行同样失败（抽取单位时或编组时），不比较 failure 中的代码和说明——
+  draw-spec.md 第 8.1 节没有规定它们的文字；同一任务既有抽取记录又有失败记录时报错。
 - 种子用记录中已分别核对过的 population.sha256、parameters_sha256、randomness.canonical 计算；
   同样，年度上限和上次检查人员按记录的 prior_draws 读取，编组按记录的 excluded 确定候选人——
   这些值都先各自核对，任一处出错只在它自己的字段报告一次，结论（通过与否）不变。
