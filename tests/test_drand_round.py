@@ -55,3 +55,10 @@ def test_cli_usage_errors_are_chinese_and_exit_2(args):
     result = run_cli("drand-round", *args)
     assert result.exit_code == 2
     assert "请给出" in result.stderr or "不是有效的时间" in result.stderr
+
+
+def test_the_output_shown_in_docs_drand_md_is_what_the_command_prints():
+    docs = (FIXTURES.parent.parent / "docs/drand.md").read_text(encoding="utf-8")
+    result = run_cli("drand-round", "--at", "2024-01-09 21:30")
+    shown = [line for line in result.stdout.splitlines() if not line.startswith("该轮公布之后")]
+    assert all(line in docs for line in shown)
