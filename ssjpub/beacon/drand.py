@@ -11,7 +11,7 @@ The pairing check and hash-to-curve are drand-verify's (the zkcrypto `bls12_381`
 PyO3 wheel; its `verify_quicknet` is G2PubkeyRfc with the G1 DST above). We always pass it the
 pinned key rather than trusting its default, and hand it only well-formed hex of the right length:
 its binding unwraps the hex decoding and would panic (a BaseException) on anything else.
-bench/drand_verify.py measures it against py_ecc.
+bench/drand.py measures it against py_ecc.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class Chain:
     scheme: str
     beacon_id: str
     group_hash: str
-    dst: str
+    dst: str  # for the record and other verifiers: drand-verify's quicknet verifier has it built in
 
 
 def _load() -> Chain:
