@@ -8,6 +8,7 @@ import sys
 import click
 
 from ssjpub import __version__
+from ssjpub.cli.beacon import drand_round_cmd
 from ssjpub.cli.checking import check_cmd, rules_cmd
 from ssjpub.cli.drawing import draw_cmd, verify_cmd
 from ssjpub.cli.importing import import_targets
@@ -33,6 +34,7 @@ def cli() -> None:
       ssjpub timestamp 机关/年度/任务  为任务的随机数来源声明取得可信时间戳（RFC 3161）
       ssjpub check               按规则目录检查 S0、S1 的每一条规定
       ssjpub schema              导出 YAML 文件的 JSON Schema（编辑器提示用）
+      ssjpub drand-round --at 时间  选定要声明的 drand 轮次（--check 离线核对签名）
     """
 
 
@@ -44,6 +46,7 @@ cli.add_command(verify_cmd)
 cli.add_command(check_cmd)
 cli.add_command(rules_cmd)
 cli.add_command(timestamp_cmd)
+cli.add_command(drand_round_cmd)
 
 
 def main() -> None:
