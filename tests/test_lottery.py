@@ -166,3 +166,24 @@ def test_check_reports_blue_ball_33_with_its_place(demo):
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert f"plans/baofeng/2024/randomness/2024-01.yaml:{line}:5: lottery-number-range " in out.stdout, out.stdout
     assert "1–16" in out.stdout
+
+
+def test_draw_refuses_values_that_break_the_rules_and_writes_nothing(demo):
+    """A record is published for good; the values may still be put right before the draw."""
+    import subprocess
+    import sys
+
+    for suffix in (".json", ".yaml"):
+        (demo / f"plans/baofeng/2024/draws/2024-07{suffix}").unlink()
+    values = demo / "plans/baofeng/2024/randomness/2024-07.yaml"
+    text = values.read_text(encoding="utf-8")
+    declared = text[text.index("announced_on: ") + 14:].split("\n")[0]
+    values.write_text(text.replace(f"announced_on: {declared}", "announced_on: 2024-11-12"), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "ssjpub", "draw", "--root", str(demo), "baofeng/2024/2024-07"],
+                         capture_output=True, text=True)
+    assert out.returncode == 1 and "announced-not-declared" in out.stdout and "改正之后再抽取" in out.stderr
+    assert not (demo / "plans/baofeng/2024/draws/2024-07.json").exists()
+    values.write_text(text, encoding="utf-8")
+    again = subprocess.run([sys.executable, "-m", "ssjpub", "draw", "--root", str(demo), "baofeng/2024/2024-07"],
+                           capture_output=True, text=True)
+    assert again.returncode == 0, again.stdout + again.stderr

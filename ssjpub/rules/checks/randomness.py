@@ -126,3 +126,18 @@ def after_publication(ctx: RuleContext, tc: TaskCtx) -> Verdict:
                         "随机数产生时公众还不知道用哪一次开奖（摇号）。请声明公示日之后的开奖（摇号），"
                         "或把“published_on”更正为计划实际公示的日期"),))
     return Verdict(MET, f"计划 {published.isoformat()} 公示，{r.expected_on.isoformat()} 开奖（摇号）")
+
+
+# What `ssjpub draw` checks before it draws: a record made from mistyped numbers or the wrong
+# day would be published for good, while the values file may still be corrected before the draw.
+BEFORE_DRAW = ("lottery-game-unknown", "lottery-draw-weekday", "lottery-issue-form", "lottery-number-count",
+               "lottery-number-range", "lottery-number-repeated", "lottery-announced-weekday",
+               "announced-not-declared", "draw-before-plan-published")
+
+
+def before_draw(ctx: RuleContext, agency: str, year: int, task: str) -> list:
+    """The problems these rules find in one task (none of them depends on the day judged)."""
+    from ssjpub.rules.tasks import TASK_RULES, tasks
+
+    return [p for tc in tasks(ctx) if (tc.code, tc.year, tc.task.id) == (agency, year, task)
+            for code in BEFORE_DRAW for p in TASK_RULES[code](ctx, tc).problems]
