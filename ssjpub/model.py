@@ -395,6 +395,7 @@ class Randomness(Model):
         title="随机数来源类型", description="公开开奖：指明某一期将来的彩票开奖；公开摇号：有见证人的现场摇号，至少 20 位数字"
     )
     source: Text = Field(title="来源名称", description="如“中国福利彩票双色球”或“宝丰县人社局‘双随机’摇号会”")
+    game: Text | None = Field(None, title="彩票游戏", description="公开开奖的游戏，取自 plans/lottery-games.yaml，如“双色球”")
     issue: str | None = Field(None, title="期号", description="公开开奖的期号，如 2024015")
     expected_on: Day = Field(title="开奖（摇号）日期")
     place: str | None = Field(None, title="摇号地点")
@@ -458,6 +459,8 @@ class RandomnessValues(Model):
         None, title="摇号数字", description="公开摇号得到的数字串，至少 20 位"
     )
     evidence: Text = Field(title="出处", description="开奖公告或摇号记录的出处，供公众核对")
+    schedule_notice: Text | None = Field(
+        None, title="开奖日程调整公告", description="彩票未在常规开奖日或未在声明的日期开奖时，写明发行机构的官方公告（名称、日期、网址）")
 
     @model_validator(mode="after")
     def _numbers_or_digits(self) -> "RandomnessValues":
@@ -466,6 +469,48 @@ class RandomnessValues(Model):
         if self.numbers and self.digits is not None:
             raise PydanticCustomError("invalid-value", "“numbers”（开奖号码）和“digits”（摇号数字）只能填写一个")
         return self
+
+
+# --- lottery games (plans/lottery-games.yaml) ---------------------------------------------------
+
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")  # date.weekday() order
+Weekday = Literal["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+# Issue numbers: the draw's year (four or two digits) and its serial number in that year.
+ISSUE_FORMS = {"YYYYNNN": (4, "2024004"), "YYNNN": (2, "24004")}
+
+
+class NumberGroup(Model):
+    name: Text = Field(title="号码组名称", description="如“红色球”“前区”；按位开奖的游戏每位一组，如“百位”")
+    count: Annotated[int, Field(ge=1, le=100)] = Field(title="开出个数")
+    min: Annotated[int, Field(ge=0)] = Field(title="最小号码")
+    max: Annotated[int, Field(ge=0)] = Field(title="最大号码")
+    distinct: bool = Field(title="组内不重复", description="true：同一组的号码各不相同（摇出的球不放回）")
+    not_in: Text | None = Field(
+        None, title="不与哪一组重复", description="本组号码不会出现在前面哪一组中，如七乐彩的特别号码不与基本号码重复")
+
+
+class LotteryGame(Model):
+    name: Text = Field(title="游戏名称", description="声明中 game 写的名称，如“双色球”")
+    operator: Literal["中国福利彩票", "中国体育彩票"] = Field(title="发行机构")
+    rules: Text = Field(title="游戏规则", description="所依据的官方游戏规则的名称")
+    positional: bool = Field(
+        False, title="按位开奖", description="true：开奖号码是按位置排列的数字（如福彩3D），每位写成一组，顺序不能颠倒")
+    groups: list[NumberGroup] = Field(min_length=1, title="号码组", description="按开奖公告的顺序")
+    draw_days: list[Weekday] = Field(min_length=1, title="开奖日", description="每周的哪几天开奖；每天开奖的写全七天")
+    draw_time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = Field(
+        title="开奖时间（北京时间）", description="如“21:15”")
+    issue_form: Literal["YYYYNNN", "YYNNN"] = Field(
+        title="期号格式", description="YYYYNNN：4 位年份加 3 位序号（如 2024004）；YYNNN：2 位年份加 3 位序号（如 24004）")
+    result_page: WebUrl = Field(title="官方开奖公告网址", description="供公众核对开奖号码")
+
+
+class LotteryGames(Model):
+    """plans/lottery-games.yaml: the national lottery games a task may declare, with their rules."""
+
+    games: list[LotteryGame] = Field(min_length=1, title="彩票游戏")
+
+    def get(self, name: str | None) -> LotteryGame | None:
+        return next((g for g in self.games if g.name == name), None)
 
 
 class TimestampRecord(Model):
@@ -570,4 +615,5 @@ DOCUMENTS: dict[str, type[Model]] = {
     "randomness": RandomnessValues,
     "calendar": CalendarYear,
     "timestamp": TimestampRecord,
+    "lottery-games": LotteryGames,
 }

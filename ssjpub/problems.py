@@ -59,6 +59,8 @@ CODES: dict[str, str] = {
     "record-not-canonical": "抽取记录的字节与 ssjpub draw 写出的不同",
     "draw-incomplete": "抽取记录不完整（抽取中途被中断）",
     "formula-text": "文字以 = + - @ 开头，电子表格会当作公式执行",
+    # Lottery games and dates that cannot lie (issue 12, items 1 and 2); the rules are in the catalogue.
+    "values-before-draw": "公开随机数的提交日期早于开奖（摇号）时间",
 }
 
 

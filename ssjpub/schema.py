@@ -18,6 +18,7 @@ GLOBS = {
     "randomness": "plans/*/*/randomness/*.yaml",
     "calendar": "plans/calendar/*.yaml",
     "timestamp": "plans/*/*/timestamps/*.yaml",
+    "lottery-games": "plans/lottery-games.yaml",
 }
 
 

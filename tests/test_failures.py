@@ -67,7 +67,7 @@ def failed(tmp_path) -> Path:
     commit(repo, "2024-01-03T10:00:00+08:00", "计划和随机数来源声明")
     (repo / VALUES).parent.mkdir()
     (repo / VALUES).write_bytes(values)
-    commit(repo, "2024-01-08T21:45:00+08:00", "开奖号码")
+    commit(repo, "2024-01-09T21:45:00+08:00", "开奖号码")
     return repo
 
 
@@ -102,22 +102,22 @@ def _retry(repo: Path, expected_on: str = "2024-01-11") -> None:
     plan = repo / PLAN
     text = plan.read_text(encoding="utf-8")
     block = _task_block(text, "2024-01").replace("- id: 2024-01\n", f"- id: {RETRY}\n")
-    block = block.replace("  group_size: 40\n", "").replace("expected_on: 2024-01-08", f"expected_on: {expected_on}")
-    block = block.replace("issue: '2024005'", "issue: '2024006'") + f"  retry_of: 2024-01\n"
+    block = block.replace("  group_size: 40\n", "").replace("expected_on: 2024-01-09", f"expected_on: {expected_on}")
+    block = block.replace("issue: '2024004'", "issue: '2024005'") + f"  retry_of: 2024-01\n"
     plan.write_text(text + block, encoding="utf-8")
 
 
 def _retry_values(repo: Path) -> None:
     text = (repo / VALUES).read_text(encoding="utf-8").replace("task: 2024-01\n", f"task: {RETRY}\n")
-    text = text.replace("announced_on: 2024-01-08", "announced_on: 2024-01-11").replace("- - 9\n", "- - 7\n")
+    text = text.replace("announced_on: 2024-01-09", "announced_on: 2024-01-11").replace("- - 2\n", "- - 7\n")
     (repo / f"plans/baofeng/2024/randomness/{RETRY}.yaml").write_text(text, encoding="utf-8")
 
 
 def test_a_retry_declared_after_the_failure_landed_is_clean_and_both_pages_say_so(failed):
     ssjpub(failed, "draw", "baofeng/2024/2024-01")
-    commit(failed, "2024-01-09T09:00:00+08:00", "失败记录")
+    commit(failed, "2024-01-10T09:00:00+08:00", "失败记录")
     _retry(failed)
-    commit(failed, "2024-01-09T15:00:00+08:00", "重新声明")
+    commit(failed, "2024-01-10T15:00:00+08:00", "重新声明")
     _retry_values(failed)
     commit(failed, "2024-01-11T21:45:00+08:00", "重新抽取的开奖号码")
     out = ssjpub(failed, "draw", f"baofeng/2024/{RETRY}")
@@ -143,7 +143,7 @@ def test_a_retry_declared_after_the_failure_landed_is_clean_and_both_pages_say_s
 def test_a_retry_declared_before_the_failure_was_public_is_refused(failed):
     ssjpub(failed, "draw", "baofeng/2024/2024-01")
     _retry(failed)  # declared in the same commit as the failure record: not after it
-    commit(failed, "2024-01-09T09:00:00+08:00", "失败记录和重新声明")
+    commit(failed, "2024-01-10T09:00:00+08:00", "失败记录和重新声明")
     _retry_values(failed)
     commit(failed, "2024-01-11T21:45:00+08:00", "重新抽取的开奖号码")
     assert ssjpub(failed, "draw", f"baofeng/2024/{RETRY}").returncode == 0
@@ -162,7 +162,7 @@ def test_a_retry_needs_a_failure_record(failed):
 
 def test_a_published_failure_record_may_not_be_deleted_or_changed(failed):
     ssjpub(failed, "draw", "baofeng/2024/2024-01")
-    commit(failed, "2024-01-09T09:00:00+08:00", "失败记录")
+    commit(failed, "2024-01-10T09:00:00+08:00", "失败记录")
     (failed / FAILURE).unlink()
     commit(failed, "2023-12-30T09:00:00+08:00", "倒签日期删除失败记录")
     repo, _ = validate(failed)
@@ -186,11 +186,11 @@ def test_a_failure_made_by_editing_the_task_after_the_values_is_refused(failed):
     (failed / VALUES).rename(failed.parent / "held.yaml")
     commit(failed, "2024-01-03T10:00:00+08:00", "计划和随机数来源声明（每组 2 人）")
     (failed.parent / "held.yaml").rename(failed / VALUES)
-    commit(failed, "2024-01-08T21:45:00+08:00", "开奖号码")
+    commit(failed, "2024-01-09T21:45:00+08:00", "开奖号码")
     plan.write_text(text, encoding="utf-8")  # group_size: 40 after the numbers
     assert "group_size: 40" in text
     assert ssjpub(failed, "draw", "baofeng/2024/2024-01").returncode == 1
-    commit(failed, "2024-01-09T09:00:00+08:00", "改任务，写失败记录")
+    commit(failed, "2024-01-10T09:00:00+08:00", "改任务，写失败记录")
     repo, _ = validate(failed)
     problems = [p for p in check_history(repo) if p.severity.value == "error"]
     assert ("history-order", VALUES) in {(p.code, p.file) for p in problems}
@@ -201,7 +201,7 @@ def test_a_failure_made_by_editing_the_task_after_the_values_is_refused(failed):
 
 def test_draw_will_not_remake_a_published_record_that_was_deleted(failed):
     assert ssjpub(failed, "draw", "baofeng/2024/2024-01").returncode == 1  # the failure record
-    commit(failed, "2024-01-09T09:00:00+08:00", "失败记录")
+    commit(failed, "2024-01-10T09:00:00+08:00", "失败记录")
     git(failed, "rm", "-q", FAILURE)
     out = ssjpub(failed, "draw", "baofeng/2024/2024-01")
     assert out.returncode == 1 and out.stdout.startswith(f"{FAILURE}:1:1: published-changed")

@@ -15,7 +15,7 @@ from ssjpub.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAW = "plans/baofeng/2024/draws/2024-01"
-VALUES = "plans/baofeng/2024/randomness/2024-01.yaml"  # the demo declares it for 2024-01-08
+VALUES = "plans/baofeng/2024/randomness/2024-01.yaml"  # the demo declares it for 2024-01-09
 
 
 def git(repo: Path, *args: str, when: str = "2024-01-02T10:00:00+08:00") -> str:
@@ -53,11 +53,11 @@ def staged(tmp_path) -> Path:
     commit(repo, "2024-01-02T10:00:00+08:00", "计划、名录和随机数来源声明")
     (repo / "plans/baofeng/2024/randomness").mkdir()
     shutil.copy(held / "randomness/2024-01.yaml", repo / VALUES)
-    commit(repo, "2024-01-08T21:30:00+08:00", "开奖号码")
+    commit(repo, "2024-01-09T21:30:00+08:00", "开奖号码")
     (repo / "plans/baofeng/2024/draws").mkdir()
     for suffix in (".json", ".yaml"):
         shutil.copy(held / f"draws/2024-01{suffix}", repo / f"{DRAW}{suffix}")
-    commit(repo, "2024-01-09T09:00:00+08:00", "抽取")
+    commit(repo, "2024-01-10T09:00:00+08:00", "抽取")
     return repo
 
 
@@ -80,7 +80,9 @@ def test_values_committed_with_the_declaration_are_refused(tmp_path):
     git(repo, "init", "-q", "-b", "main")
     commit(repo, "2024-01-02T10:00:00+08:00", "一次提交全部")
     problems = history(repo)
-    assert {(p.code, p.file) for p in problems} == {("history-order", VALUES), ("roster-changed", f"{DRAW}.json")}
+    early = {("values-before-draw", f"plans/baofeng/2024/randomness/{t}.yaml")
+             for t in ("2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-07")}  # dated 2024-01-02
+    assert {(p.code, p.file) for p in problems} == {("history-order", VALUES), ("roster-changed", f"{DRAW}.json")} | early
     messages = " ".join(p.message for p in problems)
     assert "名录快照" in messages and "随机数来源声明" in messages and "执法人员名录" in messages
 
@@ -91,18 +93,18 @@ def test_a_declaration_made_on_or_after_the_draw_date_is_refused(tmp_path, stage
     git(late, "reset", "-q", "--hard", "HEAD~2")
     plan = late / "plans/baofeng/2024/plan.yaml"
     text = plan.read_text(encoding="utf-8")
-    plan.write_text(text.replace("expected_on: 2024-01-08", "expected_on: 2024-01-09", 1), encoding="utf-8")
+    plan.write_text(text.replace("expected_on: 2024-01-09", "expected_on: 2024-01-10", 1), encoding="utf-8")
     commit(late, "2024-01-05T10:00:00+08:00", "改了开奖日期")
     text = plan.read_text(encoding="utf-8")
-    plan.write_text(text.replace("expected_on: 2024-01-09", "expected_on: 2024-01-08", 1), encoding="utf-8")
-    commit(late, "2024-01-08T22:00:00+08:00", "开奖当晚改回")  # the declaration the record uses
+    plan.write_text(text.replace("expected_on: 2024-01-10", "expected_on: 2024-01-09", 1), encoding="utf-8")
+    commit(late, "2024-01-09T22:00:00+08:00", "开奖当晚改回")  # the declaration the record uses
     (late / "plans/baofeng/2024/randomness").mkdir()
     shutil.copy(staged / VALUES, late / VALUES)
-    commit(late, "2024-01-08T23:00:00+08:00", "开奖号码")
+    commit(late, "2024-01-09T23:00:00+08:00", "开奖号码")
     (late / "plans/baofeng/2024/draws").mkdir()
     for suffix in (".json", ".yaml"):
         shutil.copy(staged / f"{DRAW}{suffix}", late / f"{DRAW}{suffix}")
-    commit(late, "2024-01-09T09:00:00+08:00", "抽取")
+    commit(late, "2024-01-10T09:00:00+08:00", "抽取")
     problems = history(late)
     assert [p.code for p in problems] == ["history-order"]
     assert problems[0].file == "plans/baofeng/2024/plan.yaml" and "不早于开奖" in problems[0].message
@@ -152,12 +154,12 @@ def test_the_roster_may_not_be_tuned_after_the_randomness(tmp_path, staged):
     commit(tuned, "2024-01-05T10:00:00+08:00", "名录")
     (tuned / "plans/baofeng/2024/randomness").mkdir()
     shutil.copy(staged / VALUES, tuned / VALUES)
-    commit(tuned, "2024-01-08T21:30:00+08:00", "开奖号码")
+    commit(tuned, "2024-01-09T21:30:00+08:00", "开奖号码")
     roster.write_text(original, encoding="utf-8")
     (tuned / "plans/baofeng/2024/draws").mkdir()
     for suffix in (".json", ".yaml"):
         shutil.copy(staged / f"{DRAW}{suffix}", tuned / f"{DRAW}{suffix}")
-    commit(tuned, "2024-01-09T09:00:00+08:00", "开奖后改名录再抽取")
+    commit(tuned, "2024-01-10T09:00:00+08:00", "开奖后改名录再抽取")
     problems = history(tuned)
     assert [p.code for p in problems] == ["roster-changed"] and "执法人员名录" in problems[0].message
 
@@ -220,15 +222,15 @@ def test_values_committed_before_the_inputs_are_refused_whatever_the_dates(tmp_p
     repo, held = _bare_inputs(tmp_path, "repo")
     plan = repo / "plans/baofeng/2024/plan.yaml"
     final = plan.read_text(encoding="utf-8")
-    plan.write_text(final.replace("expected_on: 2024-01-08", "expected_on: 2024-01-15", 1), encoding="utf-8")
+    plan.write_text(final.replace("expected_on: 2024-01-09", "expected_on: 2024-01-15", 1), encoding="utf-8")
     commit(repo, "2024-01-02T10:00:00+08:00", "名录和一份不同的计划")
     _add_values(repo, held)
-    commit(repo, "2024-01-08T21:30:00+08:00", "开奖号码")
+    commit(repo, "2024-01-09T21:30:00+08:00", "开奖号码")
     values_commit = _sha(repo)
     plan.write_text(final, encoding="utf-8")  # the declaration the record uses, after the values
-    commit(repo, "2024-01-03T10:00:00+08:00" if forged else "2024-01-09T08:00:00+08:00", "开奖后改计划")
+    commit(repo, "2024-01-03T10:00:00+08:00" if forged else "2024-01-10T08:00:00+08:00", "开奖后改计划")
     _add_draw(repo, held)
-    commit(repo, "2024-01-09T09:00:00+08:00", "抽取")
+    commit(repo, "2024-01-10T09:00:00+08:00", "抽取")
     problems = history(repo)
     order = [p for p in problems if p.code == "history-order"]
     assert [p.file for p in order] == [VALUES]
@@ -266,8 +268,8 @@ def test_pull_requests_merged_any_way_are_clean(tmp_path, style):
     repo, held = _bare_inputs(tmp_path, "repo")
     commit(repo, "2024-01-02T10:00:00+08:00", "计划、名录和随机数来源声明")
     for branch, when, message, change in (
-        ("values", "2024-01-08T21:30:00+08:00", "开奖号码", lambda: _add_values(repo, held)),
-        ("draw", "2024-01-09T09:00:00+08:00", "抽取", lambda: _add_draw(repo, held)),
+        ("values", "2024-01-09T21:30:00+08:00", "开奖号码", lambda: _add_values(repo, held)),
+        ("draw", "2024-01-10T09:00:00+08:00", "抽取", lambda: _add_draw(repo, held)),
     ):
         (repo / "README.md").write_text(f"{branch} on main meanwhile\n", encoding="utf-8")
         commit(repo, when, "主分支上的其他修改")  # main moves on while the branch is reviewed
@@ -294,18 +296,18 @@ def test_values_made_on_a_branch_that_does_not_descend_from_the_declaration_are_
     repo, held = _bare_inputs(tmp_path, "repo")
     plan = repo / "plans/baofeng/2024/plan.yaml"
     final = plan.read_text(encoding="utf-8")
-    plan.write_text(final.replace("expected_on: 2024-01-08", "expected_on: 2024-01-15", 1), encoding="utf-8")
+    plan.write_text(final.replace("expected_on: 2024-01-09", "expected_on: 2024-01-15", 1), encoding="utf-8")
     commit(repo, "2024-01-02T10:00:00+08:00", "名录和草拟的计划")
     git(repo, "checkout", "-q", "-b", "values")
     _add_values(repo, held)
-    commit(repo, "2024-01-08T21:30:00+08:00", "开奖号码")
+    commit(repo, "2024-01-09T21:30:00+08:00", "开奖号码")
     side = _sha(repo)
     git(repo, "checkout", "-q", "main")
     plan.write_text(final, encoding="utf-8")
     commit(repo, "2024-01-03T10:00:00+08:00", "随机数来源声明")
-    git(repo, "merge", "-q", "--no-ff", "-m", "Merge values", "values", when="2024-01-08T22:00:00+08:00")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge values", "values", when="2024-01-09T22:00:00+08:00")
     _add_draw(repo, held)
-    commit(repo, "2024-01-09T09:00:00+08:00", "抽取")
+    commit(repo, "2024-01-10T09:00:00+08:00", "抽取")
     problems = history(repo)
     assert [(p.code, p.file) for p in problems] == [("history-order", VALUES)]
     assert side[:10] in problems[0].message
@@ -366,7 +368,7 @@ def _conflict(pool):
 def test_plain_verify_catches_a_forged_roster_in_a_record(staged, change):
     assert _verify(staged).returncode == 0
     _forge(staged, change)
-    commit(staged, "2024-01-09T09:30:00+08:00", "改写抽取记录中的人员信息")
+    commit(staged, "2024-01-10T09:30:00+08:00", "改写抽取记录中的人员信息")
     out = _verify(staged)
     assert out.returncode == 1, out.stderr
     assert [line.split(": ")[1].split()[0] for line in out.stdout.splitlines()] == ["roster-changed"]
@@ -380,3 +382,60 @@ def test_plain_verify_without_history_says_the_roster_was_not_checked(staged, tm
     out = _verify(bare)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "未与随机数之前提交的名录核对" in out.stderr and "没有可读的 git 提交历史" in out.stderr
+
+
+def _values_at(tmp_path: Path, when: str) -> Path:
+    """Baofeng's inputs, then its public values committed at `when`, then the draw the next day."""
+    repo = tmp_path / "early"
+    baofeng_only(repo)
+    held = tmp_path / "held-early"
+    shutil.move(repo / "plans/baofeng/2024/randomness", held / "randomness")
+    shutil.move(repo / "plans/baofeng/2024/draws", held / "draws")
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, "2024-01-02T10:00:00+08:00", "计划、名录和随机数来源声明")
+    (repo / "plans/baofeng/2024/randomness").mkdir()
+    shutil.copy(held / "randomness/2024-01.yaml", repo / VALUES)
+    commit(repo, when, "开奖号码")
+    (repo / "plans/baofeng/2024/draws").mkdir()
+    for suffix in (".json", ".yaml"):
+        shutil.copy(held / f"draws/2024-01{suffix}", repo / f"{DRAW}{suffix}")
+    commit(repo, "2024-01-10T09:00:00+08:00", "抽取")
+    return repo
+
+
+@pytest.mark.parametrize("when", ["2024-01-08T21:30:00+08:00", "2024-01-09T20:59:00+08:00"])
+def test_numbers_committed_before_their_lottery_are_refused(tmp_path, when):
+    """The demo declares 双色球 2024004 for 2024-01-09, drawn at 21:15: numbers committed the day
+    before, or that evening before the draw, cannot be its result."""
+    repo = _values_at(tmp_path, when)
+    out = _verify(repo, "--history")
+    assert out.returncode == 1
+    text = (repo / VALUES).read_text(encoding="utf-8")
+    line = text[: text.index("announced_on:")].count("\n") + 1
+    assert f"{VALUES}:{line}:15: values-before-draw " in out.stdout, out.stdout  # at the date
+    problems = history(repo)
+    assert [p.code for p in problems] == ["values-before-draw"]
+    assert "双色球第 2024004 期的开奖时间 2024-01-09 21:15" in problems[0].message
+    assert "不是所声明的那一次开奖" in problems[0].message
+
+
+def test_numbers_committed_after_the_draw_time_that_evening_are_clean(tmp_path):
+    assert history(_values_at(tmp_path, "2024-01-09T21:16:00+08:00")) == []
+
+
+def test_ceremony_digits_committed_before_the_ceremony_day_are_refused(tmp_path):
+    """A 公开摇号 cannot be checked against a draw time: the day's start is the bound."""
+    repo = tmp_path / "ceremony"
+    baofeng_only(repo)
+    values = "plans/baofeng/2024/randomness/2024-02.yaml"  # declared for 2024-03-25
+    git(repo, "init", "-q", "-b", "main")
+    held = (repo / values).read_bytes()
+    shutil.rmtree(repo / "plans/baofeng/2024/randomness")
+    commit(repo, "2024-01-02T10:00:00+08:00", "计划和声明")
+    (repo / values).parent.mkdir()
+    (repo / values).write_bytes(held)
+    commit(repo, "2024-03-24T23:59:00+08:00", "摇号数字（日期早于摇号日）")
+    repository, _ = validate(repo)
+    problems = [p for p in check_history(repository) if p.code == "values-before-draw"]
+    assert [p.file for p in problems] == [values]
+    assert "公开摇号日期 2024-03-25 的开始" in problems[0].message

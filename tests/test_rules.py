@@ -225,6 +225,52 @@ def case_inspector_no_choice(root):
     return PLAN, line_of(root / PLAN, "- id: 2024-05")
 
 
+# Issue 12: the demo's 2024-01 declares 双色球 2024004 for Tuesday 2024-01-09 (red 14 5 7 18 21 1, blue 2).
+LOTTERY_VALUES = f"{BF}/2024/randomness/2024-01.yaml"
+
+
+def case_lottery_game_unknown(root):
+    return PLAN, replace(root / PLAN, "game: 双色球", "game: 双色彩")
+
+
+def case_lottery_draw_weekday(root):
+    """A 双色球 declared for a Monday (it is drawn on Tuesday, Thursday and Sunday)."""
+    return PLAN, replace(root / PLAN, "expected_on: 2024-01-09", "expected_on: 2024-01-08")
+
+
+def case_lottery_issue_form(root):
+    return PLAN, replace(root / PLAN, "issue: '2024004'", "issue: '2023004'")
+
+
+def case_lottery_number_count(root):
+    path = root / LOTTERY_VALUES
+    replace(path, "  - 1\n- - 2\n", "- - 2\n")  # five red balls
+    return LOTTERY_VALUES, line_of(path, "- - 14")
+
+
+def case_lottery_number_range(root):
+    """Blue ball 33: the blue range is 1–16."""
+    return LOTTERY_VALUES, replace(root / LOTTERY_VALUES, "- - 2\n", "- - 33\n")
+
+
+def case_lottery_number_repeated(root):
+    return LOTTERY_VALUES, replace(root / LOTTERY_VALUES, "  - 5\n", "  - 14\n")
+
+
+def case_lottery_announced_weekday(root):
+    return LOTTERY_VALUES, replace(root / LOTTERY_VALUES, "announced_on: 2024-01-09", "announced_on: 2024-01-10")
+
+
+def case_announced_not_declared(root):
+    return LOTTERY_VALUES, replace(root / LOTTERY_VALUES, "announced_on: 2024-01-09", "announced_on: 2024-01-11")
+
+
+def case_draw_before_plan_published(root):
+    """The plan dated published 2024-01-12, its first task's lottery 2024-01-09."""
+    replace(root / PLAN, "published_on: 2024-01-05", "published_on: 2024-01-12")
+    return PLAN, line_of(root / PLAN, "expected_on: 2024-01-09")
+
+
 CASES = {name[5:].replace("_", "-"): fn for name, fn in globals().items() if name.startswith("case_")}
 
 
@@ -334,3 +380,15 @@ def test_a_span_into_an_uncovered_year_names_the_notice_instead_of_guessing():
     assert gap.value.year == 2027 and "2027年部分节假日安排" in gap.value.notice
     filled = Calendar({2027: YearOverride(2027, frozenset({date(2027, 1, 1)}), frozenset())})
     assert filled.add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
+
+
+def test_an_operator_notice_allows_a_moved_draw(demo):
+    """双色球 moved by the operator to Wednesday: the values cite the notice, and no rule objects."""
+    path = demo / LOTTERY_VALUES
+    replace(path, "announced_on: 2024-01-09", "announced_on: 2024-01-10")
+    replace(path, "evidence:", "schedule_notice: 中国福利彩票发行管理中心关于调整双色球开奖日期的公告（演示）\nevidence:")
+    assert findings(demo) == []
+    repo, _ = validate(demo)
+    record = compliance(RuleContext(repo, AS_OF))
+    row = next(r for r in record["baofeng"]["2024"]["2024-01"] if r["code"] == "announced-not-declared")
+    assert row["status"] == "met" and "调整" in row["detail"]

@@ -32,7 +32,8 @@ RECORD = "plans/shili/2024/timestamps/2024-01.yaml"
 DECLARATION = """  randomness:
     kind: 公开开奖
     source: 中国福利彩票双色球
-    issue: '2099005'
+    game: 双色球
+    issue: '2099004'
     expected_on: 2099-01-08
 """
 
@@ -46,11 +47,12 @@ def git(repo: Path, *args: str) -> str:
 _MINUTES = itertools.count()
 
 
-def commit_all(repo: Path, message: str) -> str:
-    """Each commit a minute after the one before (the date-based history check needs them apart)."""
+def commit_all(repo: Path, message: str, when: str | None = None) -> str:
+    """Each commit a minute after the one before (the date-based history check needs them apart),
+    or at `when`."""
     git(repo, "add", "-A")
     minute = next(_MINUTES)
-    when = f"2026-01-{1 + minute // 1440:02d}T{minute // 60 % 24:02d}:{minute % 60:02d}:00+08:00"
+    when = when or f"2026-01-{1 + minute // 1440:02d}T{minute // 60 % 24:02d}:{minute % 60:02d}:00+08:00"
     subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", message], check=True, capture_output=True,
                    env=dict(os.environ, GIT_AUTHOR_NAME="测试", GIT_AUTHOR_EMAIL="t@example.invalid", GIT_AUTHOR_DATE=when,
                             GIT_COMMITTER_NAME="测试", GIT_COMMITTER_EMAIL="t@example.invalid", GIT_COMMITTER_DATE=when))
@@ -78,6 +80,7 @@ def declared(tmp_path, local_tsa) -> Path:
     """The base repository with a TSA configured and task 2024-01 declaring its lottery draw, committed."""
     repo = make_repo(tmp_path / "repo")
     configure(repo, local_tsa)
+    shutil.copyfile(REPO / "plans/lottery-games.yaml", repo / "plans/lottery-games.yaml")
     plan = repo / PLAN
     text = plan.read_text(encoding="utf-8")
     plan.write_text(text.replace("  method: 现场检查\n", "  method: 现场检查\n" + DECLARATION, 1), encoding="utf-8")
@@ -235,7 +238,7 @@ def test_declared_draw_day_before_the_token_time_is_late(declared):
 
 def test_a_token_over_an_uncommitted_declaration_is_refused(declared):
     plan = declared / PLAN
-    plan.write_text(plan.read_text(encoding="utf-8").replace("issue: '2099005'", "issue: '2099006'"), encoding="utf-8")
+    plan.write_text(plan.read_text(encoding="utf-8").replace("issue: '2099004'", "issue: '2099003'"), encoding="utf-8")
     done = ssjpub(declared, "timestamp", TASK)
     assert done.returncode == 1 and f"{PLAN}:1:1: timestamp-request" in done.stdout and "先提交" in done.stdout
     assert not (declared / TSR).exists() and not (declared / RECORD).exists()
@@ -329,10 +332,10 @@ evidence: 测试：虚构的开奖公告
 def _draw(repo: Path) -> None:
     (repo / "plans/shili/2024/randomness").mkdir()
     (repo / "plans/shili/2024/randomness/2024-01.yaml").write_text(VALUES, encoding="utf-8")
-    commit_all(repo, "开奖号码")
+    commit_all(repo, "开奖号码", "2099-01-08T21:45:00+08:00")  # after the draw (values-before-draw)
     done = ssjpub(repo, "draw", TASK)
     assert done.returncode == 0, done.stdout + done.stderr
-    commit_all(repo, "抽取")
+    commit_all(repo, "抽取", "2099-01-09T09:00:00+08:00")
 
 
 def test_declaration_timestamp_values_draw_in_order_verifies(declared):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -11,6 +12,8 @@ from ssjpub.draw.engine import DrawError, DrawFailed, execute, later_draws
 from ssjpub.draw.history import check_history, check_rosters, published_before
 from ssjpub.draw.record import failure_path, record_paths, write_failure, write_record
 from ssjpub.draw.verify import verify_draws
+from ssjpub.rules.catalogue import RuleContext
+from ssjpub.rules.checks.randomness import before_draw
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
 from ssjpub.cli.common import load_valid
 from ssjpub.validate import find_root
@@ -75,6 +78,11 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
             "duplicate-id", f"任务 {task} 已有失败记录：同一组公开随机数不能再抽一次。请在年度计划中新增任务"
             f"（retry_of: {task}），在失败记录提交之后重新声明公开随机数来源")
         sys.stdout.write(format_problems([problem], fmt))
+        sys.exit(1)
+    unfit = before_draw(RuleContext(repo, date.min), agency, year, task)
+    if unfit:
+        sys.stdout.write(format_problems(sort_problems(unfit), fmt))
+        click.echo("公开随机数或其声明不符合规则：改正之后再抽取（抽取记录一经发布不得修改）。", err=True)
         sys.exit(1)
     try:
         record = execute(repo, agency, year, task)

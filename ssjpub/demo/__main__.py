@@ -15,7 +15,8 @@ from ssjpub.loader.yamlfile import plain_is_text
 from ssjpub.demo.fake import enterprise, h, person_name, pick
 from ssjpub.draw.engine import execute
 from ssjpub.draw.record import write_record
-from ssjpub.model import SNAPSHOT_COLUMNS
+from ssjpub.lottery import draws_until, issue_for, on_schedule
+from ssjpub.model import SNAPSHOT_COLUMNS, LotteryGame, LotteryGames
 from ssjpub.spreadsheet import write_csv
 from ssjpub.validate import validate
 
@@ -152,12 +153,27 @@ def results_for(task: dict, year: int) -> dict:
             "results": rows}
 
 
+# The national lottery each demo agency declares (plans/lottery-games.yaml), one per operator.
+GAMES = {"baofeng": "双色球", "yanshi": "大乐透"}
+GAMES_FILE = Path(__file__).resolve().parents[2] / "plans" / "lottery-games.yaml"  # the committed table
+
+
+def lottery_game(agency: str) -> LotteryGame:
+    table = LotteryGames.model_validate(yaml.safe_load(GAMES_FILE.read_text(encoding="utf-8")))
+    return table.get(GAMES[agency])
+
+
 def declare_randomness(agency: str, task: dict) -> dict:
-    """The public source, declared in the plan before it exists; a week before the task starts."""
+    """The public source, declared in the plan before it exists; about a week before the task
+    starts (a lottery: its next draw day from then)."""
     on = task["window"]["start"] - timedelta(days=7)
     if task["id"].endswith("-01"):
-        return {"kind": "公开开奖", "source": "中国福利彩票双色球（演示：号码为虚构）",
-                "issue": f"{on.year}{on.timetuple().tm_yday // 2 + 1:03d}", "expected_on": on}
+        game = lottery_game(agency)
+        while not on_schedule(game, on):
+            on += timedelta(days=1)
+        # The year's scheduled draws up to that day (the demo ignores the 春节 break).
+        return {"kind": "公开开奖", "source": f"{game.operator}{game.name}（演示：号码为虚构）", "game": game.name,
+                "issue": issue_for(game, on, draws_until(game, on)), "expected_on": on}
     office = data.AGENCIES[agency]["short_name"]
     return {"kind": "公开摇号", "source": f"{office}“双随机”公开摇号会（演示）", "expected_on": on,
             "place": f"{office}会议室", "witnesses": ["司法局派员（演示）", "企业代表（演示）"]}
@@ -167,13 +183,17 @@ def randomness_values(agency: str, year: int, task: dict) -> dict:
     declared = task["randomness"]
     body = {"agency": agency, "year": year, "task": task["id"], "announced_on": declared["expected_on"]}
     if declared["kind"] == "公开开奖":
-        reds, k = [], 0
-        while len(reds) < 6:
-            n = 1 + h(agency, task["id"], "red", k) % 33
-            k += 1
-            if n not in reds:
-                reds.append(n)
-        body["numbers"] = [reds, [1 + h(agency, task["id"], "blue") % 16]]
+        numbers: dict[str, list[int]] = {}
+        for group in lottery_game(agency).groups:  # fictional numbers within the game's rules
+            drawn, k = [], 0
+            taken = numbers.get(group.not_in, []) if group.not_in else []
+            while len(drawn) < group.count:
+                n = group.min + h(agency, task["id"], group.name, k) % (group.max - group.min + 1)
+                k += 1
+                if not (group.distinct and n in drawn) and n not in taken:
+                    drawn.append(n)
+            numbers[group.name] = drawn
+        body["numbers"] = list(numbers.values())
         body["evidence"] = "演示数据：号码为虚构，并非真实开奖结果"
     else:
         body["digits"] = "".join(str(h(agency, task["id"], "digit", i) % 10) for i in range(24))
@@ -218,6 +238,8 @@ def main(root: Path) -> None:
                {"categories": [{"name": n, "found_problem": f, **({"description": d} if d else {})}
                                for n, f, d in data.RESULT_CATEGORIES]},
                "检查结果类别：封闭列表，结果文件只能使用这里列出的类别。")
+    if (root / "plans" / "lottery-games.yaml").resolve() != GAMES_FILE:  # the table is staff-kept, not generated
+        shutil.copyfile(GAMES_FILE, root / "plans" / "lottery-games.yaml")
     plans = data.plans()
     for agency, agency_info in data.AGENCIES.items():
         write_yaml(root, f"plans/{agency}/agency.yaml", "agency", agency_info,

@@ -85,7 +85,8 @@ def task_parameters(plan: Plan, task: Task) -> dict:
         "window": {"start": task.window.start.isoformat(), "end": task.window.end.isoformat()},
         "group_size": task.group_size,
         "batches": task.batches,
-        "randomness": r.model_dump(mode="json") if r else None,
+        # ssjpub-draw/1's declaration keys (docs/draw-spec.md §2): the game, added later, is left out.
+        "randomness": r.model_dump(mode="json", exclude={"game"}) if r else None,
         **retry,
     }
 

@@ -11,7 +11,8 @@
 3. Records land in the order they were drawn (each counts the earlier ones).
 
 Commit dates prove nothing (whoever commits sets them); they are only read to refute: a
-declaration whose own commit date is on or after the draw date is reported all the same.
+declaration whose own commit date is on or after the draw date is reported all the same, and so
+are public values whose commit date is before the draw time (the numbers did not exist yet).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ssjpub.draw.gitgraph import Change, Git, GitError, Graph, read_graph
 from ssjpub.loader.documents import validate_document
 from ssjpub.loader.repository import Repository
 from ssjpub.loader.yamlfile import parse_yaml
+from ssjpub.lottery import draw_moment
 from ssjpub.model import Checklist, InspectorDirectory, Plan
 from ssjpub.problems import Pos, Problem
 
@@ -268,6 +270,26 @@ class _History:
                 "history-order", f"任务 {task} 的随机数来源声明所在的提交 {g.short(declared.commit)} 自己标注的日期是 "
                 f"{when.isoformat()}，不早于开奖（摇号）日期 {expected}：声明必须在随机数产生之前")
 
+    def values_after_draw(self) -> Iterator[tuple[Key, Problem]]:
+        """Public values whose first mainline commit is dated before the draw they name (its draw
+        time in Beijing time; a ceremony's day from its start): the numbers could not exist yet, so
+        the date is false or they are not that draw's result. A date can only refute, never prove."""
+        games = self.repo.games.model if self.repo.games else None
+        for code, data in sorted(self.repo.agencies.items()):
+            for (year, task), values in sorted(data.randomness.items()):
+                plan = data.plans.get(year)
+                found = next((t for t in plan.model.tasks if t.id == task), None) if plan else None
+                landed = self.graph.first_landing(values.file)
+                if found is None or found.randomness is None or landed is None:
+                    continue
+                when, what = draw_moment(games, found.randomness, values.model.announced_on)
+                dated = self.graph.dates[landed.commit]
+                if dated < when:
+                    yield (code, year, task), values.doc.pos("announced_on").problem(
+                        "values-before-draw", f"添加公开随机数的提交 {self.graph.short(landed.commit)} 自己标注的时间是 "
+                        f"{dated:%Y-%m-%d %H:%M}（北京时间），早于{what} {when:%Y-%m-%d %H:%M}：那时这些号码还不存在——"
+                        "要么提交日期是假的，要么这些号码不是所声明的那一次开奖（摇号）的结果。请核对开奖公告后重新提交")
+
     def append_only(self, code: str, year: int, task: str, d) -> Iterator[Problem]:
         """Nothing the record names changes after the record landed; the values not after they did."""
         g, label, rec = self.graph, f"{year}/{task}", d.data
@@ -379,9 +401,10 @@ def read_history(repo: Repository) -> History:
     for code, data in sorted(repo.agencies.items()):
         for (year, task), d in sorted(data.failures.items()):
             out.records.setdefault((code, year, task), RecordHistory()).problems += history.failure_unchanged(code, year, task, d)
-    for key, problem in history.order():
-        out.records[key].order = False
-        out.records[key].problems.append(problem)
+    for key, problem in [*history.order(), *history.values_after_draw()]:
+        found = out.records.setdefault(key, RecordHistory())
+        found.order = False
+        found.problems.append(problem)
     for key, problem in history.vanished():
         out.records.setdefault(key, RecordHistory()).vanished.append(problem)
     # Trusted timestamps (the tokens themselves were checked by `validate`): their commits.

@@ -2,6 +2,7 @@
 
 Layout (the product's contract, DESIGN §3):
     plans/result-categories.yaml
+    plans/lottery-games.yaml                       the lottery games a task may declare, with their rules
     plans/calendar/<year>.yaml                     holiday schedules chinesecalendar lacks
     plans/<agency>/agency.yaml | checklist.yaml | inspectors.yaml
     plans/<agency>/targets/<YYYY-MM-DD>.csv
@@ -40,6 +41,7 @@ from ssjpub.model import (
     CalendarYear,
     Checklist,
     InspectorDirectory,
+    LotteryGames,
     Model,
     Plan,
     RandomnessValues,
@@ -107,6 +109,7 @@ class TimestampFile:
 class Repository:
     root: Path
     categories: Loaded[ResultCategories] | None = None
+    games: Loaded[LotteryGames] | None = None
     agencies: dict[str, AgencyData] = field(default_factory=dict)
     calendar: dict[int, Loaded[CalendarYear]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # every data file read, repository-relative
@@ -391,8 +394,13 @@ def load_repository(root: Path, results: bool = True) -> tuple[Repository, list[
         return repo, r.problems
     if r.require(plans / "result-categories.yaml", "结果类别（result-categories.yaml）"):
         repo.categories = r.yaml(plans / "result-categories.yaml", ResultCategories)
+    games = r.kind(plans / "lottery-games.yaml")  # optional until a task declares a game
+    if games == "file":
+        repo.games = r.yaml(plans / "lottery-games.yaml", LotteryGames)
+    elif games == "dir":
+        r.unexpected(plans / "lottery-games.yaml", "lottery-games.yaml 应为彩票游戏表文件")
     for path in r.visible(plans):
-        if path.name == "result-categories.yaml":
+        if path.name in ("result-categories.yaml", "lottery-games.yaml"):
             continue
         if path.name == "calendar" and r.is_dir(path):
             for inner in r.visible(path):
@@ -406,7 +414,7 @@ def load_repository(root: Path, results: bool = True) -> tuple[Repository, list[
         if r.is_dir(path) and _SLUG.match(path.name):
             repo.agencies[path.name] = _load_agency(r, path)
         else:
-            r.unexpected(path, "plans/ 下应为机关目录（小写字母、数字、连字符）、calendar/ 或 result-categories.yaml")
+            r.unexpected(path, "plans/ 下应为机关目录（小写字母、数字、连字符）、calendar/、result-categories.yaml 或 lottery-games.yaml")
     if results and r.is_dir(root / "results"):
         _load_results(r, repo, root / "results")
     if results:

@@ -217,8 +217,31 @@ def check_categories(repo: Repository) -> Iterator[Problem]:
         yield from _duplicates(c, c.model.categories, lambda x: x.name, ("categories",), "name", "结果类别")
 
 
+def check_games(repo: Repository) -> Iterator[Problem]:
+    """The lottery games table holds rules a draw can be held to: unique names, ranges that hold
+    the numbers drawn, a `not_in` naming an earlier group, one digit per group where positional."""
+    g = repo.games
+    if g is None:
+        return
+    yield from _duplicates(g, g.model.games, lambda x: x.name, ("games",), "name", "游戏名称")
+    for i, game in enumerate(g.model.games):
+        at = ("games", i, "groups")
+        yield from _duplicates(g, game.groups, lambda x: x.name, at, "name", "号码组名称")
+        for k, group in enumerate(game.groups):
+            if group.min > group.max:
+                yield g.doc.pos(*at, k, "max").problem("invalid-value", f"最大号码 {group.max} 小于最小号码 {group.min}")
+            elif group.distinct and group.count > group.max - group.min + 1:
+                yield g.doc.pos(*at, k, "count").problem(
+                    "invalid-value", f"{group.min}–{group.max} 中只有 {group.max - group.min + 1} 个号码，开不出 {group.count} 个不重复的号码")
+            if group.not_in is not None and group.not_in not in {x.name for x in game.groups[:k]}:
+                yield g.doc.pos(*at, k, "not_in").problem("dangling-reference", f"“not_in”应为本游戏中排在前面的号码组，没有“{group.not_in}”")
+            if game.positional and group.count != 1:
+                yield g.doc.pos(*at, k, "count").problem("invalid-value", "按位开奖的游戏每位一组，每组 1 个号码")
+
+
 def check_repository(repo: Repository) -> Iterator[Problem]:
     yield from check_categories(repo)
+    yield from check_games(repo)
     for code, data in sorted(repo.agencies.items()):
         yield from check_agency(data, repo)
         yield from check_checklist(data)

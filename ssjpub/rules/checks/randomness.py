@@ -1,0 +1,143 @@
+"""The declared public randomness: a lottery draw checked against its game's rules, and dates
+that cannot contradict each other (the plan is public before the randomness exists).
+
+The checks themselves read one source and one values entry (ssjpub.lottery); the rules here
+apply them to each task's declaration and its values file and place the findings.
+"""
+
+from __future__ import annotations
+
+from ssjpub.lottery import LOTTERY, Finding, check_announced, check_declaration, check_values, game_of
+from ssjpub.problems import Severity
+from ssjpub.rules.catalogue import RuleContext
+from ssjpub.rules.sources import S0_3_1, S1_4_1
+from ssjpub.rules.tasks import MET, NOT_APPLICABLE, NOT_DUE, NOT_MET, UNKNOWN, TaskCtx, Verdict, task_rule
+
+
+def _not_lottery(tc: TaskCtx) -> Verdict | None:
+    """The verdict of a lottery rule where it does not apply, or None where it does."""
+    if not tc.random:
+        return Verdict(NOT_APPLICABLE, "非随机抽查")
+    if tc.task.randomness is None:
+        return Verdict(NOT_DUE, "尚未声明公开随机数来源")
+    if tc.task.randomness.kind != LOTTERY:
+        return Verdict(NOT_APPLICABLE, f"随机数来源为{tc.task.randomness.kind}，不是彩票开奖")
+    return None
+
+
+def _placed(ctx: RuleContext, tc: TaskCtx, code: str, found, pos) -> Verdict | None:
+    problems = tuple(ctx.finding(code, pos(*f.where), f.message) for f in found if f.code == code)
+    return Verdict(NOT_MET, "；".join(p.message for p in problems), problems) if problems else None
+
+
+def _declaration_rule(ctx: RuleContext, tc: TaskCtx, code: str, met: str) -> Verdict:
+    skip = _not_lottery(tc)
+    if skip:
+        return skip
+    found = list(check_declaration(ctx.repo.games.model if ctx.repo.games else None, tc.task.randomness))
+    if code != "lottery-game-unknown" and any(f.code == "lottery-game-unknown" for f in found):
+        return Verdict(UNKNOWN, "彩票游戏不在游戏表中，无法核对")
+    return _placed(ctx, tc, code, found, lambda *where: tc.pos("randomness", *where)) or Verdict(MET, met)
+
+
+def _values_rule(ctx: RuleContext, tc: TaskCtx, code: str, met: str) -> Verdict:
+    skip = _not_lottery(tc)
+    if skip:
+        return skip
+    game = game_of(ctx.repo.games.model if ctx.repo.games else None, tc.task.randomness)
+    if game is None:
+        return Verdict(UNKNOWN, "彩票游戏不在游戏表中，无法核对")
+    values = tc.data.randomness.get((tc.year, tc.task.id))
+    if values is None:
+        return Verdict(NOT_DUE, "尚未提交开奖号码")
+    found = list(check_values(game, tc.task.randomness, values.model))
+    return _placed(ctx, tc, code, found, values.doc.pos) or Verdict(MET, met)
+
+
+def _declared(tc: TaskCtx) -> str:
+    r = tc.task.randomness
+    return f"{r.game or ''}第 {r.issue or '?'} 期，{r.expected_on.isoformat()} 开奖" if r else ""
+
+
+@task_rule("lottery-game-unknown", "公开开奖声明游戏表中的彩票游戏", Severity.ERROR, S1_4_1)
+def game_known(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    return _declaration_rule(ctx, tc, "lottery-game-unknown", f"声明{_declared(tc)}")
+
+
+@task_rule("lottery-draw-weekday", "声明的开奖日期是该游戏的开奖日", Severity.ERROR, S1_4_1)
+def draw_weekday(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    return _declaration_rule(ctx, tc, "lottery-draw-weekday", f"{_declared(tc)}：是该游戏的开奖日")
+
+
+@task_rule("lottery-issue-form", "期号符合该游戏的格式和开奖年度", Severity.ERROR, S1_4_1)
+def issue_form(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    return _declaration_rule(ctx, tc, "lottery-issue-form", f"{_declared(tc)}：期号符合该游戏的格式")
+
+
+@task_rule("lottery-number-count", "开奖号码的组数和每组个数符合游戏规则", Severity.ERROR, S1_4_1)
+def number_count(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    return _values_rule(ctx, tc, "lottery-number-count", "开奖号码的组数和个数符合游戏规则")
+
+
+@task_rule("lottery-number-range", "开奖号码在游戏规则的范围内", Severity.ERROR, S1_4_1)
+def number_range(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    return _values_rule(ctx, tc, "lottery-number-range", "开奖号码都在游戏规则的范围内")
+
+
+@task_rule("lottery-number-repeated", "不可重复的开奖号码没有重复", Severity.ERROR, S1_4_1)
+def number_repeated(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    return _values_rule(ctx, tc, "lottery-number-repeated", "开奖号码没有不应有的重复")
+
+
+@task_rule("lottery-announced-weekday", "开奖日是该游戏的开奖日（或写明官方调整公告）", Severity.ERROR, S1_4_1)
+def announced_weekday(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    return _values_rule(ctx, tc, "lottery-announced-weekday", "在该游戏的开奖日开奖")
+
+
+@task_rule("announced-not-declared", "公开随机数来自声明的那一天的开奖（摇号）", Severity.ERROR, S1_4_1)
+def announced_as_declared(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    if not tc.random:
+        return Verdict(NOT_APPLICABLE, "非随机抽查")
+    values = tc.data.randomness.get((tc.year, tc.task.id))
+    if tc.task.randomness is None or values is None:
+        return Verdict(NOT_DUE, "尚未提交公开随机数")
+    found: list[Finding] = list(check_announced(tc.task.randomness, values.model))
+    if not found and values.model.announced_on != tc.task.randomness.expected_on:
+        return Verdict(MET, f"发行机构调整开奖日程，于 {values.model.announced_on.isoformat()} 开奖：{values.model.schedule_notice}")
+    return (_placed(ctx, tc, "announced-not-declared", found, values.doc.pos)
+            or Verdict(MET, f"于声明的 {values.model.announced_on.isoformat()} 开奖（摇号）"))
+
+
+@task_rule("draw-before-plan-published", "公开随机数在计划公示之后产生", Severity.ERROR, S0_3_1, S1_4_1)
+def after_publication(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    """The public must know which draw decides before it happens: a declaration whose draw is
+    on or before the plan's published_on was not public in time."""
+    r, published = tc.task.randomness, tc.plan.model.published_on
+    if not tc.random:
+        return Verdict(NOT_APPLICABLE, "非随机抽查")
+    if r is None:
+        return Verdict(NOT_DUE, "尚未声明公开随机数来源")
+    if published is None:
+        return Verdict(NOT_DUE, "计划尚未公示")
+    if r.expected_on <= published:
+        return Verdict(NOT_MET, f"开奖（摇号）日期 {r.expected_on.isoformat()} 不晚于计划公示日期 {published.isoformat()}", (
+            ctx.finding("draw-before-plan-published", tc.pos("randomness", "expected_on"),
+                        f"任务 {tc.task.id} 的开奖（摇号）日期 {r.expected_on.isoformat()} 不晚于计划公示日期 {published.isoformat()}："
+                        "随机数产生时公众还不知道用哪一次开奖（摇号）。请声明公示日之后的开奖（摇号），"
+                        "或把“published_on”更正为计划实际公示的日期"),))
+    return Verdict(MET, f"计划 {published.isoformat()} 公示，{r.expected_on.isoformat()} 开奖（摇号）")
+
+
+# What `ssjpub draw` checks before it draws: a record made from mistyped numbers or the wrong
+# day would be published for good, while the values file may still be corrected before the draw.
+BEFORE_DRAW = ("lottery-game-unknown", "lottery-draw-weekday", "lottery-issue-form", "lottery-number-count",
+               "lottery-number-range", "lottery-number-repeated", "lottery-announced-weekday",
+               "announced-not-declared", "draw-before-plan-published")
+
+
+def before_draw(ctx: RuleContext, agency: str, year: int, task: str) -> list:
+    """The problems these rules find in one task (none of them depends on the day judged)."""
+    from ssjpub.rules.tasks import TASK_RULES, tasks
+
+    return [p for tc in tasks(ctx) if (tc.code, tc.year, tc.task.id) == (agency, year, task)
+            for code in BEFORE_DRAW for p in TASK_RULES[code](ctx, tc).problems]
