@@ -387,7 +387,7 @@ def test_an_operator_notice_allows_a_moved_draw(demo):
     path = demo / LOTTERY_VALUES
     replace(path, "announced_on: 2024-01-09", "announced_on: 2024-01-10")
     replace(path, "evidence:", "schedule_notice: 中国福利彩票发行管理中心关于调整双色球开奖日期的公告（演示）\nevidence:")
-    assert findings(demo) == []
+    assert [p for p in findings(demo) if p.severity is not Severity.INFO] == []
     repo, _ = validate(demo)
     record = compliance(RuleContext(repo, AS_OF))
     row = next(r for r in record["baofeng"]["2024"]["2024-01"] if r["code"] == "announced-not-declared")
