@@ -58,6 +58,11 @@ CODES: dict[str, str] = {
     "record-not-canonical": "抽取记录的字节与 ssjpub draw 写出的不同",
     "draw-incomplete": "抽取记录不完整（抽取中途被中断）",
     "formula-text": "文字以 = + - @ 开头，电子表格会当作公式执行",
+    # Combined randomness sources and ssjpub-draw/2 (issue 12, items 3 and 5)
+    "randomness-sources-count": "公开随机数的项数与声明的来源数不同",
+    "randomness-kind-mismatch": "公开随机数与声明的来源类型不符",
+    "drand-round-mismatch": "drand 轮次与声明的不同",
+    "drand-randomness-mismatch": "drand 随机数不是签名的 SHA-256",
 }
 
 

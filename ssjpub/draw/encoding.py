@@ -49,3 +49,12 @@ def derive_seed(
     return sha256_fields(
         ALGORITHM, "seed", agency, str(year), task, population_sha256, parameters_sha256, randomness
     ).hex()
+
+
+def canonical_drand(signature_hex: str) -> str:
+    """A drand round: the round's randomness, SHA-256 of the signature's 48 bytes, in lowercase
+    hex, followed by '/' (ssjpub-draw/2 only)."""
+    signature = bytes.fromhex(signature_hex)
+    if len(signature) != 48 or signature_hex != signature.hex():
+        raise ValueError("a drand quicknet signature is 48 bytes in 96 lowercase hex digits")
+    return hashlib.sha256(signature).hexdigest() + "/"

@@ -85,7 +85,7 @@ def task_parameters(plan: Plan, task: Task) -> dict:
         "window": {"start": task.window.start.isoformat(), "end": task.window.end.isoformat()},
         "group_size": task.group_size,
         "batches": task.batches,
-        "randomness": r.model_dump(mode="json") if r else None,
+        "randomness": r.model_dump(mode="json", exclude={"game", "round"}) if r else None,  # /1 keys
         **retry,
     }
 

@@ -589,18 +589,30 @@ def _weights_text(task: Task) -> list[str]:
 
 
 def _declared_text(task: Task) -> list[str]:
-    r = task.randomness
-    if r is None:
-        return []
-    lines = [f"{r.kind}：{r.source}"]
-    if r.issue:
-        lines.append(f"期号 {r.issue}")
-    lines.append(f"日期 {_day(r.expected_on)}")
-    if r.place:
-        lines.append(f"地点 {r.place}")
-    if r.witnesses:
-        lines.append("见证：" + "、".join(r.witnesses))
+    """Every declared source, in declared order (the canonical randomness joins them so)."""
+    lines = []
+    for i, r in enumerate(task.sources, start=1):
+        head = f"来源 {i}：" if len(task.sources) > 1 else ""
+        lines.append(f"{head}{r.kind}：" + "，".join(x for x in (r.game, r.source) if x) if r.kind != "drand"
+                     else f"{head}drand quicknet 第 {r.round} 轮")
+        if r.issue:
+            lines.append(f"期号 {r.issue}")
+        lines.append(f"日期 {_day(r.expected_on)}")
+        if r.place:
+            lines.append(f"地点 {r.place}")
+        if r.witnesses:
+            lines.append("见证：" + "、".join(r.witnesses))
+    if len(task.sources) > 1:
+        lines.append("规范随机数为各来源规范值按以上顺序的连接，任何一方都不能单独决定结果")
     return lines
+
+
+def _values_text(entry) -> list[str]:
+    if entry.numbers:
+        return [" ".join(str(n) for n in group) for group in entry.numbers]
+    if entry.digits:
+        return [entry.digits]
+    return [f"drand 第 {entry.round} 轮，签名 {entry.signature}"]
 
 
 def task_facts(data: AgencyData, plan: Plan, task: Task) -> list[tuple[str, list[str]]]:
@@ -732,11 +744,11 @@ def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) 
     numbers: list[str] = []
     announced_on = evidence = ""
     if randomness is not None:
-        rv = randomness.model
-        announced_on, evidence = _day(rv.announced_on), rv.evidence
-        numbers = [" ".join(str(n) for n in group) for group in rv.numbers]
-        if rv.digits:
-            numbers.append(rv.digits)
+        entries = randomness.model.sources
+        announced_on = "、".join(dict.fromkeys(_day(e.announced_on) for e in entries))
+        evidence = "；".join(dict.fromkeys(e.evidence for e in entries))
+        for e in entries:
+            numbers += _values_text(e)
     population = rec.get("population", {})
     values = [
         str(rec.get("algorithm", "")),
@@ -950,7 +962,8 @@ def task_page(
     if failure is not None:
         claims += proof.failure_claims(history, found, any(s in dirty for s in sources))
     if draw is not None:
-        expected_on = task.randomness.expected_on if task.randomness else None
+        first = task.earliest_source()
+        expected_on = first[1].expected_on if first else None
         claims += proof.draw_claims(history, found, expected_on, any(s in dirty for s in sources), stamp_text)
     crumbs = (*_agency_crumbs(data), Link(f"{year} 年度计划", urls.plan(data.code, year)))
     return SitePage(
@@ -1036,7 +1049,7 @@ def announcements(repo: Repository) -> list[Announcement]:
                     n = len(draw.data.get("targets", []))
                     out.append(
                         Announcement(
-                            rv.model.announced_on, "抽取结果", f"{short}{task.id} {task.name}：随机抽取结果",
+                            rv.model.last_announced()[1], "抽取结果", f"{short}{task.id} {task.name}：随机抽取结果",
                             urls.task(code, year, task.id),
                             f"从 {el.get('count', 0)} 家可抽单位中随机抽取 {n} 家，并随机选派检查组。",
                             f"{code}/{year}/{task.id}/draw", (draw.file, rv.file),
