@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""独立核对 ssjpub 抽取记录（算法 ssjpub-draw/1）。
+"""独立核对 ssjpub 抽取记录（算法 ssjpub-draw/2，以及此前的 ssjpub-draw/1）。
 
 只用 Python 3.11 标准库，只依据 docs/draw-spec.md 实现，不导入 ssjpub。
 
@@ -18,8 +18,10 @@
 - 记录文件的字节格式和各对象键的顺序（8）；文件位置 plans/<机关>/<年度>/draws/<任务>.json；
 - parameters 的结构、键的顺序、比例文字的写法，以及 parameters_sha256（2）；
 - population.file 的路径、快照的 SHA-256 和数据行数，并按第 2 节解析快照（2）；
-- randomness.file 的路径，从随机数文件重新得出 canonical（2）——文件用本程序的小解析器
-  读取，只认下面 `read_randomness_yaml` 列出的写法，其余写法报“未核对”；
+- randomness.file 的路径，从随机数文件重新得出各来源的规范值和 canonical（2.2、2.3），并与声明的
+  来源逐项对照（类型、drand 轮次）——文件用本程序的小解析器读取，只认下面 `read_randomness_yaml`
+  列出的写法，其余写法报“未核对”；
+- 记录的 algorithm 决定按 /1 还是 /2 核对（11）；
 - seed（3）；prior_draws 是否与仓库中同一机关已有的记录一致（4）；
 - 可抽单位、inactive、out_of_scope、capped（4），权重、分层、数量、签号、copy、rank、批次、
   cutoff（5、6）；
@@ -27,7 +29,8 @@
 
 不核对的内容：inspectors.requirements 和 pool 是否与事项清单、人员名录一致（第 7 节规定验证以记录为准，
 由 `ssjpub verify --history` 用 git 历史核对）；parameters 是否与 plan.yaml 中的任务一致
-（需要完整的 YAML 解析器）；同名 .yaml 副本；提交的先后顺序（需要 git）。
+（需要完整的 YAML 解析器）；同名 .yaml 副本；提交的先后顺序（需要 git）；drand 的 BLS 签名
+（标准库没有 BLS12-381：有 drand 来源的记录，即使通过，也另起一行“注意：……没有核验 BLS 签名”）。
 
 草案没有写明、这里按演示记录或字面意思确定的约定，见文件末尾的 SPEC_NOTES。
 """
@@ -687,9 +690,11 @@ def read_snapshot(raw: bytes, pfile: str):
     try:
         for rec in reader:
             line = reader.line_num
+            if not rec or rec == [""]:
+                continue  # 空行略去，不计数（第 2 节）
             if len(rec) != len(header):
                 raise BadInput(f"{pfile} 第 {line} 行",
-                               f"有 {len(rec)} 个字段，表头为 {len(header)} 列" + ("（空行）" if not rec else ""))
+                               f"有 {len(rec)} 个字段，表头为 {len(header)} 列")
             row = {h: v.strip() for h, v in zip(header, rec)}
             row["_line"] = line
             code = row["credit_code"]
@@ -1294,7 +1299,7 @@ class Verifier:
             if list(p.keys()) != KEYS_PERSON:
                 rep.diff(f"{path}（键及其顺序）", _show(list(p.keys())), _show(KEYS_PERSON))
             for k, ok, what in (("id", lambda v: isinstance(v, str) and v, "非空文字"),
-                                ("name", lambda v: isinstance(v, str), "文字"),
+                                ("name", lambda v: v is None or isinstance(v, str), "文字或 null"),
                                 ("department", lambda v: isinstance(v, str), "文字"),
                                 ("active", lambda v: isinstance(v, bool), "true 或 false"),
                                 ("qualifications", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "文字列表"),
@@ -1471,6 +1476,8 @@ def selftest() -> int:
     rows, probs = read_snapshot(("\ufeff" + ",".join(CSV_COLUMNS) + "\r\n"
                                  ' C1 ,"名,称",区,业,A, 3 ,否,在营,来源\r\n').encode(), "t.csv")
     check("快照解析", (rows[0]["credit_code"], rows[0]["name"], rows[0]["complaints"], probs), ("C1", "名,称", "3", []))
+    rows, probs = read_snapshot((",".join(CSV_COLUMNS) + "\n\nC1,n,区,业,A,0,否,在营,来源\n\n").encode(), "t.csv")
+    check("快照的空行略去", (len(rows), probs), (1, []))
     print("自检通过" if ok else "自检未通过")
     return 0 if ok else 1
 
@@ -1543,8 +1550,8 @@ def main(argv=None) -> int:
 
 # draw-spec.md 没有写明、本程序的取法（详见核对报告）：
 SPEC_NOTES = """
-- 快照：表头的列名也去掉首尾空白；多出的列忽略；空行按字段数不符报错（RFC 4180 没有空行）。
-- 随机数文件中不加引号的 digits 按原文字读取（第 2 节“ssjpub 自己总是按文字读取”）；号码只认
+- 快照：多出的列忽略（ssjpub validate 拒绝它们）。
+- 随机数文件中不加引号的 digits 按原文字读取并报告（第 2.1 节：ssjpub 把它读作整数而拒绝）；号码只认
   不带引号、无前导零的整数，其余写法报“未核对”。
 - 年度上限按“已被抽中次数 ≥ 2”判断；同一记录中同一单位只算一次。
 - prior_draws：仓库中同一机关、年度不晚于本年度的 draws/*.json；本年度只取计划中排在本任务之前的；

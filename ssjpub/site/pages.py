@@ -674,7 +674,7 @@ class DrawView:
 
 def _inspector_name(pool: dict[str, dict], ident: str) -> str:
     p = pool.get(ident)
-    return f"{p['name']}（{ident}）" if p else ident
+    return f"{p['name']}（{ident}）" if p and p.get("name") else ident  # a name may be absent (null)
 
 
 def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) -> DrawView | None:
