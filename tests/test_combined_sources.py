@@ -208,3 +208,16 @@ def test_an_unknown_algorithm_is_named(v1):
     repo, _ = validate(v1)
     _, mismatches = verify_draws(repo)
     assert [p.code for p in mismatches] == ["draw-mismatch"] and "ssjpub-draw/9" in mismatches[0].message
+
+
+def test_the_task_page_shows_every_declared_source_and_its_values(demo):
+    from ssjpub.site.pages import site_pages
+
+    declare(demo, DRAND, DRAND_VALUES)
+    assert ssjpub("draw", "baofeng/2024/2024-07", root=demo).returncode == 0
+    repo, _ = validate(demo)
+    page = {p.url: p for p in site_pages(repo)}["baofeng/2024/2024-07/"].data
+    declared = dict(page["facts"])["公开随机数来源"]
+    assert declared[0] == "来源 1：drand quicknet 第 123 轮" and declared[2].startswith("来源 2：公开摇号：")
+    assert "见证：司法局派员（演示）、企业代表（演示）" in declared
+    assert page["draw"].numbers == [f"drand 第 {ROUND} 轮，签名 {SIGNATURE}", "234744438744631400942978"]
