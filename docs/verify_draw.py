@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""独立核对 ssjpub 抽取记录（算法 ssjpub-draw/1）。
+"""独立核对 ssjpub 抽取记录（算法 ssjpub-draw/2，以及此前的 ssjpub-draw/1）。
 
 只用 Python 3.11 标准库，只依据 docs/draw-spec.md 实现，不导入 ssjpub。
 
@@ -18,8 +18,10 @@
 - 记录文件的字节格式和各对象键的顺序（8）；文件位置 plans/<机关>/<年度>/draws/<任务>.json；
 - parameters 的结构、键的顺序、比例文字的写法，以及 parameters_sha256（2）；
 - population.file 的路径、快照的 SHA-256 和数据行数，并按第 2 节解析快照（2）；
-- randomness.file 的路径，从随机数文件重新得出 canonical（2）——文件用本程序的小解析器
-  读取，只认下面 `read_randomness_yaml` 列出的写法，其余写法报“未核对”；
+- randomness.file 的路径，从随机数文件重新得出各来源的规范值和 canonical（2.2、2.3），并与声明的
+  来源逐项对照（类型、drand 轮次）——文件用本程序的小解析器读取，只认下面 `read_randomness_yaml`
+  列出的写法，其余写法报“未核对”；
+- 记录的 algorithm 决定按 /1 还是 /2 核对（11）；
 - seed（3）；prior_draws 是否与仓库中同一机关已有的记录一致（4）；
 - 可抽单位、inactive、out_of_scope、capped（4），权重、分层、数量、签号、copy、rank、批次、
   cutoff（5、6）；
@@ -29,7 +31,8 @@
 
 不核对的内容：inspectors.requirements 和 pool 是否与事项清单、人员名录一致（第 7 节规定验证以记录为准，
 由 `ssjpub verify --history` 用 git 历史核对）；parameters 是否与 plan.yaml 中的任务一致
-（需要完整的 YAML 解析器）；同名 .yaml 副本；提交的先后顺序（需要 git）。
+（需要完整的 YAML 解析器）；同名 .yaml 副本；提交的先后顺序（需要 git）；drand 的 BLS 签名
+（标准库没有 BLS12-381：有 drand 来源的记录，即使通过，也另起一行“注意：……没有核验 BLS 签名”）。
 
 草案没有写明、这里按演示记录或字面意思确定的约定，见文件末尾的 SPEC_NOTES。
 """
@@ -50,7 +53,10 @@ import sys
 import unicodedata
 from fractions import Fraction
 
-ALGORITHM = "ssjpub-draw/1"
+ALGORITHM_1 = "ssjpub-draw/1"
+ALGORITHM_2 = "ssjpub-draw/2"
+ALGORITHMS = (ALGORITHM_1, ALGORITHM_2)
+ALGORITHM = ALGORITHM_1  # 第 10 节的算例（自检）用 /1
 CAP_PER_YEAR = 2          # 第 4 节：同一年度内对同一企业的抽查次数不超过 2 次
 MAX_LINES_PER_RECORD = 40  # 每条记录最多列出的不一致行数
 
@@ -61,7 +67,8 @@ KEYS_RECORD = ["algorithm", "agency", "year", "task", "parameters", "parameters_
 # 第 8.1 节：失败记录的键（前十个与抽取记录相同）
 KEYS_FAILURE = KEYS_RECORD[:10] + ["inspectors", "outcome", "failure"]
 KEYS_POPULATION = ["file", "sha256", "rows"]
-KEYS_RANDOMNESS = ["file", "canonical"]
+KEYS_RANDOMNESS = {ALGORITHM_1: ["file", "canonical"], ALGORITHM_2: ["file", "sources", "canonical"]}
+KEYS_RANDOMNESS_PART = ["kind", "canonical"]
 KEYS_ELIGIBLE = ["count", "inactive", "out_of_scope", "capped"]
 KEYS_STRATUM = ["stratum", "eligible", "rule", "count", "cutoff"]
 KEYS_TARGET = ["rank", "code", "name", "area", "industry", "grade", "stratum", "weight",
@@ -79,7 +86,8 @@ KEYS_STRATA = ["by", "ratios"]
 KEYS_WEIGHTS = ["grade", "complaints", "serious_violation"]
 KEYS_COMPLAINTS = ["at_least", "weight"]
 KEYS_WINDOW = ["start", "end"]
-KEYS_DECL = ["kind", "source", "issue", "expected_on", "place", "witnesses"]
+KEYS_DECL = {ALGORITHM_1: ["kind", "source", "issue", "expected_on", "place", "witnesses"],
+             ALGORITHM_2: ["kind", "game", "source", "issue", "expected_on", "place", "witnesses", "round"]}
 
 # 第 2 节：快照的列
 CSV_COLUMNS = ["credit_code", "name", "area", "industry", "grade", "complaints",
@@ -89,7 +97,8 @@ REASON_INACTIVE = "不在岗"
 REASON_UNQUALIFIED = "不具备资格"
 REASON_EXPIRES = "监察证在任务结束前到期"
 
-KIND_OF_FIELD = {"numbers": "公开开奖", "digits": "公开摇号"}
+KIND_OF_FIELD = {"numbers": "公开开奖", "digits": "公开摇号", "signature": "drand"}
+KINDS = {ALGORITHM_1: ("公开开奖", "公开摇号"), ALGORITHM_2: ("公开开奖", "公开摇号", "drand")}
 
 
 class BadInput(Exception):
@@ -185,6 +194,12 @@ def canonical_numbers(groups) -> str:
 
 def canonical_digits(d: str) -> str:
     return d + "/"
+
+
+def canonical_drand(signature_hex: str) -> str:
+    """drand（第 2.3 节）：签名 48 字节的 SHA-256，小写十六进制，后加 `/`。签名本身是否为该轮的
+    BLS 签名，本程序不核验（标准库没有 BLS12-381），只按这里的公式计算。"""
+    return hashlib.sha256(bytes.fromhex(signature_hex)).hexdigest() + "/"
 
 
 # ---- 一个只认少数写法的 YAML 小解析器（只用于随机数文件的 numbers/digits 和几个顶层文字）
@@ -371,15 +386,19 @@ def yaml_top_level(text: str):
 
 
 def read_randomness_yaml(text: str):
-    """从随机数文件的文字得出 (规范值, 字段名, 顶层文字{agency, year, task}, 问题列表)。
+    """从随机数文件的文字得出 (各来源的 [(规范值, 字段名, 轮次)], 顶层文字{agency, year, task}, 问题列表)。
 
-    支持的写法（其余写法抛出 Unparseable，调用者报“未核对”）：
+    文件有两种写法（第 2.2 节）：只有一个来源时各字段写在顶层；多个来源时写在 `sources:` 之下，
+    每项一个来源（块序列，每项是“- 键: 值”开头的映射）。每个来源支持的写法（其余写法抛出
+    Unparseable，调用者报“未核对”）：
       numbers: [[3, 12], [9]]           （流式，可跨行）
       numbers:                           numbers:               numbers:
       - - 3                              - [3, 12]              -
         - 12                             - [9]                    - 3
       - - 9                                                       - 12
-      digits: '0123…'   digits: "0123…"   digits: 0123…（不加引号时按原文字读取，见第 2 节）
+      digits: '0123…'   digits: "0123…"   （不加引号时 YAML 1.2 读作整数，ssjpub 拒绝；这里照原文字读取并报告）
+      round: 5000000
+      signature: '<96 位小写十六进制>'     randomness: '<64 位小写十六进制>'（可选）
     号码只认不带引号、无前导零的十进制整数（带引号或前导零时 YAML 的读法因实现而异）。
     """
     top = yaml_top_level(text)
@@ -391,17 +410,86 @@ def read_randomness_yaml(text: str):
                 meta[k] = yaml_scalar_text(v[0])[1]
             except Unparseable:
                 pass
+    if "sources" not in top:
+        canonical, field, rnd, problems = read_source(top, "")
+        return [(canonical, field, rnd)], meta, problems
+    if top["sources"] is None:
+        raise Unparseable("键 sources 出现了不止一次")
+    stray = [k for k in ("announced_on", "numbers", "digits", "round", "signature", "randomness", "evidence")
+             if k in top]
+    if stray:
+        raise Unparseable(f"写了 sources 又在顶层写了 {stray[0]}")
+    entries, problems = [], []
+    for i, item in enumerate(source_items(text)):
+        canonical, field, rnd, found = read_source(yaml_top_level(item), f"sources[{i}] 的")
+        entries.append((canonical, field, rnd))
+        problems += found
+    return entries, meta, problems
+
+
+def source_items(text: str):
+    """`sources:` 之下各项的文字，每项去掉“- ”和缩进，成为顶格的“键: 值”，可再交给 yaml_top_level。"""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines()
+    start = next((i for i, raw in enumerate(lines) if re.fullmatch(r"sources[ ]*:", strip_comment(raw))), None)
+    if start is None:
+        raise Unparseable("sources 不是块序列写法（应为“sources:”换行后每项以“- ”开头）")
+    items, indent = [], None
+    for no in range(start + 1, len(lines)):
+        raw = lines[no]
+        line = strip_comment(raw)
+        if not line.strip():
+            continue
+        col = len(line) - len(line.lstrip(" "))
+        body = line[col:]
+        if col == 0 and not body.startswith("- "):
+            break  # 顶格的下一个键
+        if indent is None:
+            if not body.startswith("- "):
+                raise Unparseable(f"第 {no + 1} 行：sources 的项应以“- ”开头")
+            indent = col
+        if col == indent and body.startswith("- "):
+            items.append([])
+            line = " " * (indent + 2) + body[2:].lstrip(" ")
+            if len(body[2:]) - len(body[2:].lstrip(" ")) != 0:
+                raise Unparseable(f"第 {no + 1} 行：“- ”之后多了空格")
+        elif col < indent + 2:
+            raise Unparseable(f"第 {no + 1} 行：sources 中的缩进不合预期")
+        items[-1].append(line[indent + 2:])
+    if not items:
+        raise Unparseable("sources 为空")
+    return ["\n".join(item) + "\n" for item in items]
+
+
+def read_source(top, where: str):
+    """一个来源的字段（yaml_top_level 的结果）→ (规范值, 字段名, drand 轮次或 None, 问题列表)。"""
     problems = []
-    present = [k for k in ("numbers", "digits") if k in top]
-    for k in present:
+    present = [k for k in ("numbers", "digits", "signature") if k in top]
+    for k in present + [k for k in ("round", "randomness") if k in top]:
         if top[k] is None:
-            raise Unparseable(f"键 {k} 出现了不止一次")
+            raise Unparseable(f"{where}键 {k} 出现了不止一次")
     if not present:
-        raise Unparseable("文件中没有 numbers: 或 digits:")
+        raise Unparseable(f"{where}来源中没有 numbers:、digits: 或 signature:")
     if len(present) == 2:
-        raise Unparseable("文件中同时有 numbers 和 digits（第 2 节要求恰好有一项）")
+        raise Unparseable(f"{where}来源中同时有 {present[0]} 和 {present[1]}（第 2.2 节要求恰好有一项）")
     field = present[0]
     rest, body, no = top[field]
+    if field == "signature":
+        if body or not rest or "round" not in top or top["round"][1]:
+            raise Unparseable(f"{where}drand 来源须有单行的 round: 和 signature:")
+        sig = yaml_scalar_text(rest)[1]
+        kind, rnd = yaml_scalar_text(top["round"][0])
+        if kind != "plain" or not _PLAIN_INT.fullmatch(rnd) or rnd == "0":
+            raise Unparseable(f"{where}round 不是不带引号的正整数：{top['round'][0]}")
+        if not re.fullmatch(r"[0-9a-f]{96}", sig):
+            raise Unparseable(f"{where}signature 不是 96 位小写十六进制：{rest}")
+        canonical = canonical_drand(sig)
+        if "randomness" in top:
+            copy = yaml_scalar_text(top["randomness"][0])[1]
+            if copy + "/" != canonical:
+                problems.append(f"{where}randomness 不等于签名的 SHA-256（第 2.3 节）")
+        return canonical, field, int(rnd), problems
     if field == "digits":
         if body or not rest:
             raise Unparseable(f"第 {no} 行：digits 不是单行文字")
@@ -409,9 +497,11 @@ def read_randomness_yaml(text: str):
         if not re.fullmatch(r"[0-9]+", d):
             raise Unparseable(f"第 {no} 行：digits 的值 {rest} 不是十进制数字串")
         if len(d) < 20:
-            problems.append(f"digits 只有 {len(d)} 位，第 2 节要求至少 20 位")
-        # 不加引号时按原文字读取（第 2 节：“ssjpub 自己总是按文字读取”），前导零保留；不算错
-        return canonical_digits(d), field, meta, problems
+            problems.append(f"{where}digits 只有 {len(d)} 位，第 2.3 节要求至少 20 位")
+        if kind == "plain":
+            problems.append(f"{where}digits 没有加引号：YAML 1.2 把它读作整数（前导零会丢失），"
+                            "ssjpub validate 拒绝这样的文件（第 2.1 节）")
+        return canonical_digits(d), field, None, problems
     # numbers
     if rest:
         flow = rest
@@ -432,8 +522,8 @@ def read_randomness_yaml(text: str):
             isinstance(g, list) and all(isinstance(n, int) for n in g) for g in groups):
         raise Unparseable("numbers 应为若干组号码（列表的列表）")
     if any(not g for g in groups):
-        problems.append("numbers 中有空的号码组")
-    return canonical_numbers(groups), field, meta, problems
+        problems.append(f"{where}numbers 中有空的号码组")
+    return canonical_numbers(groups), field, None, problems
 
 
 # ============================================================ 第 2、5 节：比例
@@ -607,10 +697,11 @@ def read_snapshot(raw: bytes, pfile: str):
     try:
         for rec in reader:
             line = reader.line_num
-            if not rec:
-                continue  # 空行略去，不计入 population.rows（第 2 节）
+            if not rec or rec == [""]:
+                continue  # 空行略去，不计数（第 2 节）
             if len(rec) != len(header):
-                raise BadInput(f"{pfile} 第 {line} 行", f"有 {len(rec)} 个字段，表头为 {len(header)} 列")
+                raise BadInput(f"{pfile} 第 {line} 行",
+                               f"有 {len(rec)} 个字段，表头为 {len(header)} 列")
             row = {h: v.strip() for h, v in zip(header, rec)}
             row["_line"] = line
             code = row["credit_code"]
@@ -634,7 +725,7 @@ def read_snapshot(raw: bytes, pfile: str):
 
 # ============================================================== 第 5、6 节：抽取
 
-def compute_selection(units, seed: str, P: dict):
+def compute_selection(units, seed: str, P: dict, alg: str = ALGORITHM):
     """可抽单位 units（dict：credit_code, name, area, industry, grade, _w）→ (strata, targets, 失败说明)。
 
     units 的先后不影响结果。
@@ -648,7 +739,7 @@ def compute_selection(units, seed: str, P: dict):
     for u in units:
         best, copy = None, None
         for k in range(1, u["_w"] + 1):
-            t = H(ALGORITHM, "target", seed, u["credit_code"], k)
+            t = H(alg, "target", seed, u["credit_code"], k)
             if best is None or t < best:
                 best, copy = t, k
         u["_t"], u["_copy"] = best, copy
@@ -719,7 +810,7 @@ def exclusion_reasons(p, requirements, window_end):
     return reasons
 
 
-def compute_groups(pool, excluded, targets, seed, group_size, last_members):
+def compute_groups(pool, excluded, targets, seed, group_size, last_members, alg: str = ALGORITHM):
     """pool：记录中的人员（已按 id 排序）；excluded：{id: 理由}；last_members：{单位: 上次组员}。"""
     cand = [p for p in pool if not excluded[p["id"]]]
     cand_ids = {p["id"] for p in cand}
@@ -734,7 +825,7 @@ def compute_groups(pool, excluded, targets, seed, group_size, last_members):
             return groups, (f"rank {t['rank']}（{c}）可选人员 {len(avail)} 人，少于 group_size {group_size}："
                             f"候选人 {len(cand)} 人，其中回避 {len(recused)} 人、上次检查 {len(previous)} 人"
                             "；按第 7 节抽取失败")
-        avail.sort(key=lambda i: (load[i], H(ALGORITHM, "inspector", seed, c, i), i))
+        avail.sort(key=lambda i: (load[i], H(alg, "inspector", seed, c, i), i))
         members = avail[:group_size]
         for i in members:
             load[i] += 1
@@ -756,7 +847,11 @@ def failure_file(agency, year, task) -> str:
 class Report:
     def __init__(self):
         self.lines = []   # 已格式化好的行（不含文件名前缀）
+        self.notes = []   # 通过与否都要说明的事（例如没有核验的 drand 签名）
         self.failed = False
+
+    def note(self, message):
+        self.notes.append(message)
 
     def diff(self, path, recorded, computed):
         self.lines.append(f"{path}: 记录为 {recorded}，重新计算为 {computed}")
@@ -885,9 +980,9 @@ class Verifier:
             raise BadInput("（文件）", f"不是 UTF-8 编码的合法 JSON：{e}")
         if not isinstance(rec, dict):
             raise BadInput("（文件）", "抽取记录不是 JSON 对象")
-        if rec.get("algorithm") != ALGORITHM:
-            rep.diff("algorithm", _show(rec.get("algorithm")), _show(ALGORITHM))
-            rep.problem("（文件）", "不是 ssjpub-draw/1 的记录，不再往下核对")
+        alg = rec.get("algorithm")
+        if alg not in ALGORITHMS:
+            rep.problem("algorithm", f"{_show(alg)} 不是本程序认识的算法（{'、'.join(ALGORITHMS)}），不再往下核对")
             return
         if raw != (json.dumps(rec, ensure_ascii=False, indent=2) + "\n").encode("utf-8"):
             rep.problem("（文件格式）", "字节不等于 json.dumps(record, ensure_ascii=False, indent=2) 加换行符（第 8 节）")
@@ -928,7 +1023,7 @@ class Verifier:
 
         # ---- parameters（第 2 节）
         P = need(rec, "parameters", "parameters", lambda v: isinstance(v, dict), "对象")
-        self.check_parameters(P, agency, year, task, rep)
+        self.check_parameters(P, agency, year, task, rep, alg)
         psha = hashlib.sha256(canonical_json(P).encode("utf-8")).hexdigest()
         rec_psha = rec.get("parameters_sha256")
         if rec_psha != psha:
@@ -959,7 +1054,7 @@ class Verifier:
 
         # ---- 公开随机数（第 2 节）
         rnd = need(rec, "randomness", "randomness")
-        keys(rnd, KEYS_RANDOMNESS, "randomness")
+        keys(rnd, KEYS_RANDOMNESS[alg], "randomness")
         rcanon = need(rnd, "canonical", "randomness.canonical", lambda v: isinstance(v, str), "文字")
         rfile = f"plans/{agency}/{year}/randomness/{task}.yaml"
         if rnd.get("file") != rfile:
@@ -971,18 +1066,13 @@ class Verifier:
             rep.unverified("randomness.canonical", f"无法读取随机数文件 {rfile}（{e}）")
         if rtext is not None:
             try:
-                c2, field, meta, problems = read_randomness_yaml(rtext)
+                entries, meta, problems = read_randomness_yaml(rtext)
             except Unparseable as e:
                 rep.unverified("randomness.canonical", f"{rfile} 的写法超出本程序能可靠读取的范围：{e}")
             else:
-                if c2 != rcanon:
-                    rep.diff(f"randomness.canonical（由 {rfile} 的 {field} 得出）", _show(rcanon), _show(c2))
+                self.check_randomness(rnd, rcanon, entries, P, alg, rfile, rep)
                 for msg in problems:
                     rep.problem(rfile, msg)
-                decl = P["randomness"]["kind"]
-                if decl != KIND_OF_FIELD[field]:
-                    rep.diff("parameters.randomness.kind", _show(decl),
-                             _show(KIND_OF_FIELD[field]) + f"（{rfile} 中是 {field}）")
                 for k, v in (("agency", agency), ("year", str(year)), ("task", task)):
                     if meta.get(k) != v:
                         rep.diff(f"{rfile}（{k}:）", _show(meta.get(k)), _show(v))
@@ -993,7 +1083,7 @@ class Verifier:
         for path, v in (("population.sha256", pop.get("sha256")), ("parameters_sha256", rec_psha)):
             if not (isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v)):
                 raise BadInput(path, f"不是 64 位小写十六进制文字：{_show(v)}")
-        seed = H(ALGORITHM, "seed", agency, year, task, pop["sha256"], rec_psha, rcanon).hex()
+        seed = H(alg, "seed", agency, year, task, pop["sha256"], rec_psha, rcanon).hex()
         if rec.get("seed") != seed:
             rep.diff("seed", _show(rec.get("seed")), _show(seed))
 
@@ -1053,10 +1143,10 @@ class Verifier:
         capped.sort()
         for u in units:
             u["_w"] = unit_weight(u, P["weights"])
-        strata, targets, fails = compute_selection(units, seed, P)
+        strata, targets, fails = compute_selection(units, seed, P, alg)
         if failed:  # 失败记录没有 eligible、strata、targets、groups：只核对重新执行是否同样失败
             self.check_inspectors(rec, P, agency, seed, targets, prior_recs, bool(fails), missing_earlier, rep,
-                                  failure=True)
+                                  failure=True, alg=alg)
             return
         el = need(rec, "eligible", "eligible")
         keys(el, KEYS_ELIGIBLE, "eligible")
@@ -1088,10 +1178,39 @@ class Verifier:
             rep.diff(path, a, b)
 
         # ---- 检查人员（第 7 节）
-        self.check_inspectors(rec, P, agency, seed, targets, prior_recs, bool(fails), missing_earlier, rep)
+        self.check_inspectors(rec, P, agency, seed, targets, prior_recs, bool(fails), missing_earlier, rep, alg=alg)
 
     # ------------------------------------------------------------------------
-    def check_parameters(self, P, agency, year, task, rep: Report):
+    def check_randomness(self, rnd, rcanon, entries, P, alg, rfile, rep: Report):
+        """随机数文件的各项与声明逐项对照，重新得出 canonical（/2 还有各来源的部分）。"""
+        declared = [P["randomness"]] if alg == ALGORITHM_1 else P["randomness"]
+        if len(entries) != len(declared):
+            rep.diff(f"{rfile}（来源的项数）", str(len(entries)), f"{len(declared)}（parameters.randomness 声明的来源数）")
+            return
+        parts = []
+        for i, ((canonical, field, rnd_no), D) in enumerate(zip(entries, declared)):
+            path = "parameters.randomness" + (f"[{i}]" if alg == ALGORITHM_2 else "")
+            if D["kind"] != KIND_OF_FIELD[field]:
+                rep.diff(f"{path}.kind", _show(D["kind"]), _show(KIND_OF_FIELD[field]) + f"（{rfile} 中是 {field}）")
+            if field == "signature":
+                if alg == ALGORITHM_1:
+                    rep.problem(rfile, "ssjpub-draw/1 没有 drand 来源")
+                elif D["round"] != rnd_no:
+                    rep.diff(f"{path}.round", _show(D["round"]), f"{rnd_no}（{rfile} 中的轮次）")
+                rep.note(f"{rfile}: 第 {i + 1} 个来源 drand 第 {rnd_no} 轮：只按第 2.3 节由签名算出规范值，"
+                         "没有核验 BLS 签名是否为该轮的真实签名（标准库没有 BLS12-381）；签名由 ssjpub verify 核验")
+            parts.append({"kind": KIND_OF_FIELD[field], "canonical": canonical})
+        joined = "".join(x["canonical"] for x in parts)
+        if alg == ALGORITHM_2:
+            out = []
+            compare("randomness.sources", rnd.get("sources"), parts, out)
+            for path_, a, b in out:
+                rep.diff(f"{path_}（由 {rfile} 得出）", a, b)
+        if joined != rcanon:
+            rep.diff(f"randomness.canonical（由 {rfile} 得出）", _show(rcanon), _show(joined))
+
+    # ------------------------------------------------------------------------
+    def check_parameters(self, P, agency, year, task, rep: Report, alg: str = ALGORITHM):
         """第 2 节的 parameters 映射：键、顺序、类型、比例文字；不合时无法继续的抛出 BadInput。"""
         def keys(obj, expected, path):
             if not isinstance(obj, dict):
@@ -1173,15 +1292,24 @@ class Verifier:
         typ(P["group_size"], posint, "parameters.group_size", "正整数")
         if P["batches"] is not None:
             typ(P["batches"], posint, "parameters.batches", "正整数")
-        D = P["randomness"]
-        keys(D, KEYS_DECL, "parameters.randomness")
-        typ(D["kind"], lambda v: v in KIND_OF_FIELD.values(), "parameters.randomness.kind", "“公开开奖”或“公开摇号”")
-        typ(D["expected_on"], is_date, "parameters.randomness.expected_on", "日期 YYYY-MM-DD")
-        typ(D["witnesses"], strlist, "parameters.randomness.witnesses", "文字列表")
+        if alg == ALGORITHM_1:  # 一个来源，一个对象（第 11 节）
+            declared = [("parameters.randomness", P["randomness"])]
+        else:  # 来源的列表，按声明的顺序（第 2.2 节）
+            typ(P["randomness"], lambda v: isinstance(v, list) and v, "parameters.randomness", "非空列表")
+            declared = [(f"parameters.randomness[{i}]", D) for i, D in enumerate(P["randomness"])]
+        for path, D in declared:
+            keys(D, KEYS_DECL[alg], path)
+            typ(D["kind"], lambda v: v in KINDS[alg], f"{path}.kind", "、".join(KINDS[alg]) + "之一")
+            typ(D["expected_on"], is_date, f"{path}.expected_on", "日期 YYYY-MM-DD")
+            typ(D["witnesses"], strlist, f"{path}.witnesses", "文字列表")
+            if alg == ALGORITHM_2:
+                drand = D["kind"] == "drand"
+                typ(D["round"], (lambda v: is_int(v) and v >= 1) if drand else (lambda v: v is None),
+                    f"{path}.round", "正整数（drand）" if drand else "null（只有 drand 有轮次）")
 
     # ------------------------------------------------------------------------
     def check_inspectors(self, rec, P, agency, seed, targets, prior_recs, draw_failed, missing_prior,
-                         rep: Report, failure=False):
+                         rep: Report, failure=False, alg: str = ALGORITHM):
         ins = rec.get("inspectors")
         if not isinstance(ins, dict):
             raise BadInput("inspectors", f"应为对象，记录中为 {_show(ins)}")
@@ -1208,7 +1336,7 @@ class Verifier:
             if list(p.keys()) != KEYS_PERSON:
                 rep.diff(f"{path}（键及其顺序）", _show(list(p.keys())), _show(KEYS_PERSON))
             for k, ok, what in (("id", lambda v: isinstance(v, str) and v, "非空文字"),
-                                ("name", lambda v: isinstance(v, str), "文字"),
+                                ("name", lambda v: v is None or isinstance(v, str), "文字或 null"),
                                 ("department", lambda v: isinstance(v, str), "文字"),
                                 ("active", lambda v: isinstance(v, bool), "true 或 false"),
                                 ("qualifications", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "文字列表"),
@@ -1256,7 +1384,7 @@ class Verifier:
         if missing_prior:
             rep.unverified("groups", "缺少此前年度的抽取记录，无法确定上次检查人员（第 7 节）")
             return
-        groups, fail = compute_groups(pool, excluded, targets, seed, P["group_size"], last)
+        groups, fail = compute_groups(pool, excluded, targets, seed, P["group_size"], last, alg)
         if failure:
             if not fail:
                 rep.problem("failure", "按本文重新执行，抽取能够完成：失败记录不成立（第 8.1 节）")
@@ -1340,15 +1468,30 @@ def selftest() -> int:
         'digits: "01234567890123456789"\n': "01234567890123456789/",
         "digits: 01234567890123456789\n": "01234567890123456789/",
     }
+    sig = bytes(range(48)).hex()  # 不是真实的 drand 轮次，只演示规范值的算法
+    drand = hashlib.sha256(bytes(range(48))).hexdigest() + "/"
+    forms.update({
+        f"round: 5000000\nsignature: {sig}\n": drand,
+        f"round: 5000000\nsignature: '{sig}'\nrandomness: '{drand[:-1]}'\n": drand,
+        "sources:\n- announced_on: 2024-01-09\n  numbers: [[31, 3, 12, 15, 22, 28], [9]]\n  evidence: x\n"
+        "- announced_on: 2024-01-09\n  digits: '01234567890123456789'  # 注释\n  evidence: y\n":
+            "3.12.15.22.28.31./9./01234567890123456789/",
+        f"agency: demo\nsources:\n  - numbers:\n    - - 7\n      - 1\n    evidence: x\n  - round: 5\n    signature: {sig}\n"
+        "year: 2024\n": "1.7./" + drand,
+    })
     for text, want in forms.items():
         try:
-            got = read_randomness_yaml(text)[0]
+            got = "".join(c for c, _, _ in read_randomness_yaml(text)[0])
         except Unparseable as e:
             got = f"Unparseable: {e}"
         check(f"随机数文件 {text!r}", got, want)
+    check("drand 轮次", read_randomness_yaml(f"round: 5000000\nsignature: {sig}\n")[0][0][2], 5000000)
+    check("未加引号的 digits 要报告", len(read_randomness_yaml("digits: 01234567890123456789\n")[2]), 1)
     for text in ("numbers: [['3', 12]]\n", "numbers:\n- - 03\n", "digits: |\n  0123\n",
                  "numbers: [[1]]\ndigits: '01234567890123456789'\n", "numbers: {a: 1}\n",
-                 "numbers:\n- a: 1\n", "numbers: [1, 2]\n", "evidence: x\n"):
+                 "numbers:\n- a: 1\n", "numbers: [1, 2]\n", "evidence: x\n",
+                 f"signature: {sig}\n", "round: 5\nsignature: 'AB'\n", "sources: []\n",
+                 "sources:\n- numbers: [[1]]\nnumbers: [[1]]\n", "sources:\n-   digits: '01234567890123456789'\n"):
         try:
             read_randomness_yaml(text)
             check(f"随机数文件 {text!r} 应报无法读取", "读取了", "Unparseable")
@@ -1448,13 +1591,15 @@ def main(argv=None) -> int:
                 print(f"{rel}: ……另有 {len(rep.lines) - MAX_LINES_PER_RECORD} 处未列出")
         else:
             print(f"OK {rel}")
+        for note in rep.notes:  # 通过时也说明哪些没有核验，不让“OK”暗示核验过
+            print(f"{rel}: 注意：{note}")
     return 0 if all_ok else 1
 
 
 # draw-spec.md 没有写明、本程序的取法（详见核对报告）：
 SPEC_NOTES = """
 - 快照：表头的列名也去掉首尾空白；空行略去，不计入 population.rows（与 ssjpub 相同）。
-- 随机数文件中不加引号的 digits 按原文字读取（第 2 节“ssjpub 自己总是按文字读取”）；号码只认
+- 随机数文件中不加引号的 digits 按原文字读取并报告（第 2.1 节：ssjpub 把它读作整数而拒绝）；号码只认
   不带引号、无前导零的整数，其余写法报“未核对”。
 - 年度上限按“已被抽中次数 ≥ 2”判断；同一记录中同一单位只算一次。
 - prior_draws：仓库中同一机关、年度不晚于本年度的 draws/*.json；本年度只取计划中排在本任务之前的；

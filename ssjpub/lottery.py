@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterator
 
+from ssjpub.beacon import drand
 from ssjpub.model import ISSUE_FORMS, WEEKDAYS, LotteryGame, LotteryGames, Randomness, RandomnessValues
 
 CHINA = timezone(timedelta(hours=8))
@@ -167,6 +168,8 @@ def draw_moment(games: LotteryGames | None, source: Randomness, announced_on: da
     """The earliest moment the values can exist (Beijing time), and what that moment is: a
     lottery's draw time on its draw day, else the start of the declared day. A draw moved later
     by the operator counts from its announced day."""
+    if source.kind == "drand" and drand.round_reason(source.round) is None:
+        return drand.round_time(source.round).astimezone(CHINA), f"drand 第 {source.round} 轮的产生时间"
     day = max(source.expected_on, announced_on or source.expected_on)
     game = game_of(games, source)
     if game is not None:

@@ -7,6 +7,7 @@ error messages and in editor hovers. Enumerated values are Chinese, as staff wri
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,8 +21,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -388,18 +391,64 @@ class Window(Model):
 Basis = Literal["随机抽查", "投诉举报", "转办交办"]
 
 
-class Randomness(Model):
-    """The public randomness a draw will use, declared before it exists (RFC 3797 §3)."""
+SOURCE_KINDS = ("公开开奖", "公开摇号", "drand")
+SourceKind = Literal["公开开奖", "公开摇号", "drand"]
 
-    kind: Literal["公开开奖", "公开摇号"] = Field(
-        title="随机数来源类型", description="公开开奖：指明某一期将来的彩票开奖；公开摇号：有见证人的现场摇号，至少 20 位数字"
+
+class Source(Model):
+    """One public randomness source a draw will use, declared before it exists (RFC 3797 §3)."""
+
+    # The fields each kind needs, for editors too (_fields_of_kind is the loader's).
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"if": {"properties": {"kind": {"const": "drand"}}}, "then": {"required": ["round"]},
+         "else": {"not": {"required": ["round"]}}},
+        {"if": {"properties": {"kind": {"const": "公开摇号"}}}, "then": {"required": ["source"]}},
+        {"if": {"properties": {"kind": {"const": "公开开奖"}}},
+         "then": {"anyOf": [{"required": ["game"]}, {"required": ["source"]}]}},
+    ]})
+
+    kind: SourceKind = Field(
+        title="随机数来源类型",
+        description="公开开奖：指明某一期将来的彩票开奖；公开摇号：有见证人的现场摇号，至少 20 位数字；"
+                    "drand：drand quicknet 信标将来的某一轮（任何人可用公钥核验）",
     )
-    source: Text = Field(title="来源名称", description="如“中国福利彩票双色球”或“宝丰县人社局‘双随机’摇号会”")
-    game: Text | None = Field(None, title="彩票游戏", description="公开开奖的游戏，取自 plans/lottery-games.yaml，如“双色球”")
+    game: Text | None = Field(None, title="彩票玩法", description="公开开奖的玩法，取自 plans/lottery-games.yaml，如“双色球”")
+    source: Text | None = Field(None, title="来源名称", description="如“中国福利彩票双色球”或“宝丰县人社局‘双随机’摇号会”；公开摇号必填")
     issue: str | None = Field(None, title="期号", description="公开开奖的期号，如 2024015")
-    expected_on: Day = Field(title="开奖（摇号）日期")
+    expected_on: Day = Field(title="开奖（摇号）日期", description="drand 为该轮的北京时间日期")
     place: str | None = Field(None, title="摇号地点")
     witnesses: list[Text] = Field(default_factory=list, title="见证人", description="见证人或公证机构（写单位和职务，不写个人信息）")
+    round: Annotated[int, Field(ge=1)] | None = Field(None, title="drand 轮次", description="drand quicknet 的轮次；仅 drand 填写")
+
+    @model_validator(mode="after")
+    def _fields_of_kind(self) -> "Source":
+        if self.kind == "drand" and self.round is None:
+            raise PydanticCustomError("missing-field", "drand 来源须填写“round”（drand 轮次）")
+        if self.kind != "drand" and self.round is not None:
+            raise PydanticCustomError("invalid-value", "只有 drand 来源才填写“round”（drand 轮次）")
+        if self.kind == "公开摇号" and self.source is None:
+            raise PydanticCustomError("missing-field", "公开摇号须填写“source”（来源名称）")
+        if self.kind == "公开开奖" and self.source is None and self.game is None:
+            raise PydanticCustomError("missing-field", "公开开奖须填写“game”（彩票玩法）或“source”（来源名称）")
+        return self
+
+
+Randomness = Source  # the name of the one-source declaration before combined sources
+
+# A declaration is one source (a mapping) or several (a list). The union is told apart by the
+# value's shape, and the loader drops these tags from error locations (they are not in the file).
+ONE_SOURCE, MANY_SOURCES = "one-source", "many-sources"
+UNION_TAGS = frozenset({ONE_SOURCE, MANY_SOURCES})
+
+
+def _one_or_many(value: object) -> str:
+    return MANY_SOURCES if isinstance(value, list) else ONE_SOURCE
+
+
+Sources = Annotated[
+    Annotated[Source, Tag(ONE_SOURCE)] | Annotated[list[Source], Tag(MANY_SOURCES), Field(min_length=1)],
+    Discriminator(_one_or_many),
+]
 
 
 class Task(Model):
@@ -422,8 +471,10 @@ class Task(Model):
     targets: list[CreditCode] = Field(
         default_factory=list, title="检查对象", description="仅用于投诉举报、转办交办的非随机检查"
     )
-    randomness: Randomness | None = Field(
-        None, title="公开随机数来源", description="须在随机数产生之前提交；抽取前必须声明"
+    randomness: Sources | None = Field(
+        None, title="公开随机数来源",
+        description="须在随机数产生之前提交；抽取前必须声明。一个来源写成键值对；多个独立来源写成列表，"
+                    "规范随机数按列表顺序连接（RFC 3797），任何一方都不能单独决定结果",
     )
     batches: Annotated[int, Field(ge=2, le=100)] | None = Field(
         None, title="检查批次数", description="抽中的单位按抽签顺序分成若干批次，批次顺序即由抽签决定"
@@ -434,23 +485,53 @@ class Task(Model):
                     "本任务的随机数来源须在失败记录提交之后重新声明",
     )
 
+    @property
+    def sources(self) -> list[Source]:
+        """The declared sources in declared order ([] when none is declared)."""
+        r = self.randomness
+        return [] if r is None else list(r) if isinstance(r, list) else [r]
 
-class RandomnessValues(Model):
-    """plans/<code>/<year>/randomness/<task>.yaml: the public values, committed after they exist."""
+    def earliest_source(self) -> tuple[tuple, Source] | None:
+        """(path, source) of the first-dated declared source: everything committed before the
+        randomness must be before this date (the first value that could be known)."""
+        if not self.sources:
+            return None
+        i = min(range(len(self.sources)), key=lambda i: (self.sources[i].expected_on, i))
+        return self.source_path(i), self.sources[i]
 
-    # Exactly one of numbers (a lottery) and digits (a ceremony), as the draw needs; editors too.
-    model_config = ConfigDict(
-        json_schema_extra={
-            "oneOf": [
-                {"required": ["numbers"], "properties": {"numbers": {"minItems": 1}}},
-                {"required": ["digits"], "properties": {"digits": {"type": "string"}}},
-            ]
-        }
-    )
+    def source_path(self, index: int) -> tuple:
+        """Where source `index` is in the task's mapping: ("randomness",) or ("randomness", index)."""
+        return ("randomness", index) if isinstance(self.randomness, list) else ("randomness",)
 
-    agency: Slug = Field(title="机关代号")
-    year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="年度")
-    task: Slug = Field(title="任务编号")
+
+_SIGNATURE = r"^[0-9a-f]{96}$"
+_SHA256_HEX = r"^[0-9a-f]{64}$"
+
+
+def _check_source_values(v) -> None:
+    """Exactly one of numbers, digits and round + signature; a drand `randomness` must be the
+    SHA-256 of the signature (it is only a convenience copy)."""
+    given = [name for name, present in (("numbers", bool(v.numbers)), ("digits", v.digits is not None),
+                                         ("round", v.round is not None or v.signature is not None)) if present]
+    if not given:
+        raise PydanticCustomError(
+            "missing-field", "须填写“numbers”（开奖号码）、“digits”（摇号数字）或“round”与“signature”（drand）之一")
+    if len(given) > 1:
+        raise PydanticCustomError("invalid-value", "“numbers”（开奖号码）、“digits”（摇号数字）和 drand 的“round”只能填写一种")
+    if given == ["round"] and (v.round is None or v.signature is None):
+        raise PydanticCustomError("missing-field", "drand 须同时填写“round”（轮次）和“signature”（签名）")
+    if v.randomness is not None:
+        if v.signature is None:
+            raise PydanticCustomError("invalid-value", "“randomness”只用于 drand，与“signature”一起填写")
+        derived = hashlib.sha256(bytes.fromhex(v.signature)).hexdigest()
+        if v.randomness != derived:
+            raise PydanticCustomError(
+                "drand-randomness-mismatch", "“randomness”应为签名的 SHA-256，即 {derived}（也可以不填）", {"derived": derived})
+
+
+class SourceValues(Model):
+    """The public values of one declared source, committed after they exist."""
+
     announced_on: Day = Field(title="开奖（摇号）日期")
     numbers: list[Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1)]] = Field(
         default_factory=list, title="开奖号码", description="每组号码一行，如 [[3, 12, 15, 22, 28, 31], [9]]（红球、蓝球）"
@@ -458,17 +539,104 @@ class RandomnessValues(Model):
     digits: Annotated[str, Field(pattern=r"^[0-9]{20,}$")] | None = Field(
         None, title="摇号数字", description="公开摇号得到的数字串，至少 20 位"
     )
-    evidence: Text = Field(title="出处", description="开奖公告或摇号记录的出处，供公众核对")
+    round: Annotated[int, Field(ge=1)] | None = Field(None, title="drand 轮次")
+    signature: Annotated[str, Field(pattern=_SIGNATURE)] | None = Field(
+        None, title="drand 签名", description="该轮的 BLS 签名（G1，48 字节），96 位小写十六进制"
+    )
+    randomness: Annotated[str, Field(pattern=_SHA256_HEX)] | None = Field(
+        None, title="drand 随机数", description="可不填；填写时须等于签名的 SHA-256（64 位小写十六进制）"
+    )
+    evidence: Text = Field(title="出处", description="开奖公告、摇号记录或 drand 接口地址，供公众核对")
     schedule_notice: Text | None = Field(
-        None, title="开奖日程调整公告", description="彩票未在常规开奖日或未在声明的日期开奖时，写明发行机构的官方公告（名称、日期、网址）")
+        None, title="开奖时间调整的公告", description="彩票未按惯常的星期开奖时，官方调整开奖安排的公告"
+    )
 
     @model_validator(mode="after")
-    def _numbers_or_digits(self) -> "RandomnessValues":
-        if not self.numbers and self.digits is None:
-            raise PydanticCustomError("missing-field", "须填写“numbers”（开奖号码）或“digits”（摇号数字）之一")
-        if self.numbers and self.digits is not None:
-            raise PydanticCustomError("invalid-value", "“numbers”（开奖号码）和“digits”（摇号数字）只能填写一个")
+    def _one_kind(self) -> "SourceValues":
+        _check_source_values(self)
         return self
+
+
+class RandomnessValues(Model):
+    """plans/<code>/<year>/randomness/<task>.yaml: the public values, committed after they exist.
+
+    One source: its fields at the top level (as before combined sources). Several: `sources`, a
+    list with one entry per declared source, in the declared order."""
+
+    # Exactly one form; in the one-source form exactly one kind of value, as the draw needs; editors too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["sources"],
+                 "not": {"anyOf": [{"required": [k]} for k in
+                                   ("announced_on", "numbers", "digits", "round", "signature", "randomness",
+                                    "evidence", "schedule_notice")]}},
+                {"required": ["announced_on", "evidence"], "not": {"required": ["sources"]},
+                 "oneOf": [
+                     {"required": ["numbers"], "properties": {"numbers": {"minItems": 1}}},
+                     {"required": ["digits"], "properties": {"digits": {"type": "string"}}},
+                     {"required": ["round", "signature"]},
+                 ]},
+            ]
+        }
+    )
+
+    agency: Slug = Field(title="机关代号")
+    year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="年度")
+    task: Slug = Field(title="任务编号")
+    announced_on: Day | None = Field(None, title="开奖（摇号）日期")
+    numbers: list[Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1)]] = Field(
+        default_factory=list, title="开奖号码", description="每组号码一行，如 [[3, 12, 15, 22, 28, 31], [9]]（红球、蓝球）"
+    )
+    digits: Annotated[str, Field(pattern=r"^[0-9]{20,}$")] | None = Field(
+        None, title="摇号数字", description="公开摇号得到的数字串，至少 20 位"
+    )
+    round: Annotated[int, Field(ge=1)] | None = Field(None, title="drand 轮次")
+    signature: Annotated[str, Field(pattern=_SIGNATURE)] | None = Field(
+        None, title="drand 签名", description="该轮的 BLS 签名（G1，48 字节），96 位小写十六进制"
+    )
+    randomness: Annotated[str, Field(pattern=_SHA256_HEX)] | None = Field(
+        None, title="drand 随机数", description="可不填；填写时须等于签名的 SHA-256（64 位小写十六进制）"
+    )
+    evidence: Text | None = Field(None, title="出处", description="开奖公告或摇号记录的出处，供公众核对")
+    schedule_notice: Text | None = Field(
+        None, title="开奖时间调整的公告", description="彩票未按惯常的星期开奖时，官方调整开奖安排的公告"
+    )
+    # Always the list once validated (the one-source form gives one entry): callers read this.
+    sources: Annotated[list[SourceValues], Field(min_length=1)] | None = Field(
+        None, title="各来源的公开随机数", description="声明了多个来源时，每个来源一项，顺序与声明相同"
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "RandomnessValues":
+        if "sources" in self.model_fields_set:
+            top = [k for k in _SOURCE_FIELDS if k in self.model_fields_set]
+            if top:
+                raise PydanticCustomError(
+                    "invalid-value", "填写了“sources”（各来源的公开随机数）时，“{key}”应写在各来源之中",
+                    {"key": top[0]})
+            return self
+        for key, title in (("announced_on", "开奖（摇号）日期"), ("evidence", "出处")):
+            if getattr(self, key) is None:
+                raise PydanticCustomError("missing-field", "缺少必填字段“{key}”（{title}）", {"key": key, "title": title})
+        _check_source_values(self)
+        # The one-source form is one entry: `sources` is always the list, in declared order.
+        one = SourceValues.model_construct(**{k: getattr(self, k) for k in _SOURCE_FIELDS})
+        object.__setattr__(self, "sources", [one])
+        return self
+
+    def last_announced(self) -> tuple[tuple, date]:
+        """(path of its `announced_on`, the date) of the last-announced entry: every value is
+        known from then on, and the draw can be made."""
+        i = max(range(len(self.sources)), key=lambda i: (self.sources[i].announced_on, i))
+        return self.entry_path(i) + ("announced_on",), self.sources[i].announced_on
+
+    def entry_path(self, index: int) -> tuple:
+        """Where entry `index` is in the file: () for the one-source form, else ("sources", index)."""
+        return ("sources", index) if "sources" in self.model_fields_set else ()
+
+
+_SOURCE_FIELDS = tuple(SourceValues.model_fields)
 
 
 # --- lottery games (plans/lottery-games.yaml) ---------------------------------------------------

@@ -61,6 +61,12 @@ CODES: dict[str, str] = {
     "formula-text": "文字以 = + - @ 开头，电子表格会当作公式执行",
     # Lottery games and dates that cannot lie (issue 12, items 1 and 2); the rules are in the catalogue.
     "values-before-draw": "公开随机数的提交日期早于开奖（摇号）时间",
+    # Combined randomness sources and ssjpub-draw/2 (issue 12, items 3 and 5)
+    "randomness-sources-count": "公开随机数的项数与声明的来源数不同",
+    "randomness-kind-mismatch": "公开随机数与声明的来源类型不符",
+    "drand-round-mismatch": "drand 轮次与声明的不同",
+    "drand-randomness-mismatch": "drand 随机数不是签名的 SHA-256",
+    "drand-signature": "drand 签名不是该轮的签名（BLS 验证不通过）",
 }
 
 

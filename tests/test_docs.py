@@ -80,3 +80,52 @@ def test_readme_sample_output_is_what_validate_prints(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for line in out.stdout.splitlines() + [out.stderr.strip()]:
         assert line in readme
+
+
+# --- docs/draw-spec.md: every hex value it shows is recomputed here from its own words ----------
+
+def _spec_hash(*texts: str) -> str:
+    import hashlib
+    import unicodedata
+
+    data = b""
+    for t in texts:
+        b = unicodedata.normalize("NFC", t).encode()
+        data += len(b).to_bytes(4, "big") + b
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_every_hex_value_in_the_draw_spec_is_recomputed():
+    import hashlib
+
+    spec = (ROOT / "docs/draw-spec.md").read_text(encoding="utf-8")
+    pop = hashlib.sha256(b"credit_code,name\n").hexdigest()
+    par = hashlib.sha256(b'{"count":2,"task":"t1"}').hexdigest()
+    units = (("91110000600037341L", 1), ("91310115MA1K3BTP2B", 3), ("91410421DEM00001A7", 1))
+    shown = {pop, par}
+    # §2.4: the pinned quicknet chain (ssjpub/beacon pins the same; drand's /info publishes them).
+    shown |= {"52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971",
+              "83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a0a6c3ac6a5776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd274ca73bab4af5a6e9c76a4bc09e76eae8991ef5ece45a"}
+    assert "BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_" in spec and "1692803367 + 3·(r − 1)" in spec
+    # §10.2: drand quicknet round 123's published signature, and what §2.3 makes of it.
+    signature = "b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92"
+    drand = hashlib.sha256(bytes.fromhex(signature)).hexdigest()
+    combined = "3.12.15.22.28.31./9./" + "09876543210123456789/" + drand + "/"
+    assert f"`{combined}`" in spec and f"共 {len(combined.encode())} 字节" in spec
+    assert f"`{len(combined.encode()):08x}`" in spec
+    shown |= {signature, drand}
+    for algorithm, randomness, ranked in (
+        ("ssjpub-draw/1", "3.12.15.22.28.31./9./", ["91410421DEM00001A7", "91310115MA1K3BTP2B"]),
+        ("ssjpub-draw/2", combined, ["91310115MA1K3BTP2B", "91410421DEM00001A7"]),
+    ):
+        label = " ".join(["0000000d"] + [algorithm.encode().hex()[i:i + 4] for i in range(0, 26, 4)])
+        assert label in spec, label
+        seed = _spec_hash(algorithm, "seed", "demo", "2024", "t1", pop, par, randomness)
+        assert f"seed = {seed}" in spec
+        tickets = {c: [_spec_hash(algorithm, "target", seed, c, str(k)) for k in range(1, w + 1)] for c, w in units}
+        shown |= {seed} | {t for ts in tickets.values() for t in ts}
+        best = sorted((min(ts), c) for c, ts in tickets.items())
+        assert [c for _, c in best[:2]] == ranked
+        assert f"rank 1 = {ranked[0]}" in spec and f"rank 2 = {ranked[1]}" in spec
+    found = set(re.findall(r"(?<![0-9a-f])[0-9a-f]{64,}(?![0-9a-f])", spec))
+    assert found and found <= shown, sorted(found - shown)

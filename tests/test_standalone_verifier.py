@@ -76,3 +76,37 @@ def test_both_fail_on_the_same_tampered_record(demo, where):
     failing = {line.split(":")[0] for line in done.stdout.splitlines() if not line.startswith("OK ")}
     assert "plans/baofeng/2024/draws/2024-05.json" in failing
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_it_agrees_on_the_v1_fixture():
+    """Records made by ssjpub-draw/1 (tests/fixtures/draw-v1) are verified as /1 by both."""
+    root = ROOT / "tests/fixtures/draw-v1"
+    repo, problems = validate(root)
+    checked, mismatches = verify_draws(repo)
+    done = standalone("--all", "--root", str(root))
+    assert (problems, checked, mismatches) == ([], 3, [])
+    assert done.returncode == 0 and done.stdout.count("OK ") == 3, done.stdout
+
+
+def test_blank_snapshot_lines_and_a_roster_without_names_are_read_as_the_spec_says(demo):
+    """Blank lines are skipped and not counted (draw-spec §2); an inspector's name may be absent
+    (null in the record). Both verifiers accept records drawn from such inputs."""
+    snapshot = demo / "plans/baofeng/targets/2024-07-01.csv"
+    lines = snapshot.read_text(encoding="utf-8").split("\n")
+    snapshot.write_text("\n".join(lines[:3] + [""] + lines[3:] + [""]), encoding="utf-8")
+    roster = demo / "plans/baofeng/inspectors.yaml"
+    roster.write_text(roster.read_text(encoding="utf-8").replace("  name: 马杰辉\n", "", 1), encoding="utf-8")
+    for task in ("2024-04", "2024-05", "2024-07"):
+        for suffix in (".json", ".yaml"):
+            (demo / f"plans/baofeng/2024/draws/{task}{suffix}").unlink()
+    for task in ("2024-04", "2024-05", "2024-07"):
+        drawn = subprocess.run([sys.executable, "-m", "ssjpub", "draw", f"baofeng/2024/{task}", "--root", str(demo)],
+                               capture_output=True, text=True)
+        assert drawn.returncode == 0, drawn.stdout + drawn.stderr
+    record = json.loads((demo / "plans/baofeng/2024/draws/2024-07.json").read_text(encoding="utf-8"))
+    assert record["population"]["rows"] == len(lines) - 2  # header and the final empty line
+    assert [p["name"] for p in record["inspectors"]["pool"] if p["id"] == "BA001"] == [None]
+    repo, _ = validate(demo)
+    assert verify_draws(repo) == (10, [])
+    done = standalone("--all", "--root", str(demo))
+    assert done.returncode == 0, done.stdout

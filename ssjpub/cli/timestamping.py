@@ -58,7 +58,7 @@ def _stamp(repo: Repository, git: Git, data: AgencyData, year: int, task: Task, 
     if reasons:
         raise _Refused(where.problem("timestamp-request", "时间戳服务的应答无效，未写入任何文件：" + "；".join(reasons)))
     if gen_time >= declared_deadline(task):
-        raise _Refused(data.plans[year].doc.pos("tasks", data.plans[year].model.tasks.index(task), "randomness", "expected_on").problem(
+        raise _Refused(data.plans[year].doc.pos("tasks", data.plans[year].model.tasks.index(task), *task.earliest_source()[0], "expected_on").problem(
             "timestamp-late", f"时间戳时间 {gen_time.astimezone(CHINA).isoformat()} 不早于开奖（摇号）日期，不能证明声明在开奖之前，未写入"))
     record = record_text(data.code, year, task.id, commit, expected.hex(), config.name, gen_time)
     try:

@@ -163,32 +163,36 @@ def lottery_game(agency: str) -> LotteryGame:
     return table.get(GAMES[agency])
 
 
-def declare_randomness(agency: str, task: dict) -> dict:
-    """The public source, declared in the plan before it exists; about a week before the task
-    starts (a lottery: its next draw day from then)."""
+def declare_randomness(agency: str, task: dict) -> dict | list[dict]:
+    """The public sources, declared in the plan before they exist: the game's next draw day
+    about a week before the task starts. Every task declares that lottery draw, which nobody in
+    the bureau controls; all but each year's first also hold a witnessed ceremony that morning,
+    before the lottery is drawn (RFC 3797: several independent sources, combined)."""
+    game = lottery_game(agency)
     on = task["window"]["start"] - timedelta(days=7)
+    while not on_schedule(game, on):
+        on += timedelta(days=1)
+    # The year's scheduled draws up to that day (the demo ignores the 春节 break).
+    lottery = {"kind": "公开开奖", "game": game.name, "source": f"{game.operator}{game.name}（演示：号码为虚构）",
+               "issue": issue_for(game, on, draws_until(game, on)), "expected_on": on}
     if task["id"].endswith("-01"):
-        game = lottery_game(agency)
-        while not on_schedule(game, on):
-            on += timedelta(days=1)
-        # The year's scheduled draws up to that day (the demo ignores the 春节 break).
-        return {"kind": "公开开奖", "source": f"{game.operator}{game.name}（演示：号码为虚构）", "game": game.name,
-                "issue": issue_for(game, on, draws_until(game, on)), "expected_on": on}
+        return lottery
     office = data.AGENCIES[agency]["short_name"]
-    return {"kind": "公开摇号", "source": f"{office}“双随机”公开摇号会（演示）", "expected_on": on,
-            "place": f"{office}会议室", "witnesses": ["司法局派员（演示）", "企业代表（演示）"]}
+    ceremony = {"kind": "公开摇号", "source": f"{office}“双随机”公开摇号会（演示，当日上午，开奖之前）",
+                "expected_on": on, "place": f"{office}会议室", "witnesses": ["司法局派员（演示）", "企业代表（演示）"]}
+    return [ceremony, lottery]
 
 
-def randomness_values(agency: str, year: int, task: dict) -> dict:
-    declared = task["randomness"]
-    body = {"agency": agency, "year": year, "task": task["id"], "announced_on": declared["expected_on"]}
+def source_values(agency: str, task_id: str, declared: dict) -> dict:
+    """One source's public values: fictional, within the game's rules for a lottery."""
+    body = {"announced_on": declared["expected_on"]}
     if declared["kind"] == "公开开奖":
         numbers: dict[str, list[int]] = {}
-        for group in lottery_game(agency).groups:  # fictional numbers within the game's rules
+        for group in lottery_game(agency).groups:
             drawn, k = [], 0
             taken = numbers.get(group.not_in, []) if group.not_in else []
             while len(drawn) < group.count:
-                n = group.min + h(agency, task["id"], group.name, k) % (group.max - group.min + 1)
+                n = group.min + h(agency, task_id, group.name, k) % (group.max - group.min + 1)
                 k += 1
                 if not (group.distinct and n in drawn) and n not in taken:
                     drawn.append(n)
@@ -196,9 +200,17 @@ def randomness_values(agency: str, year: int, task: dict) -> dict:
         body["numbers"] = list(numbers.values())
         body["evidence"] = "演示数据：号码为虚构，并非真实开奖结果"
     else:
-        body["digits"] = "".join(str(h(agency, task["id"], "digit", i) % 10) for i in range(24))
+        body["digits"] = "".join(str(h(agency, task_id, "digit", i) % 10) for i in range(24))
         body["evidence"] = "演示数据：摇号记录为虚构"
     return body
+
+
+def randomness_values(agency: str, year: int, task: dict) -> dict:
+    declared = task["randomness"]
+    head = {"agency": agency, "year": year, "task": task["id"]}
+    if isinstance(declared, list):
+        return {**head, "sources": [source_values(agency, task["id"], d) for d in declared]}
+    return {**head, **source_values(agency, task["id"], declared)}
 
 
 def random_results(record: dict, task: dict, year: int) -> dict:

@@ -116,10 +116,11 @@ def events(source: Path) -> tuple[list[str], list[Event]]:
                 when = max(published, snap + timedelta(hours=1)) if snap else published
                 declared.setdefault(when, set()).add(task.id)
                 # Its timestamp must be older than the draw day (ssjpub.timestamp.check.declared_deadline).
-                if task.randomness is not None and when + _ASKED >= _at(task.randomness.expected_on, 0):
+                first = task.earliest_source()
+                if first is not None and when + _ASKED >= _at(first[1].expected_on, 0):
                     raise ReplayError(
                         f"{plan_rel}：任务 {task.id} 的随机数来源声明（{when:%Y-%m-%d}）不早于开奖（摇号）日期 "
-                        f"{task.randomness.expected_on.isoformat()}，可信时间戳无从证明它在开奖之前：演示数据的日期自相矛盾")
+                        f"{first[1].expected_on.isoformat()}，可信时间戳无从证明它在开奖之前：演示数据的日期自相矛盾")
             so_far: set[str] = set()
             for when in sorted(declared):
                 so_far |= declared[when]
@@ -138,14 +139,15 @@ def events(source: Path) -> tuple[list[str], list[Event]]:
         for (year, task_id), values in sorted(data.randomness.items()):
             task = next(t for t in data.plans[year].model.tasks if t.id == task_id)
             rel = values.file
-            out.append(Event(_at(task.randomness.expected_on, 21, 45), _VALUES,
-                             f"{code}：任务 {task_id} 的公开随机数（{task.randomness.kind}）", {rel: read(rel)}))
+            last = max(s.expected_on for s in task.sources)  # the values exist once every source has drawn
+            kinds = "、".join(s.kind for s in task.sources)
+            out.append(Event(_at(last, 21, 45), _VALUES, f"{code}：任务 {task_id} 的公开随机数（{kinds}）", {rel: read(rel)}))
             record = data.draws.get((year, task_id))
             if record is not None:
                 files = {record.file: read(record.file)}
                 if record.yaml_file:
                     files[record.yaml_file] = read(record.yaml_file)
-                out.append(Event(_at(task.randomness.expected_on + timedelta(days=1), 9, 30), _DRAW,
+                out.append(Event(_at(last + timedelta(days=1), 9, 30), _DRAW,
                                  f"{code}：任务 {task_id} 的抽取记录（ssjpub draw）", files))
         for (year, task_id), results in sorted(data.results.items()):
             rel = results.file

@@ -1,1 +1,2 @@
-"""The verifiable draw (algorithm ssjpub-draw/1, specified byte for byte in docs/draw-spec.md)."""
+"""The verifiable draw (algorithm ssjpub-draw/2, and /1 for its earlier records; specified byte for byte in
+docs/draw-spec.md)."""

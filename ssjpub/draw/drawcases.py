@@ -3,12 +3,13 @@ boundary. ssjpub.draw.drawvectors builds them; tests/test_draw_vectors.py checks
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from collections import Counter
 
 from ssjpub.draw.drawvectors import (
-    OTHER_DEPARTMENT, OTHER_ITEM, OTHER_QUALIFICATION, QUALIFICATION, ROSTER, Case, Draw, Fact, Unit, person,
+    DRAND_SIGNATURE, OTHER_DEPARTMENT, OTHER_ITEM, OTHER_QUALIFICATION, QUALIFICATION, ROSTER, Case, Draw, Fact, Unit, person,
 )
 
 EXPIRED = "监察证在任务结束前到期"
@@ -367,6 +368,35 @@ CASES: tuple[Case, ...] = (
             Fact("eligible 为 count 3、inactive 2、out_of_scope 3、capped []",
                  lambda r: r["2024/2024-01"]["eligible"] == {"count": 3, "inactive": 2, "out_of_scope": 3, "capped": []}),
             Fact("抽中的正是单位 1、2、8", lambda r: sorted(codes(r, "2024/2024-01")) == [CODE[1], CODE[2], CODE[8]]),
+        )),),
+    ),
+    Case(
+        "combined-ceremony-lottery",
+        "组合来源：先公开摇号、后彩票开奖，规范随机数是两者规范值按声明顺序的连接（第 2.3 节，RFC 3797）。",
+        "Combined sources: a ceremony and a lottery draw; the canonical randomness joins both canonical values in declared order (spec §2.3).",
+        "声明 `[公开摇号, 公开开奖]`：记录的 `randomness.sources` 依次为两者的规范值，`randomness.canonical` 是它们的连接，"
+        "`parameters.randomness` 是两个对象的列表。",
+        tuple(Unit(i) for i in range(1, 9)),
+        (Draw(2024, "2024-01", {"count": 3}, kind=("公开摇号", "公开开奖"), facts=(
+            Fact("randomness.sources 为摇号、开奖两项，canonical 是两者的连接",
+                 lambda r: [p["kind"] for p in r["2024/2024-01"]["randomness"]["sources"]] == ["公开摇号", "公开开奖"]
+                 and r["2024/2024-01"]["randomness"]["canonical"]
+                 == "".join(p["canonical"] for p in r["2024/2024-01"]["randomness"]["sources"])),
+        )),),
+    ),
+    Case(
+        "drand-and-lottery",
+        "drand 信标与彩票开奖组合：drand 的规范值是签名的 SHA-256 加“/”，签名可用固定的 quicknet 公钥离线核验（第 2.4 节）。",
+        "A drand quicknet round combined with a lottery draw: drand's canonical value is SHA-256(signature) + \"/\", "
+        "its BLS signature checkable offline with the pinned key (spec §2.4).",
+        "真实的 drand quicknet 第 9367912 轮（北京时间 2024-07-14 05:45）加当晚的双色球：drand 部分的规范值为 64 位十六进制加“/”，"
+        "等于签名的 SHA-256；任务的实施时间在 7 月之后。",
+        tuple(Unit(i) for i in range(1, 9)),
+        (Draw(2024, "2024-01", {"count": 3, "window": {"start": date(2024, 7, 22), "end": date(2024, 9, 30)}},
+              kind=("drand", "公开开奖"), facts=(
+            Fact("randomness.sources[0] 为 drand，其规范值是签名的 SHA-256 加“/”",
+                 lambda r: r["2024/2024-01"]["randomness"]["sources"][0]
+                 == {"kind": "drand", "canonical": hashlib.sha256(bytes.fromhex(DRAND_SIGNATURE)).hexdigest() + "/"}),
         )),),
     ),
     Case(

@@ -32,7 +32,9 @@ from click.testing import CliRunner
 from ssjpub.cli.main import cli
 from ssjpub.demo.fake import fictional_credit_code
 from ssjpub.loader.yamlfile import plain_is_text
-from ssjpub.model import SNAPSHOT_COLUMNS
+from ssjpub.beacon import drand
+from ssjpub.lottery import draws_until, issue_for
+from ssjpub.model import SNAPSHOT_COLUMNS, LotteryGames
 from ssjpub.spreadsheet import write_csv
 
 AGENCY = "shili"
@@ -100,7 +102,7 @@ class Draw:
     facts: tuple[Fact, ...] = ()
     roster: list[dict] | None = None
     fails: bool = False
-    kind: str | None = "公开摇号"
+    kind: str | tuple[str, ...] | None = "公开摇号"  # a tuple: combined sources, in declared order
 
 
 @dataclass(frozen=True)
@@ -160,18 +162,48 @@ def draw_day(year: int, index: int) -> date:
     return day + timedelta(days=(1 - day.weekday()) % 7)
 
 
-def declare(kind: str, year: int, index: int) -> dict:
+# A real drand quicknet round (tests/fixtures/drand/rounds.json): its signature verifies against
+# the pinned key, so a case can declare it. Round 9367912 was published 2024-07-14 05:45 Beijing
+# time, a Sunday (双色球 is drawn that evening).
+DRAND_ROUND = 9367912
+DRAND_SIGNATURE = ("845091b99635a8a5f93a15cd8622fae0c7ee5307fb5b888dc67ee4fe997b5b32"
+                   "6dbd637bd7ab39e3188fd507ea94b314")
+GAMES_TABLE = Path(__file__).resolve().parents[2] / "plans" / "lottery-games.yaml"
+
+
+def kinds_of(kind: str | tuple[str, ...]) -> tuple[str, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def day_of(kind: str | tuple[str, ...], year: int, index: int) -> date:
+    """The sources' day: the drand round's (Beijing time) when one is declared, else draw_day."""
+    return drand.round_date(DRAND_ROUND) if "drand" in kinds_of(kind) else draw_day(year, index)
+
+
+def _declare_one(kind: str, day: date) -> dict:
+    if kind == "drand":
+        return {"kind": kind, "round": DRAND_ROUND, "expected_on": drand.round_date(DRAND_ROUND)}
     if kind == "公开开奖":
-        return {"kind": kind, "source": "中国福利彩票双色球（算例：号码为虚构）",
-                "issue": f"{year}{index + 10:03d}", "expected_on": draw_day(year, index)}
-    return {"kind": kind, "source": "示例县人社局“双随机”公开摇号会（算例）", "expected_on": draw_day(year, index),
+        game = LotteryGames.model_validate(yaml.safe_load(GAMES_TABLE.read_text(encoding="utf-8"))).get("双色球")
+        return {"kind": kind, "game": game.name, "source": "中国福利彩票双色球（算例：号码为虚构）",
+                "issue": issue_for(game, day, draws_until(game, day)), "expected_on": day}
+    return {"kind": kind, "source": "示例县人社局“双随机”公开摇号会（算例）", "expected_on": day,
             "place": "示例县人社局会议室", "witnesses": ["司法局派员（算例）"]}
 
 
-def values(kind: str, case: str, year: int, task: str, index: int, attempt: int) -> dict:
-    """The attempt-th candidate public values of a task: fixed, so every run picks the same."""
-    digest = hashlib.sha256(f"{case}/{year}/{task}/{attempt}".encode()).digest()
-    body: dict = {"agency": AGENCY, "year": year, "task": task, "announced_on": draw_day(year, index)}
+def declare(kind: str | tuple[str, ...], year: int, index: int) -> dict | list[dict]:
+    """One source as a mapping; several (a tuple of kinds) as the list of combined sources."""
+    if isinstance(kind, tuple):
+        return [_declare_one(k, day_of(kind, year, index)) for k in kind]
+    return _declare_one(kind, day_of(kind, year, index))
+
+
+def _values_one(kind: str, digest: bytes, day: date) -> dict:
+    body: dict = {"announced_on": day}
+    if kind == "drand":
+        body.update(round=DRAND_ROUND, signature=DRAND_SIGNATURE,
+                    evidence=f"https://api.drand.sh/{drand.QUICKNET.hash}/public/{DRAND_ROUND}")
+        return body
     if kind == "公开开奖":  # a 双色球 result: six distinct reds of 1-33 in drawing order, one blue of 1-16
         reds: list[int] = []
         while len(reds) < 6:
@@ -183,6 +215,16 @@ def values(kind: str, case: str, year: int, task: str, index: int, attempt: int)
         body["digits"] = str(int.from_bytes(digest[:12], "big")).zfill(29)[:24]
     body["evidence"] = "算例：数字为虚构，并非真实开奖或摇号结果"
     return body
+
+
+def values(kind: str | tuple[str, ...], case: str, year: int, task: str, index: int, attempt: int) -> dict:
+    """The attempt-th candidate public values of a task: fixed, so every run picks the same."""
+    digest = hashlib.sha256(f"{case}/{year}/{task}/{attempt}".encode()).digest()
+    head = {"agency": AGENCY, "year": year, "task": task}
+    if isinstance(kind, tuple):
+        return {**head, "sources": [_values_one(k, hashlib.sha256(digest + k.encode()).digest(),
+                                                day_of(kind, year, index)) for k in kind]}
+    return {**head, **_values_one(kind, digest, day_of(kind, year, index))}
 
 
 def task_body(d: Draw, index: int) -> dict:
@@ -202,6 +244,7 @@ def task_body(d: Draw, index: int) -> dict:
 
 def write_inputs(w: Writer) -> None:
     """The agency's files and its snapshot; plans grow task by task (write_plan)."""
+    w.text("plans/lottery-games.yaml", GAMES_TABLE.read_text(encoding="utf-8"))
     w.yaml("plans/result-categories.yaml", {"categories": [{"name": "未发现问题", "found_problem": False}]})
     a = f"plans/{AGENCY}"
     w.yaml(f"{a}/agency.yaml", {

@@ -1,11 +1,18 @@
-"""Byte encoding and hashing of ssjpub-draw/1: the only primitives a re-implementation needs."""
+"""Byte encoding and hashing of ssjpub-draw/1 and /2: the only primitives a re-implementation needs.
+
+The algorithm name is the domain label of every hash, so a /2 seed or ticket can never equal a /1
+one; records name their algorithm and are re-executed by it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import unicodedata
 
-ALGORITHM = "ssjpub-draw/1"
+ALGORITHM_1 = "ssjpub-draw/1"
+ALGORITHM_2 = "ssjpub-draw/2"
+ALGORITHM = ALGORITHM_2  # what `ssjpub draw` writes
+ALGORITHMS = (ALGORITHM_1, ALGORITHM_2)  # what `ssjpub verify` re-executes
 
 
 def field(text: str) -> bytes:
@@ -42,10 +49,20 @@ def canonical_digits(digits: str) -> str:
     return digits + "/"
 
 
+def canonical_drand(signature_hex: str) -> str:
+    """A drand round: the round's randomness, SHA-256 of the signature's 48 bytes, in lowercase
+    hex, followed by '/' (ssjpub-draw/2 only)."""
+    signature = bytes.fromhex(signature_hex)
+    if len(signature) != 48 or signature_hex != signature.hex():
+        raise ValueError("a drand quicknet signature is 48 bytes in 96 lowercase hex digits")
+    return hashlib.sha256(signature).hexdigest() + "/"
+
+
 def derive_seed(
-    agency: str, year: int, task: str, population_sha256: str, parameters_sha256: str, randomness: str
+    agency: str, year: int, task: str, population_sha256: str, parameters_sha256: str, randomness: str,
+    algorithm: str = ALGORITHM,
 ) -> str:
     """The seed, as 64 lowercase hex digits, from the committed inputs and the public randomness."""
     return sha256_fields(
-        ALGORITHM, "seed", agency, str(year), task, population_sha256, parameters_sha256, randomness
+        algorithm, "seed", agency, str(year), task, population_sha256, parameters_sha256, randomness
     ).hex()

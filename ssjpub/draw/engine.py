@@ -1,4 +1,5 @@
-"""Execute one task's draw from the loaded repository and build its record (ssjpub-draw/1).
+"""Execute one task's draw from the loaded repository and build its record (ssjpub-draw/2, or
+ssjpub-draw/1 when re-executing a record made by it: docs/draw-spec.md §11).
 
 Everything the draw depends on is named in the record: the population file and its SHA-256, the
 task's parameters and their SHA-256, the public randomness, the earlier draws that capped
@@ -11,11 +12,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from ssjpub.draw.encoding import ALGORITHM, canonical_digits, canonical_lottery, derive_seed, field, fields
+from ssjpub.draw.encoding import ALGORITHM, ALGORITHM_1, derive_seed, field, fields
 from ssjpub.draw.population import population
+from ssjpub.draw.sources import canonical_part, source_problems
 from ssjpub.draw.tickets import Candidate, count_for, draw_lowest
 from ssjpub.loader.repository import AgencyData, Repository
-from ssjpub.model import Inspector, Plan, Target, Task, format_ratio
+from ssjpub.model import Inspector, Plan, Source, Target, Task, format_ratio
 from ssjpub.problems import Pos, Problem
 
 YEARLY_CAP = 2  # S1 四（四）：同一年度内对同一企业的抽查次数不超过 2 次
@@ -55,13 +57,31 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def task_parameters(plan: Plan, task: Task) -> dict:
-    """The draw-relevant fields of a task, spelled out so later model fields never change them."""
+def source_parameters(source: Source) -> dict:
+    """A declared source as /2 records it: every key always present (absent → null, witnesses → [])."""
+    return {"kind": source.kind, "game": source.game, "source": source.source, "issue": source.issue,
+            "expected_on": source.expected_on.isoformat(), "place": source.place,
+            "witnesses": list(source.witnesses), "round": source.round}
+
+
+def source_parameters_v1(source: Source) -> dict:
+    """The one source of a /1 record, with the keys /1 had (before games and drand)."""
+    return {"kind": source.kind, "source": source.source, "issue": source.issue,
+            "expected_on": source.expected_on.isoformat(), "place": source.place,
+            "witnesses": list(source.witnesses)}
+
+
+def task_parameters(plan: Plan, task: Task, algorithm: str = ALGORITHM) -> dict:
+    """The draw-relevant fields of a task, spelled out so later model fields never change them.
+    /1 (re-executing its records) has one source object; /2 the list of every declared source."""
     strata = None
     if task.strata is not None:
         strata = {"by": task.strata.by, "ratios": {k: format_ratio(v) for k, v in sorted(task.strata.ratios.items())}}
     w = task.weights
-    r = task.randomness
+    if algorithm == ALGORITHM_1:
+        randomness = source_parameters_v1(task.sources[0]) if task.sources else None
+    else:
+        randomness = [source_parameters(s) for s in task.sources] or None
     # A retry names the failed attempt it follows; the key exists only then, so that no record
     # made before retries existed changes a byte (docs/draw-spec.md §2).
     retry = {"retry_of": task.retry_of} if task.retry_of else {}
@@ -85,8 +105,7 @@ def task_parameters(plan: Plan, task: Task) -> dict:
         "window": {"start": task.window.start.isoformat(), "end": task.window.end.isoformat()},
         "group_size": task.group_size,
         "batches": task.batches,
-        # ssjpub-draw/1's declaration keys (docs/draw-spec.md §2): the game, added later, is left out.
-        "randomness": r.model_dump(mode="json", exclude={"game"}) if r else None,
+        "randomness": randomness,
         **retry,
     }
 
@@ -143,25 +162,31 @@ def find_task(repo: Repository, agency: str, year: int, task_id: str) -> Context
     raise DrawError([plan.doc.pos("tasks").problem("dangling-reference", f"{year} 年度计划中没有任务“{task_id}”")])
 
 
-def randomness_value(ctx: Context) -> tuple[str, str]:
-    """(canonical value, file) of the task's public randomness; errors name what is missing."""
+def randomness_section(ctx: Context, algorithm: str) -> dict:
+    """The record's `randomness`: the values file and the canonical randomness (in /2 also each
+    source's part, in declared order); errors name what is missing or does not fit."""
     task, year = ctx.task, ctx.plan.year
-    if task.randomness is None:
+    if not task.sources:
         raise DrawError([ctx.pos().problem(
             "missing-field", "抽取前须在任务中用“randomness”声明公开随机数来源（须在开奖/摇号之前提交）")])
     values = ctx.data.randomness.get((year, task.id))
     rel = f"plans/{ctx.data.code}/{year}/randomness/{task.id}.yaml"
     if values is None:
-        raise DrawError([Pos(rel).problem(
-            "missing-file", f"缺少公开随机数文件：{task.randomness.expected_on.isoformat()} 开奖（摇号）后提交")])
-    v = values.model
-    if task.randomness.kind == "公开开奖":
-        if not v.numbers or v.digits is not None:
-            raise DrawError([values.doc.pos("numbers").problem("missing-field", "公开开奖须填写“numbers”（开奖号码），不填“digits”")])
-        return canonical_lottery(v.numbers), values.file
-    if v.digits is None or v.numbers:
-        raise DrawError([values.doc.pos("digits").problem("missing-field", "公开摇号须填写“digits”（至少 20 位数字），不填“numbers”")])
-    return canonical_digits(v.digits), values.file
+        last = max(s.expected_on for s in task.sources)
+        raise DrawError([Pos(rel).problem("missing-file", f"缺少公开随机数文件：{last.isoformat()} 开奖（摇号）后提交")])
+    problems = source_problems(task, ctx.pos, values)
+    if problems:
+        raise DrawError(problems)
+    entries = values.model.sources
+    if algorithm == ALGORITHM_1:
+        # /1 knew one lottery or ceremony source only: a plan changed since cannot be re-executed as /1.
+        if len(entries) != 1 or task.sources[0].kind == "drand" or task.sources[0].game is not None:
+            raise DrawError([ctx.pos("randomness").problem(
+                "draw-mismatch", f"记录的算法是 {ALGORITHM_1}，它只能有一个公开开奖或公开摇号来源（不含 game）："
+                "计划中的随机数来源声明与记录抽取时的不同")])
+        return {"file": values.file, "canonical": canonical_part(entries[0])}
+    parts = [{"kind": s.kind, "canonical": canonical_part(e)} for s, e in zip(task.sources, entries)]
+    return {"file": values.file, "sources": parts, "canonical": "".join(p["canonical"] for p in parts)}
 
 
 def made_at(data: AgencyData, year: int, task: str) -> tuple[int, int, str]:
@@ -234,8 +259,8 @@ def later_draws(data: AgencyData, year: int, task_id: str) -> list[tuple[int, st
     return sorted((k for k in data.draws if made_at(data, *k) > here), key=lambda k: made_at(data, *k))
 
 
-def inspector_ticket_prefix(seed_hex: str):
-    return hashlib.sha256(fields(ALGORITHM, "inspector", seed_hex))
+def inspector_ticket_prefix(seed_hex: str, algorithm: str = ALGORITHM):
+    return hashlib.sha256(fields(algorithm, "inspector", seed_hex))
 
 
 def inspector_order(prefix, code_field: bytes, id_field: bytes) -> bytes:
@@ -283,12 +308,13 @@ def with_exclusions(section: dict, task: Task) -> dict:
 
 
 def assign_inspectors(
-    ctx: Context, seed_hex: str, drawn: list[dict], pool: list[dict], previous: dict[str, list[str]]
+    ctx: Context, seed_hex: str, drawn: list[dict], pool: list[dict], previous: dict[str, list[str]],
+    algorithm: str = ALGORITHM,
 ) -> list[dict]:
     """Groups of `group_size` for every drawn target, least-loaded first, then by ticket."""
     base = [p for p in pool if not p["excluded"]]
     load = {p["id"]: 0 for p in base}
-    prefix = inspector_ticket_prefix(seed_hex)
+    prefix = inspector_ticket_prefix(seed_hex, algorithm)
     id_fields = {i: field(i) for i in load}
     groups = []
     size = ctx.task.group_size
@@ -320,12 +346,13 @@ def assign_inspectors(
 
 def execute(
     repo: Repository, agency: str, year: int, task_id: str, roster: dict | None = None,
-    prior: PriorDraws | None = None,
+    prior: PriorDraws | None = None, algorithm: str = ALGORITHM,
 ) -> dict:
     """The record of the task's draw. `roster` (a record's `inspectors` section) replaces the
     current directory when re-executing a published draw: the roster may change afterwards,
     and `verify --history` checks the recorded one against the files committed before the draw.
-    `prior` is the state of the agency's earlier records (read from them when not given)."""
+    `prior` is the state of the agency's earlier records (read from them when not given).
+    `algorithm` is the record's when re-executing one (ALGORITHMS), else the current one."""
     ctx = find_task(repo, agency, year, task_id)
     task, data = ctx.task, ctx.data
     if task.basis != "随机抽查":
@@ -334,10 +361,10 @@ def execute(
     snapshot = data.snapshots.get(task.snapshot) if task.snapshot else None
     if snapshot is None:
         raise DrawError([ctx.pos("snapshot").problem("dangling-reference", "任务的名录快照不存在或未通过校验")])
-    randomness, randomness_file = randomness_value(ctx)
-    parameters = task_parameters(ctx.plan, task)
+    randomness = randomness_section(ctx, algorithm)
+    parameters = task_parameters(ctx.plan, task, algorithm)
     parameters_sha256 = sha256_hex(canonical_json(parameters))
-    seed = derive_seed(agency, year, task_id, snapshot.sha256, parameters_sha256, randomness)
+    seed = derive_seed(agency, year, task_id, snapshot.sha256, parameters_sha256, randomness["canonical"], algorithm)
 
     if prior is None:
         prior = PriorDraws.before(data, year, task_id)
@@ -347,25 +374,25 @@ def execute(
                                 f"plans/{agency}/inspectors.yaml")
     roster = with_exclusions(roster, task)
     head = {
-        "algorithm": ALGORITHM,
+        "algorithm": algorithm,
         "agency": agency,
         "year": year,
         "task": task_id,
         "parameters": parameters,
         "parameters_sha256": parameters_sha256,
         "population": {"file": snapshot.file, "sha256": snapshot.sha256, "rows": len(snapshot.targets)},
-        "randomness": {"file": randomness_file, "canonical": randomness},
+        "randomness": randomness,
         "seed": seed,
         "prior_draws": [f"{y}/{t}" for y, t in prior.keys],
     }
     try:
-        body = _select(ctx, snapshot, seed, prior, roster)
+        body = _select(ctx, snapshot, seed, prior, roster, algorithm)
     except DrawError as exc:  # the seed is known: the failure is published, never silent
         raise DrawFailed(exc.problems, failure_record({**head, "inspectors": roster}, exc.problems)) from None
     return {**head, **body}
 
 
-def _select(ctx: Context, snapshot, seed: str, prior: PriorDraws, roster: dict) -> dict:
+def _select(ctx: Context, snapshot, seed: str, prior: PriorDraws, roster: dict, algorithm: str) -> dict:
     """The eligible, the strata, the drawn targets and their inspector groups."""
     task = ctx.task
     year = ctx.plan.year
@@ -420,7 +447,7 @@ def _select(ctx: Context, snapshot, seed: str, prior: PriorDraws, roster: dict) 
     if not candidates:
         raise DrawError([ctx.pos("scope").problem("invalid-value", "按抽查范围筛选后没有可抽单位")])
 
-    tickets = draw_lowest(seed, candidates, counts, sizes)
+    tickets = draw_lowest(seed, candidates, counts, sizes, algorithm)
     for s in strata_out:
         mine = [t for t in tickets if t.stratum == s["stratum"]]
         s["cutoff"] = mine[-1].hex if mine else None
@@ -432,7 +459,7 @@ def _select(ctx: Context, snapshot, seed: str, prior: PriorDraws, roster: dict) 
         if task.batches:
             entry["batch"] = (rank - 1) * task.batches // len(tickets) + 1
         drawn.append(entry)
-    groups = assign_inspectors(ctx, seed, drawn, roster["pool"], previous)
+    groups = assign_inspectors(ctx, seed, drawn, roster["pool"], previous, algorithm)
 
     return {
         "eligible": {"count": len(candidates), "inactive": excluded["inactive"],

@@ -62,6 +62,16 @@ class History:
     problems: list[Problem] = field(default_factory=list)
 
 _RECORD = re.compile(r"^plans/[^/]+/\d{4}/(draws/[^/]+\.(json|yaml)|failures/[^/]+\.json)$")
+
+
+def first_expected_on(declared: object) -> str | None:
+    """The earliest declared date of a record's parameters.randomness: one source object (/1) or
+    a list of them (/2). Dates are YYYY-MM-DD, so text order is date order."""
+    sources = declared if isinstance(declared, list) else [declared]
+    days = [s["expected_on"] for s in sources if isinstance(s, dict) and isinstance(s.get("expected_on"), str)]
+    return min(days) if days else None
+
+
 _VALUES = re.compile(r"^plans/[^/]+/\d{4}/randomness/[^/]+\.yaml$")
 
 
@@ -80,9 +90,9 @@ def _how(change: Change) -> str:
     return "删除或改名" if change.blob is None else "修改"
 
 
-def _task_parameters(plan: Plan | None, task: str) -> dict | None:
+def _task_parameters(plan: Plan | None, task: str, algorithm: str) -> dict | None:
     found = next((t for t in plan.tasks if t.id == task), None) if plan else None
-    return task_parameters(plan, found) if found else None
+    return task_parameters(plan, found, algorithm) if found else None
 
 
 def _facts(section: dict | None) -> dict | None:
@@ -130,13 +140,14 @@ class _History:
         commits = ([first.commit] if first else []) + self.graph.added_aside.get(values_rel, [])
         return [f"{c}^1" for c in commits]
 
-    def parameters(self, blob: str | None, rel: str, task: str) -> dict | None:
-        """The task's parameters in a version of the plan (by blob id, or `rev:path` spec)."""
+    def parameters(self, blob: str | None, rel: str, task: str, rec: dict) -> dict | None:
+        """The task's parameters in a version of the plan (by blob id, or `rev:path` spec), as
+        the algorithm of the record `rec` spells them."""
         if blob is None:
             return None
         if blob not in self.plans:
             self.plans[blob] = _model(self.blobs.get(blob), rel, Plan)
-        return _task_parameters(self.plans[blob], task)
+        return _task_parameters(self.plans[blob], task, str(rec.get("algorithm")))
 
     def order(self) -> Iterator[tuple[Key, Problem]]:
         """Records land in the order they count each other in (plan order, year by year): a
@@ -169,7 +180,7 @@ class _History:
                 found.append(Pos(values_rel).problem(
                     "history-order", f"{where}还没有抽取 {label} 所用的名录快照 {pop_rel}：快照须在随机数之前提交"))
             spec = self.spec(parent, plan_rel)
-            if self.parameters(spec, plan_rel, task) != rec.get("parameters"):
+            if self.parameters(spec, plan_rel, task, rec) != rec.get("parameters"):
                 found.append(Pos(values_rel).problem(
                     "history-order", f"{where}，年度计划中还没有与抽取记录一致的任务 {task} 及其随机数来源声明"))
             if found:  # the first commit that fails is enough to name
@@ -207,7 +218,7 @@ class _History:
         for c in g.landed.get(plan_rel, []):
             if g.position[c.commit] >= g.position[revealed.commit]:
                 break
-            same = self.parameters(c.blob, plan_rel, task) == rec.get("parameters")
+            same = self.parameters(c.blob, plan_rel, task, rec) == rec.get("parameters")
             declared = (declared or c) if same else None
         return declared
 
@@ -244,7 +255,7 @@ class _History:
         plan_rel = f"plans/{code}/{year}/plan.yaml"
         for c in g.landed.get(plan_rel, []):
             if g.position[c.commit] > g.position[published.commit] and \
-                    self.parameters(c.blob, plan_rel, task) != d.data.get("parameters"):
+                    self.parameters(c.blob, plan_rel, task, d.data) != d.data.get("parameters"):
                 yield Pos(plan_rel).problem(
                     "published-changed", f"失败记录 {d.file} 发布后，任务 {task} 的参数在 {g.short(c.commit)} 被修改或删除："
                     "失败的任务也不得修改，重新抽取须新增任务（retry_of）")
@@ -261,7 +272,7 @@ class _History:
         date (it can never prove it)."""
         g, plan_rel = self.graph, f"plans/{code}/{year}/plan.yaml"
         declared = self.declared(code, year, task, rec)
-        expected = (rec.get("parameters", {}).get("randomness") or {}).get("expected_on")
+        expected = first_expected_on(rec.get("parameters", {}).get("randomness"))
         if declared is None or not expected:
             return
         when = g.dates[declared.commit].date()
@@ -280,15 +291,17 @@ class _History:
                 plan = data.plans.get(year)
                 found = next((t for t in plan.model.tasks if t.id == task), None) if plan else None
                 landed = self.graph.first_landing(values.file)
-                if found is None or found.randomness is None or landed is None:
-                    continue
-                when, what = draw_moment(games, found.randomness, values.model.announced_on)
+                if found is None or not found.sources or landed is None \
+                        or len(found.sources) != len(values.model.sources):
+                    continue  # a count that differs is randomness-sources-count
                 dated = self.graph.dates[landed.commit]
-                if dated < when:
-                    yield (code, year, task), values.doc.pos("announced_on").problem(
-                        "values-before-draw", f"添加公开随机数的提交 {self.graph.short(landed.commit)} 自己标注的时间是 "
-                        f"{dated:%Y-%m-%d %H:%M}（北京时间），早于{what} {when:%Y-%m-%d %H:%M}：那时这些号码还不存在——"
-                        "要么提交日期是假的，要么这些号码不是所声明的那一次开奖（摇号）的结果。请核对开奖公告后重新提交")
+                for i, (source, entry) in enumerate(zip(found.sources, values.model.sources)):
+                    when, what = draw_moment(games, source, entry.announced_on)
+                    if dated < when:
+                        yield (code, year, task), values.doc.pos(*values.model.entry_path(i), "announced_on").problem(
+                            "values-before-draw", f"添加公开随机数的提交 {self.graph.short(landed.commit)} 自己标注的时间是 "
+                            f"{dated:%Y-%m-%d %H:%M}（北京时间），早于{what} {when:%Y-%m-%d %H:%M}：那时这些号码还不存在——"
+                            "要么提交日期是假的，要么这些号码不是所声明的那一次开奖（摇号）的结果。请核对开奖公告后重新提交")
 
     def append_only(self, code: str, year: int, task: str, d) -> Iterator[Problem]:
         """Nothing the record names changes after the record landed; the values not after they did."""
@@ -309,7 +322,7 @@ class _History:
         for c in g.landed.get(plan_rel, []):
             if g.position[c.commit] <= g.position[published.commit]:
                 continue
-            if self.parameters(c.blob, plan_rel, task) != rec.get("parameters"):
+            if self.parameters(c.blob, plan_rel, task, rec) != rec.get("parameters"):
                 yield Pos(plan_rel).problem(
                     "published-changed", f"抽取 {label} 发布后，任务 {task} 的参数在 {g.short(c.commit)} 被修改或删除：已发布的抽取及其输入不得修改")
                 return

@@ -40,9 +40,9 @@ class Ticket(NamedTuple):
         return self.ticket.hex()
 
 
-def ticket_prefix(seed_hex: str, kind: str):
-    """SHA-256 state after field(ALGORITHM) ‖ field(kind) ‖ field(seed): copied for every ticket."""
-    return hashlib.sha256(fields(ALGORITHM, kind, seed_hex))
+def ticket_prefix(seed_hex: str, kind: str, algorithm: str = ALGORITHM):
+    """SHA-256 state after field(algorithm) ‖ field(kind) ‖ field(seed): copied for every ticket."""
+    return hashlib.sha256(fields(algorithm, kind, seed_hex))
 
 
 def ticket_digest(prefix, code: str, copy: int) -> bytes:
@@ -176,12 +176,12 @@ def _scan_plain(prefix, codes: Sequence[str], bound: bytes | None) -> list:
     return pool
 
 
-def draw_plain(seed_hex: str, codes: Sequence[str], n: int) -> list[Ticket]:
+def draw_plain(seed_hex: str, codes: Sequence[str], n: int, algorithm: str = ALGORITHM) -> list[Ticket]:
     """draw_lowest() for unweighted ids in a single stratum: the same result, without building
     candidates. Codes must be unique."""
     if n > len(codes):
         raise ValueError(f"stratum '' has {len(codes)} candidates, {n} asked")
-    prefix = ticket_prefix(seed_hex, "target")
+    prefix = ticket_prefix(seed_hex, "target", algorithm)
     pool = _scan_plain_parallel(prefix, codes, _threshold(n, len(codes)))
     if len(pool) < n:
         pool = _scan_plain_parallel(prefix, codes, None)
@@ -205,6 +205,7 @@ def draw_lowest(
     candidates: list[Candidate],
     counts: dict[str, int],
     sizes: dict[str, int] | None = None,
+    algorithm: str = ALGORITHM,
 ) -> list[Ticket]:
     """The `counts[s]` lowest tickets of each stratum s, in ticket order overall.
 
@@ -219,7 +220,7 @@ def draw_lowest(
     for stratum, n in counts.items():
         if n > sizes.get(stratum, 0):
             raise ValueError(f"stratum {stratum!r} has {sizes.get(stratum, 0)} candidates, {n} asked")
-    prefix = ticket_prefix(seed_hex, "target")
+    prefix = ticket_prefix(seed_hex, "target", algorithm)
     bounds = {s: _threshold(n, sizes[s]) for s, n in counts.items() if n > 0}
     pools = _scan_parallel(prefix, candidates, bounds)
     short = {s: None for s, pool in pools.items() if len(pool) < counts[s]}

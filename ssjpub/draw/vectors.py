@@ -1,4 +1,5 @@
-"""Generate tests/vectors/*.json: inputs and expected outputs of ssjpub-draw/1 for re-implementers.
+"""Generate tests/vectors/*.json: inputs and expected outputs of ssjpub-draw/1 and /2 for
+re-implementers (the files named *-v2 are /2's; the others /1's, which /2 shares except the label).
 
 python -m ssjpub.draw.vectors tests/vectors
 """
@@ -11,7 +12,7 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
-from ssjpub.draw.encoding import canonical_digits, canonical_lottery, derive_seed, field
+from ssjpub.draw.encoding import ALGORITHM_1, ALGORITHM_2, canonical_digits, canonical_drand, canonical_lottery, derive_seed, field
 from ssjpub.draw.tickets import Candidate, count_for, draw_lowest, ticket_digest, ticket_prefix
 from ssjpub.identifiers import credit_check_char
 
@@ -34,9 +35,9 @@ def vectors() -> dict[str, list[dict]]:
         par = hashlib.sha256(f"{agency}-parameters".encode()).hexdigest()
         seeds.append({"agency": agency, "year": year, "task": task, "population_sha256": pop,
                       "parameters_sha256": par, "randomness": r,
-                      "seed": derive_seed(agency, year, task, pop, par, r)})
+                      "seed": derive_seed(agency, year, task, pop, par, r, ALGORITHM_1)})
     seed = seeds[0]["seed"]
-    prefix = ticket_prefix(seed, "target")
+    prefix = ticket_prefix(seed, "target", ALGORITHM_1)
     tickets = [{"seed": seed, "code": _code(i), "copy": k, "ticket": ticket_digest(prefix, _code(i), k).hex()}
                for i in range(1, 6) for k in (1, 2)]
     counts = [{"ratio": r, "eligible": n, "count": count_for(Fraction(*f), n)}
@@ -49,7 +50,7 @@ def vectors() -> dict[str, list[dict]]:
         ("strata", 60, ("A", "B", "C"), {2: 3}, {"A": 2, "B": 3, "C": 4}),
     ):
         cands = [Candidate(_code(i), strata[i % 3] if strata else "", (weights or {}).get(i, 1)) for i in range(n)]
-        drawn = draw_lowest(seed, cands, want)
+        drawn = draw_lowest(seed, cands, want, algorithm=ALGORITHM_1)
         selections.append({
             "name": name, "seed": seed,
             "candidates": [{"code": c.code, "stratum": c.stratum, "weight": c.weight} for c in cands],
@@ -57,11 +58,51 @@ def vectors() -> dict[str, list[dict]]:
             "drawn": [{"code": t.code, "stratum": t.stratum, "ticket": t.hex, "copy": t.copy} for t in drawn],
         })
     return {"encoding": enc, "randomness": randomness, "seed": seeds, "tickets": tickets,
-            "counts": counts, "selection": selections}
+            "counts": counts, "selection": selections, **vectors_v2()}
+
+
+# Not a real drand round: any 48 bytes show how the canonical value is derived (the signature
+# check is the beacon's own; real rounds are the drand fixtures').
+FAKE_SIGNATURE = bytes(range(48)).hex()
+
+
+def vectors_v2() -> dict[str, list[dict]]:
+    """/2: each source's canonical part, combined sources, and seeds and tickets under the /2 label."""
+    lottery = {"kind": "公开开奖", "numbers": [[31, 3, 12, 15, 22, 28], [9]]}
+    digits3d = {"kind": "公开开奖", "numbers": [[3], [0], [7]]}  # positional digits: one group each
+    ceremony = {"kind": "公开摇号", "digits": "09876543210123456789"}
+    drand = {"kind": "drand", "round": 5000000, "signature": FAKE_SIGNATURE, "note": "不是真实的 drand 轮次，只演示规范值的算法"}
+
+    def part(source: dict) -> str:
+        if source["kind"] == "公开开奖":
+            return canonical_lottery(source["numbers"])
+        if source["kind"] == "公开摇号":
+            return canonical_digits(source["digits"])
+        return canonical_drand(source["signature"])
+
+    combos = [[lottery], [digits3d], [drand], [lottery, ceremony], [ceremony, lottery], [lottery, drand],
+              [drand, ceremony, lottery]]
+    randomness = [{"sources": c, "parts": [part(s) for s in c], "canonical": "".join(part(s) for s in c)}
+                  for c in combos]
+    seeds = []
+    for agency, year, task, r in (("demo", 2024, "t1", randomness[3]["canonical"]),
+                                  ("宝丰", 2024, "2024-01", randomness[6]["canonical"]),
+                                  ("demo", 2024, "t1", "3.12.15.22.28.31./9./")):
+        pop = hashlib.sha256(f"{agency}-population".encode()).hexdigest()
+        par = hashlib.sha256(f"{agency}-parameters".encode()).hexdigest()
+        seeds.append({"agency": agency, "year": year, "task": task, "population_sha256": pop,
+                      "parameters_sha256": par, "randomness": r,
+                      "seed": derive_seed(agency, year, task, pop, par, r, ALGORITHM_2)})
+    seed = seeds[0]["seed"]
+    prefix = ticket_prefix(seed, "target", ALGORITHM_2)
+    tickets = [{"seed": seed, "code": _code(i), "copy": k, "ticket": ticket_digest(prefix, _code(i), k).hex()}
+               for i in range(1, 4) for k in (1, 2)]
+    return {"randomness-v2": randomness, "seed-v2": seeds, "tickets-v2": tickets}
 
 
 def render(name: str, items: list[dict]) -> str:
-    return json.dumps({"algorithm": "ssjpub-draw/1", "vectors": items}, ensure_ascii=False, indent=2) + "\n"
+    algorithm = ALGORITHM_2 if name.endswith("-v2") else ALGORITHM_1
+    return json.dumps({"algorithm": algorithm, "vectors": items}, ensure_ascii=False, indent=2) + "\n"
 
 
 def main(out: Path) -> None:

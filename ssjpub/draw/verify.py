@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ssjpub import parallel
+from ssjpub.draw.encoding import ALGORITHMS
 from ssjpub.draw.engine import DrawError, DrawFailed, PriorDraws, execute, made_at
 from ssjpub.draw.record import compare, compare_mirror, not_canonical, render_json
 from ssjpub.loader.repository import Repository
@@ -22,6 +23,15 @@ def _usable(roster: dict | None) -> dict | None:
     except (KeyError, TypeError):
         pass
     return None
+
+
+def _algorithm(record: dict, file: str) -> tuple[str | None, list[Problem]]:
+    """The algorithm a record says it was made by, which re-executes it (/1 records stay /1)."""
+    name = record.get("algorithm")
+    if name in ALGORITHMS:
+        return name, []
+    return None, [Pos(file).problem(
+        "draw-mismatch", f"记录的算法 {name!r} 不是可以重新执行的算法（{'、'.join(ALGORITHMS)}）")]
 
 
 Key = tuple[str, int, str]  # agency, year, task
@@ -56,8 +66,11 @@ def verify_failure(repo: Repository, code: str, key: tuple[int, str]) -> list[Pr
     year, task = key
     failed = repo.agencies[code].failures[key]
     roster = failed.data.get("inspectors") if isinstance(failed.data.get("inspectors"), dict) else None
+    algorithm, problems = _algorithm(failed.data, failed.file)
+    if algorithm is None:
+        return problems
     try:
-        execute(repo, code, year, task, roster=_usable(roster))
+        execute(repo, code, year, task, roster=_usable(roster), algorithm=algorithm)
     except DrawFailed as exc:
         expected = exc.record
     except DrawError as exc:
@@ -111,9 +124,12 @@ def verify_one(repo: Repository, code: str, key: tuple[int, str], prior: PriorDr
     """Problems of one record; `prior` holds the agency's records made before it."""
     year, task = key
     draw = repo.agencies[code].draws[key]
+    algorithm, problems = _algorithm(draw.data, draw.file)
+    if algorithm is None:
+        return problems
     try:
         roster = draw.data.get("inspectors") if isinstance(draw.data.get("inspectors"), dict) else None
-        expected = execute(repo, code, year, task, roster=_usable(roster), prior=prior)
+        expected = execute(repo, code, year, task, roster=_usable(roster), prior=prior, algorithm=algorithm)
     except DrawError as exc:
         return [Pos(draw.file).problem("draw-mismatch", "无法重新执行该抽取，原因见下一条"), *exc.problems]
     path = repo.root / draw.file

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from ssjpub.digits import is_ascii_int, non_ascii_digits
 from ssjpub.loader.yamlfile import YamlDoc
+from ssjpub.model import UNION_TAGS
 from ssjpub.pii import shown
 from ssjpub.problems import Problem
 
@@ -53,10 +54,22 @@ def _unwrap(tp: Any) -> Any:
             return tp
 
 
+def _arm(tp: Any, part: Any) -> Any:
+    """Of a one-or-many union (model.Sources), the arm a location part walks into: an index
+    into the list, a field name into the mapping."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return tp
+    for arm in typing.get_args(tp):
+        arm = _unwrap(arm)
+        if (typing.get_origin(arm) is list) == isinstance(part, int):
+            return arm
+    return tp
+
+
 def _type_at(model: type[BaseModel], loc: tuple) -> Any:
     tp: Any = model
     for part in loc:
-        tp = _unwrap(tp)
+        tp = _arm(_unwrap(tp), part)
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             field = tp.model_fields.get(part) if isinstance(part, str) else None
             if field is None:
@@ -76,7 +89,7 @@ def _title(model: type[BaseModel], loc: tuple) -> str:
     name = next((p for p in reversed(loc) if isinstance(p, str)), None)
     if name is None:
         return "该项"
-    parent = _type_at(model, loc[:-1]) if loc and loc[-1] == name else None
+    parent = _arm(_type_at(model, loc[:-1]), name) if loc and loc[-1] == name else None
     field = parent.model_fields.get(name) if isinstance(parent, type) and issubclass(parent, BaseModel) else None
     if field is not None and field.title:
         return f"“{name}”（{field.title}）"
@@ -85,7 +98,7 @@ def _title(model: type[BaseModel], loc: tuple) -> str:
 
 def _guess(model: type[BaseModel], loc: tuple) -> tuple[str | None, list[str]]:
     """The field an unknown key was probably meant to be, and the fields allowed there."""
-    parent = _type_at(model, loc[:-1])
+    parent = _arm(_type_at(model, loc[:-1]), loc[-1])
     allowed = sorted(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
     guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
     return (guess[0] if guess else None), allowed
@@ -147,7 +160,7 @@ def _message(model: type[BaseModel], err: dict, source: Any = None) -> tuple[str
     if kind in ("less_than_equal", "less_than"):
         return "invalid-value", f"{_title(model, loc)}不能大于 {ctx.get('le', ctx.get('lt'))}"
     if kind in ("wrong-type", "impossible-date", "invalid-value", "invalid-credit-code", "invalid-url",
-                "non-ascii-digit", "missing-field"):
+                "non-ascii-digit", "missing-field", "drand-randomness-mismatch"):
         return kind, f"{_title(model, loc)}：{err['msg']}" if loc else err["msg"]
     return "invalid-value", f"{_title(model, loc)}取值无效（{err['msg']}）"
 
@@ -197,7 +210,8 @@ def validate_document(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Prob
         errors = exc.errors(include_url=False)
     problems = []
     for err in errors:
-        loc = tuple(err["loc"])
+        err["loc"] = tuple(part for part in err["loc"] if part not in UNION_TAGS)  # not in the file
+        loc = err["loc"]
         code, message = _message(model, err, _at(doc.data, loc))
         if err["type"] == "missing":
             pos = doc.pos(*loc[:-1])  # where the record starts

@@ -32,8 +32,9 @@ _OBJECTS = {
     "randomness": {"file": (str,), "canonical": (str,)},
     "inspectors": {"file": (str,), "requirements": (StrList,), "pool": (list,)},
 }
-# The roster pinned in the record: re-execution and the rules read every field.
-_POOL = {"id": (str,), "name": (str,), "department": (str,), "active": (bool,), "qualifications": (StrList,),
+# The roster pinned in the record: re-execution and the rules read every field (a name may be
+# absent from the directory: null, docs/draw-spec.md §7).
+_POOL = {"id": (str,), "name": (str, type(None)), "department": (str,), "active": (bool,), "qualifications": (StrList,),
          "cert_expires": (str,), "conflicts": (StrList,), "excluded": (StrList,)}
 _TYPE_NAMES = {int: "整数", str: "字符串", list: "列表", dict: "对象", bool: "true 或 false", type(None): "null",
                StrList: "字符串的列表"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
+from ssjpub.draw.sources import source_problems
 from ssjpub.loader.repository import AgencyData, Loaded, Repository
 from ssjpub.problems import Pos, Problem
 
@@ -109,6 +110,9 @@ def check_plan(data: AgencyData, repo: Repository, year: int, plan: Loaded) -> I
                 "invalid-value", "结束日期早于开始日期"
             )
         yield from _check_task_population(data, repo, plan, at, task)
+        values = data.randomness.get((year, task.id))
+        if values is not None and task.sources:
+            yield from source_problems(task, lambda *path, at=at: plan.doc.pos(*at, *path), values)
         if task.retry_of is not None:
             yield from _check_retry(data, year, plan, at, task, [x.id for x in p.tasks[:t]])
 

@@ -16,6 +16,7 @@ from typing import Iterator, Mapping
 
 from cryptography import x509
 
+from ssjpub.draw.encoding import ALGORITHM
 from ssjpub.draw.engine import task_parameters
 from ssjpub.draw.gitgraph import Git, GitError
 from ssjpub.loader.documents import validate_document
@@ -49,9 +50,10 @@ def authority_certificates(repo: Repository, data: AgencyData) -> tuple[list[x50
 def declared_deadline(task: Task) -> datetime | None:
     """Midnight (Beijing time) starting the declared draw day: the token must be earlier. The plan
     declares a day, not an hour, so the same day counts as too late (as in the history check)."""
-    if task.randomness is None:
+    first = task.earliest_source()
+    if first is None:
         return None
-    return datetime.combine(task.randomness.expected_on, time(0), CHINA)
+    return datetime.combine(first[1].expected_on, time(0), CHINA)
 
 
 def _task(data: AgencyData, year: int, task_id: str) -> tuple[Plan | None, Task | None]:
@@ -112,9 +114,10 @@ def file_problems(repo: Repository) -> Iterator[Problem]:
             deadline = declared_deadline(task)
             if gen_time is not None and deadline is not None and gen_time >= deadline:
                 index = plan.tasks.index(task)
-                yield data.plans[key[0]].doc.pos("tasks", index, "randomness", "expected_on").problem(
+                path, first = task.earliest_source()
+                yield data.plans[key[0]].doc.pos("tasks", index, *path, "expected_on").problem(
                     "timestamp-late", f"任务 {task.id} 的可信时间戳时间 {gen_time.astimezone(CHINA).isoformat()} 不早于"
-                    f"开奖（摇号）日期 {task.randomness.expected_on.isoformat()}：时间戳只能证明声明在此之前已经存在，"
+                    f"开奖（摇号）日期 {first.expected_on.isoformat()}：时间戳只能证明声明在此之前已经存在，"
                     "须在开奖日之前取得")
 
 
@@ -180,7 +183,8 @@ def timestamp_findings(repo: Repository, git: Git | None = None,
             draw = data.draws.get((year, task_id))
             plan_now, task_now = _task(data, year, task_id)
             wanted = draw.data.get("parameters") if draw else (task_parameters(plan_now, task_now) if task_now else None)
-            if task_then is None or task_parameters(plan_then, task_then) != wanted:
+            algorithm = draw.data.get("algorithm") if draw else ALGORITHM  # a /1 record's parameters are /1's
+            if task_then is None or task_parameters(plan_then, task_then, algorithm) != wanted:
                 problems.append(((code, year, task_id), where.problem(
                     "timestamp-commit", f"取得时间戳的提交 {commit[:10]} 中，年度计划里的任务 {task_id} 及其随机数来源声明"
                     "与现在（或抽取记录所用）的不一致：时间戳不能证明这份声明在开奖前已经存在")))

@@ -48,11 +48,12 @@ def snapshot_fresh(ctx: RuleContext, tc: TaskCtx) -> Verdict:
     t = tc.task
     if not tc.random or t.snapshot is None:
         return Verdict(NOT_APPLICABLE, "非随机抽查" if not tc.random else "未指定快照")
-    if t.randomness is None:
+    if not t.sources:
         return Verdict(NOT_DUE, "尚未声明公开随机数来源")
     limit = tc.data.agency.model.snapshot_max_age_days if tc.data.agency else 183
-    age = (t.randomness.expected_on - t.snapshot).days
-    detail = f"快照 {t.snapshot.isoformat()} 距开奖（摇号）日 {t.randomness.expected_on.isoformat()} {age} 天"
+    drawn_on = t.earliest_source()[1].expected_on
+    age = (drawn_on - t.snapshot).days
+    detail = f"快照 {t.snapshot.isoformat()} 距开奖（摇号）日 {drawn_on.isoformat()} {age} 天"
     if age > limit:
         return Verdict(NOT_MET, f"{detail}，超过 {limit} 天", (ctx.finding(
             "snapshot-stale", tc.pos("snapshot"), f"任务 {t.id} 所用名录快照距开奖（摇号）日已 {age} 天，超过 {limit} 天：请先更新名录快照"),))

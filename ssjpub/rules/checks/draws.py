@@ -134,7 +134,7 @@ def draw_or_failure_published(ctx: RuleContext, tc: TaskCtx) -> Verdict:
     if values is None:
         return Verdict(NOT_DUE, "尚未提交公开随机数")
     days = tc.data.agency.model.draw_within_working_days if tc.data.agency else 3
-    announced = values.model.announced_on
+    announced_at, announced = values.model.last_announced()
     try:
         due = ctx.calendar.add_working_days(announced, days)
     except CalendarGap as gap:
@@ -142,6 +142,6 @@ def draw_or_failure_published(ctx: RuleContext, tc: TaskCtx) -> Verdict:
     if ctx.as_of <= due:
         return Verdict(NOT_DUE, f"公开随机数 {announced.isoformat()} 公布，应于 {due.isoformat()} 前公示抽取记录或失败记录")
     return Verdict(NOT_MET, f"公开随机数 {announced.isoformat()} 公布，{days} 个工作日内没有抽取记录或失败记录", (ctx.finding(
-        "draw-missing", values.doc.pos("announced_on"),
+        "draw-missing", values.doc.pos(*announced_at),
         f"任务 {tc.task.id} 的公开随机数于 {announced.isoformat()} 公布，至 {ctx.as_of.isoformat()} 既没有抽取记录也没有失败记录"
         f"（应于 {due.isoformat()} 前）：运行 ssjpub draw，抽取失败时也会写出失败记录，须提交公示"),))

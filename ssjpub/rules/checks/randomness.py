@@ -7,6 +7,7 @@ apply them to each task's declaration and its values file and place the findings
 
 from __future__ import annotations
 
+from ssjpub.beacon import drand
 from ssjpub.lottery import LOTTERY, Finding, check_announced, check_declaration, check_values, game_of
 from ssjpub.problems import Severity
 from ssjpub.rules.catalogue import RuleContext
@@ -14,49 +15,78 @@ from ssjpub.rules.sources import S0_3_1, S1_4_1
 from ssjpub.rules.tasks import MET, NOT_APPLICABLE, NOT_DUE, NOT_MET, UNKNOWN, TaskCtx, Verdict, task_rule
 
 
+def _lotteries(tc: TaskCtx) -> list[int]:
+    """The positions of the declared lottery sources, in declared order."""
+    return [i for i, r in enumerate(tc.task.sources) if r.kind == LOTTERY]
+
+
 def _not_lottery(tc: TaskCtx) -> Verdict | None:
     """The verdict of a lottery rule where it does not apply, or None where it does."""
     if not tc.random:
         return Verdict(NOT_APPLICABLE, "非随机抽查")
-    if tc.task.randomness is None:
+    if not tc.task.sources:
         return Verdict(NOT_DUE, "尚未声明公开随机数来源")
-    if tc.task.randomness.kind != LOTTERY:
-        return Verdict(NOT_APPLICABLE, f"随机数来源为{tc.task.randomness.kind}，不是彩票开奖")
+    if not _lotteries(tc):
+        kinds = "、".join(dict.fromkeys(r.kind for r in tc.task.sources))
+        return Verdict(NOT_APPLICABLE, f"随机数来源为{kinds}，不是彩票开奖")
     return None
 
 
-def _placed(ctx: RuleContext, tc: TaskCtx, code: str, found, pos) -> Verdict | None:
-    problems = tuple(ctx.finding(code, pos(*f.where), f.message) for f in found if f.code == code)
+def _placed(ctx: RuleContext, tc: TaskCtx, code: str, found) -> Verdict | None:
+    """found: (pos, Finding) pairs of every source; the ones of this rule become its verdict."""
+    problems = tuple(ctx.finding(code, pos(*f.where), f.message) for pos, f in found if f.code == code)
     return Verdict(NOT_MET, "；".join(p.message for p in problems), problems) if problems else None
+
+
+def _games(ctx: RuleContext):
+    return ctx.repo.games.model if ctx.repo.games else None
 
 
 def _declaration_rule(ctx: RuleContext, tc: TaskCtx, code: str, met: str) -> Verdict:
     skip = _not_lottery(tc)
     if skip:
         return skip
-    found = list(check_declaration(ctx.repo.games.model if ctx.repo.games else None, tc.task.randomness))
-    if code != "lottery-game-unknown" and any(f.code == "lottery-game-unknown" for f in found):
+    found = []
+    for i in _lotteries(tc):
+        here = tc.task.source_path(i)
+        found += [(lambda *w, here=here: tc.pos(*here, *w), f)
+                  for f in check_declaration(_games(ctx), tc.task.sources[i])]
+    if code != "lottery-game-unknown" and any(f.code == "lottery-game-unknown" for _, f in found):
         return Verdict(UNKNOWN, "彩票游戏不在游戏表中，无法核对")
-    return _placed(ctx, tc, code, found, lambda *where: tc.pos("randomness", *where)) or Verdict(MET, met)
+    return _placed(ctx, tc, code, found) or Verdict(MET, met)
+
+
+def _entries(tc: TaskCtx):
+    """(values file, [(index, entry)]) when the values exist and have an entry per declared source."""
+    values = tc.data.randomness.get((tc.year, tc.task.id))
+    if values is None or len(values.model.sources) != len(tc.task.sources):
+        return values, None  # a count that differs is randomness-sources-count, found by validate
+    return values, list(enumerate(values.model.sources))
 
 
 def _values_rule(ctx: RuleContext, tc: TaskCtx, code: str, met: str) -> Verdict:
     skip = _not_lottery(tc)
     if skip:
         return skip
-    game = game_of(ctx.repo.games.model if ctx.repo.games else None, tc.task.randomness)
-    if game is None:
+    games = [game_of(_games(ctx), tc.task.sources[i]) for i in _lotteries(tc)]
+    if None in games:
         return Verdict(UNKNOWN, "彩票游戏不在游戏表中，无法核对")
-    values = tc.data.randomness.get((tc.year, tc.task.id))
+    values, entries = _entries(tc)
     if values is None:
         return Verdict(NOT_DUE, "尚未提交开奖号码")
-    found = list(check_values(game, tc.task.randomness, values.model))
-    return _placed(ctx, tc, code, found, values.doc.pos) or Verdict(MET, met)
+    if entries is None:
+        return Verdict(UNKNOWN, "公开随机数的项数与声明的来源数不同，无法核对")
+    found = []
+    for game, i in zip(games, _lotteries(tc)):
+        here = values.model.entry_path(i)
+        found += [(lambda *w, here=here: values.doc.pos(*here, *w), f)
+                  for f in check_values(game, tc.task.sources[i], entries[i][1])]
+    return _placed(ctx, tc, code, found) or Verdict(MET, met)
 
 
 def _declared(tc: TaskCtx) -> str:
-    r = tc.task.randomness
-    return f"{r.game or ''}第 {r.issue or '?'} 期，{r.expected_on.isoformat()} 开奖" if r else ""
+    return "、".join(f"{r.game or ''}第 {r.issue or '?'} 期，{r.expected_on.isoformat()} 开奖"
+                    for r in tc.task.sources if r.kind == LOTTERY)
 
 
 @task_rule("lottery-game-unknown", "公开开奖声明游戏表中的彩票游戏", Severity.ERROR, S1_4_1)
@@ -98,41 +128,69 @@ def announced_weekday(ctx: RuleContext, tc: TaskCtx) -> Verdict:
 def announced_as_declared(ctx: RuleContext, tc: TaskCtx) -> Verdict:
     if not tc.random:
         return Verdict(NOT_APPLICABLE, "非随机抽查")
-    values = tc.data.randomness.get((tc.year, tc.task.id))
-    if tc.task.randomness is None or values is None:
+    values, entries = _entries(tc)
+    if not tc.task.sources or values is None:
         return Verdict(NOT_DUE, "尚未提交公开随机数")
-    found: list[Finding] = list(check_announced(tc.task.randomness, values.model))
-    if not found and values.model.announced_on != tc.task.randomness.expected_on:
-        return Verdict(MET, f"发行机构调整开奖日程，于 {values.model.announced_on.isoformat()} 开奖：{values.model.schedule_notice}")
-    return (_placed(ctx, tc, "announced-not-declared", found, values.doc.pos)
-            or Verdict(MET, f"于声明的 {values.model.announced_on.isoformat()} 开奖（摇号）"))
+    if entries is None:
+        return Verdict(UNKNOWN, "公开随机数的项数与声明的来源数不同，无法核对")
+    found, moved = [], []
+    for i, entry in entries:
+        source, here = tc.task.sources[i], values.model.entry_path(i)
+        hits = list(check_announced(source, entry))
+        found += [(lambda *w, here=here: values.doc.pos(*here, *w), f) for f in hits]
+        if not hits and entry.announced_on != source.expected_on:
+            moved.append(f"发行机构调整开奖日程，于 {entry.announced_on.isoformat()} 开奖：{entry.schedule_notice}")
+    days = "、".join(dict.fromkeys(e.announced_on.isoformat() for _, e in entries))
+    return (_placed(ctx, tc, "announced-not-declared", found)
+            or Verdict(MET, "；".join(moved) if moved else f"于声明的 {days} 开奖（摇号）"))
 
 
 @task_rule("draw-before-plan-published", "公开随机数在计划公示之后产生", Severity.ERROR, S0_3_1, S1_4_1)
 def after_publication(ctx: RuleContext, tc: TaskCtx) -> Verdict:
     """The public must know which draw decides before it happens: a declaration whose draw is
     on or before the plan's published_on was not public in time."""
-    r, published = tc.task.randomness, tc.plan.model.published_on
+    published = tc.plan.model.published_on
     if not tc.random:
         return Verdict(NOT_APPLICABLE, "非随机抽查")
-    if r is None:
+    if not tc.task.sources:
         return Verdict(NOT_DUE, "尚未声明公开随机数来源")
     if published is None:
         return Verdict(NOT_DUE, "计划尚未公示")
-    if r.expected_on <= published:
-        return Verdict(NOT_MET, f"开奖（摇号）日期 {r.expected_on.isoformat()} 不晚于计划公示日期 {published.isoformat()}", (
-            ctx.finding("draw-before-plan-published", tc.pos("randomness", "expected_on"),
-                        f"任务 {tc.task.id} 的开奖（摇号）日期 {r.expected_on.isoformat()} 不晚于计划公示日期 {published.isoformat()}："
-                        "随机数产生时公众还不知道用哪一次开奖（摇号）。请声明公示日之后的开奖（摇号），"
-                        "或把“published_on”更正为计划实际公示的日期"),))
-    return Verdict(MET, f"计划 {published.isoformat()} 公示，{r.expected_on.isoformat()} 开奖（摇号）")
+    problems = tuple(
+        ctx.finding("draw-before-plan-published", tc.pos(*tc.task.source_path(i), "expected_on"),
+                    f"任务 {tc.task.id} 的开奖（摇号）日期 {r.expected_on.isoformat()} 不晚于计划公示日期 {published.isoformat()}："
+                    "随机数产生时公众还不知道用哪一次开奖（摇号）。请声明公示日之后的开奖（摇号），"
+                    "或把“published_on”更正为计划实际公示的日期")
+        for i, r in enumerate(tc.task.sources) if r.expected_on <= published)
+    days = "、".join(dict.fromkeys(r.expected_on.isoformat() for r in tc.task.sources))
+    if problems:
+        return Verdict(NOT_MET, f"开奖（摇号）日期 {days} 不晚于计划公示日期 {published.isoformat()}", problems)
+    return Verdict(MET, f"计划 {published.isoformat()} 公示，{days} 开奖（摇号）")
+
+
+@task_rule("drand-round-date", "声明的 drand 轮次在声明的日期（北京时间）产生", Severity.ERROR, S1_4_1)
+def drand_round_date(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    """A drand round's time is fixed by its number: the declared date must be that round's day,
+    so the public reads the same moment from both."""
+    rounds = [(i, r) for i, r in enumerate(tc.task.sources) if r.kind == "drand"]
+    if not tc.random or not rounds:
+        return Verdict(NOT_APPLICABLE, "没有声明 drand 来源")
+    problems = tuple(
+        ctx.finding("drand-round-date", tc.pos(*tc.task.source_path(i), "expected_on"),
+                    f"drand 第 {r.round} 轮产生于北京时间 {drand.round_time(r.round).astimezone(drand.CHINA):%Y-%m-%d %H:%M:%S}，"
+                    f"声明的日期却是 {r.expected_on.isoformat()}：请把“expected_on”改为 {drand.round_date(r.round).isoformat()}，"
+                    "或声明该日的轮次（ssjpub drand-round --at 选定的时间）")
+        for i, r in rounds if drand.round_reason(r.round) is None and drand.round_date(r.round) != r.expected_on)
+    if problems:
+        return Verdict(NOT_MET, "；".join(p.message for p in problems), problems)
+    return Verdict(MET, "、".join(f"drand 第 {r.round} 轮产生于 {r.expected_on.isoformat()}" for _, r in rounds))
 
 
 # What `ssjpub draw` checks before it draws: a record made from mistyped numbers or the wrong
 # day would be published for good, while the values file may still be corrected before the draw.
 BEFORE_DRAW = ("lottery-game-unknown", "lottery-draw-weekday", "lottery-issue-form", "lottery-number-count",
                "lottery-number-range", "lottery-number-repeated", "lottery-announced-weekday",
-               "announced-not-declared", "draw-before-plan-published")
+               "announced-not-declared", "draw-before-plan-published", "drand-round-date")
 
 
 def before_draw(ctx: RuleContext, agency: str, year: int, task: str) -> list:

@@ -50,7 +50,7 @@ def announcements(repo: Repository) -> list[Announcement]:
                     n = len(draw.data.get("targets", []))
                     out.append(
                         Announcement(
-                            rv.model.announced_on, "抽取结果", f"{short}{task.id} {task.name}：随机抽取结果",
+                            rv.model.last_announced()[1], "抽取结果", f"{short}{task.id} {task.name}：随机抽取结果",
                             urls.task(code, year, task.id),
                             f"从 {el.get('count', 0)} 家可抽单位中随机抽取 {n} 家，并随机选派检查组。",
                             f"{code}/{year}/{task.id}/draw", (draw.file, rv.file),

@@ -54,9 +54,17 @@ class DrawView:
     candidates: int
 
 
+def _values_text(entry) -> list[str]:
+    if entry.numbers:
+        return [" ".join(str(n) for n in group) for group in entry.numbers]
+    if entry.digits:
+        return [entry.digits]
+    return [f"drand 第 {entry.round} 轮，签名 {entry.signature}"]
+
+
 def _inspector_name(pool: dict[str, dict], ident: str) -> str:
     p = pool.get(ident)
-    return f"{p['name']}（{ident}）" if p else ident
+    return f"{p['name']}（{ident}）" if p and p.get("name") else ident  # a name may be absent (null)
 
 
 def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) -> DrawView | None:
@@ -126,11 +134,11 @@ def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) 
     numbers: list[str] = []
     announced_on = evidence = ""
     if randomness is not None:
-        rv = randomness.model
-        announced_on, evidence = _day(rv.announced_on), rv.evidence
-        numbers = [" ".join(str(n) for n in group) for group in rv.numbers]
-        if rv.digits:
-            numbers.append(rv.digits)
+        entries = randomness.model.sources
+        announced_on = "、".join(dict.fromkeys(_day(e.announced_on) for e in entries))
+        evidence = "；".join(dict.fromkeys(e.evidence for e in entries))
+        for e in entries:
+            numbers += _values_text(e)
     population = rec.get("population", {})
     values = [
         str(rec.get("algorithm", "")),

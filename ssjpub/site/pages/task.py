@@ -37,17 +37,21 @@ def _weights_text(task: Task) -> list[str]:
 
 
 def _declared_text(task: Task) -> list[str]:
-    r = task.randomness
-    if r is None:
-        return []
-    lines = [f"{r.kind}：{r.source}"]
-    if r.issue:
-        lines.append(f"期号 {r.issue}")
-    lines.append(f"日期 {_day(r.expected_on)}")
-    if r.place:
-        lines.append(f"地点 {r.place}")
-    if r.witnesses:
-        lines.append("见证：" + "、".join(r.witnesses))
+    """Every declared source, in declared order (the canonical randomness joins them so)."""
+    lines = []
+    for i, r in enumerate(task.sources, start=1):
+        head = f"来源 {i}：" if len(task.sources) > 1 else ""
+        lines.append(f"{head}{r.kind}：" + "，".join(x for x in (r.game, r.source) if x) if r.kind != "drand"
+                     else f"{head}drand quicknet 第 {r.round} 轮")
+        if r.issue:
+            lines.append(f"期号 {r.issue}")
+        lines.append(f"日期 {_day(r.expected_on)}")
+        if r.place:
+            lines.append(f"地点 {r.place}")
+        if r.witnesses:
+            lines.append("见证：" + "、".join(r.witnesses))
+    if len(task.sources) > 1:
+        lines.append("规范随机数为各来源规范值按以上顺序的连接，任何一方都不能单独决定结果")
     return lines
 
 
@@ -229,7 +233,8 @@ def task_page(
     if failure is not None:
         claims += proof.failure_claims(history, found, any(s in dirty for s in sources))
     if draw is not None:
-        expected_on = task.randomness.expected_on if task.randomness else None
+        first = task.earliest_source()
+        expected_on = first[1].expected_on if first else None
         claims += proof.draw_claims(history, found, expected_on, any(s in dirty for s in sources), stamp_text)
     crumbs = (*_agency_crumbs(data), Link(f"{year} 年度计划", urls.plan(data.code, year)))
     return SitePage(
