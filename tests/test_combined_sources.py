@@ -71,8 +71,8 @@ def declare(root: Path, declaration: str, values: str) -> None:
     """The demo's last drawn task re-declared (before its draw, which is removed)."""
     plan = root / PLAN
     text = plan.read_text(encoding="utf-8")
-    assert text.endswith(ONE)
-    plan.write_text(text[: -len(ONE)] + declaration, encoding="utf-8")
+    cut = text.rindex("\n  randomness:\n") + 1  # the last task's declaration ends the file
+    plan.write_text(text[:cut] + declaration, encoding="utf-8")
     (root / VALUES).write_text(values, encoding="utf-8")
     for suffix in (".json", ".yaml"):
         (root / (TASK + suffix)).unlink()
@@ -110,12 +110,12 @@ def test_combined_sources_draw_as_v2_and_verify(combined):
     assert alone.returncode == 0 and f"OK {TASK}.json" in alone.stdout, alone.stdout
 
 
-# drand quicknet round 123, as published (https://api.drand.sh/52db9ba7…c84e971/public/123).
-ROUND, SIGNATURE = 123, "b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92"
+# drand quicknet round 9367912, as published (tests/fixtures/drand/rounds.json): 2024-07-14 05:45 Beijing time.
+ROUND, SIGNATURE = 9367912, "845091b99635a8a5f93a15cd8622fae0c7ee5307fb5b888dc67ee4fe997b5b326dbd637bd7ab39e3188fd507ea94b314"
 DRAND = """  randomness:
   - kind: drand
-    round: 123
-    expected_on: 2024-11-11
+    round: 9367912
+    expected_on: 2024-07-14
   - kind: 公开摇号
     source: 宝丰县人社局“双随机”公开摇号会（演示）
     expected_on: 2024-11-11
@@ -128,7 +128,7 @@ DRAND_VALUES = f"""agency: baofeng
 year: 2024
 task: 2024-07
 sources:
-- announced_on: 2024-11-11
+- announced_on: 2024-07-14
   round: {ROUND}
   signature: {SIGNATURE}
   evidence: https://api.drand.sh/52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971/public/{ROUND}
@@ -218,7 +218,7 @@ def test_the_task_page_shows_every_declared_source_and_its_values(demo):
     repo, _ = validate(demo)
     page = {p.url: p for p in site_pages(repo)}["baofeng/2024/2024-07/"].data
     declared = dict(page["facts"])["公开随机数来源"]
-    assert declared[0] == "来源 1：drand quicknet 第 123 轮" and declared[2].startswith("来源 2：公开摇号：")
+    assert declared[0] == f"来源 1：drand quicknet 第 {ROUND} 轮" and declared[2].startswith("来源 2：公开摇号：")
     assert "见证：司法局派员（演示）、企业代表（演示）" in declared
     assert page["draw"].numbers == [f"drand 第 {ROUND} 轮，签名 {SIGNATURE}", "234744438744631400942978"]
 
