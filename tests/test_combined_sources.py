@@ -225,11 +225,11 @@ def test_the_task_page_shows_every_declared_source_and_its_values(demo):
 
 def test_one_source_may_be_written_either_way(demo):
     """The top-level form and a one-entry sources: list mean the same (draw-spec §2.2)."""
-    values = demo / "plans/baofeng/2024/randomness/2024-02.yaml"
+    values = demo / "plans/baofeng/2024/randomness/2024-01.yaml"  # the demo's one-source task
     text = values.read_text(encoding="utf-8")
     head, _, body = text.partition("announced_on:")
     values.write_text(head + "sources:\n- announced_on:" + body.replace("\n", "\n  ").rstrip() + "\n", encoding="utf-8")
-    assert "  digits: '" in values.read_text(encoding="utf-8")
+    assert "  numbers:" in values.read_text(encoding="utf-8")
     repo, problems = validate(demo)
-    assert problems == [] and repo.agencies["baofeng"].randomness[(2024, "2024-02")].model.entry_path(0) == ("sources", 0)
+    assert problems == [] and repo.agencies["baofeng"].randomness[(2024, "2024-01")].model.entry_path(0) == ("sources", 0)
     assert verify_draws(repo) == (10, [])
