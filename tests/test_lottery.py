@@ -178,7 +178,7 @@ def test_draw_refuses_values_that_break_the_rules_and_writes_nothing(demo):
     values = demo / "plans/baofeng/2024/randomness/2024-07.yaml"
     text = values.read_text(encoding="utf-8")
     declared = text[text.index("announced_on: ") + 14:].split("\n")[0]
-    values.write_text(text.replace(f"announced_on: {declared}", "announced_on: 2024-11-12"), encoding="utf-8")
+    values.write_text(text.replace(f"announced_on: {declared}", "announced_on: 2024-11-13"), encoding="utf-8")  # a day off
     out = subprocess.run([sys.executable, "-m", "ssjpub", "draw", "--root", str(demo), "baofeng/2024/2024-07"],
                          capture_output=True, text=True)
     assert out.returncode == 1 and "announced-not-declared" in out.stdout and "改正之后再抽取" in out.stderr
