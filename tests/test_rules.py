@@ -213,8 +213,22 @@ def case_draw_missing(root):
     for suffix in (".json", ".yaml"):
         (root / f"plans/baofeng/2024/draws/2024-07{suffix}").unlink()
     (root / f"{RES}/2024-07.yaml").unlink()
-    values = "plans/baofeng/2024/randomness/2024-07.yaml"
-    return values, line_of(root / values, "announced_on:")
+    values = "plans/baofeng/2024/randomness/2024-07.yaml"  # a ceremony, then the lottery the same day
+    text = (root / values).read_text(encoding="utf-8")
+    return values, text.count("\n", 0, text.rindex("announced_on:")) + 1  # the last-announced source
+
+
+def case_drand_round_date(root):
+    """The last task, not yet drawn, declares a drand round for a day it is not published on
+    (round 9367912 was published 2024-07-14 05:45 Beijing time)."""
+    for rel in ("plans/baofeng/2024/draws/2024-07.json", "plans/baofeng/2024/draws/2024-07.yaml",
+                "plans/baofeng/2024/randomness/2024-07.yaml", f"{RES}/2024-07.yaml"):
+        (root / rel).unlink()
+    text = (root / PLAN).read_text(encoding="utf-8")
+    at = text.rindex("  - kind: 公开摇号\n")
+    (root / PLAN).write_text(text[:at] + "  - kind: drand\n    round: 9367912\n    expected_on: 2024-07-15\n" + text[at:],
+                             encoding="utf-8")
+    return PLAN, line_of(root / PLAN, "expected_on: 2024-07-15")
 
 
 def case_inspector_no_choice(root):
