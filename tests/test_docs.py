@@ -107,6 +107,13 @@ def test_every_hex_value_in_the_draw_spec_is_recomputed():
     shown |= {"52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971",
               "83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a0a6c3ac6a5776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd274ca73bab4af5a6e9c76a4bc09e76eae8991ef5ece45a"}
     assert "BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_" in spec and "1692803367 + 3·(r − 1)" in spec
+    # The chain hash as §2.4 derives it, from the key and the group hash it shows.
+    group_hash = "f477d5c89f21a17c863a7f937c6a6d15859414d2be09cd448d4279af331c5d3e"
+    key = bytes.fromhex(sorted(shown, key=len)[-1])
+    chain = hashlib.sha256((3).to_bytes(4, "big") + (1692803367).to_bytes(8, "big") + key
+                           + bytes.fromhex(group_hash) + b"quicknet").hexdigest()
+    assert chain == "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
+    shown.add(group_hash)
     # §10.2: drand quicknet round 123's published signature, and what §2.3 makes of it.
     signature = "b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92"
     drand = hashlib.sha256(bytes.fromhex(signature)).hexdigest()
