@@ -529,27 +529,31 @@ def _check_source_values(v) -> None:
                 "drand-randomness-mismatch", "“randomness”应为签名的 SHA-256，即 {derived}（也可以不填）", {"derived": derived})
 
 
+# The value fields of one source, shared by an entry of `sources` and the one-source form.
+Numbers = Annotated[list[Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1)]], Field(
+    default_factory=list, title="开奖号码", description="每组号码一行，如 [[3, 12, 15, 22, 28, 31], [9]]（红球、蓝球）")]
+Digits = Annotated[Annotated[str, Field(pattern=r"^[0-9]{20,}$")] | None, Field(
+    None, title="摇号数字", description="公开摇号得到的数字串，至少 20 位")]
+DrandRound = Annotated[Annotated[int, Field(ge=1)] | None, Field(None, title="drand 轮次")]
+DrandSignature = Annotated[Annotated[str, Field(pattern=_SIGNATURE)] | None, Field(
+    None, title="drand 签名", description="该轮的 BLS 签名（G1，48 字节），96 位小写十六进制")]
+DrandRandomness = Annotated[Annotated[str, Field(pattern=_SHA256_HEX)] | None, Field(
+    None, title="drand 随机数", description="可不填；填写时须等于签名的 SHA-256（64 位小写十六进制）")]
+ScheduleNotice = Annotated[Text | None, Field(
+    None, title="开奖时间调整的公告", description="彩票未按惯常的星期开奖时，官方调整开奖安排的公告")]
+
+
 class SourceValues(Model):
     """The public values of one declared source, committed after they exist."""
 
     announced_on: Day = Field(title="开奖（摇号）日期")
-    numbers: list[Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1)]] = Field(
-        default_factory=list, title="开奖号码", description="每组号码一行，如 [[3, 12, 15, 22, 28, 31], [9]]（红球、蓝球）"
-    )
-    digits: Annotated[str, Field(pattern=r"^[0-9]{20,}$")] | None = Field(
-        None, title="摇号数字", description="公开摇号得到的数字串，至少 20 位"
-    )
-    round: Annotated[int, Field(ge=1)] | None = Field(None, title="drand 轮次")
-    signature: Annotated[str, Field(pattern=_SIGNATURE)] | None = Field(
-        None, title="drand 签名", description="该轮的 BLS 签名（G1，48 字节），96 位小写十六进制"
-    )
-    randomness: Annotated[str, Field(pattern=_SHA256_HEX)] | None = Field(
-        None, title="drand 随机数", description="可不填；填写时须等于签名的 SHA-256（64 位小写十六进制）"
-    )
+    numbers: Numbers
+    digits: Digits
+    round: DrandRound
+    signature: DrandSignature
+    randomness: DrandRandomness
     evidence: Text = Field(title="出处", description="开奖公告、摇号记录或 drand 接口地址，供公众核对")
-    schedule_notice: Text | None = Field(
-        None, title="开奖时间调整的公告", description="彩票未按惯常的星期开奖时，官方调整开奖安排的公告"
-    )
+    schedule_notice: ScheduleNotice
 
     @model_validator(mode="after")
     def _one_kind(self) -> "SourceValues":
@@ -585,23 +589,13 @@ class RandomnessValues(Model):
     year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="年度")
     task: Slug = Field(title="任务编号")
     announced_on: Day | None = Field(None, title="开奖（摇号）日期")
-    numbers: list[Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=1)]] = Field(
-        default_factory=list, title="开奖号码", description="每组号码一行，如 [[3, 12, 15, 22, 28, 31], [9]]（红球、蓝球）"
-    )
-    digits: Annotated[str, Field(pattern=r"^[0-9]{20,}$")] | None = Field(
-        None, title="摇号数字", description="公开摇号得到的数字串，至少 20 位"
-    )
-    round: Annotated[int, Field(ge=1)] | None = Field(None, title="drand 轮次")
-    signature: Annotated[str, Field(pattern=_SIGNATURE)] | None = Field(
-        None, title="drand 签名", description="该轮的 BLS 签名（G1，48 字节），96 位小写十六进制"
-    )
-    randomness: Annotated[str, Field(pattern=_SHA256_HEX)] | None = Field(
-        None, title="drand 随机数", description="可不填；填写时须等于签名的 SHA-256（64 位小写十六进制）"
-    )
+    numbers: Numbers
+    digits: Digits
+    round: DrandRound
+    signature: DrandSignature
+    randomness: DrandRandomness
     evidence: Text | None = Field(None, title="出处", description="开奖公告或摇号记录的出处，供公众核对")
-    schedule_notice: Text | None = Field(
-        None, title="开奖时间调整的公告", description="彩票未按惯常的星期开奖时，官方调整开奖安排的公告"
-    )
+    schedule_notice: ScheduleNotice
     # Always the list once validated (the one-source form gives one entry): callers read this.
     sources: Annotated[list[SourceValues], Field(min_length=1)] | None = Field(
         None, title="各来源的公开随机数", description="声明了多个来源时，每个来源一项，顺序与声明相同"
