@@ -7,7 +7,6 @@ error messages and in editor hovers. Enumerated values are Chinese, as staff wri
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -474,7 +473,7 @@ class Task(Model):
     randomness: Sources | None = Field(
         None, title="公开随机数来源",
         description="须在随机数产生之前提交；抽取前必须声明。一个来源写成键值对；多个独立来源写成列表，"
-                    "规范随机数按列表顺序连接（RFC 3797），任何一方都不能单独决定结果",
+                    "规范随机数按列表顺序连接（RFC 3797）；公开摇号须在彩票开奖（drand）之前的日子举行",
     )
     batches: Annotated[int, Field(ge=2, le=100)] | None = Field(
         None, title="检查批次数", description="抽中的单位按抽签顺序分成若干批次，批次顺序即由抽签决定"
@@ -509,8 +508,7 @@ _SHA256_HEX = r"^[0-9a-f]{64}$"
 
 
 def _check_source_values(v) -> None:
-    """Exactly one of numbers, digits and round + signature; a drand `randomness` must be the
-    SHA-256 of the signature (it is only a convenience copy)."""
+    """Exactly one of numbers, digits and round + signature."""
     given = [name for name, present in (("numbers", bool(v.numbers)), ("digits", v.digits is not None),
                                          ("round", v.round is not None or v.signature is not None)) if present]
     if not given:
@@ -520,13 +518,10 @@ def _check_source_values(v) -> None:
         raise PydanticCustomError("invalid-value", "“numbers”（开奖号码）、“digits”（摇号数字）和 drand 的“round”只能填写一种")
     if given == ["round"] and (v.round is None or v.signature is None):
         raise PydanticCustomError("missing-field", "drand 须同时填写“round”（轮次）和“signature”（签名）")
-    if v.randomness is not None:
-        if v.signature is None:
-            raise PydanticCustomError("invalid-value", "“randomness”只用于 drand，与“signature”一起填写")
-        derived = hashlib.sha256(bytes.fromhex(v.signature)).hexdigest()
-        if v.randomness != derived:
-            raise PydanticCustomError(
-                "drand-randomness-mismatch", "“randomness”应为签名的 SHA-256，即 {derived}（也可以不填）", {"derived": derived})
+    if v.randomness is not None and v.signature is None:
+        raise PydanticCustomError("invalid-value", "“randomness”只用于 drand，与“signature”一起填写")
+    # Whether `randomness` is SHA-256(signature) is checked with the signature (ssjpub.draw.sources):
+    # a mistyped signature must be reported as such, not "corrected" by copying its hash.
 
 
 # The value fields of one source, shared by an entry of `sources` and the one-source form.

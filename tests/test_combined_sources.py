@@ -39,7 +39,7 @@ TWO = """  randomness:
     expected_on: 2024-11-10
   - kind: 公开摇号
     source: 宝丰县人社局“双随机”公开摇号会（演示）
-    expected_on: 2024-11-11
+    expected_on: 2024-11-09
     place: 宝丰县人社局会议室
     witnesses:
     - 司法局派员（演示）
@@ -52,7 +52,7 @@ sources:
 - announced_on: 2024-11-10
   numbers: [[31, 3, 12, 15, 22, 28], [9]]
   evidence: 演示数据：号码为虚构，并非真实开奖结果
-- announced_on: 2024-11-11
+- announced_on: 2024-11-09
   digits: '234744438744631400942978'
   evidence: 演示数据：摇号记录为虚构
 """
@@ -118,7 +118,7 @@ DRAND = """  randomness:
     expected_on: 2024-07-14
   - kind: 公开摇号
     source: 宝丰县人社局“双随机”公开摇号会（演示）
-    expected_on: 2024-11-11
+    expected_on: 2024-07-13
     place: 宝丰县人社局会议室
     witnesses:
     - 司法局派员（演示）
@@ -132,7 +132,7 @@ sources:
   round: {ROUND}
   signature: {SIGNATURE}
   evidence: https://api.drand.sh/52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971/public/{ROUND}
-- announced_on: 2024-11-11
+- announced_on: 2024-07-13
   digits: '234744438744631400942978'
   evidence: 演示数据：摇号记录为虚构
 """
@@ -157,8 +157,8 @@ def test_swapping_the_declared_order_is_caught(combined):
     assert ssjpub("draw", "baofeng/2024/2024-07", root=combined).returncode == 0
     values = combined / VALUES
     head, _, body = TWO_VALUES.partition("sources:\n")
-    first, second = body.split("- announced_on: 2024-11-11\n")
-    values.write_text(head + "sources:\n- announced_on: 2024-11-11\n" + second + first, encoding="utf-8")
+    first, second = ("- announced_on:" + part for part in body.split("- announced_on:")[1:])
+    values.write_text(head + "sources:\n" + second + first, encoding="utf-8")
     done = ssjpub("verify", root=combined)
     assert done.returncode == 1
     assert "randomness-kind-mismatch" in done.stdout and "Traceback" not in done.stdout + done.stderr

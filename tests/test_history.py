@@ -424,8 +424,8 @@ def test_numbers_committed_after_the_draw_time_that_evening_are_clean(tmp_path):
 
 
 def _ceremony_then_lottery(tmp_path, at: str) -> list:
-    """The demo's 2024-02 declares a ceremony on the morning of 2024-03-26 and that evening's
-    双色球; its values committed at `at`."""
+    """The demo's 2024-02 declares a ceremony on 2024-03-25 and the next evening's 双色球; its
+    values committed at `at`."""
     repo = tmp_path / "ceremony"
     baofeng_only(repo)
     values = "plans/baofeng/2024/randomness/2024-02.yaml"
@@ -442,13 +442,13 @@ def _ceremony_then_lottery(tmp_path, at: str) -> list:
 
 def test_ceremony_digits_committed_before_the_ceremony_day_are_refused(tmp_path):
     """A 公开摇号 cannot be checked against a draw time: the day's start is the bound."""
-    problems = _ceremony_then_lottery(tmp_path, "2024-03-25T23:59:00+08:00")
+    problems = _ceremony_then_lottery(tmp_path, "2024-03-24T23:59:00+08:00")
     assert [p.file for p in problems] == ["plans/baofeng/2024/randomness/2024-02.yaml"] * 2
-    assert "公开摇号日期 2024-03-26 的开始" in problems[0].message and "双色球" in problems[1].message
+    assert "公开摇号日期 2024-03-25 的开始" in problems[0].message and "双色球" in problems[1].message
 
 
 def test_combined_values_committed_after_the_ceremony_but_before_the_lottery_are_refused(tmp_path):
-    """Each source is its own bound: the ceremony was held that morning, the lottery not yet drawn."""
+    """Each source is its own bound: the ceremony was held the day before, the lottery not yet drawn."""
     problems = _ceremony_then_lottery(tmp_path, "2024-03-26T12:00:00+08:00")
     assert len(problems) == 1 and "双色球" in problems[0].message and "21:15" in problems[0].message
     assert _ceremony_then_lottery(tmp_path / "after", "2024-03-26T21:30:00+08:00") == []

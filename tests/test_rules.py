@@ -231,6 +231,11 @@ def case_drand_round_date(root):
     return PLAN, line_of(root / PLAN, "expected_on: 2024-07-15")
 
 
+def case_ceremony_after_lottery(root):
+    """2024-02's ceremony moved to the evening of its 双色球: the bureau could see the numbers first."""
+    return PLAN, replace(root / PLAN, "expected_on: 2024-03-25", "expected_on: 2024-03-26", after="- id: 2024-02")
+
+
 def case_inspector_no_choice(root):
     """The small department's task before its lottery: warned, at the task (group_size is the default)."""
     for rel in ("plans/baofeng/2024/draws/2024-05.json", "plans/baofeng/2024/draws/2024-05.yaml",

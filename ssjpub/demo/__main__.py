@@ -166,8 +166,8 @@ def lottery_game(agency: str) -> LotteryGame:
 def declare_randomness(agency: str, task: dict) -> dict | list[dict]:
     """The public sources, declared in the plan before they exist: the game's next draw day
     about a week before the task starts. Every task declares that lottery draw, which nobody in
-    the bureau controls; all but each year's first also hold a witnessed ceremony that morning,
-    before the lottery is drawn (RFC 3797: several independent sources, combined)."""
+    the bureau controls; all but each year's first also hold a witnessed ceremony the day
+    before the lottery is drawn (never after it: ceremony-after-lottery) (RFC 3797: several independent sources, combined)."""
     game = lottery_game(agency)
     on = task["window"]["start"] - timedelta(days=7)
     while not on_schedule(game, on):
@@ -178,8 +178,8 @@ def declare_randomness(agency: str, task: dict) -> dict | list[dict]:
     if task["id"].endswith("-01"):
         return lottery
     office = data.AGENCIES[agency]["short_name"]
-    ceremony = {"kind": "公开摇号", "source": f"{office}“双随机”公开摇号会（演示，当日上午，开奖之前）",
-                "expected_on": on, "place": f"{office}会议室", "witnesses": ["司法局派员（演示）", "企业代表（演示）"]}
+    ceremony = {"kind": "公开摇号", "source": f"{office}“双随机”公开摇号会（演示，开奖前一天）",
+                "expected_on": on - timedelta(days=1), "place": f"{office}会议室", "witnesses": ["司法局派员（演示）", "企业代表（演示）"]}
     return [ceremony, lottery]
 
 

@@ -175,9 +175,11 @@ def kinds_of(kind: str | tuple[str, ...]) -> tuple[str, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
 
 
-def day_of(kind: str | tuple[str, ...], year: int, index: int) -> date:
-    """The sources' day: the drand round's (Beijing time) when one is declared, else draw_day."""
-    return drand.round_date(DRAND_ROUND) if "drand" in kinds_of(kind) else draw_day(year, index)
+def day_of(kind: str | tuple[str, ...], year: int, index: int, one: str = "") -> date:
+    """The sources' day: the drand round's (Beijing time) when one is declared, else draw_day; a
+    ceremony combined with them the day before (ceremony-after-lottery)."""
+    day = drand.round_date(DRAND_ROUND) if "drand" in kinds_of(kind) else draw_day(year, index)
+    return day - timedelta(days=1) if one == "公开摇号" and isinstance(kind, tuple) else day
 
 
 def _declare_one(kind: str, day: date) -> dict:
@@ -194,7 +196,7 @@ def _declare_one(kind: str, day: date) -> dict:
 def declare(kind: str | tuple[str, ...], year: int, index: int) -> dict | list[dict]:
     """One source as a mapping; several (a tuple of kinds) as the list of combined sources."""
     if isinstance(kind, tuple):
-        return [_declare_one(k, day_of(kind, year, index)) for k in kind]
+        return [_declare_one(k, day_of(kind, year, index, k)) for k in kind]
     return _declare_one(kind, day_of(kind, year, index))
 
 
@@ -223,7 +225,7 @@ def values(kind: str | tuple[str, ...], case: str, year: int, task: str, index: 
     head = {"agency": AGENCY, "year": year, "task": task}
     if isinstance(kind, tuple):
         return {**head, "sources": [_values_one(k, hashlib.sha256(digest + k.encode()).digest(),
-                                                day_of(kind, year, index)) for k in kind]}
+                                                day_of(kind, year, index, k)) for k in kind]}
     return {**head, **_values_one(kind, digest, day_of(kind, year, index))}
 
 

@@ -83,4 +83,8 @@ def _drand_problems(source: Source, entry: SourceValues, where, path: tuple, nth
         return [where(*path, "signature").problem(
             "drand-signature", f"{nth}的 drand 第 {entry.round} 轮签名无效：{why}。请从 drand 接口"
             f"（https://api.drand.sh/{drand.QUICKNET.hash}/public/{entry.round}）重新抄录“signature”")]
+    derived = drand.randomness(bytes.fromhex(entry.signature))
+    if entry.randomness is not None and entry.randomness != derived:  # only a convenience copy
+        return [where(*path, "randomness").problem(
+            "drand-randomness-mismatch", f"{nth}的“randomness”应为签名的 SHA-256，即 {derived}（也可以不填）")]
     return []

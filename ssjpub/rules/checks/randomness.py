@@ -186,11 +186,37 @@ def drand_round_date(ctx: RuleContext, tc: TaskCtx) -> Verdict:
     return Verdict(MET, "、".join(f"drand 第 {r.round} 轮产生于 {r.expected_on.isoformat()}" for _, r in rounds))
 
 
+# Sources nobody in the bureau controls; a 公开摇号 is the bureau's own ceremony.
+UNCONTROLLED = (LOTTERY, "drand")
+
+
+@task_rule("ceremony-after-lottery", "组合来源中，机关自己的公开摇号在彩票开奖（drand）之前举行", Severity.ERROR, S1_4_1)
+def ceremony_first(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    """Combining only helps if the bureau's ceremony is over before the uncontrolled draw: held
+    after it, the ceremony could be repeated until the combined result suits (RFC 3797 §4).
+    A ceremony has only a day, so it must be on an earlier day than the last lottery or round."""
+    ceremonies = [(i, r) for i, r in enumerate(tc.task.sources) if r.kind == "公开摇号"]
+    outside = [r.expected_on for r in tc.task.sources if r.kind in UNCONTROLLED]
+    if not tc.random or not ceremonies or not outside:
+        return Verdict(NOT_APPLICABLE, "没有公开摇号与彩票开奖（drand）的组合")
+    last = max(outside)
+    problems = tuple(
+        ctx.finding("ceremony-after-lottery", tc.pos(*tc.task.source_path(i), "expected_on"),
+                    f"任务 {tc.task.id} 的公开摇号日期 {r.expected_on.isoformat()} 不早于最后一个彩票开奖（drand）的日期 "
+                    f"{last.isoformat()}：摇号若在开奖之后或同一天，机关可以先看到开奖结果，再重复摇号直到组合结果合意。"
+                    "请把摇号安排在开奖的前一天或更早")
+        for i, r in ceremonies if r.expected_on >= last)
+    if problems:
+        return Verdict(NOT_MET, "；".join(p.message for p in problems), problems)
+    return Verdict(MET, f"公开摇号在 {last.isoformat()} 的开奖（drand）之前举行")
+
+
 # What `ssjpub draw` checks before it draws: a record made from mistyped numbers or the wrong
 # day would be published for good, while the values file may still be corrected before the draw.
 BEFORE_DRAW = ("lottery-game-unknown", "lottery-draw-weekday", "lottery-issue-form", "lottery-number-count",
                "lottery-number-range", "lottery-number-repeated", "lottery-announced-weekday",
-               "announced-not-declared", "draw-before-plan-published", "drand-round-date")
+               "announced-not-declared", "draw-before-plan-published", "drand-round-date",
+               "ceremony-after-lottery")
 
 
 def before_draw(ctx: RuleContext, agency: str, year: int, task: str) -> list:

@@ -51,7 +51,7 @@ def _declared_text(task: Task) -> list[str]:
         if r.witnesses:
             lines.append("见证：" + "、".join(r.witnesses))
     if len(task.sources) > 1:
-        lines.append("规范随机数为各来源规范值按以上顺序的连接，任何一方都不能单独决定结果")
+        lines.append("规范随机数为各来源规范值按以上顺序的连接；机关自己的摇号在开奖之前的日子举行，不能看了开奖结果再摇")
     return lines
 
 
