@@ -27,10 +27,12 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json", "git
 
 
 @click.command("draw")
-@click.argument("task_ref", metavar="AGENCY/YEAR/TASK")
+@click.argument("task_ref", metavar="AGENCY/YEAR/TASK", required=False)
+@click.option("--pending", is_flag=True,
+              help="抽取所有已提交公开随机数、还没有抽取记录的任务（按机关、年度和计划中的顺序）；CI 用它代替工作人员抽取。")
 @ROOT
 @FORMAT
-def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
+def draw_cmd(task_ref: str | None, pending: bool, root: Path, fmt: str) -> None:
     """执行一次抽取，写入抽取记录 plans/AGENCY/YEAR/draws/TASK.json 及同名 .yaml。
 
     抽取完全由已提交的名录快照、任务参数和公开随机数决定，任何人重新执行都得到同样的结果
@@ -38,17 +40,30 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
 
     两个文件一起出现或都不出现：先写 .yaml 副本，最后写 .json 记录，写入 .json 才算抽取完成。
     中途被中断（断电、强行结束）留下的半份记录，若未提交到 git，再次运行本命令会先删除它再重新抽取。
+
+    --pending 不写任务：逐个抽取公开随机数已提交而尚无抽取记录和失败记录的任务。排在前面的随机抽查
+    任务还没有抽取（公开随机数尚未提交）时，同一机关后面的任务等它抽取之后再抽，因为抽取须按计划顺序进行。
     """
+    if pending == (task_ref is not None):
+        click.echo("请写一个任务（机关/年度/任务编号，如 baofeng/2024/2024-01），或者写 --pending，二者选一。", err=True)
+        sys.exit(2)
+    root = find_root(root)
+    if pending:
+        sys.exit(_draw_pending(root, fmt))
     parts = task_ref.strip("/").split("/")
     if len(parts) != 3 or not is_ascii_int(parts[1]):
         click.echo(f"任务应写成“机关/年度/任务编号”，如 baofeng/2024/2024-01，而不是“{task_ref}”", err=True)
         sys.exit(2)
     agency, year, task = parts[0], int(parts[1]), parts[2]
-    root = find_root(root)
+    sys.exit(_draw_task(root, agency, year, task, fmt))
+
+
+def _draw_task(root: Path, agency: str, year: int, task: str, fmt: str) -> int:
+    """One draw with every refusal of `ssjpub draw`; prints what happened; the exit code."""
     removed, problems = halves.clear(root, agency, year, task)  # what an interrupted draw of it left
     if problems:
         sys.stdout.write(format_problems(problems, fmt))
-        sys.exit(1)
+        return 1
     for rel in removed:
         click.echo(f"已删除上次中断的抽取留下的 {rel}（它从未提交），重新抽取。", err=True)
     repo, _ = load_valid(root, fmt)
@@ -56,7 +71,7 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
     if data is not None and (year, task) in data.draws:
         problem = Pos(data.draws[(year, task)].file).problem("duplicate-id", "抽取记录已存在：已发布的抽取不得修改或重抽")
         sys.stdout.write(format_problems([problem], fmt))
-        sys.exit(1)
+        return 1
     # Once on the branch, a record or failure record is published: deleting it does not free the task.
     gone = published_before(repo, [record_paths(agency, year, task)[0], failure_path(agency, year, task)])
     if gone:
@@ -64,7 +79,7 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
             "published-changed", f"任务 {task} 的{'失败记录' if '/failures/' in gone[0][0] else '抽取记录'}已于提交 "
             f"{gone[0][1][:10]} 发布，之后被删除：已发布的抽取不能重抽。请恢复该文件（git checkout {gone[0][1][:10]} -- {gone[0][0]}）")
         sys.stdout.write(format_problems([problem], fmt))
-        sys.exit(1)
+        return 1
     later = later_draws(data, year, task) if data is not None else []
     if later:
         names = "、".join(f"{y}/{t}" for y, t in later)
@@ -72,18 +87,18 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
             "history-order", f"排在任务 {task} 之后的 {names} 已经抽取：抽取须按年度计划中的任务顺序进行，"
             "新任务请加在计划末尾")
         sys.stdout.write(format_problems([problem], fmt))
-        sys.exit(1)
+        return 1
     if agency in repo.agencies and (year, task) in repo.agencies[agency].failures:
         problem = Pos(failure_path(agency, year, task)).problem(
             "duplicate-id", f"任务 {task} 已有失败记录：同一组公开随机数不能再抽一次。请在年度计划中新增任务"
             f"（retry_of: {task}），在失败记录提交之后重新声明公开随机数来源")
         sys.stdout.write(format_problems([problem], fmt))
-        sys.exit(1)
+        return 1
     unfit = before_draw(RuleContext(repo, date.min), agency, year, task)
     if unfit:
         sys.stdout.write(format_problems(sort_problems(unfit), fmt))
         click.echo("公开随机数或其声明不符合规则：改正之后再抽取（抽取记录一经发布不得修改）。", err=True)
-        sys.exit(1)
+        return 1
     try:
         record = execute(repo, agency, year, task)
         written = write_record(repo.root, record)
@@ -97,14 +112,14 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
         click.echo(f"抽取未能完成。公开随机数已经产生，失败也要公示：已写入失败记录 {rel}，请提交它。"
                    f"修正上面的问题后，在年度计划中新增一个任务（写明 retry_of: {task}），并在失败记录提交之后"
                    "重新声明公开随机数来源（见 docs/staff-guide.md）。", err=True)
-        sys.exit(1)
+        return 1
     except DrawError as exc:
         sys.stdout.write(format_problems(sort_problems(exc.problems), fmt))
-        sys.exit(1)
+        return 1
     except FileExistsError as exc:
         problem = Pos(str(exc)).problem("duplicate-id", "抽取记录已存在：已发布的抽取不得修改或重抽")
         sys.stdout.write(format_problems([problem], fmt))
-        sys.exit(1)
+        return 1
     click.echo(f"种子 {record['seed']}")
     for s in record["strata"]:
         label = s["stratum"] or "全部"
@@ -112,6 +127,47 @@ def draw_cmd(task_ref: str, root: Path, fmt: str) -> None:
     click.echo(f"共抽中 {len(record['targets'])} 家单位，{len(record['groups'])} 个检查组。")
     for rel in written:
         click.echo(f"已写入 {rel}")
+    return 0
+
+
+
+
+def pending_tasks(repo) -> tuple[list[tuple[str, int, str]], list[str]]:
+    """The tasks `draw --pending` draws now, in the order it must draw them, and the notes on the
+    tasks that wait: a later task is never drawn while an earlier random task of the agency has
+    neither a record nor a failure record (drawing it first would make the earlier one undrawable)."""
+    ready, waiting = [], []
+    for code in sorted(repo.agencies):
+        data = repo.agencies[code]
+        blocker = None
+        for year in sorted(data.plans):
+            for t in data.plans[year].model.tasks:
+                key = (year, t.id)
+                if t.basis != "随机抽查" or key in data.draws or key in data.failures:
+                    continue
+                if blocker is None and key in data.randomness:
+                    ready.append((code, year, t.id))
+                elif blocker is None:
+                    blocker = f"{year}/{t.id}"
+                elif key in data.randomness:
+                    waiting.append(f"{code}/{year}/{t.id} 的公开随机数已提交，但排在它前面的任务 {code}/{blocker} 还没有抽取"
+                                   f"（公开随机数尚未提交）：抽取须按计划顺序进行，等 {blocker} 抽取之后再抽。")
+    return ready, waiting
+
+
+def _draw_pending(root: Path, fmt: str) -> int:
+    repo, _ = load_valid(root, fmt)
+    ready, waiting = pending_tasks(repo)
+    code = 0
+    for agency, year, task in ready:
+        # Each draw reloads the repository: the records written so far are the next one's prior draws.
+        click.echo(f"== 抽取 {agency}/{year}/{task}", err=True)
+        code = max(code, _draw_task(root, agency, year, task, fmt))
+    for note in waiting:
+        click.echo(f"等待：{note}", err=True)
+    done = "、".join(f"{a}/{y}/{t}" for a, y, t in ready)
+    click.echo(f"已处理 {len(ready)} 个待抽取的任务{'：' + done if done else ''}。" if ready else "没有待抽取的任务。", err=True)
+    return code
 
 
 @click.command("verify")
