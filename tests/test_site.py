@@ -900,3 +900,28 @@ def test_a_task_still_to_be_drawn_shows_the_expected_choice_and_the_note(tmp_pat
     assert "并在开奖（摇号）之前提交" in choice["note"] and "S0 三（三）" in choice["note"]
     later = pages["baofeng/2024/2024-07/"].data["choice"]  # drawn: from its record
     assert later["text"].startswith("每组从 ") and later["note"] is None
+
+
+@pytest.mark.parametrize("what", ["plan", "snapshot", "randomness"])
+def test_a_draw_whose_inputs_changed_is_never_published(tmp_path, what):
+    """The plan task, the snapshot or the randomness edited after the draw: the build stops with the
+    file, the line and the field of the record it no longer matches (issue 14: a page once showed
+    10 % above a table of 35 drawn from a plan edited afterwards)."""
+    root = copy_demo(tmp_path / "repo")
+    if what == "plan":
+        path, old, new, field = root / "plans/baofeng/2024/plan.yaml", "ratio: 20%", "ratio: 25%", "parameters_sha256"
+    elif what == "snapshot":
+        path = root / "plans/baofeng/targets/2024-01-05.csv"
+        old, new, field = "在营", "在营 ", "population.sha256"  # the same meaning, other bytes
+    else:
+        path, old, new, field = root / "plans/baofeng/2024/randomness/2024-01.yaml", "- - 14\n", "- - 30\n", "randomness.canonical"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    done = run_pelican(root / "content", tmp_path / "output", root=root)
+    log = done.stdout + done.stderr
+    assert done.returncode == 1, log
+    assert "published-changed" in log and field in log and "Traceback" not in log
+    rel = path.relative_to(root).as_posix()
+    assert re.search(rf"{re.escape(rel)}:\d+:\d+: (error )?published-changed", log) or f"{rel}:" in log, log
+    assert not (tmp_path / "output" / "index.html").exists()

@@ -27,6 +27,7 @@ from ssjpub.draw.history import read_history
 from ssjpub.loader import tree
 from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository
+from ssjpub.draw.stale import stale_records
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors, sort_problems
 from ssjpub.site import downloads, publish, table_html, trace, urls
 from ssjpub.site.pages import Document, SitePage, announcements, clip, nav_links, page_tables, site_pages
@@ -213,6 +214,9 @@ class SiteGenerator(Generator):
         also = settings_problems(self.settings, self.root) + content_links(Path(self.path), self.root)
         also += content_links(Path(self.settings["THEME"]), self.root)  # the theme is published too
         self.repo = load_valid_repository(self.root, also)
+        stale = stale_records(self.repo)  # never publish a draw its inputs no longer give
+        if stale:
+            raise fail(stale, "抽取记录与它的输入不符")
         problems = published_problems(self.settings, self.root)
         if problems:
             raise fail(problems, "网站内容含有个人信息")
