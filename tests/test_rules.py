@@ -182,6 +182,19 @@ def case_result_extra(root):
     return f"{RES}/2024-05.yaml", line
 
 
+def case_result_date_outside(root):
+    """Inspected before the lottery numbers of 2024-01-09 were announced (the draw came after)."""
+    return f"{RES}/2024-01.yaml", replace(root / f"{RES}/2024-01.yaml", "inspected_on: 2024-01-26", "inspected_on: 2024-01-05")
+
+
+def test_a_result_outside_the_task_window_is_an_error(demo):
+    path = demo / f"{RES}/2024-01.yaml"
+    line = replace(path, "inspected_on: 2024-01-23", "inspected_on: 2024-04-01")
+    found = [p for p in findings(demo) if p.code == "result-date-outside"]
+    assert [(p.file, p.line) for p in found] == [(f"{RES}/2024-01.yaml", line)]
+    assert "不在任务的时间范围" in found[0].message and "2024-04-01" in found[0].message
+
+
 def case_withheld_unjustified(root):
     path = root / f"{RES}/2024-03.yaml"
     line = line_of(path, "  withheld:")

@@ -48,6 +48,32 @@ def results_extra(ctx: RuleContext, tc: TaskCtx) -> Verdict:
     return Verdict(MET, "结果均针对本任务的单位")
 
 
+@task_rule("result-date-outside", "检查日期在抽取之后、任务时间范围之内", Severity.ERROR, S0_3_5)
+def result_dates(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    """An inspection dated before the draw could be made (the last public value announced), or
+    outside the task's window, did not happen as the published task says (issue 14)."""
+    res = tc.results
+    if res is None:
+        return Verdict(NOT_DUE, "尚无检查结果")
+    values = tc.data.randomness.get((tc.year, tc.task.id)) if tc.random else None
+    drawn_after = values.model.last_announced()[1] if values is not None and values.model.sources else None
+    start, end = tc.task.window.start, tc.task.window.end
+    bad = []
+    for i, r in enumerate(res.model.results):
+        day = r.inspected_on
+        if drawn_after is not None and day < drawn_after:
+            bad.append(ctx.finding("result-date-outside", res.doc.pos("results", i, "inspected_on"),
+                                   f"{r.target} 的检查日期 {day.isoformat()} 早于抽取：公开随机数 {drawn_after.isoformat()} 才公布，"
+                                   "抽取只能在那之后。请核对检查日期"))
+        elif not start <= day <= end:
+            bad.append(ctx.finding("result-date-outside", res.doc.pos("results", i, "inspected_on"),
+                                   f"{r.target} 的检查日期 {day.isoformat()} 不在任务的时间范围 {start.isoformat()} 至 {end.isoformat()} 内。"
+                                   "请核对检查日期"))
+    if bad:
+        return Verdict(NOT_MET, f"{len(bad)} 条结果的检查日期不在抽取之后的任务时间范围内", tuple(bad))
+    return Verdict(MET, f"检查日期均在 {start.isoformat()} 至 {end.isoformat()} 之间" + ("，且在抽取之后" if drawn_after else ""))
+
+
 @task_rule("withheld-unjustified", "不予公开的结果写明法律依据和批准部门", Severity.ERROR, S0_3_5, S1_4_5)
 def withheld(ctx: RuleContext, tc: TaskCtx) -> Verdict:
     res = tc.results
