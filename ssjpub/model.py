@@ -162,6 +162,22 @@ WebUrl = Annotated[
     WithJsonSchema({"type": "string", "format": "uri", "pattern": r"^https?://[^/?#@\s]+(/[A-Za-z0-9._~/:@+,=%-]*)?$",
                     "examples": ["https://github.com/ssjpub/ssjpub"]}),
 ]
+# What each pattern of the models asks for, in words: a message never shows a regular expression
+# (a staff member cannot read one). tests/test_schema.py checks that every pattern has its words.
+PATTERN_WORDS = {
+    r"^[a-z0-9][a-z0-9-]*$": "小写字母、数字和连字符“-”，以字母或数字开头，如 baofeng、2024-01",
+    r"^[A-Za-z0-9][A-Za-z0-9-]*$": "字母、数字和连字符“-”，以字母或数字开头，如 2024-01、BF-07",
+    r"^https?://[^\s]+$": "以 http:// 或 https:// 开头、中间没有空格的网址",
+    r"^plans/[a-z0-9][a-z0-9-]*/tsa/[^/\s]+\.pem$": "本机关 tsa 文件夹中 .pem 证书文件的路径，如 plans/baofeng/tsa/ca.pem",
+    r"^[0-2](\.(0|[1-9][0-9]*))+$": "用“.”分隔的数字（对象标识符），以 0、1 或 2 开头，如 1.2.3.4.1",
+    r"^[0-9]{6}$": "6 位数字，如 410421",
+    r"^[0-9]{20,}$": "至少 20 位半角数字 0–9，中间没有空格或其他符号，并加引号，如 '09876543210123456789'",
+    r"^[0-9a-f]{96}$": "96 位小写十六进制数字（0–9 和 a–f），照 drand 公布的 signature 原样抄录并加引号",
+    r"^[0-9a-f]{64}$": "64 位小写十六进制数字（0–9 和 a–f）",
+    r"^([01][0-9]|2[0-3]):[0-5][0-9]$": "24 小时制的“时:分”，如 21:15",
+    r"^([0-9a-f]{40}|[0-9a-f]{64})$": "40 位（或 64 位）小写十六进制的 git 提交编号",
+}
+
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$", max_length=40)]
 Text = Annotated[str, Field(min_length=1)]

@@ -193,3 +193,48 @@ def test_loader_and_schema_agree_on_every_demo_and_fixture_file():
         if bool(codes) != bool(by_schema):
             disagreements.append(f"{shown}: loader {sorted(codes) or 'accepts'}, schema {by_schema or 'accepts'}")
     assert disagreements == []
+
+
+def _core_patterns(node, found: set) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "str" and "pattern" in node:
+            found.add(node["pattern"])
+        for value in node.values():
+            _core_patterns(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _core_patterns(value, found)
+
+
+def test_every_pattern_of_the_models_is_explained_in_words():
+    """A message never shows a regular expression: each pattern the loader can reject a value by
+    has words saying what to write (ssjpub.model.PATTERN_WORDS)."""
+    import inspect
+
+    from pydantic import BaseModel
+
+    from ssjpub import model
+
+    found: set = set()
+    for _, cls in inspect.getmembers(model, inspect.isclass):
+        if issubclass(cls, BaseModel) and cls.__module__ == model.__name__:
+            _core_patterns(cls.__pydantic_core_schema__, found)
+    assert found and found <= set(model.PATTERN_WORDS), found - set(model.PATTERN_WORDS)
+    for words in model.PATTERN_WORDS.values():
+        assert not any(c in words for c in "^$[]{}\\"), words
+
+
+def test_a_pattern_mismatch_says_what_to_write(tmp_path):
+    from conftest import make_repo, run_cli
+
+    root = make_repo(tmp_path / "repo")
+    agency = root / "plans/shili/agency.yaml"
+    text = agency.read_text(encoding="utf-8")
+    import re as _re
+
+    code = _re.search(r"division_code: '?(\d{6})'?", text)
+    assert code, text
+    agency.write_text(text.replace(code.group(0), "division_code: '41042'"), encoding="utf-8")
+    result = run_cli("validate", root)
+    assert result.exit_code == 1
+    assert "（行政区划代码）格式不对：应为6 位数字，如 410421" in result.output and "[0-9]" not in result.output

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from ssjpub.digits import is_ascii_int, non_ascii_digits
 from ssjpub.loader.yamlfile import YamlDoc
-from ssjpub.model import UNION_TAGS
+from ssjpub.model import PATTERN_WORDS, UNION_TAGS
 from ssjpub.pii import shown
 from ssjpub.problems import Problem
 
@@ -146,7 +146,8 @@ def _message(model: type[BaseModel], err: dict, source: Any = None) -> tuple[str
         message = non_ascii_digits(value, re.compile(ctx.get("pattern", ""))) if isinstance(value, str) else None
         if message:
             return "non-ascii-digit", f"{_title(model, loc)}：{message}"
-        return "invalid-value", f"{_title(model, loc)}格式不对（应符合 {ctx.get('pattern')}）"
+        words = PATTERN_WORDS.get(ctx.get("pattern", ""))
+        return "invalid-value", f"{_title(model, loc)}格式不对" + (f"：应为{words}" if words else "")
     if kind == "too_short":
         if ctx.get("field_type") == "String":
             return "missing-field", f"{_title(model, loc)}不能为空"
