@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Callable, Iterable, Iterator
 
 from ssjpub.draw.sources import source_problems
@@ -28,7 +29,20 @@ def _duplicates(
 
 def _dangling(loaded: Loaded, path: tuple, value: str, known: Iterable[str], what: str) -> Iterator[Problem]:
     if value not in known:
-        yield loaded.doc.pos(*path).problem("dangling-reference", f"{what}“{value}”不存在")
+        yield loaded.doc.pos(*path).problem("dangling-reference", f"{what}“{value}”不存在{did_you_mean(value, known)}")
+
+
+def did_you_mean(value: str, known: Iterable[str], listed: int = 12) -> str:
+    """'，是否想写“建筑业”？' for the closest known values (one containing the other counts: 建筑 →
+    建筑业), else the known values themselves when they are few, so that the fix is in the message."""
+    names = sorted(set(known))
+    close = [k for k in names if value and (value in k or k in value)]
+    close = sorted(close, key=lambda k: (abs(len(k) - len(value)), k))[:3] or difflib.get_close_matches(value, names, n=3, cutoff=0.6)
+    if close:
+        return "，是否想写" + "或".join(f"“{k}”" for k in close) + "？"
+    if 0 < len(names) <= listed:
+        return "。可以写：" + "、".join(names)
+    return ""
 
 
 def _owner(loaded: Loaded | None, agency: str) -> Iterator[Problem]:
