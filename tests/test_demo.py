@@ -85,3 +85,20 @@ def test_demo_agency_is_realistic_in_size(agency):
     assert any(t.get("basis") in ("投诉举报", "转办交办") for t in tasks)
     assert any(t.get("basis", "随机抽查") == "随机抽查" for t in tasks)
     assert any(len(t["items"]) > 1 for t in tasks)  # a joint inspection
+
+
+def test_demo_findings_fit_the_items_and_the_method_of_their_task():
+    """A 书面检查 of social insurance finds document problems of social insurance, never an unsigned
+    labour contract (issue 15): each finding comes from the table of one of the task's items, for
+    the task's method; a withheld one says only why it is withheld."""
+    from ssjpub.demo.data import FINDINGS
+
+    for path in sorted((REPO / "results").glob("*/*/*.yaml")):
+        results = yaml.safe_load(path.read_text(encoding="utf-8"))
+        plan = yaml.safe_load((REPO / f"plans/{results['agency']}/{results['year']}/plan.yaml").read_text(encoding="utf-8"))
+        task = next(t for t in plan["tasks"] if t["id"] == results["task"])
+        method = task.get("method", "现场检查")
+        fitting = {f for item in task["items"] for f, _ in FINDINGS[item].get(method, [])}
+        for row in results["results"]:
+            if "findings" in row and "withheld" not in row:
+                assert row["findings"] in fitting, (path.name, task["items"], method, row["findings"])

@@ -324,10 +324,11 @@ def test_same_commit_builds_byte_identical_output(site, tmp_path):
 def test_data_text_is_escaped(tmp_path):
     root = copy_demo(tmp_path / "repo")
     code = "91410421DEM00001A7"  # a complaint case of baofeng 2024: its name is on the plan page
-    for csv in (root / "plans/baofeng/targets").glob("*.csv"):
-        lines = csv.read_text(encoding="utf-8").split("\n")
-        lines = [",".join([code, SCRIPT, *l.split(",")[2:]]) if l.startswith(code + ",") else l for l in lines]
-        csv.write_text("\n".join(lines), encoding="utf-8")
+    # A later snapshot with the hostile name: the ones the draws used must stay as they were drawn
+    # from (the build refuses a record whose snapshot changed).
+    lines = (root / "plans/baofeng/targets/2024-07-01.csv").read_text(encoding="utf-8").split("\n")
+    lines = [",".join([code, SCRIPT, *l.split(",")[2:]]) if l.startswith(code + ",") else l for l in lines]
+    (root / "plans/baofeng/targets/2024-12-02.csv").write_text("\n".join(lines), encoding="utf-8")
     checklist = root / "plans/baofeng/checklist.yaml"
     text = checklist.read_text(encoding="utf-8")
     old = "  name: 用人单位遵守工资支付规定情况\n"

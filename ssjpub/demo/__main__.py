@@ -143,8 +143,7 @@ def results_for(task: dict, year: int) -> dict:
         row = {"target": code, "category": "发现问题已责令改正" if found else "未发现问题",
                "inspected_on": inspected, "completed_on": inspected + timedelta(days=15 if found else 0)}
         if found:
-            row["findings"] = "未按月足额支付部分劳动者工资，涉及 6 人"
-            row["handling"] = "下达限期整改指令书，单位已补发工资"
+            row["findings"], row["handling"] = data.finding_for(task["items"], task.get("method", "现场检查"), h(code, task["id"]))
             row["follow_up"] = {"visited_on": inspected + timedelta(days=30), "outcome": "已整改到位"}
         rows.append(row)
     completed = end
@@ -225,12 +224,14 @@ def random_results(record: dict, task: dict, year: int) -> dict:
         if roll < 13:
             row.update(category="未发现问题", completed_on=inspected)
         elif roll < 17:
+            findings, handling = data.finding_for(task["items"], task["method"], h(target["code"], task["id"], "finding"))
             row.update(category="发现问题已责令改正", completed_on=min(end, inspected + timedelta(days=10)),
-                       findings="部分劳动者未签订书面劳动合同", handling="责令限期补签，已整改",
+                       findings=findings, handling=handling,
                        follow_up={"visited_on": min(end, inspected + timedelta(days=20)), "outcome": "已整改到位"})
         elif roll < 18:
+            findings, _ = data.finding_for(task["items"], task["method"], h(target["code"], task["id"], "finding"))
             row.update(category="责令改正", completed_on=min(end, inspected + timedelta(days=15)),
-                       findings="未按规定支付加班工资", handling="下达《劳动保障监察限期整改指令书》")
+                       findings=findings, handling="下达《劳动保障监察限期整改指令书》，整改期限内尚未复查")
         elif roll < 19:
             row.update(category="已关闭停业或正在清算", completed_on=inspected)
         else:
