@@ -260,6 +260,30 @@ def test_missing_files_are_failures_never_ticks(copy_of):
     assert any("官方" in u for u in report["unchecked"])
 
 
+def test_without_a_file_list_prior_draws_is_skipped_not_ticked():
+    reports = verify_js(str(ROOT / "tests/vectors/draws/two-earlier-inspections"), "--no-list")
+    for r in reports:
+        status = {s["id"]: s["status"] for s in r["steps"]}
+        assert status.pop("prior-draws") == "skip" and set(status.values()) == {"ok"} and r["ok"]
+
+
+def test_a_record_of_the_wrong_shape_fails_without_an_exception(copy_of):
+    root = copy_of("demo")
+    (root / "plans/baofeng/2024/plan.yaml").unlink()
+    path = root / "plans/baofeng/2024/draws/2024-01.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["parameters"]["weights"] = 5
+    record["parameters"]["scope"] = None
+    path.write_text(render_json(record), encoding="utf-8")
+    [report] = verify_js(str(root), "plans/baofeng/2024/draws/2024-01.json")
+    status = {s["id"]: s["status"] for s in report["steps"]}
+    assert not report["ok"] and [status[i] for i in ("eligible", "targets", "groups", "record-bytes")] == ["skip"] * 4
+    # without the file list, the record's own prior_draws: the draw runs into the broken weights
+    [report] = verify_js(str(root), "plans/baofeng/2024/draws/2024-01.json", "--no-list")
+    last = report["steps"][-1]
+    assert not report["ok"] and (last["id"], last["status"]) == ("record", "fail") and "无法继续" in last["detail"]
+
+
 # --- the traps: white space, code point order, canonical JSON --------------------------------------
 
 

@@ -2,14 +2,16 @@
 // Runs the browser verifier core on records under a repository (or a site's files/ folder):
 // one JSON line per record, {"record", "ok", "steps": [{id, status, where, expected, actual}],
 // "recomputed"}; without record paths every plans/*/*/draws/*.json and failures/*.json.
-// --noble: whole files hashed with noble instead of WebCrypto. --roots <dir> ...: every record
+// --noble: whole files hashed with noble instead of WebCrypto; --no-list: a reader without list()
+// (as files dropped on the page without the site's index). --roots <dir> ...: every record
 // under each of several roots, in one process (each line then has "root"). Exit 0 if all ok, else 1.
 "use strict";
 const { loadCore, dirReader } = require("./load.cjs");
 
 async function main(argv) {
   const noble = argv.includes("--noble");
-  const args = argv.filter((a) => a !== "--noble");
+  const noList = argv.includes("--no-list");
+  const args = argv.filter((a) => a !== "--noble" && a !== "--no-list");
   if (!args.length) {
     process.stderr.write("用法：node tests/js/verify.cjs <仓库根目录> [记录路径 ...] [--noble]\n");
     return 2;
@@ -24,6 +26,7 @@ async function main(argv) {
     if (!paths.length) {
       paths = (await reader.list()).filter((p) => /^plans\/[^/]+\/[^/]+\/(draws|failures)\/[^/]+\.json$/.test(p));
     }
+    if (noList) reader.list = null;
     for (const p of paths) {
       const report = await core.verifyRecord(p, reader, { sha256: noble ? "noble" : "webcrypto" });
       ok = ok && report.ok;

@@ -93,9 +93,27 @@ function ssjpubCore() {
     }
   }
 
+  // Report = {record, algorithm, ok (no step failed), steps: [Step], unchecked: [中文], recomputed
+  // (the record's text as `ssjpub draw` writes it, or null)}; Step = {id, title, status ('ok' |
+  // 'fail' | 'skip': not recomputed, never shown as ✓), detail, where?, expected?, actual?}, where
+  // expected (the record's value) and actual (the recomputed one) are JSON texts. A record or
+  // input whose structure the algorithm cannot read gives a failed step, never a rejection.
   async function verifyRecord(recordPath, reader, options) {
-    const opts = options || {};
     const report = { record: recordPath, algorithm: null, ok: true, steps: [], unchecked: [], recomputed: null };
+    const opts = options || {};
+    try {
+      await run(recordPath, reader, opts, report);
+    } catch (e) {
+      const step = { id: "record", title: TITLES.record, status: "fail",
+        detail: `核对到这里无法继续：记录或输入文件的结构不合算法的要求（${e && e.message}）` };
+      report.ok = false;
+      report.steps.push(step);
+      if (opts.onStep) opts.onStep(step);
+    }
+    return report;
+  }
+
+  async function run(recordPath, reader, opts, report) {
     const progress = (f, label) => { if (opts.onProgress) opts.onProgress(Math.max(0, Math.min(1, f)), label); };
     const add = (id, status, detail, diff) => {
       const s = { id, title: TITLES[id], status, detail };
@@ -113,7 +131,10 @@ function ssjpubCore() {
     };
     const cache = new Map();
     const read = async (p) => {
-      if (!cache.has(p)) cache.set(p, await reader.read(p));
+      if (!cache.has(p)) {
+        const b = await reader.read(p);
+        cache.set(p, b instanceof ArrayBuffer ? new Uint8Array(b) : b === undefined ? null : b);
+      }
       return cache.get(p);
     };
     const readText = async (p) => {
