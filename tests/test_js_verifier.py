@@ -134,6 +134,24 @@ def test_whole_files_hashed_with_noble_and_with_webcrypto_give_the_same_reports(
     assert "crypto.subtle" not in (VERIFY_DIR / "core-draw.js").read_text(encoding="utf-8")
 
 
+PROGRESS = """
+const { loadCore, dirReader } = require(process.argv[1] + "/load.cjs");
+const fractions = [], steps = [];
+loadCore().verifyRecord(process.argv[3], dirReader(process.argv[2]), {
+  onProgress: (f) => fractions.push(f), onStep: (s) => steps.push(s.id) })
+  .then((r) => console.log(JSON.stringify({ ok: r.ok, fractions, steps, reported: r.steps.map((s) => s.id) })));
+"""
+
+
+def test_progress_goes_from_0_to_1_in_small_steps_and_steps_are_streamed():
+    done = node("-e", PROGRESS, str(JS), str(ROOT), "plans/yanshi/2023/draws/2023-01.json")
+    out = json.loads(done.stdout)
+    f = out["fractions"]
+    assert out["ok"] and f[0] == 0 and f[-1] == 1 and f == sorted(f)
+    assert max(b - a for a, b in zip(f, f[1:])) <= 0.05  # tickets: every 1 % of them (0.8 % of the bar)
+    assert out["steps"] == out["reported"]
+
+
 # --- tampering ----------------------------------------------------------------------------------------
 
 

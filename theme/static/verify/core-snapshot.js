@@ -79,7 +79,7 @@ function ssjpubSnapshot(enc) {
   // complaints, serious (1 = 是), active (1 = 在营), name(i)}; throws BadSnapshot(line, 中文)
   // when the file is not one ssjpub validate accepts in the ways the draw depends on. Only the
   // codes are kept as strings: a name is read again from its row when a target needs it.
-  function parseSnapshot(bytes) {
+  function parseSnapshot(bytes, onProgress) {
     let text;
     try {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
@@ -143,6 +143,7 @@ function ssjpubSnapshot(enc) {
       snap.serious[k] = violation === "是" ? 1 : 0;
       snap.active[k] = status === "在营" ? 1 : 0;
       k++;
+      if (onProgress && k % 20000 === 0) onProgress(start / text.length);
       return true;
     });
     if (header === null) throw new BadSnapshot(1, "文件为空：第一行应为表头");
