@@ -256,6 +256,17 @@ def test_reordered_keys_fail_only_at_the_record_bytes(copy_of):
     assert [s["id"] for s in report["steps"] if s["status"] != "ok"] == ["record-bytes"]
 
 
+@pytest.mark.parametrize("change", ["bom", "crlf", "no final newline"])
+def test_a_record_with_other_bytes_fails_only_at_the_record_bytes(copy_of, change):
+    root = copy_of("demo")
+    path = root / "plans/yanshi/2023/draws/2023-03.json"
+    raw = path.read_bytes()
+    raw = {"bom": b"\xef\xbb\xbf" + raw, "crlf": raw.replace(b"\n", b"\r\n"), "no final newline": raw[:-1]}[change]
+    path.write_bytes(raw)
+    [report] = verify_js(str(root), "plans/yanshi/2023/draws/2023-03.json")
+    assert [s["id"] for s in report["steps"] if s["status"] != "ok"] == ["record-bytes"]
+
+
 def test_a_failure_record_that_would_succeed_is_refused(copy_of):
     root = copy_of("count-exceeds-eligible-fails")
     plan = root / "plans/shili/2024/plan.yaml"

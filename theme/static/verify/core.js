@@ -38,7 +38,9 @@ function ssjpubCore() {
     "record-bytes": "记录文件与重新计算的结果逐字节相同",
   };
   const show = (v) => (v === undefined ? "（缺少此字段）" : JSON.stringify(v));
-  const decode = (bytes) => new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  // A BOM is kept (ignoreBOM): a record's bytes must stay exactly as written, without one.
+  const decode = (bytes) => new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  const withoutBom = (text) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
   // The first difference between a recorded value and the recomputed one: {where, expected, actual}.
@@ -140,7 +142,7 @@ function ssjpubCore() {
     const readText = async (p) => {
       const b = await read(p);
       if (b === null || b === undefined) return { missing: true };
-      try { return { text: decode(b) }; } catch (e) { return { bad: `${p} 不是 UTF-8 编码` }; }
+      try { return { text: withoutBom(decode(b)) }; } catch (e) { return { bad: `${p} 不是 UTF-8 编码` }; }
     };
     progress(0, "读取抽取记录");
 
@@ -152,7 +154,7 @@ function ssjpubCore() {
       let why = null;
       if (raw === null || raw === undefined) why = `找不到记录文件 ${recordPath}`;
       else {
-        try { rec = JSON.parse(decode(raw)); } catch (e) { why = "记录文件不是 UTF-8 编码的合法 JSON"; }
+        try { rec = JSON.parse(withoutBom(decode(raw))); } catch (e) { why = "记录文件不是 UTF-8 编码的合法 JSON"; }
       }
       if (!why && !isObj(rec)) why = "记录不是 JSON 对象";
       if (!why && ![A1, A2].includes(rec.algorithm)) why = `记录的算法 ${show(rec.algorithm)} 不是 ssjpub-draw/1 或 ssjpub-draw/2`;
