@@ -21,9 +21,10 @@ function ssjpubSnapshot(enc) {
   // Every record of `text` (LF line ends) from offset `from`, as Python's csv.reader over
   // text.split("\n") gives it: visit(cells, line, start) with the line number where the record
   // ends and the offset where it starts; visit returns false to stop.
-  function eachRecord(text, visit, from, firstLine) {
+  // `quoted` (whether the text has a '"' at all) spares a scan of the rest of the file per call.
+  function eachRecord(text, visit, from, firstLine, quoted) {
     let line = firstLine || 1, at = from || 0;
-    if (!text.includes('"', at)) {  // the common case: a record is a line split at commas
+    if (!(quoted === undefined ? text.includes('"', at) : quoted)) {  // the common case: a record is a line split at commas
       while (at <= text.length) {
         let end = text.indexOf("\n", at);
         if (end < 0) end = text.length;
@@ -89,6 +90,7 @@ function ssjpubSnapshot(enc) {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
     if (text.includes("\0")) throw new BadSnapshot(null, "文件含 NUL 字符，不是 CSV 文本");
+    const quoted = text.includes('"');  // once: name(i) must not scan the rest of the file again
     let lines = 1;
     for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines++;
     let header = null, order = null, width = 0;
@@ -98,7 +100,7 @@ function ssjpubSnapshot(enc) {
       serious: new Uint8Array(lines), active: new Uint8Array(lines), values: { area: [], industry: [], grade: [] },
       name: (i) => {
         let name = null;
-        eachRecord(text, (cells) => { name = enc.strip(cells[order[1]]); return false; }, snap.start[i], snap.line[i]);
+        eachRecord(text, (cells) => { name = enc.strip(cells[order[1]]); return false; }, snap.start[i], snap.line[i], quoted);
         return name;
       },
     };
