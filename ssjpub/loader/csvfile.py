@@ -101,8 +101,12 @@ def _records(text: str, lines: list[str]):
         return
     reader = csv.reader(lines)
     next(reader)
+    last = reader.line_num
     for row in reader:
-        yield reader.line_num, None, row
+        # One record per line: a quoted value running over a line break (a cell's own line break in
+        # an export) would be joined silently, so the row is refused instead (row None).
+        yield (reader.line_num, None, row) if reader.line_num == last + 1 else (last + 1, None, None)
+        last = reader.line_num
 
 
 def parse_snapshot(
@@ -153,6 +157,10 @@ def parse_snapshot(
                 targets.append(Target(*fields, line))
                 continue
             row = raw.split(",")
+        if row is None:
+            problems.append(Pos(tf.rel, line).problem(
+                "csv-row", "这一行引号中的值含有换行，一条记录跨了多行：名录中的值不能换行（多半是单元格内的换行），请删去后重新导出"))
+            continue
         if not row or row == [""]:
             continue
         if len(row) != width:
