@@ -142,11 +142,12 @@ def test_blank_lines_are_skipped_and_later_lines_keep_their_numbers():
     assert [(p.line, p.code) for p in problems] == [(4, "invalid-value")]
 
 
-def test_a_quoted_multi_line_cell_does_not_shift_later_line_numbers():
+def test_a_quoted_multi_line_cell_is_refused_where_it_starts_and_later_lines_keep_their_numbers():
+    """One record per line (draw-spec §2): a line break inside quotes would be joined silently."""
     quoted = ROW.replace("示例县示例恒达机械制造有限公司", '"示例县示例恒达\n机械制造有限公司"')
     bad = ROW2.replace(",C,", ",D,")
     snapshot, problems = parse(f"{HEADER}\n{quoted}\n{bad}\n")
-    assert [(p.line, p.code) for p in problems] == [(4, "invalid-value")]
+    assert [(p.line, p.code) for p in problems] == [(2, "csv-row"), (4, "invalid-value")]
 
 
 def test_quoted_cells_with_commas_are_one_cell():
