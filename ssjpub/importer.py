@@ -119,6 +119,9 @@ def convert(frame: pd.DataFrame, where: str, source: str | None) -> tuple[Import
         for col, value in (("name", name), ("area", area), ("industry", industry)):
             if not value:
                 refuse(col, "missing-field", f"{SNAPSHOT_TITLES[col]}为空")
+            elif "\n" in value or "\r" in value:  # a cell's own line break (Alt+Enter): a snapshot record is one line
+                cell_ref = f"{column_letter(mapping[col][1])}{row_no}"
+                refuse(col, "invalid-value", f"{SNAPSHOT_TITLES[col]}（单元格 {cell_ref}）中有换行：请在表格中删去单元格内的换行后重新导入")
             elif formula_start(value):
                 cell_ref = f"{column_letter(mapping[col][1])}{row_no}"
                 refuse(col, "formula-text", formula_message(SNAPSHOT_TITLES[col], value, cell_ref))

@@ -238,3 +238,14 @@ def test_a_digit_int_refuses_in_the_complaints_column_is_a_problem_not_a_crash(r
     assert result.exit_code == 1
     assert [line.split(" ")[1] for line in result.stdout.splitlines()] == ["wrong-type"]
     assert f"{xlsx.as_posix()}:2:" in result.stdout  # the full-width “３” is normalised, as before
+
+
+def test_a_line_break_inside_a_cell_is_refused_at_the_cell(repo, tmp_path):
+    """Alt+Enter in a name cell: a snapshot record is one line (draw-spec §2), so the row is refused
+    at its cell rather than written into a snapshot that `validate` would then refuse."""
+    rows = [ROWS[0], [CODE_D, "示例县示例丁餐饮\n管理有限公司", "石桥镇", "住宿和餐饮业", "C", "钱某", "0375-6123456"]]
+    xlsx = write_xlsx(tmp_path / "export.xlsx", rows=rows)
+    result = import_targets(repo, xlsx, "--source", "参保登记")
+    assert result.exit_code == 1
+    assert f"{xlsx.as_posix()}:3:2: invalid-value " in result.stdout and "单元格 B3" in result.stdout
+    assert not snapshot_path(repo).exists()
