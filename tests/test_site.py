@@ -278,12 +278,14 @@ def test_demo_site_pages_are_complete_accessible_and_self_contained(site):
                 if tag == "a" and name == "href":
                     continue
                 assert "://" not in value and not value.startswith("//"), (rel, tag, name, value)
-        # Scripts only on the search page, and only the site's own.
+        # Scripts only on the search page, and the verifier's on task pages and /verify/ (when the
+        # theme has it), only the site's own.
         scripts = html.all("script")
         if rel == "search/index.html":
             assert scripts and all("://" not in a.get("src", "") and a.get("src") for a in scripts), rel
-        else:
-            assert not scripts, rel
+        elif scripts:
+            assert [a.get("src", "").rsplit("/", 3)[-3:] for a in scripts] == [["theme", "verify", "page.js"]], rel
+            assert (path.parent / scripts[0]["src"]).resolve().is_file(), rel
         ids = [a["id"] for _, a, _ in html.tags if "id" in a]
         assert len(ids) == len(set(ids)), rel
         # Every link inside the site leads to a file that exists.
@@ -429,7 +431,10 @@ def test_task_page_shows_every_drawn_target_with_its_ticket_group_and_result(dem
                         by_code[c].category if c in by_code else "尚未公示" for c in drawn.column("统一社会信用代码")
                     ]
                 commands = [c.text for c in page.data["commands"]]
-                assert commands[0].startswith("git clone https://github.com/ssjpub/ssjpub")
+                snapshot = draw.data["population"]["file"]
+                assert commands[0] == f"sha256sum {snapshot.rsplit('/', 1)[1]}"  # the served copy, no clone
+                assert commands[1].startswith("git clone https://github.com/ssjpub/ssjpub")
+                assert f"sha256sum {snapshot}" in commands
                 assert f"git checkout {'0' * 40}" in commands
                 assert f"python3 docs/verify_draw.py {draw.file}" in commands
                 seen += 1
@@ -486,7 +491,10 @@ def test_verify_page_lists_every_committed_draw(demo):
     files = page.data["table"].column("抽取记录")
     expected = sorted(d.file for data in demo.agencies.values() for d in data.draws.values())
     assert sorted(files) == expected and len(files) == 10
-    assert page.data["example"].startswith("python3 docs/verify_draw.py plans/")
+    every, example = page.data["standalone"]
+    assert every.text == "python3 docs/verify_draw.py --all"
+    assert example.text.startswith("python3 docs/verify_draw.py plans/")
+    assert example.windows_text.startswith("py -3 docs\\verify_draw.py plans\\")
 
 
 # --- traceability, downloads, feed (plain functions) --------------------------------------------
@@ -656,7 +664,8 @@ def test_every_table_has_its_downloads_and_the_manifest_covers_every_file(site):
         tables = len(html.all("table"))
         hrefs = [a["href"] for a in html.all("a")]
         for ext in (".csv", ".xlsx", ".json"):
-            got = [h for h in hrefs if h.endswith(ext) and "://" not in h and not h.endswith("manifest.json")]
+            got = [h for h in hrefs if h.endswith(ext) and "://" not in h and not h.endswith("manifest.json")
+                   and "files/" not in h]  # the served inputs (test_served_files) are no table's
             assert len(got) == tables, (path, ext)
             for h in got:
                 assert (path.parent / h).is_file(), (path, h)
@@ -684,7 +693,7 @@ def test_the_commands_on_a_task_page_really_verify_the_draw(site):
     [seed_cmd] = [c for c in cmds if c.startswith("python3 -c ")]
     out = subprocess.run(seed_cmd, shell=True, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == record["seed"]
-    [sha_cmd] = [c for c in cmds if c.startswith("sha256sum ")]
+    [sha_cmd] = [c for c in cmds if c.startswith("sha256sum plans/")]
     if shutil.which("sha256sum"):
         out = subprocess.run(sha_cmd.split(), cwd=ROOT, capture_output=True, text=True, check=True).stdout
         assert out.split()[0] == record["population"]["sha256"]
