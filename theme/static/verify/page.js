@@ -80,14 +80,18 @@
 
   // --- the result of one record: progress, steps as they arrive, what was not checked, summary --
 
-  function View(parent) {
+  // folded: the steps go in a <details> that opens by itself only on a difference (the /verify/
+  // page's list of records); otherwise they are shown.
+  function View(parent, folded) {
     this.bar = el('progress', {max: '1', value: '0', 'aria-label': '重新计算的进度'});
     this.label = el('span', {'class': 'verifier-label'});
     this.box = el('div', {'class': 'verifier-progress', hidden: true}, [this.bar, this.label]);
     this.steps = el('ol', {'class': 'verifier-steps'});
     this.unchecked = el('div', {'class': 'verifier-unchecked'});
     this.summary = el('p', {'class': 'verifier-summary', role: 'status', 'aria-live': 'polite'});
-    this.root = el('div', {'class': 'verifier-run'}, [this.summary, this.box, this.steps, this.unchecked]);
+    this.details = folded ? el('details', {}, [el('summary', {text: '逐步的结果'}), this.steps, this.unchecked]) : null;
+    this.root = el('div', {'class': 'verifier-run'},
+                   [this.summary, this.box].concat(this.details ? [this.details] : [this.steps, this.unchecked]));
     parent.appendChild(this.root);
   }
 
@@ -154,6 +158,7 @@
       ? '文件的 SHA-256 由浏览器自带的 WebCrypto 计算。'
       : 'SHA-256 由本站随附的 @noble/hashes 计算（浏览器在这个网址下不提供 WebCrypto）。');
     this.summary.textContent = text;
+    if (this.details && fail) this.details.open = true;
     this.root.setAttribute('data-state', fail ? 'fail' : 'ok');
     this.root.setAttribute('data-ms', String(m.ms));
   };
@@ -167,9 +172,10 @@
   // --- files from the person's disk, mapped to repository paths --------------------------------
 
   // entries: [{path: 'chosen-folder/…' or a bare name, file}] → {repo path: File}. A site copy
-  // holds the repository's files under files/, a clone at its root; the chosen folder's own name
-  // comes first and is dropped. Loose files (a record and its inputs, chosen one by one) get the
-  // paths the records name.
+  // holds the repository's files under files/, a clone at its root (a site copy also has pages at
+  // results/, so the layout is the one where records are); the chosen folder's own name comes
+  // first and is dropped. Loose files (a record and its inputs, chosen one by one) get the paths
+  // the records name.
   async function repoFiles(entries) {
     var paths = entries.map(function (e) { return e.path.replace(/^\/+/, ''); });
     var first = paths.map(function (p) { return p.indexOf('/') > 0 ? p.split('/')[0] : null; });
@@ -177,25 +183,21 @@
         ['plans', 'results', 'files'].indexOf(first[0]) < 0) {
       paths = paths.map(function (p) { return p.slice(first[0].length + 1); });
     }
-    var repo = function (p) { return /^(plans|results)\//.test(p); };
+    // The shortest prefix under which a record lies: '' (a clone), 'files/' (a site copy), or a
+    // folder further up (the parent of either).
     var prefix = null;
-    if (paths.some(repo)) prefix = '';
-    else if (paths.some(function (p) { return repo(p.replace(/^files\//, '')) && p !== p.replace(/^files\//, ''); })) prefix = 'files/';
-    else {
-      // A folder further up (say the parent of the site copy): the shortest prefix of a record.
-      paths.forEach(function (p) {
-        var m = /^(.*\/)plans\/[^\/]+\/[^\/]+\/(draws|failures)\/[^\/]+\.json$/.exec(p);
-        if (m && (prefix === null || m[1].length < prefix.length)) prefix = m[1];
-      });
-    }
+    paths.forEach(function (p) {
+      var m = /^(.*\/)?plans\/[^\/]+\/[^\/]+\/(draws|failures)\/[^\/]+\.json$/.exec(p);
+      var found = m ? m[1] || '' : null;
+      if (found !== null && (prefix === null || found.length < prefix.length)) prefix = found;
+    });
+    if (prefix === null) return looseFiles(entries);
     var files = {};
-    if (prefix !== null) {
-      paths.forEach(function (p, i) {
-        if (p.slice(0, prefix.length) === prefix && repo(p.slice(prefix.length))) files[p.slice(prefix.length)] = entries[i].file;
-      });
-      return files;
-    }
-    return looseFiles(entries);
+    paths.forEach(function (p, i) {
+      var rest = p.slice(prefix.length);
+      if (p.slice(0, prefix.length) === prefix && /^(plans|results)\//.test(rest)) files[rest] = entries[i].file;
+    });
+    return files;
   }
 
   async function looseFiles(entries) {
@@ -376,7 +378,7 @@
           var item = el('li', {'class': 'verifier-record', 'data-record': records[i]},
                         [el('h3', {}, [el('code', {text: records[i]})])]);
           list.appendChild(item);
-          var view = new View(item);
+          var view = new View(item, true);
           view.start();
           try {
             var m = await verify(worker, {type: 'verify', record: records[i], base: null, files: files}, view);
