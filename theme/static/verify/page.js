@@ -294,14 +294,15 @@
     var root = section.getAttribute('data-root') || '';
     var files = null;
     var button = el('button', {type: 'button', 'class': 'verifier-button', text: BUTTON});
-    ui.appendChild(button);
     var pick = null;
     if (FROM_DISK) {
+      // On disk the page may not read the site's other files itself: the person hands them over.
       pick = picker('选择下载的网站文件夹', true);
       ui.appendChild(el('p', {'class': 'verifier-disk', text: '这个网页是从本地磁盘打开的，浏览器不允许网页自己读取其他文件：' +
         '请选择下载的整个网站文件夹（或把它拖放到这里），本页只读取其中的抽取记录和它的输入文件。'}));
-      ui.appendChild(pick.label);
+      ui.appendChild(el('p', {}, [pick.label]));
     }
+    ui.appendChild(button);
     var view = new View(ui);
     ui.hidden = false;
 
