@@ -97,6 +97,8 @@ def sites(tmp_path_factory) -> Path:
     record = json.loads((ROOT / TAMPERED).read_text(encoding="utf-8"))
     for name, tamper in TAMPERS.items():
         tamper(_link_copy(site, base / name), record)
+    for top in ("plans", "results"):  # what a clone holds of the data (not its .git or .venv)
+        shutil.copytree(ROOT / top, base / "clone" / top)
     return base
 
 
@@ -321,4 +323,25 @@ def test_verify_page_checks_every_record_of_a_chosen_folder(server, sites, brows
         assert "missing" not in groups, groups
         published = json.loads((sites / "site/files/index.json").read_text(encoding="utf-8"))["files"]
         assert sorted(groups["same"] + groups["different"]) == sorted(published)
+        assert not _problems(page, origin)
+
+
+def test_verify_page_takes_a_dropped_clone(server, sites, browser, node_steps):
+    origin = f"http://127.0.0.1:{server}/"
+    with _page(browser, origin + "site/verify/") as page:
+        # A real drop of a folder (walked through its entries), laid out as a clone: files at the root.
+        x, y = page.evaluate("(() => { const e = document.querySelector('#verifier-drop .verifier-ui');"
+                             " e.scrollIntoView(); const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + 10]; })()")
+        data = {"items": [], "files": [str(sites / "clone")], "dragOperationsMask": 1}
+        for kind in ("dragEnter", "dragOver", "drop"):
+            page.call("Input.dispatchDragEvent", type=kind, x=x, y=y, data=data)
+        assert _wait(page, "#verifier-drop .verifier-ui", timeout=300) == "done"
+        records = page.evaluate("[...document.querySelectorAll('.verifier-record')].map(li => li.dataset.record)")
+        assert records == RECORDS
+        for record, run in zip(records, _runs(page, "#verifier-drop")):
+            _all_ok(run, node_steps[record])
+        overall = page.evaluate("document.querySelector('#verifier-drop .verifier-overall').textContent")
+        assert overall.startswith(f"{len(RECORDS)} 份抽取记录中，{len(RECORDS)} 份"), overall
+        groups = page.evaluate("[...document.querySelectorAll('.verifier-compare details')].map(d => d.dataset.group)")
+        assert groups == ["same"], groups
         assert not _problems(page, origin)
