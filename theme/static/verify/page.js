@@ -7,8 +7,11 @@
 (function () {
   'use strict';
 
-  var SCRIPTS = ['vendor/noble.js', 'vendor/yaml.js', 'core.js', 'worker.js'];
-  var FUNCTIONS = ['ssjpubNoble', 'ssjpubYaml', 'ssjpubCore', 'ssjpubWorker'];
+  // The verifier's files (the core's list: core.js), and the one function each declares.
+  var SCRIPTS = ['vendor/noble.js', 'vendor/yaml.js', 'core-encode.js', 'core-snapshot.js', 'core-inputs.js',
+                 'core-draw.js', 'core.js', 'worker.js'];
+  var FUNCTIONS = ['ssjpubNoble', 'ssjpubYaml', 'ssjpubEncode', 'ssjpubSnapshot', 'ssjpubInputs', 'ssjpubDraw',
+                   'ssjpubCore', 'ssjpubWorker'];
   var BUTTON = '在浏览器中重新计算这次抽取';
   var RECORD = /^plans\/[^\/]+\/[^\/]+\/(draws|failures)\/[^\/]+\.json$/;
   var FROM_DISK = location.protocol === 'file:';
