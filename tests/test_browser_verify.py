@@ -345,3 +345,23 @@ def test_verify_page_takes_a_dropped_clone(server, sites, browser, node_steps):
         groups = page.evaluate("[...document.querySelectorAll('.verifier-compare details')].map(d => d.dataset.group)")
         assert groups == ["same"], groups
         assert not _problems(page, origin)
+
+
+def test_verify_page_takes_a_record_with_its_files_chosen_one_by_one(server, browser, node_steps):
+    # Loose files, as a person saves them from the site: no folders, the record names the paths.
+    record = json.loads((ROOT / TAMPERED).read_text(encoding="utf-8"))
+    assert record["prior_draws"] == []  # so that these four files are all it needs
+    loose = [TAMPERED, "plans/baofeng/2024/plan.yaml", record["population"]["file"], record["randomness"]["file"]]
+    origin = f"http://127.0.0.1:{server}/"
+    with _page(browser, origin + "site/verify/") as page:
+        doc = page.call("DOM.getDocument")
+        node = page.call("DOM.querySelector", nodeId=doc["root"]["nodeId"],
+                         selector="#verifier-drop .verifier-ui input[type=file][multiple]")["nodeId"]
+        page.call("DOM.setFileInputFiles", files=[str(ROOT / p) for p in loose], nodeId=node)
+        assert _wait(page, "#verifier-drop .verifier-ui", timeout=120) == "done"
+        assert page.evaluate("[...document.querySelectorAll('.verifier-record')].map(li => li.dataset.record)") == [TAMPERED]
+        (run,) = _runs(page, "#verifier-drop")
+        _all_ok(run, node_steps[TAMPERED])
+        same = page.evaluate("[...document.querySelectorAll('.verifier-compare details[data-group=same] li')].map(li => li.textContent)")
+        assert same == sorted(loose)
+        assert not _problems(page, origin)
