@@ -67,6 +67,8 @@ CODES: dict[str, str] = {
     "drand-round-mismatch": "drand 轮次与声明的不同",
     "drand-randomness-mismatch": "drand 随机数不是签名的 SHA-256",
     "drand-signature": "drand 签名不是该轮的签名（BLS 验证不通过）",
+    # The raw inputs served by the site, byte-identical (issue 13, issue 15 item 5)
+    "changed-during-build": "生成网站期间文件被改动",
 }
 
 

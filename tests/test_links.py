@@ -238,7 +238,10 @@ def test_printed_commands_give_exactly_the_intended_arguments(tmp_path):
 
     task = [shlex.split(line) for line in printed_commands(out / "baofeng/2024/2024-01/index.html")]
     record = json.loads((root / "plans/baofeng/2024/draws/2024-01.json").read_text(encoding="utf-8"))
-    assert task[:2] == [["git", "clone", agency_url, "ssjpub"], ["cd", "ssjpub"]]
+    clone = task.index(["git", "clone", agency_url, "ssjpub"])
+    assert task[clone + 2] == ["cd", "ssjpub"]  # the PowerShell form is the same words, between them
+    assert task[clone + 1] == ["git", "clone", agency_url, "ssjpub"]
+    assert ["sha256sum", record["population"]["file"].rsplit("/", 1)[1]] == task[0]  # the served copy: no clone
     assert ["sha256sum", record["population"]["file"]] in task
     assert ["python3", "docs/verify_draw.py", "plans/baofeng/2024/draws/2024-01.json"] in task
     [seed] = [argv for argv in task if argv[:2] == ["python3", "-c"]]
@@ -356,3 +359,6 @@ def test_every_internal_link_of_the_built_site_lands(built, siteurl):
     same_page = [r for r in task.refs if r.startswith("#")]
     assert {r[:3] for r in same_page} >= {"#r-", "#t-", "#ma"}
     assert not [r for r in task.refs if re.search(r"/#[rt]-", r)]
+    # The inputs served by the site, the index of them and the order evidence were checked too.
+    assert "#order-h" in same_page and [r for r in task.refs if r.endswith("files/index.json")]
+    assert len([r for r in task.refs if "files/plans/" in r]) >= 6

@@ -28,7 +28,7 @@ from ssjpub.loader import tree
 from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors, sort_problems
-from ssjpub.site import downloads, publish, table_html, trace, urls
+from ssjpub.site import downloads, publish, served, table_html, trace, urls
 from ssjpub.site.pages import Document, SitePage, announcements, clip, nav_links, page_tables, site_pages
 from ssjpub.site.tables import Link
 from ssjpub.rules.catalogue import RuleContext, calendar_of, commit_date, latest_data_date, run_rules
@@ -224,6 +224,7 @@ class SiteGenerator(Generator):
             code: (d.agency.model.repository if d.agency else None) for code, d in self.repo.agencies.items()
         }
         self.repository = site_repository(self.settings, self.repositories)
+        self.served = served.catalogue(self.root)  # the raw inputs the pages link with their digests
         # Every text from the data reaches HTML through autoescaping, whatever JINJA_ENVIRONMENT
         # says. A fresh template cache: nothing compiled without autoescaping is reused.
         self.data_env = self.env.overlay(autoescape=True, cache_size=400)
@@ -255,7 +256,7 @@ class SiteGenerator(Generator):
             self.content_pages[page.save_as] = prefix + page.relative_source_path
         extra = [Link(p.title, p.url) for p in self.context.get("pages", []) if p.url == urls.ABOUT]
         self.pages = site_pages(self.repo, documents(self.context.get("pages", [])), self.commit, self.compliance,
-                                self.repository, self.proof, self.history.dirty)
+                                self.repository, self.proof, self.history.dirty, self.served)
         self.context["compliance_as_of"] = self.compliance_as_of
         # Shared with every template, Pelican's page.html included.
         self.context["ssjpub_commit"] = self.commit
@@ -268,6 +269,9 @@ class SiteGenerator(Generator):
         self.context["ssjpub_foot"] = table_html.table_foot
         self.context["ssjpub_summary"] = summary_description
         self.context["ssjpub_feed"] = urls.FEED
+        # The browser verifier's script, when the theme has it (a site's own THEME may not): without
+        # it the pages keep its explanations and say what to do instead, and link no missing file.
+        self.context["ssjpub_verifier_js"] = (Path(self.settings["THEME"]) / "static/verify/page.js").is_file()
 
     def _content_dir(self) -> str:
         try:
@@ -278,6 +282,10 @@ class SiteGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         # The downloads are written by a forked second process while this one renders the pages
         # (ssjpub.parallel); the files are the same bytes either way.
+        written, problems = served.write(self.served, self.root, Path(self.output_path))
+        if problems:
+            raise fail(problems, "网站未生成")
+        self.outputs.update(written)
         jobs: list[Callable[[], dict[str, list[str]]]] = [lambda: self.write_pages(writer)]
         if self.settings.get("SSJPUB_DOWNLOADS", True):
             jobs.append(self.write_all_downloads)

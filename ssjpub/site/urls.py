@@ -5,6 +5,8 @@ with relative URLs (preview, file://) and with an absolute SITEURL (publishconf)
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 HOME = ""
 
 
@@ -68,6 +70,19 @@ FEED = "feed.atom"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 MANIFEST = "manifest.json"
+FILES = "files/"  # the raw inputs, byte-identical (ssjpub.site.served)
+FILES_INDEX = "files/index.json"
+
+
+def served(path: str) -> str:
+    """Where the site serves the repository file ``path`` (e.g. plans/baofeng/agency.yaml)."""
+    return FILES + quote(path, safe="/")
+
+
+def root_of(url: str) -> str:
+    """The relative path from a page at ``url`` to the site root ("../../../" for a task page):
+    what the browser verifier resolves files/ and theme/ against, from disk and over http."""
+    return "../" * url.count("/") or "./"
 
 
 def target_list(code: str, page: int = 1) -> str:

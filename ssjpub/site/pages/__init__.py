@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from ssjpub.draw.history import History
 from ssjpub.loader.repository import Repository
+from ssjpub.site.served import Catalogue, catalogue
 from ssjpub.site.pages.agency import agency_page
 from ssjpub.site.pages.announcements import Announcement, announcements
 from ssjpub.site.pages.common import (
@@ -59,14 +60,18 @@ __all__ = [
 def site_pages(
     repo: Repository, documents: Iterable[Document] = (), commit: str = "未知", compliance: dict | None = None,
     repository: str | None = None, history: History | None = None, dirty: frozenset[str] = frozenset(),
+    files: Catalogue | None = None,
 ) -> list[SitePage]:
     """Every page the generator writes, in a fixed order. `compliance` is the per-task record of
     ssjpub.rules.tasks.compliance(); `repository` the site's address (SSJPUB_REPOSITORY); `history`
     what ssjpub.draw.history.read_history() proved, and `dirty` the files changed since the last
-    commit (their claims are not checked)."""
+    commit (their claims are not checked); `files` the served copies (ssjpub.site.served), catalogued
+    from the repository when not given."""
     compliance = compliance or {}
+    files = catalogue(repo.root) if files is None else files
+    games = repo.games.model if repo.games else None
     categories = result_categories(repo)
-    pages = [home_page(repo, documents), results_page(repo), verify_page(repo, commit, repository), search_page()]
+    pages = [home_page(repo, documents), results_page(repo), verify_page(repo, commit, repository, files), search_page()]
     for _code, data in _agencies(repo):
         pages.append(agency_page(data))
         if data.checklist:
@@ -80,7 +85,7 @@ def site_pages(
             pages.append(plan_page(data, year))
             for task in data.plans[year].model.tasks:
                 rows = compliance.get(data.code, {}).get(str(year), {}).get(task.id)
-                pages.append(task_page(data, year, task, categories, commit, rows, history, dirty))
+                pages.append(task_page(data, year, task, categories, commit, rows, history, dirty, files, games))
     return pages
 
 

@@ -11,15 +11,17 @@ from typing import Any
 from ssjpub.draw.history import History
 from ssjpub.site.choice import choice_view
 from ssjpub.loader.repository import AgencyData
-from ssjpub.model import Plan, Task
+from ssjpub.model import LotteryGames, Plan, Task
 from ssjpub.site import proof, urls
-from ssjpub.site.commands import Command, command, fetch_commands
+from ssjpub.site.commands import Command, command, fetch_commands, install_commands, sha256_command, verify_draw_command
 from ssjpub.site.pages.common import (
     NON_RANDOM_LABEL, RESULT_COLUMNS, Link, SitePage, _agency_crumbs, _day, _result_cells, _short, checklist_files,
     clip, is_random, target_names, task_source, verify_draw_argv,
 )
 from ssjpub.site.pages.draw import DrawView, draw_view
 from ssjpub.site.pages.plan import task_size
+from ssjpub.site.pages.verifier import verifier_view
+from ssjpub.site.served import Catalogue
 from ssjpub.site.tables import Cell, Table, cell, columns
 
 
@@ -128,20 +130,29 @@ def results_view(
     return view, by_code
 
 
-def verify_commands(data: AgencyData, draw: DrawView | None, commit: str) -> list[Command]:
-    """The commands that re-run this task's draw, each with what it does."""
-    cmds = fetch_commands(data.agency.model.repository if data.agency else None, commit)
-    if draw is None:
-        return cmds
-    cmds += [
-        command(f"核对名录快照未被改动：结果应为 {draw.population[1]}", ("sha256sum", draw.population[0])),
-        command(f"按公开的输入重新计算种子（只用 Python 标准库）：结果应为 {draw.seed}", draw.seed_argv),
-        command("只用 Python 标准库独立重新执行这次抽取", verify_draw_argv(draw.file)),
-        command("安装 ssjpub", ("python3", "-m", "venv", ".venv"), (".venv/bin/pip", "install", "-e", ".")),
-        command("重新执行仓库中的每一次抽取，与记录逐项比对", (".venv/bin/ssjpub", "verify")),
-        command("用 git 历史核对先后顺序：输入先于随机数提交，发布后未再修改", (".venv/bin/ssjpub", "verify", "--history")),
-    ]
-    return cmds
+SEED_NOTE = ("Windows 的 PowerShell 会改动单行程序中的引号，这一步没有 Windows 的写法："
+             "下一步的 verify_draw.py 同样重新计算种子。")
+
+
+def verify_commands(data: AgencyData, draw: DrawView | None, commit: str,
+                    record: str | None = None, snapshot: tuple[str, str] | None = None) -> list[Command]:
+    """The commands that re-run this task's draw (or its failed draw, `record` with its `snapshot`
+    file and digest), each with what it does: first the snapshot's digest on the copy the site
+    serves (no clone needed), then the full check in a clone."""
+    if draw is not None:
+        record, snapshot = draw.file, draw.population[:2]
+    if record is None or snapshot is None:
+        return fetch_commands(data.agency.model.repository if data.agency else None, commit)
+    name = snapshot[0].rsplit("/", 1)[-1]
+    cmds = [sha256_command(f"不必克隆仓库：下载上面“输入”中的名录快照 {name}，在下载到的文件夹中核对它未被改动：结果应为 "
+                           f"{snapshot[1]}（PowerShell 显示为大写字母，是同一个数）", name)]
+    cmds += fetch_commands(data.agency.model.repository if data.agency else None, commit)
+    cmds.append(sha256_command(f"在仓库中核对名录快照未被改动：结果应为 {snapshot[1]}", snapshot[0]))
+    if draw is not None:
+        cmds.append(command(f"按公开的输入重新计算种子（只用 Python 标准库）：结果应为 {draw.seed}", draw.seed_argv,
+                            note=SEED_NOTE))
+    cmds.append(verify_draw_command("只用 Python 标准库独立重新执行这次抽取", record))
+    return cmds + install_commands()
 
 
 def named_table(data: AgencyData, task: Task, results: dict[str, Any]) -> Table:
@@ -204,6 +215,7 @@ def timestamp_evidence(data: AgencyData, year: int, task: Task) -> str | None:
 def task_page(
     data: AgencyData, year: int, task: Task, categories: dict[str, bool] | None = None, commit: str = "未知",
     compliance: list[dict] | None = None, history: History | None = None, dirty: frozenset[str] = frozenset(),
+    files: Catalogue | None = None, games: LotteryGames | None = None,
 ) -> SitePage:
     plan_file = data.plans[year]
     plan = plan_file.model
@@ -237,13 +249,20 @@ def task_page(
         expected_on = first[1].expected_on if first else None
         claims += proof.draw_claims(history, found, expected_on, any(s in dirty for s in sources), stamp_text)
     crumbs = (*_agency_crumbs(data), Link(f"{year} 年度计划", urls.plan(data.code, year)))
+    url = urls.task(data.code, year, task.id)
+    verifier = verifier_view(data, year, task.id, url, files or {}, games) if random else None
+    snapshot = None
+    if failure is not None and verifier is not None:
+        population = data.failures[(year, task.id)].data.get("population", {})
+        snapshot = (str(population.get("file", "")), str(population.get("sha256", "")))
     return SitePage(
-        url=urls.task(data.code, year, task.id),
+        url=url,
         template="task.html",
         title=f"{_short(data)} {year} 年 {task.id} {task.name}",
         crumbs=crumbs,
         sources=tuple(dict.fromkeys(s for s in sources if s)),
-        depends=checklist_files(data),  # the names of the task's items
+        # The names of the task's items; the digests of the inputs the verifier reads.
+        depends=tuple(dict.fromkeys((*checklist_files(data), *(f.path for f in (verifier.inputs if verifier else ()))))),
         description=task_description(data, year, task, draw, results, failure),
         data={
             "task": task,
@@ -255,7 +274,8 @@ def task_page(
             "named": None if random else named_table(data, task, by_code),
             "results": results,
             "unpublished": max(0, len(order) - len(by_code)) if order else 0,
-            "commands": verify_commands(data, draw, commit),
+            "commands": verify_commands(data, draw, commit, failure["file"] if failure else None, snapshot),
+            "verifier": verifier,
             "non_random_label": NON_RANDOM_LABEL,
             "plan_url": urls.plan(data.code, year),
             "compliance": compliance_table(task.id, compliance),

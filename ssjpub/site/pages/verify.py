@@ -7,7 +7,8 @@ import shlex
 
 from ssjpub.loader.repository import Repository
 from ssjpub.site import urls
-from ssjpub.site.commands import checkout_command, clone_commands
+from ssjpub.site.commands import checkout_command, clone_commands, install_commands, verify_draw_command
+from ssjpub.site.served import Catalogue
 from ssjpub.site.pages.common import HOME_LINK, SitePage, _agencies, _short, clip, task_of, verify_draw_argv
 from ssjpub.site.tables import Table, cell, columns
 
@@ -15,8 +16,10 @@ from ssjpub.site.tables import Table, cell, columns
 DRAWS_COLUMNS = ("任务", "抽取记录", "单独核对这次抽取", "种子")
 
 
-def verify_page(repo: Repository, commit: str = "未知", repository: str | None = None) -> SitePage:
-    """`repository`: the site's address (SSJPUB_REPOSITORY), else the first agency's."""
+def verify_page(repo: Repository, commit: str = "未知", repository: str | None = None,
+                files: Catalogue | None = None) -> SitePage:
+    """`repository`: the site's address (SSJPUB_REPOSITORY), else the first agency's; `files` the
+    copies the site serves (ssjpub.site.served), which the browser route reads."""
     rows = []
     sources = []
     plans = []  # the tasks' names
@@ -44,6 +47,7 @@ def verify_page(repo: Repository, commit: str = "未知", repository: str | None
         rows=tuple(rows),
     )
     repository = repository or (repositories[0] if repositories else None)
+    first = sources[0] if sources else None
     return SitePage(
         url=urls.VERIFY,
         template="verify.html",
@@ -57,6 +61,10 @@ def verify_page(repo: Repository, commit: str = "未知", repository: str | None
             "table": table,
             "clone": clone_commands(repository),
             "checkout": checkout_command(commit),
-            "example": rows[0][2].text if rows else "",
+            "standalone": [verify_draw_command("不安装任何软件，只用 Python 标准库，按算法说明独立重新计算全部抽取", "--all"),
+                           *([verify_draw_command("只核对一次抽取时写出它的记录文件，例如", first)] if first else [])],
+            "install": install_commands(),
+            "root": urls.root_of(urls.VERIFY),
+            "files": len(files or {}),
         },
     )
