@@ -18,7 +18,7 @@
   var STATUS = {
     ok: {mark: '✓', word: '一致'},
     fail: {mark: '✗', word: '不一致'},
-    skip: {mark: '—', word: '未重新计算'},
+    skip: {mark: '—', word: '未核对'},
   };
 
   function el(tag, attrs, children) {
@@ -153,7 +153,7 @@
       text = '✗ 记录与重新计算的结果不一致：' + fail + ' 步不一致，第一处在“' + (first.title || first.id) + '”' +
         (first.where ? '（' + first.where + '）' : '') + '。';
     } else if (skip) {
-      text = '✓ 重新计算的 ' + ok + ' 步与记录一致；' + skip + ' 步未能重新计算（—），不作结论。';
+      text = '重新计算的 ' + ok + ' 步与记录一致（✓）；' + skip + ' 步没有重新计算（— 未核对），不算通过。';
     } else {
       text = '✓ 全部 ' + ok + ' 步重新计算的结果与记录一致。';
     }
@@ -162,7 +162,7 @@
       : 'SHA-256 由本站随附的 @noble/hashes 计算（浏览器在这个网址下不提供 WebCrypto）。');
     this.summary.textContent = text;
     if (this.details && fail) this.details.open = true;
-    this.root.setAttribute('data-state', fail ? 'fail' : 'ok');
+    this.root.setAttribute('data-state', fail ? 'fail' : skip ? 'partial' : 'ok');
     this.root.setAttribute('data-ms', String(m.ms));
   };
 
@@ -377,6 +377,8 @@
         }
         summary.textContent = '找到 ' + records.length + ' 份抽取记录，正在逐份重新计算……';
         var worker = await load(root);
+        // Served over http(s), what the person did not choose is read from this site.
+        var base = FROM_DISK ? null : new URL(root + 'files/', location.href).href;
         var bad = 0;
         for (var i = 0; i < records.length; i++) {
           var item = el('li', {'class': 'verifier-record', 'data-record': records[i]},
@@ -385,7 +387,7 @@
           var view = new View(item, true);
           view.start();
           try {
-            var m = await verify(worker, {type: 'verify', record: records[i], base: null, files: files}, view);
+            var m = await verify(worker, {type: 'verify', record: records[i], base: base, files: files}, view);
             view.done(m);
             if (!m.report.ok) bad++;
           } catch (e) {

@@ -2,7 +2,7 @@
 // the vendored libraries' and the core's, into a Blob and starts the Worker from that (a site
 // opened from disk cannot start a Worker from a file).
 // In:  {type: 'verify', record: repo path, base: absolute URL of the site's files/ or null,
-//       files: {repo path: File} or null, sha256?: 'noble' | 'webcrypto'}
+//       files: {repo path: File} or null (both: the chosen files first), sha256?: 'noble' | 'webcrypto'}
 // Out: {type: 'progress', fraction, label}, {type: 'step', step}, {type: 'error', message},
 //      {type: 'done', report, sha256: which SHA-256 hashed the files, ms: time taken}
 function ssjpubWorker(self) {
@@ -48,6 +48,21 @@ function ssjpubWorker(self) {
     };
   }
 
+  // Files from the person's disk first, the rest from the site (the /verify/ page served over
+  // http(s): a record chosen with some of its files); every path either has.
+  function bothReader(local, site) {
+    return {
+      read: async function (path) {
+        var bytes = await local.read(path);
+        return bytes !== null ? bytes : site.read(path);
+      },
+      list: async function () {
+        var a = await local.list(), b = (await site.list()) || [];
+        return a.concat(b.filter(function (p) { return a.indexOf(p) < 0; })).sort();
+      },
+    };
+  }
+
   // Which SHA-256 hashes whole files: the core uses WebCrypto where the browser offers it (a secure
   // context), else the vendored @noble/hashes. The page names it in the summary.
   function sha256Used(asked) {
@@ -59,7 +74,8 @@ function ssjpubWorker(self) {
     var m = event.data || {};
     if (m.type !== 'verify') return;
     try {
-      var reader = m.files ? fileReader(m.files) : siteReader(m.base);
+      var reader = m.files && m.base ? bothReader(fileReader(m.files), siteReader(m.base))
+        : m.files ? fileReader(m.files) : siteReader(m.base);
       var options = {
         onStep: function (step) { self.postMessage({type: 'step', step: step}); },
         onProgress: function (fraction, label) {
