@@ -2,32 +2,39 @@
 // Runs the browser verifier core on records under a repository (or a site's files/ folder):
 // one JSON line per record, {"record", "ok", "steps": [{id, status, where, expected, actual}],
 // "recomputed"}; without record paths every plans/*/*/draws/*.json and failures/*.json.
-// --noble: whole files hashed with noble instead of WebCrypto. Exit 0 if all ok, else 1.
+// --noble: whole files hashed with noble instead of WebCrypto; --no-list: a reader without list()
+// (as files dropped on the page without the site's index). --roots <dir> ...: every record
+// under each of several roots, in one process (each line then has "root"). Exit 0 if all ok, else 1.
 "use strict";
 const { loadCore, dirReader } = require("./load.cjs");
 
 async function main(argv) {
   const noble = argv.includes("--noble");
-  const args = argv.filter((a) => a !== "--noble");
+  const noList = argv.includes("--no-list");
+  const args = argv.filter((a) => a !== "--noble" && a !== "--no-list");
   if (!args.length) {
     process.stderr.write("用法：node tests/js/verify.cjs <仓库根目录> [记录路径 ...] [--noble]\n");
     return 2;
   }
-  const [root, ...records] = args;
   const core = loadCore();
-  const reader = dirReader(root);
-  let paths = records;
-  if (!paths.length) {
-    paths = (await reader.list()).filter((p) => /^plans\/[^/]+\/[^/]+\/(draws|failures)\/[^/]+\.json$/.test(p));
-  }
+  const many = args[0] === "--roots";
+  const jobs = many ? args.slice(1).map((root) => [root, []]) : [[args[0], args.slice(1)]];
   let ok = true;
-  for (const p of paths) {
-    const report = await core.verifyRecord(p, reader, { sha256: noble ? "noble" : "webcrypto" });
-    ok = ok && report.ok;
-    const steps = report.steps.map((s) => ({ id: s.id, status: s.status, where: s.where, expected: s.expected,
-      actual: s.actual, detail: s.detail }));
-    process.stdout.write(JSON.stringify({ record: p, ok: report.ok, steps, unchecked: report.unchecked,
-      recomputed: report.recomputed }) + "\n");
+  for (const [root, records] of jobs) {
+    const reader = dirReader(root);
+    let paths = records;
+    if (!paths.length) {
+      paths = (await reader.list()).filter((p) => /^plans\/[^/]+\/[^/]+\/(draws|failures)\/[^/]+\.json$/.test(p));
+    }
+    if (noList) reader.list = null;
+    for (const p of paths) {
+      const report = await core.verifyRecord(p, reader, { sha256: noble ? "noble" : "webcrypto" });
+      ok = ok && report.ok;
+      const steps = report.steps.map((s) => ({ id: s.id, status: s.status, where: s.where, expected: s.expected,
+        actual: s.actual, detail: s.detail }));
+      const line = { record: p, ok: report.ok, steps, unchecked: report.unchecked, recomputed: report.recomputed };
+      process.stdout.write(JSON.stringify(many ? { root, ...line } : line) + "\n");
+    }
   }
   return ok ? 0 : 1;
 }

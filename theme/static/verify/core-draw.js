@@ -25,14 +25,22 @@ function ssjpubDraw(enc) {
   }
 
   // Hashing many small messages: one hasher, one input and one output buffer, reused.
+  // The digest is written into the hasher's own block buffer (as noble's digest() does), so that
+  // no DataView is made per ticket; `out` receives a copy only when asked.
   function hasher(base) {
     const h = sha256.create();
-    const clone = typeof base._cloneInto === "function" ? () => base._cloneInto(h) : null;
+    const fast = typeof base._cloneInto === "function" && h.buffer instanceof Uint8Array && h.buffer.length >= 32;
     return (bytes, out) => {
-      const x = clone ? clone() : base.clone();
-      x.update(bytes);
-      x.digestInto(out);
-      return out;
+      if (!fast) {
+        const d = base.clone().update(bytes).digest();
+        if (out) { out.set(d); return out; }
+        return d;
+      }
+      base._cloneInto(h);
+      h.update(bytes);
+      h.digestInto(h.buffer);
+      if (out) { out.set(h.buffer.subarray(0, 32)); return out; }
+      return h.buffer;
     };
   }
 
@@ -49,6 +57,11 @@ function ssjpubDraw(enc) {
     const f = enc.field(s);
     buf.set(f, at);
     return at + f.length;
+  }
+
+  function less32(a, b) {
+    for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return a[i] < b[i];
+    return false;
   }
 
   // §6: T(c, k) for one code and copy, as hex (the test vectors' entry point).
@@ -72,7 +85,6 @@ function ssjpubDraw(enc) {
     const run = (only) => {
       const hash = hasher(prefix(algorithm, "target", seed));
       const buf = new Uint8Array(1 << 16);
-      const out = new Uint8Array(32);
       const best = new Uint8Array(32);
       const pools = new Map();
       for (const s of bound.keys()) pools.set(s, []);
@@ -87,8 +99,8 @@ function ssjpubDraw(enc) {
         let bestCopy = 0;
         for (let k = 1; k <= c.weight; k++) {
           const end = putField(buf, codeEnd, String(k));
-          hash(buf.subarray(0, end), out);
-          if (bestCopy === 0 || enc.compareBytes(out, best) < 0) { best.set(out); bestCopy = k; }
+          const out = hash(buf.subarray(0, end), null);
+          if (bestCopy === 0 || less32(out, best)) { best.set(out.subarray(0, 32)); bestCopy = k; }
         }
         const top = ((best[0] << 24) >>> 0) + (best[1] << 16) + (best[2] << 8) + best[3];
         if (top < lim) pools.get(c.stratum).push({ i: c.i, code: c.code, stratum: c.stratum, weight: c.weight,
@@ -165,7 +177,7 @@ function ssjpubDraw(enc) {
     }
     const targets = drawn.map((t, j) => {
       const i = t.i;
-      const entry = { rank: j + 1, code: t.code, name: snap.name[i], area: snap.values.area[snap.area[i]],
+      const entry = { rank: j + 1, code: t.code, name: snap.name(i), area: snap.values.area[snap.area[i]],
         industry: snap.values.industry[snap.industry[i]], grade: snap.values.grade[snap.grade[i]],
         stratum: t.stratum, weight: t.weight, ticket: enc.hex(t.ticket), copy: t.copy };
       if (P.batches) entry.batch = Math.floor((j * P.batches) / drawn.length) + 1;

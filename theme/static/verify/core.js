@@ -38,7 +38,9 @@ function ssjpubCore() {
     "record-bytes": "记录文件与重新计算的结果逐字节相同",
   };
   const show = (v) => (v === undefined ? "（缺少此字段）" : JSON.stringify(v));
-  const decode = (bytes) => new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  // A BOM is kept (ignoreBOM): a record's bytes must stay exactly as written, without one.
+  const decode = (bytes) => new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  const withoutBom = (text) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
   // The first difference between a recorded value and the recomputed one: {where, expected, actual}.
@@ -93,9 +95,27 @@ function ssjpubCore() {
     }
   }
 
+  // Report = {record, algorithm, ok (no step failed), steps: [Step], unchecked: [中文], recomputed
+  // (the record's text as `ssjpub draw` writes it, or null)}; Step = {id, title, status ('ok' |
+  // 'fail' | 'skip': not recomputed, never shown as ✓), detail, where?, expected?, actual?}, where
+  // expected (the record's value) and actual (the recomputed one) are JSON texts. A record or
+  // input whose structure the algorithm cannot read gives a failed step, never a rejection.
   async function verifyRecord(recordPath, reader, options) {
-    const opts = options || {};
     const report = { record: recordPath, algorithm: null, ok: true, steps: [], unchecked: [], recomputed: null };
+    const opts = options || {};
+    try {
+      await run(recordPath, reader, opts, report);
+    } catch (e) {
+      const step = { id: "record", title: TITLES.record, status: "fail",
+        detail: `核对到这里无法继续：记录或输入文件的结构不合算法的要求（${e && e.message}）` };
+      report.ok = false;
+      report.steps.push(step);
+      if (opts.onStep) opts.onStep(step);
+    }
+    return report;
+  }
+
+  async function run(recordPath, reader, opts, report) {
     const progress = (f, label) => { if (opts.onProgress) opts.onProgress(Math.max(0, Math.min(1, f)), label); };
     const add = (id, status, detail, diff) => {
       const s = { id, title: TITLES[id], status, detail };
@@ -113,13 +133,16 @@ function ssjpubCore() {
     };
     const cache = new Map();
     const read = async (p) => {
-      if (!cache.has(p)) cache.set(p, await reader.read(p));
+      if (!cache.has(p)) {
+        const b = await reader.read(p);
+        cache.set(p, b instanceof ArrayBuffer ? new Uint8Array(b) : b === undefined ? null : b);
+      }
       return cache.get(p);
     };
     const readText = async (p) => {
       const b = await read(p);
       if (b === null || b === undefined) return { missing: true };
-      try { return { text: decode(b) }; } catch (e) { return { bad: `${p} 不是 UTF-8 编码` }; }
+      try { return { text: withoutBom(decode(b)) }; } catch (e) { return { bad: `${p} 不是 UTF-8 编码` }; }
     };
     progress(0, "读取抽取记录");
 
@@ -131,7 +154,7 @@ function ssjpubCore() {
       let why = null;
       if (raw === null || raw === undefined) why = `找不到记录文件 ${recordPath}`;
       else {
-        try { rec = JSON.parse(decode(raw)); } catch (e) { why = "记录文件不是 UTF-8 编码的合法 JSON"; }
+        try { rec = JSON.parse(withoutBom(decode(raw))); } catch (e) { why = "记录文件不是 UTF-8 编码的合法 JSON"; }
       }
       if (!why && !isObj(rec)) why = "记录不是 JSON 对象";
       if (!why && ![A1, A2].includes(rec.algorithm)) why = `记录的算法 ${show(rec.algorithm)} 不是 ssjpub-draw/1 或 ssjpub-draw/2`;
@@ -190,9 +213,9 @@ function ssjpubCore() {
         const pop = isObj(rec.population) ? rec.population : {};
         compare("snapshot-sha256", { file: pop.file, sha256: pop.sha256 }, { file: popFile, sha256: popSha }, "population",
           `${popFile} 的 SHA-256 为 ${popSha}，与记录相同`, `名录快照 ${popFile} 与记录中的文件名或 SHA-256 不同`);
-        progress(0.1, "解析名录快照");
+        progress(0.1, "解析名录快照");  // 0.10–0.15; the tickets take 0.15–0.95
         try {
-          snap = csv.parseSnapshot(bytes);
+          snap = csv.parseSnapshot(bytes, (f) => progress(0.1 + 0.05 * f, "解析名录快照"));
         } catch (e) {
           if (!(e instanceof csv.BadSnapshot)) throw e;
           add("snapshot-rows", "fail", `名录快照 ${popFile}${e.line ? ` 第 ${e.line} 行` : ""}：${e.message}`,
