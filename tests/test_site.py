@@ -430,7 +430,10 @@ def test_task_page_shows_every_drawn_target_with_its_ticket_group_and_result(dem
                         by_code[c].category if c in by_code else "尚未公示" for c in drawn.column("统一社会信用代码")
                     ]
                 commands = [c.text for c in page.data["commands"]]
-                assert commands[0].startswith("git clone https://github.com/ssjpub/ssjpub")
+                snapshot = draw.data["population"]["file"]
+                assert commands[0] == f"sha256sum {snapshot.rsplit('/', 1)[1]}"  # the served copy, no clone
+                assert commands[1].startswith("git clone https://github.com/ssjpub/ssjpub")
+                assert f"sha256sum {snapshot}" in commands
                 assert f"git checkout {'0' * 40}" in commands
                 assert f"python3 docs/verify_draw.py {draw.file}" in commands
                 seen += 1
@@ -487,7 +490,10 @@ def test_verify_page_lists_every_committed_draw(demo):
     files = page.data["table"].column("抽取记录")
     expected = sorted(d.file for data in demo.agencies.values() for d in data.draws.values())
     assert sorted(files) == expected and len(files) == 10
-    assert page.data["example"].startswith("python3 docs/verify_draw.py plans/")
+    every, example = page.data["standalone"]
+    assert every.text == "python3 docs/verify_draw.py --all"
+    assert example.text.startswith("python3 docs/verify_draw.py plans/")
+    assert example.windows_text.startswith("py -3 docs\\verify_draw.py plans\\")
 
 
 # --- traceability, downloads, feed (plain functions) --------------------------------------------
@@ -657,7 +663,8 @@ def test_every_table_has_its_downloads_and_the_manifest_covers_every_file(site):
         tables = len(html.all("table"))
         hrefs = [a["href"] for a in html.all("a")]
         for ext in (".csv", ".xlsx", ".json"):
-            got = [h for h in hrefs if h.endswith(ext) and "://" not in h and not h.endswith("manifest.json")]
+            got = [h for h in hrefs if h.endswith(ext) and "://" not in h and not h.endswith("manifest.json")
+                   and "files/" not in h]  # the served inputs (test_served_files) are no table's
             assert len(got) == tables, (path, ext)
             for h in got:
                 assert (path.parent / h).is_file(), (path, h)
