@@ -284,7 +284,7 @@ class SiteGenerator(Generator):
         # (ssjpub.parallel); the files are the same bytes either way.
         written, problems = served.write(self.served, self.root, Path(self.output_path))
         if problems:
-            raise fail(problems, "网站未生成")
+            raise fail(problems, "输入文件在生成期间被改动")
         self.outputs.update(written)
         jobs: list[Callable[[], dict[str, list[str]]]] = [lambda: self.write_pages(writer)]
         if self.settings.get("SSJPUB_DOWNLOADS", True):

@@ -16,7 +16,7 @@ from ssjpub.site import proof, urls
 from ssjpub.site.commands import Command, command, fetch_commands, install_commands, sha256_command, verify_draw_command
 from ssjpub.site.pages.common import (
     NON_RANDOM_LABEL, RESULT_COLUMNS, Link, SitePage, _agency_crumbs, _day, _result_cells, _short, checklist_files,
-    clip, is_random, target_names, task_source, verify_draw_argv,
+    clip, is_random, target_names, task_source,
 )
 from ssjpub.site.pages.draw import DrawView, draw_view
 from ssjpub.site.pages.plan import task_size

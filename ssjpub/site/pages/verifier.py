@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ssjpub.beacon.drand import QUICKNET
+from ssjpub.digits import is_ascii_int
 from ssjpub.draw.encoding import sha256_fields
 from ssjpub.draw.tickets import ticket_digest, ticket_prefix
 from ssjpub.loader.repository import AgencyData, DrawFile
@@ -106,7 +107,7 @@ def _record_inputs(data: AgencyData, year: int, rec: dict, own: DrawFile) -> lis
         found.append(("随机抽查事项清单（检查人员资格要求）", data.checklist.file))
     for ref in rec.get("prior_draws", []):
         y, _, t = str(ref).partition("/")
-        prior = data.draws.get((int(y), t)) if y.isdigit() else None
+        prior = data.draws.get((int(y), t)) if is_ascii_int(y) else None
         if prior is not None:
             found.append((f"此前的抽取记录 {ref}", prior.file))
     found.append(("本次的失败记录" if "failure" in rec else "本次的抽取记录", own.file))
