@@ -179,6 +179,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser():
+    with chromium() as port:
+        yield port
+
+
+@contextlib.contextmanager
+def chromium(*flags: str):
+    """A headless Chromium with its DevTools port; `flags` are added to its command line."""
     profile = tempfile.mkdtemp(prefix="ssjpub-chromium-")
     cmd = [
         BROWSER,
@@ -196,6 +203,7 @@ def browser():
         "--remote-debugging-address=127.0.0.1",
         "--remote-debugging-port=0",
         f"--user-data-dir={profile}",
+        *flags,
         "about:blank",
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
