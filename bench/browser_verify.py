@@ -2,7 +2,10 @@
 re-computed in headless Chromium by the real task-page verifier, beside `ssjpub verify` of the same
 record (and the Node runner) in the same run.
 
-    make bench-verify      (or: .venv/bin/python bench/browser_verify.py [county 100k 1m])
+    make bench-verify      (or: .venv/bin/python bench/browser_verify.py [--checkout DIR] [county 100k 1m])
+
+--checkout DIR measures the verifier of another tree (its theme/static/verify/ and tests/js/: a
+worktree, or a copy with a proposed change), on the same data.
 
 Each draw is a one-task repository made by bench/synth.py's province generator (fictional
 enterprises, weighted 5 % draw, 30 inspectors) at that size, drawn by `ssjpub draw`, kept in
@@ -18,6 +21,7 @@ API) and the longest gap between animation frames; the page is responsive if nei
 
 from __future__ import annotations
 
+import argparse
 import functools
 import hashlib
 import http.server
@@ -101,7 +105,7 @@ def dataset(name: str) -> tuple[Path, dict]:
     return out, stamp
 
 
-def site(repo: Path, out: Path) -> Path:
+def site(repo: Path, out: Path, checkout: Path) -> Path:
     """The repository as the site serves it: files/ (hard links) with index.json, the verifier's
     scripts and styles, and the bench page."""
     shutil.rmtree(out, ignore_errors=True)
@@ -117,7 +121,7 @@ def site(repo: Path, out: Path) -> Path:
                     index[rel] = {"sha256": hashlib.file_digest(f, "sha256").hexdigest(), "bytes": p.stat().st_size}
     (out / "files" / "index.json").write_text(
         json.dumps({"format": "ssjpub-files/1", "files": dict(sorted(index.items()))}, ensure_ascii=False), encoding="utf-8")
-    shutil.copytree(ROOT / "theme" / "static" / "verify", out / "theme" / "verify")
+    shutil.copytree(checkout / "theme" / "static" / "verify", out / "theme" / "verify")
     shutil.copytree(ROOT / "theme" / "static" / "css", out / "theme" / "css")
     (out / "bench.html").write_text(PAGE.format(record=RECORD), encoding="utf-8")
     return out
@@ -159,15 +163,15 @@ def in_browser(port: int, url: str) -> dict:
         _close_page(port, target)
 
 
-def node_seconds(repo: Path) -> tuple[float | None, bool]:
+def node_seconds(repo: Path, checkout: Path) -> tuple[float | None, bool]:
     if NODE is None:
         return None, False
-    run = measure(f"verify-node-{repo.name}", [NODE, str(ROOT / "tests" / "js" / "verify.cjs"), str(repo), RECORD],
+    run = measure(f"verify-node-{repo.name}", [NODE, str(checkout / "tests" / "js" / "verify.cjs"), str(repo), RECORD],
                   timeout=TIMEOUT)
     return (run.seconds if not run.timed_out else None), run.ok
 
 
-def main(names: list[str]) -> None:
+def main(names: list[str], checkout: Path = ROOT) -> None:
     if BROWSER is None:
         raise SystemExit("没有安装 Chromium（apt-get install -y chromium）")
     results = []
@@ -175,7 +179,7 @@ def main(names: list[str]) -> None:
         for name in names:
             repo, stamp = dataset(name)
             record = json.loads((repo / RECORD).read_text(encoding="utf-8"))
-            folder = site(repo, DATA / "verify-sites" / name)
+            folder = site(repo, DATA / "verify-sites" / name, checkout)
             server, url = serve(folder)
             try:
                 seen = in_browser(port, url + "bench.html")
@@ -183,7 +187,7 @@ def main(names: list[str]) -> None:
                 server.shutdown()
                 server.server_close()
             py = measure(f"verify-python-{name}", [str(BIN / "ssjpub"), "verify", "--root", str(repo)], timeout=TIMEOUT)
-            node, node_ok = node_seconds(repo)
+            node, node_ok = node_seconds(repo, checkout)
             r = {"name": name, "rows": stamp["snapshot_rows"], "targets": len(record.get("targets", [])),
                  "browser": (seen["doneAt"] - seen["clickAt"]) / 1000 if seen.get("doneAt") else None,
                  "worker": seen.get("ms", 0) / 1000 if seen.get("ms") else None, "state": seen.get("state"),
@@ -207,4 +211,10 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or list(SIZES))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", metavar="|".join(SIZES), help="default: all three")
+    parser.add_argument("--checkout", type=Path, default=ROOT, help="the tree whose verifier is measured")
+    args = parser.parse_args()
+    if set(args.sizes) - set(SIZES):
+        parser.error(f"sizes are {', '.join(SIZES)}")
+    main(args.sizes or list(SIZES), args.checkout.resolve())
