@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parent.parent
 RUNNER = REPO / "tests" / "js" / "differential.cjs"
 ARTIFACTS = REPO / "tests" / "artifacts" / "differential"
 NODE = shutil.which("node") or shutil.which("nodejs")
-EXAMPLES = int(os.environ.get("SSJPUB_DIFFERENTIAL_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("SSJPUB_DIFFERENTIAL_EXAMPLES", "80"))
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="没有安装 Node.js（Debian：apt-get install -y nodejs）：差分测试跳过")
 
