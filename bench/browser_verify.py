@@ -157,7 +157,7 @@ def in_browser(port: int, url: str) -> dict:
             if seen:
                 return seen
             time.sleep(0.05)
-        return {"state": "timeout"}
+        return {"state": f"超过 {TIMEOUT:g} 秒未完成"}
     finally:
         page.ws.close()
         _close_page(port, target)
@@ -214,7 +214,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", nargs="*", metavar="|".join(SIZES), help="default: all three")
     parser.add_argument("--checkout", type=Path, default=ROOT, help="the tree whose verifier is measured")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds each verification may take")
     args = parser.parse_args()
+    TIMEOUT = args.timeout
     if set(args.sizes) - set(SIZES):
         parser.error(f"sizes are {', '.join(SIZES)}")
     main(args.sizes or list(SIZES), args.checkout.resolve())
