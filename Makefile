@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OUTPUT := output
 PORT ?= 8000
 
-.PHONY: html test serve validate check rules verify schema demo demo-history bench-draw vectors clean
+.PHONY: html test serve validate check rules verify schema demo demo-history bench-draw bench-verify vectors clean
 
 # The venv is rebuilt only when the dependencies change.
 $(BIN)/ssjpub: pyproject.toml
@@ -67,6 +67,11 @@ demo-history: $(BIN)/ssjpub
 bench-draw: $(BIN)/ssjpub
 	$(BIN)/python -m pip install --quiet 'consistent_sampler==1.0.10'
 	$(BIN)/python bench/draw.py
+
+# The browser verifier in headless Chromium on a 3,000-, 100,000- and 1,000,000-row draw, beside
+# `ssjpub verify` and the Node runner (bench/browser_verify.py; needs chromium and nodejs).
+bench-verify: $(BIN)/ssjpub
+	$(BIN)/python bench/browser_verify.py
 
 # The county site (210 task pages and the rest, 10 years of synthetic data) vs plain Pelican on the
 # same pages as Markdown, with page sizes: the site step of `make bench` alone.

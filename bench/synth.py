@@ -47,15 +47,17 @@ from multiprocessing import Pool
 from pathlib import Path
 
 from ssjpub.demo import data as demo
-from ssjpub.demo.__main__ import random_results, randomness_values, results_for, write_yaml
+from ssjpub.demo.__main__ import GAMES_FILE, game_named, random_results, randomness_values, results_for, write_yaml
 from ssjpub.demo.fake import enterprise, h, person_name, pick
 from ssjpub.draw.engine import execute
 from ssjpub.draw.record import record_paths, write_record
 from ssjpub.loader.repository import DrawFile, load_repository
+from ssjpub.lottery import draws_until, issue_for, on_schedule
 from ssjpub.model import SNAPSHOT_COLUMNS, Snapshot, Target
 
 HERE = Path(__file__).resolve().parent
 FIRST_YEAR = 2016
+GAME = "双色球"  # the lottery every synthetic plan declares
 STAMP = ".synth.json"  # written last: its presence means the data set is complete
 
 
@@ -171,6 +173,16 @@ def snapshot_days(year: int) -> list[date]:
     return [date(year, 1, 2), date(year, 7, 1)]
 
 
+def lottery_source(on: date) -> dict:
+    """A 双色球 draw declared as the validator asks: its game, on its first scheduled day from
+    `on`, with that draw's issue number."""
+    game = game_named(GAME)
+    while not on_schedule(game, on):
+        on += timedelta(days=1)
+    return {"kind": "公开开奖", "game": game.name, "source": "中国福利彩票双色球（演示：号码为虚构）",
+            "issue": issue_for(game, on, draws_until(game, on)), "expected_on": on}
+
+
 def plan_for(spec: AgencySpec, year: int, first_snapshot: list[Target]) -> dict:
     tasks = []
     for k, template in enumerate(task_templates(spec)):
@@ -182,9 +194,7 @@ def plan_for(spec: AgencySpec, year: int, first_snapshot: list[Target]) -> dict:
         task["window"] = {"start": start, "end": start + timedelta(days=34)}
         task["method"] = template.get("method", "现场检查")
         if k % 5 == 0:
-            task["randomness"] = {"kind": "公开开奖", "source": "中国福利彩票双色球（演示：号码为虚构）",
-                                  "issue": f"{declared_on.year}{declared_on.timetuple().tm_yday // 2 + 1:03d}",
-                                  "expected_on": declared_on}
+            task["randomness"] = lottery_source(declared_on)
         else:
             task["randomness"] = {"kind": "公开摇号", "source": f"{spec.place}人社局“双随机”公开摇号会（演示）",
                                   "expected_on": declared_on, "place": f"{spec.place}人社局会议室",
@@ -283,6 +293,8 @@ def snapshot_bytes(rows: list[Target]) -> bytes:
 
 
 def write_common(root: Path) -> None:
+    (root / "plans").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(GAMES_FILE, root / "plans" / "lottery-games.yaml")  # the games the plans declare
     write_yaml(root, "plans/result-categories.yaml", "result-categories",
                {"categories": [{"name": n, "found_problem": f, **({"description": d} if d else {})}
                                for n, f, d in demo.RESULT_CATEGORIES]},
@@ -497,8 +509,7 @@ def generate_province(scale: Scale, out: Path, jobs: int = 2) -> dict:
             "departments": [ROLES["inspection"], ROLES["labour"]], "snapshot": day, "ratio": "5%",
             "weights": KEY_WEIGHTS, "window": {"start": start, "end": date(PROVINCE_YEAR, 11, 28)},
             "method": "现场检查",
-            "randomness": {"kind": "公开开奖", "source": "中国福利彩票双色球（演示：号码为虚构）", "issue": "2025030",
-                           "expected_on": start - timedelta(days=7)}}
+            "randomness": lottery_source(start - timedelta(days=7))}
     plan = {"agency": PROVINCE, "year": PROVINCE_YEAR, "title": "样本省 2025 年度“双随机、一公开”抽查工作计划（虚构）",
             "doc_number": "样人社〔2025〕示1号", "lead_department": ROLES["inspection"],
             "reported_to": ROLES["inspection"], "reported_on": date(2025, 1, 8), "published_on": date(2025, 1, 10),

@@ -157,9 +157,13 @@ GAMES = {"baofeng": "双色球", "yanshi": "大乐透"}
 GAMES_FILE = Path(__file__).resolve().parents[2] / "plans" / "lottery-games.yaml"  # the committed table
 
 
-def lottery_game(agency: str) -> LotteryGame:
+def game_named(name: str) -> LotteryGame:
     table = LotteryGames.model_validate(yaml.safe_load(GAMES_FILE.read_text(encoding="utf-8")))
-    return table.get(GAMES[agency])
+    return table.get(name)
+
+
+def lottery_game(agency: str) -> LotteryGame:
+    return game_named(GAMES[agency])
 
 
 def declare_randomness(agency: str, task: dict) -> dict | list[dict]:
@@ -187,7 +191,9 @@ def source_values(agency: str, task_id: str, declared: dict) -> dict:
     body = {"announced_on": declared["expected_on"]}
     if declared["kind"] == "公开开奖":
         numbers: dict[str, list[int]] = {}
-        for group in lottery_game(agency).groups:
+        # The declared game's numbers; a declaration without a game (bench/synth.py's agencies,
+        # which are not demo agencies) gets 双色球's.
+        for group in game_named(declared.get("game") or "双色球").groups:
             drawn, k = [], 0
             taken = numbers.get(group.not_in, []) if group.not_in else []
             while len(drawn) < group.count:

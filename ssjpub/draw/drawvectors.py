@@ -16,6 +16,7 @@ above: the inputs are written by the functions below (randomness declarations in
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -182,11 +183,17 @@ def day_of(kind: str | tuple[str, ...], year: int, index: int, one: str = "") ->
     return day - timedelta(days=1) if one == "公开摇号" and isinstance(kind, tuple) else day
 
 
+@functools.cache
+def lottery_game(name: str):
+    """A game of plans/lottery-games.yaml, read once (the differential test declares thousands)."""
+    return LotteryGames.model_validate(yaml.safe_load(GAMES_TABLE.read_text(encoding="utf-8"))).get(name)
+
+
 def _declare_one(kind: str, day: date) -> dict:
     if kind == "drand":
         return {"kind": kind, "round": DRAND_ROUND, "expected_on": drand.round_date(DRAND_ROUND)}
     if kind == "公开开奖":
-        game = LotteryGames.model_validate(yaml.safe_load(GAMES_TABLE.read_text(encoding="utf-8"))).get("双色球")
+        game = lottery_game("双色球")
         return {"kind": kind, "game": game.name, "source": "中国福利彩票双色球（算例：号码为虚构）",
                 "issue": issue_for(game, day, draws_until(game, day)), "expected_on": day}
     return {"kind": kind, "source": "示例县人社局“双随机”公开摇号会（算例）", "expected_on": day,
