@@ -937,3 +937,16 @@ def test_a_draw_whose_inputs_changed_is_never_published(tmp_path, what):
     rel = path.relative_to(root).as_posix()
     assert re.search(rf"{re.escape(rel)}:\d+:\d+: (error )?published-changed", log) or f"{rel}:" in log, log
     assert not (tmp_path / "output" / "index.html").exists()
+
+
+def test_task_pages_open_with_their_contents(site):
+    """A phone shows a long task page a screen at a time: the contents come first, each entry a
+    section of that page (tests/test_links.py checks that every #fragment exists)."""
+    for rel in ("baofeng/2024/2024-01/index.html", "baofeng/2024/2024-06/index.html"):
+        html = Html((site / rel).read_text(encoding="utf-8"))
+        nav = [(t, a) for t, a, parents in html.tags if t == "a" and any(p == "nav" and pa.get("class") == "toc" for p, pa in parents)]
+        hrefs = [a["href"] for _, a in nav]
+        assert hrefs and all(h.startswith("#") for h in hrefs), rel
+        assert "#plan-h" in hrefs and "#results-h" in hrefs, rel
+        if rel.endswith("2024-01/index.html"):
+            assert {"#draw-h", "#verifier-h", "#groups-h", "#verify-h"} <= set(hrefs)
