@@ -9,13 +9,11 @@ headless Chromium at 360 px (skipped without Chromium, as in test_browser).
 from __future__ import annotations
 
 import urllib.parse
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from ssjpub.draw.engine import weight_of
-from ssjpub.model import Task
 from ssjpub.site import pages as P
 from ssjpub.site import urls
 from ssjpub.site.pages.enterprise import weight_reasons

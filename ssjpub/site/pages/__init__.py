@@ -5,8 +5,8 @@ and return ``SitePage`` values (URL, template, title, breadcrumbs, source files 
 data). The generator only writes them; the tests call them directly. Everything here is plain
 text: escaping is left to Jinja2's autoescaping in the templates.
 
-One module per page family (home, agency, directories, plan, task and its draw, results, verify,
-search); what they share is in ``common``. This module puts the whole site together, and its names
+One module per page family (home, agency, directories, plan, task and its draw, enterprise records,
+results, verify, search); what they share is in ``common``. This module puts the whole site together, and its names
 are the package's public ones.
 """
 
@@ -47,8 +47,9 @@ __all__ = [
     "Announcement", "Cell", "Document", "DrawView", "Link", "NonRandomResults", "ResultsView", "SitePage",
     "SnapshotSummary", "Table",
     "agency_page", "announcements", "cell", "checklist_page", "checklist_table", "clip", "columns", "compliance_table",
-    "draw_view", "enterprise_pages", "failure_view", "home_page", "inspectors_page", "inspectors_table", "is_random", "named_table",
-    "nav_links", "non_random_results", "page_tables", "plan_page", "record_areas", "record_codes", "result_categories", "results_page",
+    "draw_view", "enterprise_pages", "failure_view", "home_page", "inspectors_page", "inspectors_table", "is_random",
+    "named_table", "nav_links", "non_random_results", "page_tables", "plan_page", "record_areas", "record_codes",
+    "result_categories", "results_page",
     "results_tables", "results_view", "search_page", "section_links", "site_pages", "snapshot_summary",
     "target_list_pages", "target_names", "targets_page", "task_facts", "task_of", "task_page", "task_size",
     "task_source", "tasks_table", "timestamp_evidence", "verify_commands", "verify_draw_argv", "verify_page",
