@@ -10,6 +10,7 @@ JavaScript the pages are browsed in order, and each page's table downloads as CS
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from ssjpub.loader.repository import AgencyData
 from ssjpub.model import Snapshot, Target
@@ -50,33 +51,38 @@ def page_count(total: int) -> int:
     return max(1, -(-total // PAGE_SIZE))
 
 
-def area_starts(code: str, rows: list[Target]) -> list[AreaStart]:
+def area_starts(code: str, rows: list, url: Callable[[str, int], str] = urls.target_list) -> list[AreaStart]:
+    """Where each area begins in ``rows`` (anything with an ``area``, in area order), paged by ``url``."""
     starts: dict[str, list[int]] = {}
     for i, t in enumerate(rows):
         starts.setdefault(t.area, [i, 0])[1] += 1
     return [
-        AreaStart(area, n, i // PAGE_SIZE + 1, f"{urls.target_list(code, i // PAGE_SIZE + 1)}#{urls.area_anchor(i)}")
+        AreaStart(area, n, i // PAGE_SIZE + 1, f"{url(code, i // PAGE_SIZE + 1)}#{urls.area_anchor(i)}")
         for area, (i, n) in starts.items()
     ]
 
 
-def pager(code: str, page: int, pages: int, total: int, window: int = 3) -> Pager:
-    """Page 1, the pages within ``window`` of this one, and the last page."""
+def pager(code: str, page: int, pages: int, total: int, window: int = 3,
+          url: Callable[[str, int], str] = urls.target_list) -> Pager:
+    """Page 1, the pages within ``window`` of this one, and the last page; ``url`` gives a page's
+    address (the enterprise list's, or another list paged the same way)."""
     shown = sorted({1, pages, *range(max(1, page - window), min(pages, page + window) + 1)})
     return Pager(
         page=page,
         pages=pages,
         first_row=min(total, (page - 1) * PAGE_SIZE + 1),
         last_row=min(total, page * PAGE_SIZE),
-        previous=urls.target_list(code, page - 1) if page > 1 else None,
-        next=urls.target_list(code, page + 1) if page < pages else None,
-        links=tuple((n, urls.target_list(code, n)) for n in shown),
+        previous=url(code, page - 1) if page > 1 else None,
+        next=url(code, page + 1) if page < pages else None,
+        links=tuple((n, url(code, n)) for n in shown),
     )
 
 
-def list_table(snapshot: Snapshot, rows: list[Target], offset: int, page: int, pages: int) -> Table:
+def list_table(snapshot: Snapshot, rows: list[Target], offset: int, page: int, pages: int,
+               records: frozenset[str] = frozenset()) -> Table:
     """Rows ``offset``… of the ordered list. The first row of each area carries an anchor that
-    the area index links to."""
+    the area index links to; the name of an enterprise with a record (``records``: credit codes
+    ever drawn or inspected) links to it."""
     out = []
     previous_area = rows[offset - 1].area if offset else None
     for i, t in enumerate(rows[offset : offset + PAGE_SIZE], offset):
@@ -84,7 +90,7 @@ def list_table(snapshot: Snapshot, rows: list[Target], offset: int, page: int, p
         previous_area = t.area
         out.append((
             cell(t.credit_code, anchor=anchor),
-            cell(t.name),
+            cell(t.name, url=urls.enterprise(snapshot.agency, t.credit_code) if t.credit_code in records else None),
             cell(t.area),
             cell(t.industry),
             cell(t.grade),

@@ -62,6 +62,22 @@ def result_anchor(credit_code: str) -> str:
     return f"r-{credit_code}"
 
 
+def enterprise(code: str, credit_code: str) -> str:
+    """An enterprise's record (企业抽查档案) at an agency: every draw it was in, its groups and results.
+    Lower case: URLs are lower-case ASCII; a credit code has no two letters that differ only in case."""
+    return f"{code}/enterprises/{credit_code.lower()}/"
+
+
+def enterprises(code: str, page: int = 1) -> str:
+    """The list of an agency's enterprise records, a page of it (1-based)."""
+    return f"{code}/enterprises/" if page <= 1 else f"{code}/enterprises/p{page}/"
+
+
+def visit_anchor(year: int, task_id: str) -> str:
+    """A task's entry on an enterprise's record."""
+    return f"v-{year}-{task_id}"
+
+
 RESULTS = "results/"
 VERIFY = "verify/"
 SEARCH = "search/"

@@ -5,8 +5,8 @@ and return ``SitePage`` values (URL, template, title, breadcrumbs, source files 
 data). The generator only writes them; the tests call them directly. Everything here is plain
 text: escaping is left to Jinja2's autoescaping in the templates.
 
-One module per page family (home, agency, directories, plan, task and its draw, results, verify,
-search); what they share is in ``common``. This module puts the whole site together, and its names
+One module per page family (home, agency, directories, plan, task and its draw, enterprise records,
+results, verify, search); what they share is in ``common``. This module puts the whole site together, and its names
 are the package's public ones.
 """
 
@@ -28,6 +28,7 @@ from ssjpub.site.pages.directories import (
     inspectors_table, snapshot_summary, target_list_pages, targets_page,
 )
 from ssjpub.site.pages.draw import DrawView, draw_view
+from ssjpub.site.pages.enterprise import enterprise_pages, record_areas, record_codes
 from ssjpub.site.pages.home import HOME_LATEST, home_page
 from ssjpub.site.pages.plan import NonRandomResults, non_random_results, plan_page, task_size, tasks_table
 from ssjpub.site.pages.results import RESULTS_COLUMNS, results_page, results_tables
@@ -46,8 +47,9 @@ __all__ = [
     "Announcement", "Cell", "Document", "DrawView", "Link", "NonRandomResults", "ResultsView", "SitePage",
     "SnapshotSummary", "Table",
     "agency_page", "announcements", "cell", "checklist_page", "checklist_table", "clip", "columns", "compliance_table",
-    "draw_view", "failure_view", "home_page", "inspectors_page", "inspectors_table", "is_random", "named_table",
-    "nav_links", "non_random_results", "page_tables", "plan_page", "result_categories", "results_page",
+    "draw_view", "enterprise_pages", "failure_view", "home_page", "inspectors_page", "inspectors_table", "is_random",
+    "named_table", "nav_links", "non_random_results", "page_tables", "plan_page", "record_areas", "record_codes",
+    "result_categories", "results_page",
     "results_tables", "results_view", "search_page", "section_links", "site_pages", "snapshot_summary",
     "target_list_pages", "target_names", "targets_page", "task_facts", "task_of", "task_page", "task_size",
     "task_source", "tasks_table", "timestamp_evidence", "verify_commands", "verify_draw_argv", "verify_page",
@@ -73,19 +75,22 @@ def site_pages(
     categories = result_categories(repo)
     pages = [home_page(repo, documents), results_page(repo), verify_page(repo, commit, repository, files), search_page()]
     for _code, data in _agencies(repo):
-        pages.append(agency_page(data))
+        codes = record_codes(data)
+        records = enterprise_pages(data, codes)
+        pages.append(agency_page(data, record_areas(records)))
         if data.checklist:
             pages.append(checklist_page(data))
         if data.inspectors:
             pages.append(inspectors_page(data))
         if data.snapshots:
             pages.append(targets_page(data))
-            pages.extend(target_list_pages(data))
+            pages.extend(target_list_pages(data, codes))
         for year in sorted(data.plans):
             pages.append(plan_page(data, year))
             for task in data.plans[year].model.tasks:
                 rows = compliance.get(data.code, {}).get(str(year), {}).get(task.id)
                 pages.append(task_page(data, year, task, categories, commit, rows, history, dirty, files, games))
+        pages.extend(records)
     return pages
 
 

@@ -9,7 +9,9 @@ from ssjpub.site.pages.common import HOME_LINK, SitePage, clip, section_files, s
 from ssjpub.site.tables import Table, cell, columns
 
 
-def agency_page(data: AgencyData) -> SitePage:
+def agency_page(data: AgencyData, records: tuple[int, list] = (0, [])) -> SitePage:
+    """``records``: how many enterprise records the agency has and where each area begins in
+    their list (ssjpub.site.pages.enterprise.record_areas): from here, two taps to a record."""
     a = data.agency.model
     facts = [
         ("机关全称", a.name),
@@ -38,6 +40,9 @@ def agency_page(data: AgencyData) -> SitePage:
             "repository": a.repository,
             "departments": departments,
             "sections": section_links(data),
+            "records": records[0],
+            "record_areas": records[1],
+            "records_url": urls.enterprises(data.code),
         },
     )
 

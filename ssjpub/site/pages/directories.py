@@ -218,8 +218,9 @@ def targets_description(data: AgencyData, snapshots: list[Snapshot]) -> str:
                 f"按区域、行业和诚信等级统计；共 {len(snapshots)} 次快照。")
 
 
-def target_list_pages(data: AgencyData) -> list[SitePage]:
-    """The latest snapshot's enterprises, PAGE_SIZE a page (ssjpub.site.directory)."""
+def target_list_pages(data: AgencyData, records: frozenset[str] = frozenset()) -> list[SitePage]:
+    """The latest snapshot's enterprises, PAGE_SIZE a page (ssjpub.site.directory); the names in
+    ``records`` (ssjpub.site.pages.enterprise.record_codes) link to their records."""
     snapshot = directory.latest(data)
     if snapshot is None:
         return []
@@ -246,7 +247,7 @@ def target_list_pages(data: AgencyData) -> list[SitePage]:
                 "page_size": directory.PAGE_SIZE,
                 "areas": areas,
                 "pager": directory.pager(data.code, page, pages, len(rows)),
-                "table": directory.list_table(snapshot, rows, (page - 1) * directory.PAGE_SIZE, page, pages),
+                "table": directory.list_table(snapshot, rows, (page - 1) * directory.PAGE_SIZE, page, pages, records),
             },
         ))
     return out

@@ -84,7 +84,7 @@ def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) 
         row = [
             cell(t["rank"], anchor=urls.target_anchor(t["code"])),
             cell(t["code"]),
-            cell(t["name"]),
+            cell(t["name"], url=urls.enterprise(data.code, t["code"])),
             cell(r.category, url=f"#{urls.result_anchor(t['code'])}") if r else cell("尚未公示"),
             cell(t["area"]),
             cell(t["industry"]),
@@ -120,8 +120,9 @@ def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) 
         columns=columns(*GROUP_COLUMNS, numeric=("顺序", "回避人数", "上次检查人员数")),
         rows=tuple(
             (
-                cell(ranks.get(g["target"], "")),
-                cell(names.get(g["target"], g["target"]), url=f"#{urls.target_anchor(g['target'])}"),
+                # The order leads to the target's row above; its name to its record.
+                cell(ranks.get(g["target"], ""), url=f"#{urls.target_anchor(g['target'])}"),
+                cell(names.get(g["target"], g["target"]), url=urls.enterprise(data.code, g["target"])),
                 cell(_inspector_name(pool, g["leader"])),
                 cell([_inspector_name(pool, m) for m in g["members"]]),
                 cell(len(g.get("recused", []))),

@@ -12,7 +12,7 @@ from ssjpub.site.pages.common import (
     NON_RANDOM_LABEL, RESULT_COLUMNS, SitePage, _agency_crumbs, _day, _name, _result_cells, checklist_files, clip,
     is_random, target_names, task_source,
 )
-from ssjpub.site.tables import Table, cell, columns
+from ssjpub.site.tables import Cell, Table, cell, columns
 
 _STRATA_BY = {"grade": "诚信等级", "area": "区域", "industry": "行业"}
 
@@ -97,7 +97,7 @@ def non_random_results(data: AgencyData, plan: Plan) -> list[NonRandomResults]:
             key=f"results-{task.id}",
             caption=f"{task.id} 检查结果（{task.basis}，非随机抽取）",
             columns=columns(*RESULT_COLUMNS),
-            rows=tuple(_result_cells(x, names) for x in r.results),
+            rows=tuple(_linked(_result_cells(x, names), urls.enterprise(data.code, x.target)) for x in r.results),
         )
         out.append(
             NonRandomResults(
@@ -112,6 +112,11 @@ def non_random_results(data: AgencyData, plan: Plan) -> list[NonRandomResults]:
             )
         )
     return out
+
+
+def _linked(cells: tuple[Cell, ...], url: str) -> tuple[Cell, ...]:
+    """A result row whose enterprise name links to its record."""
+    return (cells[0]._replace(url=url), *cells[1:])
 
 
 def plan_page(data: AgencyData, year: int) -> SitePage:

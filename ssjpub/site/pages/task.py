@@ -113,7 +113,7 @@ def results_view(
     rows = []
     for x in ordered:
         cells = list(_result_cells(x, names))
-        cells[0] = Cell(cells[0].lines, None, urls.result_anchor(x.target))
+        cells[0] = Cell(cells[0].lines, urls.enterprise(data.code, x.target), urls.result_anchor(x.target))
         rows.append(tuple(cells))
     caption = f"{task.id} 检查结果" + ("" if is_random(task) else f"（{task.basis}，非随机抽取）")
     table = Table(key="results", caption=caption, columns=columns(*RESULT_COLUMNS), rows=tuple(rows))
@@ -164,7 +164,7 @@ def named_table(data: AgencyData, task: Task, results: dict[str, Any]) -> Table:
         rows.append(
             (
                 cell(code, anchor=urls.target_anchor(code)),
-                cell(names.get(code, "")),
+                cell(names.get(code, "") or code, url=urls.enterprise(data.code, code)),
                 cell(r.category, url=f"#{urls.result_anchor(code)}") if r else cell("尚未公示"),
             )
         )
