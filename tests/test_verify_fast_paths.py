@@ -63,8 +63,13 @@ def reference_parse(tf: TextFile, agency: str, taken_on: date):
     seen: dict[str, int] = {}
     targets = []
     flags = {"是": True, "否": False}
+    last = reader.line_num
     for row in reader:
-        line = reader.line_num
+        line, start, last = reader.line_num, last + 1, reader.line_num
+        if line != start:  # a quoted value over a line break: one record per line (draw-spec §2)
+            problems.append(Pos(tf.rel, start).problem(
+                "csv-row", "这一行引号中的值含有换行，一条记录跨了多行：名录中的值不能换行（多半是单元格内的换行），请删去后重新导出"))
+            continue
         if not row or row == [""]:
             continue
         cols = _field_columns(lines[line - 1], len(header))
