@@ -177,7 +177,7 @@ def test_the_verifier_section_names_its_record_and_the_site_root(demo_repo, site
             noscript = "".join(d for d, st in page.texts if any(t == "noscript" for t, _ in st))
             assert "JavaScript" in noscript and "Python 3" in noscript
             words = "".join(d for d, st in page.texts if any(a.get("id") == "verifier" for _, a in st))
-            for claim in ("✓ 证明什么", "✓ 不证明什么", "社会保险登记", "官方", "先后"):
+            for claim in ("✓ 证明什么", "全部 ✓ 也不能证明什么", "检查人员的情况是否属实", "社会保险登记", "官方", "先后"):
                 assert claim in words, (page_path, claim)
             hrefs = [a["href"] for t, a, st in page.tags if t == "a" and any(x.get("id") == "verifier" for _, x in st)]
             assert "#order-h" in hrefs
