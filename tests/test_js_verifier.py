@@ -385,3 +385,15 @@ def test_every_verifier_file_declares_exactly_one_function():
         top = re.findall(r"^(?:function|const|let|var|class)\s+(\w+)", text, re.M)
         assert len(top) == 1 and text.count("\nfunction ") + text.startswith("function ") == 1, path.name
         assert not re.search(r"(?<![.\w])(?:require\(|document\.|window\.)|^\s*(?:import|export)\s", text, re.M), path.name
+
+
+def test_the_page_node_and_core_load_the_same_scripts_in_the_same_order():
+    """The load order is written in three places (core.js's header, page.js, tests/js/load.cjs):
+    a file added to one and not the others would leave a function undefined in one of them."""
+    verify = ROOT / "theme/static/verify"
+    header = (verify / "core.js").read_text(encoding="utf-8").split("function ssjpubCore", 1)[0]
+    documented = re.findall(r"([\w/-]+\.js) \(", header)
+    page = re.search(r"var SCRIPTS = \[(.*?)\]", (verify / "page.js").read_text(encoding="utf-8"), re.S).group(1)
+    node = re.search(r"const FILES = \[(.*?)\]", (ROOT / "tests/js/load.cjs").read_text(encoding="utf-8"), re.S).group(1)
+    assert documented and re.findall(r"['\"]([\w/.-]+)['\"]", page) == documented + ["worker.js"]
+    assert re.findall(r"['\"]([\w/.-]+)['\"]", node) == documented
