@@ -176,7 +176,12 @@ def _meta_sheet(wb: Workbook, ref: TaskRef, rows: list[Entry]) -> None:
 
 
 class _FixedTimeZip(zipfile.ZipFile):
-    """A ZIP whose entries all carry FIXED_TIME (openpyxl names them, and zipfile would stamp the clock)."""
+    """A ZIP whose entries all carry FIXED_TIME: openpyxl names most of them (zipfile would stamp
+    the clock) and adds each worksheet from a temporary file (which would bring its mtime)."""
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        with open(filename, "rb") as fh:
+            self.writestr(arcname or filename, fh.read(), compress_type, compresslevel)
 
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
