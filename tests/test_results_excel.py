@@ -356,3 +356,34 @@ def test_text_that_is_not_a_date_says_what_to_type():
     assert parse_date("2025-02-29")[1][0] == "impossible-date"
     assert parse_date("２０２５-０３-０４")[1][0] == "non-ascii-digit"
     assert parse_date(45000)[1][0] == "wrong-type"
+
+
+# --- the staff guide shows what the commands print ------------------------------------------
+
+
+def _guide_scenario(root: Path) -> list[str]:
+    """docs/staff-guide.md's example, run: what each command printed (stdout, then stderr)."""
+    def run(*args) -> str:
+        result = run_cli(*args)
+        return result.stdout + result.stderr
+
+    book = Path("baofeng-2024-2024-01-检查结果.xlsx")
+    outputs = [run("results-template", TASK, "--root", root, "-o", root / book)]
+    wb = openpyxl.load_workbook(root / book)
+    ws = wb[L.SHEET]
+    ws["B3"], ws["B4"], ws["B5"] = "2024-02-06", "2024-02-20", "2024-02-27"
+    for n in range(FIRST, ws.max_row + 1 - 6):
+        ws[f"D{n}"], ws[f"E{n}"] = "2024/1/20", "未发现问题"
+    ws["E9"], ws["D10"], ws["J11"] = "未发现", "2024/1/5", "已整改到位"
+    wb.save(root / book)
+    outputs.append(run("import-results", root / book, "--root", root))
+    ws["E9"], ws["D10"], ws["I11"] = "未发现问题", "2024/1/20", "2024-02-01"
+    wb.save(root / book)
+    outputs.append(run("import-results", root / book, "--root", root))
+    return [o.replace(f"{(root / book).as_posix()}", book.as_posix()).replace(f"{root.as_posix()}/", "") for o in outputs]
+
+
+def test_staff_guide_shows_what_the_commands_print(fresh):
+    guide = (REPO / "docs/staff-guide.md").read_text(encoding="utf-8")
+    for output in _guide_scenario(fresh):
+        assert output.strip() and output.strip() in guide, output

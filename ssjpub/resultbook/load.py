@@ -82,8 +82,12 @@ class Emitted:
         return self._paths[i] if i >= 0 else [()]
 
 
-def emit(header: str, ref: TaskRef, dates: dict, results: list[tuple[str, Row]]) -> Emitted:
-    body = {"agency": ref.data.code, "year": ref.year, "task": ref.task.id, **dates,
+def emit(header: str, ref: TaskRef, dates: dict, results: list[tuple[str, Row]], written: bool = False) -> Emitted:
+    """The file as it will be ``written`` (only filled values), or as it is checked: the task's
+    optional dates left empty there as nulls (the same to the model), so that a rule about a date not yet
+    filled in (results-late, archive-missing) finds that date's place, and its cell."""
+    empty = {} if written else {d.key: None for d in L.TASK_DATES if not TaskResults.model_fields[d.key].is_required()}
+    body = {"agency": ref.data.code, "year": ref.year, "task": ref.task.id, **empty, **dates,
             "results": [result_body(code, row) for code, row in results]}
     body = _ordered(TaskResults, body)
     if not body["results"]:
@@ -213,7 +217,7 @@ def import_book(repo: Repository, ref: TaskRef, book: Book, entries: list[Entry]
         rows_only = "completed_on" not in book.dates
         problems += [q for q in (place(book, again, p) for p in check_text(repo, ref, again.text).problems)
                      if q is not None and not (rows_only and q.line < L.HEADER_ROW)]
-    return emitted.text, book.problems + problems, blank
+    return emit(header, ref, book.dates, results, written=True).text, book.problems + problems, blank
 
 
 def _keys(book: Book, row: Row, entry: Entry | None, code: str) -> None:
