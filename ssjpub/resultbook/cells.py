@@ -7,7 +7,6 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from ssjpub.problems import Problem, Severity
 
 
-
 def at(book: str, sheet: str | None, ref: str | None, code: str, message: str,
        severity: Severity = Severity.ERROR) -> Problem:
     """A problem at ``sheet!ref`` of the workbook ``book`` (line and column: the cell's row and

@@ -192,7 +192,7 @@ def import_book(repo: Repository, ref: TaskRef, book: Book, entries: list[Entry]
     blank = 0
     for i, row in enumerate(book.rows):
         code = book.codes[i] if i < len(book.codes) else row.keys[0]
-        _keys(book, row, by_code.get(code) if i < len(book.codes) else None, code)
+        _keys(book, row, by_code.get(code) if i < len(book.codes) else None)
         if row.blank:
             blank += i < len(book.codes)
             continue
@@ -220,7 +220,7 @@ def import_book(repo: Repository, ref: TaskRef, book: Book, entries: list[Entry]
     return emit(header, ref, book.dates, results, written=True).text, book.problems + problems, blank
 
 
-def _keys(book: Book, row: Row, entry: Entry | None, code: str) -> None:
+def _keys(book: Book, row: Row, entry: Entry | None) -> None:
     """The protected cells still say what the template wrote."""
     if entry is None:
         return
