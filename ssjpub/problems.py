@@ -69,6 +69,10 @@ CODES: dict[str, str] = {
     "drand-signature": "drand 签名不是该轮的签名（BLS 验证不通过）",
     # The raw inputs served by the site, byte-identical (issue 13, issue 15 item 5)
     "changed-during-build": "生成网站期间文件被改动",
+    # Results through Excel: ssjpub import-results reads a results-template workbook (issue 14, item 5)
+    "results-workbook": "不是 ssjpub results-template 生成的检查结果表",
+    "results-task-mismatch": "检查结果表所属的任务与仓库不符",
+    "key-cell-changed": "检查结果表中受保护的列被改动",
 }
 
 

@@ -12,6 +12,7 @@ from ssjpub.cli.beacon import drand_round_cmd
 from ssjpub.cli.checking import check_cmd, rules_cmd
 from ssjpub.cli.drawing import draw_cmd, verify_cmd
 from ssjpub.cli.importing import import_targets
+from ssjpub.cli.results import import_results_cmd, results_template_cmd
 from ssjpub.cli.schema import schema
 from ssjpub.cli.timestamping import timestamp_cmd
 from ssjpub.cli.validating import validate_cmd
@@ -31,6 +32,8 @@ def cli() -> None:
       ssjpub import-targets ...  把参保系统导出的表格转为检查对象名录快照
       ssjpub draw 机关/年度/任务  执行一次抽取，写入抽取记录
       ssjpub verify              重新执行全部抽取并逐项比对
+      ssjpub results-template 机关/年度/任务  生成任务的检查结果填报表（Excel）
+      ssjpub import-results 表.xlsx  把填好的检查结果表写入 results/，逐个单元格列出问题
       ssjpub timestamp 机关/年度/任务  为任务的随机数来源声明取得可信时间戳（RFC 3161）
       ssjpub check               按规则目录检查 S0、S1 的每一条规定
       ssjpub schema              导出 YAML 文件的 JSON Schema（编辑器提示用）
@@ -47,6 +50,8 @@ cli.add_command(check_cmd)
 cli.add_command(rules_cmd)
 cli.add_command(timestamp_cmd)
 cli.add_command(drand_round_cmd)
+cli.add_command(results_template_cmd)
+cli.add_command(import_results_cmd)
 
 
 def main() -> None:

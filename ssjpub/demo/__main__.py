@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from datetime import date, timedelta
@@ -10,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from ssjpub import yamlwrite
 from ssjpub.demo import data, tsa
-from ssjpub.loader.yamlfile import plain_is_text
 from ssjpub.demo.fake import enterprise, h, person_name, pick
 from ssjpub.draw.engine import execute
 from ssjpub.draw.record import write_record
@@ -26,30 +25,13 @@ PLACE = {"baofeng": "宝丰", "yanshi": "偃师"}
 AREAS = {"baofeng": data.BAOFENG_AREAS, "yanshi": data.YANSHI_AREAS}
 
 
-class _Dumper(yaml.CSafeDumper):
-    def ignore_aliases(self, data) -> bool:  # staff files never use anchors; ssjpub refuses them
-        return True
-
-
-def _str(dumper: yaml.SafeDumper, value: str):
-    # Quoted wherever YAML 1.2 (what ssjpub and editors read) would not read text: PyYAML resolves
-    # by YAML 1.1 and writes "0847…" plain, which 1.2 reads as a number.
-    style = "|" if "\n" in value else None if plain_is_text(value) else "'"
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
 def write_yaml(root: Path, rel: str, schema: str, body: dict, comment: str = "") -> None:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    schema_path = os.path.relpath(root / "docs" / "schema" / f"{schema}.schema.json", path.parent)
-    head = f"# yaml-language-server: $schema={Path(schema_path).as_posix()}\n"
+    head = yamlwrite.schema_line(rel, schema)
     if comment:
         head += "".join(f"# {line}\n" for line in comment.splitlines())
-    text = yaml.dump(body, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2)
-    path.write_text(head + text, encoding="utf-8")
+    path.write_text(head + yamlwrite.dump(body), encoding="utf-8")
 
 
 def snapshot_rows(agency: str, taken_on: date, index: int):

@@ -183,21 +183,11 @@ class _Reader:
         if tf is None:
             self.problems += read
             return None
-        scalars: list[Scalar] = []
-        doc, problems = parse_yaml(tf.text, rel, scalars)
-        # The raw scan's hits give way to the merge with the parsed values' (ssjpub.loader.personal).
-        personal = yaml_hits(list(tf.personal), scalars, certificate_paths(model))
-        self.problems += [p for p in read if p.code != "personal-data"] + [h.problem(rel) for h in personal]
-        self.problems += problems
-        if problems:
-            self.broken.add(rel)
-            return None
-        loaded, problems = validate_document(doc, model)
+        loaded, problems = load_yaml(tf, read, model)
         self.problems += problems
         if loaded is None:
             self.broken.add(rel)
-            return None
-        return Loaded(loaded, doc)
+        return loaded
 
     def snapshot(self, path: Path, agency: str, reuse: Reuse) -> Snapshot | None:
         rel, tf = self.text(path)
@@ -264,6 +254,20 @@ class _Reader:
             return False
         self.problems.append(Pos(self.rel(path)).problem("missing-file", f"缺少{what}文件"))
         return False
+
+
+def load_yaml(tf: TextFile, read: list[Problem], model: type[M]) -> tuple[Loaded[M] | None, list[Problem]]:
+    """A YAML document read as ``tf`` (``read``: the problems of reading it) and its problems;
+    None when it cannot be read as ``model``."""
+    scalars: list[Scalar] = []
+    doc, problems = parse_yaml(tf.text, tf.rel, scalars)
+    # The raw scan's hits give way to the merge with the parsed values' (ssjpub.loader.personal).
+    personal = yaml_hits(list(tf.personal), scalars, certificate_paths(model))
+    found = [p for p in read if p.code != "personal-data"] + [h.problem(tf.rel) for h in personal] + problems
+    if problems:
+        return None, found
+    loaded, problems = validate_document(doc, model)
+    return (None if loaded is None else Loaded(loaded, doc)), found + problems
 
 
 def _load_agency(r: _Reader, folder: Path) -> AgencyData:

@@ -52,5 +52,11 @@ def read_data_file(path: Path, rel: str) -> tuple[TextFile | None, list[Problem]
     if b"\r" in body:
         text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old-Mac endings
         utf8 = None
+    return text_file(rel, text, hashlib.sha256(raw).hexdigest(), utf8)
+
+
+def text_file(rel: str, text: str, sha256: str = "", utf8: bytes | None = None) -> tuple[TextFile, list[Problem]]:
+    """Decoded text scanned for personal data, as a file read from disk is (and a file about to
+    be written, by ssjpub import-results, is checked before it is)."""
     hits = find(text, utf8)
-    return TextFile(rel, text, hashlib.sha256(raw).hexdigest(), tuple(hits)), [h.problem(rel) for h in hits]
+    return TextFile(rel, text, sha256, tuple(hits)), [h.problem(rel) for h in hits]
