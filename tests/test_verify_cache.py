@@ -188,3 +188,21 @@ def test_pull_requests_use_the_default_cache_and_cache_with_no_cache_is_refused(
     assert "已重新执行 0 次抽取" in again.stderr
     both = subprocess.run([*run, "--cache", "x", "--no-cache"], capture_output=True, text=True)
     assert both.returncode == 2 and "只能写一个" in both.stderr
+
+
+def test_agency_limits_validate_and_verify_to_that_agency_and_the_shared_files(demo):
+    yanshi = len(list((demo / "plans/yanshi").glob("*/draws/*.json"))) + len(list((demo / "plans/yanshi").glob("*/failures/*.json")))
+    _in_record(demo)  # a baofeng record tampered
+    (demo / "results/baofeng/2024/2024-01.yaml").write_text("tasks: [\n", encoding="utf-8")  # and a result broken
+    assert verify(demo, "--agency", "yanshi", "--no-cache")[:2] == (0, yanshi)
+    assert verify(demo, "--agency", "baofeng", "--no-cache")[0] == 1
+    run = [sys.executable, "-m", "ssjpub", "validate", str(demo)]
+    assert subprocess.run([*run, "--agency", "yanshi"], capture_output=True).returncode == 0
+    broken = subprocess.run([*run, "--agency", "baofeng"], capture_output=True, text=True)
+    assert broken.returncode == 1 and "results/baofeng/2024/2024-01.yaml:" in broken.stdout
+    with open(demo / "plans/lottery-games.yaml", "a", encoding="utf-8") as fh:
+        fh.write("bad: [\n")  # a shared file: every agency's run sees it
+    shared = subprocess.run([*run, "--agency", "yanshi"], capture_output=True, text=True)
+    assert shared.returncode == 1 and "plans/lottery-games.yaml:" in shared.stdout
+    unknown = subprocess.run([*run, "--agency", "nowhere"], capture_output=True, text=True)
+    assert unknown.returncode == 2 and "不存在" in unknown.stderr and "Traceback" not in unknown.stderr

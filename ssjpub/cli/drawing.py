@@ -17,7 +17,7 @@ from ssjpub.draw import verifycache
 from ssjpub.rules.catalogue import RuleContext
 from ssjpub.rules.checks.randomness import before_draw
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
-from ssjpub.cli.common import load_valid
+from ssjpub.cli.common import AGENCY, chosen_agencies, load_valid
 from ssjpub.validate import find_root
 
 ROOT = click.option(
@@ -183,7 +183,9 @@ def _draw_pending(root: Path, fmt: str) -> int:
               help=f"验证缓存目录：输入（记录、计划、快照、随机数、名录、此前的记录、ssjpub 的版本）逐字节未变、"
                    f"上次已核对一致的抽取不再重新执行。在拉取请求（合并请求）的 CI 中默认使用 {verifycache.DEFAULT_DIR}。")
 @click.option("--no-cache", is_flag=True, help="不用缓存，重新执行每一次抽取（CI 定期运行的完整验证）。")
-def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None, cache_dir: Path | None, no_cache: bool) -> None:
+@AGENCY
+def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None, cache_dir: Path | None, no_cache: bool,
+               agencies: tuple[str, ...]) -> None:
     """重新执行仓库中的每一次抽取，与抽取记录逐项比对。
 
     任何一处不一致（抽中的单位、签号、种子、检查组，或记录引用的名录快照、任务参数、
@@ -199,7 +201,8 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None, cache_dir:
     if no_cache and cache_dir is not None:
         click.echo("--cache 和 --no-cache 只能写一个。", err=True)
         sys.exit(2)
-    repo, _ = load_valid(root, fmt, results=False)  # no draw reads them; `validate` checks them
+    # No draw reads results/: `validate` checks them.
+    repo, _ = load_valid(root, fmt, results=False, agencies=chosen_agencies(root, agencies))
     cache = None if no_cache else _cache_for(repo.root, cache_dir)
     keys = verifycache.record_keys(repo) if cache is not None else {}
     known = frozenset(k for k, digest in keys.items() if cache.has(digest))
