@@ -30,10 +30,12 @@ def find_root(path: Path) -> Path:
     return start
 
 
-def validate(root: Path, results: bool = True) -> tuple[Repository, list[Problem]]:
+def validate(root: Path, results: bool = True,
+             agencies: frozenset[str] | None = None) -> tuple[Repository, list[Problem]]:
     """Every problem of the repository; ``results=False`` (for commands that only re-execute
-    draws) also leaves the published text beside the data (content/, draws' YAML copies) unread."""
-    repo, problems = load_repository(root, results)
+    draws) also leaves the published text beside the data (content/, draws' YAML copies) unread.
+    ``agencies`` limits it to those agencies and the shared files (see load_repository)."""
+    repo, problems = load_repository(root, results, agencies)
     if results:
         problems += scan_unread(repo.root, [repo.root / f for f in PUBLISHED], repo.files)
     problems += check_repository(repo)

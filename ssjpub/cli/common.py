@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import sys
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from ssjpub.problems import Problem, format_problems, has_errors
 from ssjpub.validate import find_root, validate
 
 
-def load_valid(root: Path, fmt: str, results: bool = True) -> tuple[Repository, list[Problem]]:
+def load_valid(root: Path, fmt: str, results: bool = True,
+               agencies: frozenset[str] | None = None) -> tuple[Repository, list[Problem]]:
     """The repository at or above `root` when it validates (warnings returned); otherwise print
     every problem and exit 1: nothing else may run on invalid data. ``results=False`` leaves
     results/ unread, for commands that only re-execute draws."""
@@ -23,7 +25,7 @@ def load_valid(root: Path, fmt: str, results: bool = True) -> tuple[Repository, 
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        repo, problems = validate(find_root(root), results)
+        repo, problems = validate(find_root(root), results, agencies)
     finally:
         if was_enabled:
             gc.enable()
@@ -33,3 +35,20 @@ def load_valid(root: Path, fmt: str, results: bool = True) -> tuple[Repository, 
         click.echo("数据未通过校验，先修正上面的问题。", err=True)
         sys.exit(1)
     return repo, problems
+
+
+AGENCY = click.option(
+    "--agency", "agencies", multiple=True, metavar="CODE",
+    help="只处理这个机关（plans/CODE/、results/CODE/）和共享文件；可写多次。CI 按机关分作业时用它。")
+
+
+def chosen_agencies(root: Path, codes: tuple[str, ...]) -> frozenset[str] | None:
+    """The agencies named with --agency (None: all); an unknown code ends the command (exit 2)."""
+    if not codes:
+        return None
+    plans = find_root(root) / "plans"
+    unknown = sorted(c for c in set(codes) if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", c) or not (plans / c).is_dir())
+    if unknown:
+        click.echo(f"机关“{'、'.join(unknown)}”不存在：--agency 应写 plans/ 下的机关代号。", err=True)
+        sys.exit(2)
+    return frozenset(codes)

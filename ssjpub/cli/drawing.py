@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,11 +12,12 @@ from ssjpub.draw import halves
 from ssjpub.draw.engine import DrawError, DrawFailed, execute, later_draws
 from ssjpub.draw.history import check_history, check_rosters, published_before
 from ssjpub.draw.record import failure_path, record_paths, write_failure, write_record
-from ssjpub.draw.verify import verify_draws
+from ssjpub.draw.verify import verify_records
+from ssjpub.draw import verifycache
 from ssjpub.rules.catalogue import RuleContext
 from ssjpub.rules.checks.randomness import before_draw
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
-from ssjpub.cli.common import load_valid
+from ssjpub.cli.common import AGENCY, chosen_agencies, load_valid
 from ssjpub.validate import find_root
 
 ROOT = click.option(
@@ -177,7 +179,13 @@ def _draw_pending(root: Path, fmt: str) -> int:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="同时重新执行抽取的进程数（默认：抽取记录 40 条起用全部可用的 CPU，否则 1）。每个进程会复制它读到的数据，"
                    "内存紧张时用 1。结果与顺序都与进程数无关。")
-def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None) -> None:
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=f"验证缓存目录：输入（记录、计划、快照、随机数、名录、此前的记录、ssjpub 的版本）逐字节未变、"
+                   f"上次已核对一致的抽取不再重新执行。在拉取请求（合并请求）的 CI 中默认使用 {verifycache.DEFAULT_DIR}。")
+@click.option("--no-cache", is_flag=True, help="不用缓存，重新执行每一次抽取（CI 定期运行的完整验证）。")
+@AGENCY
+def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None, cache_dir: Path | None, no_cache: bool,
+               agencies: tuple[str, ...]) -> None:
     """重新执行仓库中的每一次抽取，与抽取记录逐项比对。
 
     任何一处不一致（抽中的单位、签号、种子、检查组，或记录引用的名录快照、任务参数、
@@ -186,13 +194,28 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None) -> None:
     加 --history 时还核对 git 历史：名录快照和任务（含随机数来源声明）先于随机数提交，
     声明早于开奖（摇号）日期；抽取记录及其输入发布后未再修改；可信时间戳所证明的提交在历史中、
     含同样的声明并早于随机数的提交（见 docs/timestamps.md）。浅克隆会被拒绝而不是猜测。
+
+    加 --cache 目录（拉取请求的 CI 中默认）时，只重新执行输入变了的抽取：缓存的键是记录和它用到的每个
+    文件的 SHA-256，任何一个字节变了都会重新执行；历史核对从不缓存。--no-cache 重新执行全部。
     """
-    repo, _ = load_valid(root, fmt, results=False)  # no draw reads them; `validate` checks them
-    checked, problems = verify_draws(repo, workers=jobs)
+    if no_cache and cache_dir is not None:
+        click.echo("--cache 和 --no-cache 只能写一个。", err=True)
+        sys.exit(2)
+    # No draw reads results/: `validate` checks them.
+    repo, _ = load_valid(root, fmt, results=False, agencies=chosen_agencies(root, agencies))
+    cache = None if no_cache else _cache_for(repo.root, cache_dir)
+    keys = verifycache.record_keys(repo) if cache is not None else {}
+    known = frozenset(k for k, digest in keys.items() if cache.has(digest))
+    found = verify_records(repo, workers=jobs, known=known)
+    if cache is not None:
+        for (code, year, task, kind), digest in sorted(keys.items()):
+            if (code, year, task, kind) not in known and found.get((code, year, task)) == []:
+                cache.put(digest)
+    problems = [p for key in sorted(found) for p in found[key]]
     unchecked = ""
     if history:
         problems += check_history(repo)
-    elif checked:
+    elif found or known:
         rosters = check_rosters(repo)
         problems += rosters.problems
         if not rosters.checked:
@@ -200,5 +223,18 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None) -> None:
     problems = sort_problems(problems)
     sys.stdout.write(format_problems(problems, fmt))
     if fmt == "text":
-        click.echo(f"已重新执行 {checked} 次抽取。" + unchecked + summary(problems), err=True)
+        cached = f"另有 {len(known)} 次抽取的输入与缓存中已核对一致的逐字节相同，未重新执行。" if known else ""
+        click.echo(f"已重新执行 {len(found)} 次抽取。" + cached + unchecked + summary(problems), err=True)
     sys.exit(1 if has_errors(problems) else 0)
+
+
+def _in_pull_request() -> bool:
+    """A GitHub pull request or a GitLab merge request pipeline: there the cache is the default."""
+    return os.environ.get("GITHUB_EVENT_NAME") in ("pull_request", "pull_request_target") \
+        or bool(os.environ.get("CI_MERGE_REQUEST_IID"))
+
+
+def _cache_for(root: Path, folder: Path | None) -> verifycache.Cache | None:
+    if folder is not None:
+        return verifycache.Cache(folder)
+    return verifycache.Cache(root / verifycache.DEFAULT_DIR) if _in_pull_request() else None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -79,6 +80,13 @@ def _model(text: bytes | None, rel: str, model):
     """A file as it was at some commit, validated; None when absent or invalid then."""
     if text is None:
         return None
+    return _parsed(text, rel, model)
+
+
+@lru_cache(maxsize=512)
+def _parsed(text: bytes, rel: str, model):
+    """The same bytes validate the same way: every record asks for the roster and checklist as
+    they stood before its values, mostly the same few versions (parsing them was half of `verify`)."""
     doc, problems = parse_yaml(text.decode("utf-8-sig", "replace"), rel)
     if problems:
         return None

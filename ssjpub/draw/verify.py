@@ -35,11 +35,21 @@ def _algorithm(record: dict, file: str) -> tuple[str | None, list[Problem]]:
 
 
 Key = tuple[str, int, str]  # agency, year, task
-Run = tuple[str, list[tuple[int, str]], PriorDraws]  # agency, consecutive records, the state before them
+# agency, consecutive records, the state before them, those of them only passed through (known)
+Run = tuple[str, list[tuple[int, str]], PriorDraws, frozenset[tuple[int, str]]]
 
 
 def verify_draws(repo: Repository, workers: int | None = None) -> tuple[int, list[Problem]]:
-    """(number of records checked, problems), the problems in (agency, year, task) order.
+    """(number of records checked, problems), the problems in (agency, year, task) order."""
+    found = verify_records(repo, workers)
+    return len(found), [p for key in sorted(found) for p in found[key]]
+
+
+def verify_records(repo: Repository, workers: int | None = None,
+                   known: frozenset[tuple[str, int, str, str]] = frozenset()) -> dict[Key, list[Problem]]:
+    """Each re-executed record's problems (draw and failure records of a task together), by
+    (agency, year, task); the records in `known` ((agency, year, task, "draw" | "failure"), found
+    exact before: ssjpub.draw.verifycache) are not re-executed and not in the result.
 
     Each agency's records are re-executed in the order they were made, carrying what earlier
     records pass on (PriorDraws) from one to the next. With `workers` > 1 (by default the usable
@@ -47,17 +57,18 @@ def verify_draws(repo: Repository, workers: int | None = None) -> tuple[int, lis
     records are verified in forked processes; the result is the same.
     """
     if workers is None:
-        many = sum(len(data.draws) for data in repo.agencies.values()) >= _MIN_PARALLEL
-        workers = parallel.usable_cpus() if many else 1
-    runs = _runs(repo, workers)
+        todo = sum(1 for code, data in repo.agencies.items() for key in data.draws if (code, *key, "draw") not in known)
+        workers = parallel.usable_cpus() if todo >= _MIN_PARALLEL else 1
+    runs = _runs(repo, workers, known)
     parts = parallel.map_forked(_verify_run, repo, runs, workers) if workers > 1 and len(runs) > 1 else None
     if parts is None:
         parts = [_verify_run(repo, run) for run in runs]
     found = {key: problems for part in parts for key, problems in part}
     for code, data in sorted(repo.agencies.items()):
         for key in sorted(data.failures):
-            found[(code, *key)] = found.get((code, *key), []) + verify_failure(repo, code, key)
-    return len(found), [p for key in sorted(found) for p in found[key]]
+            if (code, *key, "failure") not in known:
+                found[(code, *key)] = found.get((code, *key), []) + verify_failure(repo, code, key)
+    return found
 
 
 def verify_failure(repo: Repository, code: str, key: tuple[int, str]) -> list[Problem]:
@@ -84,24 +95,31 @@ def verify_failure(repo: Repository, code: str, key: tuple[int, str]) -> list[Pr
     return compare(failed.file, path.read_text(encoding="utf-8"), failed.data, expected)
 
 
-def _runs(repo: Repository, workers: int) -> list[Run]:
+def _runs(repo: Repository, workers: int, known: frozenset[tuple[str, int, str, str]] = frozenset()) -> list[Run]:
     """Every agency's records in made_at order, cut into runs, each with the state before it.
 
     Serially, one run per agency. In parallel, about four runs per worker in all, so that they
     share out evenly; an agency is cut only when there are fewer agencies than that, because a
     forked process copies the memory pages of every record and snapshot it reads, and each
-    agency's are best read by one process.
+    agency's are best read by one process. Records in `known` are left out of the runs, their
+    part of the state carried over all the same.
     """
     runs: list[Run] = []
     pieces = -(-4 * workers // max(1, len(repo.agencies)))  # runs per agency
     for code, data in sorted(repo.agencies.items()):
-        keys = sorted(data.draws, key=lambda k: made_at(data, *k))
-        step = max(1, len(keys)) if workers <= 1 else max(_MIN_RUN, -(-len(keys) // pieces))
-        prior = PriorDraws()
-        for i in range(0, len(keys), step):
-            runs.append((code, keys[i: i + step], prior.copy()))
-            for key in keys[i: i + step]:
+        ordered = sorted(data.draws, key=lambda k: made_at(data, *k))
+        todo = [i for i, k in enumerate(ordered) if (code, *k, "draw") not in known]
+        step = max(1, len(todo)) if workers <= 1 else max(_MIN_RUN, -(-len(todo) // pieces))
+        prior, done = PriorDraws(), 0
+        for j in range(0, len(todo), step):
+            first, last = todo[j], todo[min(j + step, len(todo)) - 1]
+            for key in ordered[done:first]:
                 prior.add(key, data.draws[key].data)
+            span = ordered[first: last + 1]
+            runs.append((code, span, prior.copy(), frozenset(k for k in span if (code, *k, "draw") in known)))
+            for key in span:
+                prior.add(key, data.draws[key].data)
+            done = last + 1
     return runs
 
 
@@ -110,12 +128,13 @@ _MIN_PARALLEL = 40  # records; fewer take well under a second serially
 
 
 def _verify_run(repo: Repository, run: Run) -> list[tuple[Key, list[Problem]]]:
-    code, keys, before = run
+    code, keys, before, passed = run
     data = repo.agencies[code]
     prior = before.copy()  # the run stays as it was, should it have to be done again
     out = []
     for key in keys:
-        out.append(((code, *key), verify_one(repo, code, key, prior)))
+        if key not in passed:
+            out.append(((code, *key), verify_one(repo, code, key, prior)))
         prior.add(key, data.draws[key].data)
     return out
 

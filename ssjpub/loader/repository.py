@@ -364,8 +364,10 @@ def _load_timestamps(r: _Reader, data: AgencyData, year: int, folder: Path) -> N
                 data.timestamps[(year, path.stem)] = TimestampFile(loaded, r.rel(pair))
 
 
-def _load_results(r: _Reader, repo: Repository, folder: Path) -> None:
+def _load_results(r: _Reader, repo: Repository, folder: Path, agencies: frozenset[str] | None) -> None:
     for agency_dir in r.visible(folder):
+        if agencies is not None and agency_dir.name not in agencies:
+            continue
         if not r.is_dir(agency_dir) or agency_dir.name not in repo.agencies:
             r.unexpected(agency_dir, "results/ 下应为已有机关的目录（与 plans/ 下的机关代号相同）")
             continue
@@ -383,9 +385,11 @@ def _load_results(r: _Reader, repo: Repository, folder: Path) -> None:
                     data.results[(int(year_dir.name), path.stem)] = loaded
 
 
-def load_repository(root: Path, results: bool = True) -> tuple[Repository, list[Problem]]:
+def load_repository(root: Path, results: bool = True,
+                    agencies: frozenset[str] | None = None) -> tuple[Repository, list[Problem]]:
     """Everything under plans/ and, unless ``results`` is False, results/ and the links check of
-    content/ (no draw reads them: `verify` leaves them to `validate`)."""
+    content/ (no draw reads them: `verify` leaves them to `validate`). With ``agencies``, only
+    those agencies' folders of plans/ and results/ (and the shared files): one CI job per agency."""
     root = root.resolve()
     r = _Reader(root)
     repo = Repository(root)
@@ -415,12 +419,14 @@ def load_repository(root: Path, results: bool = True) -> tuple[Repository, list[
                 else:
                     r.unexpected(inner, "节假日安排文件应命名为“<年度>.yaml”，如 2027.yaml")
             continue
+        if agencies is not None and path.name not in agencies and _SLUG.match(path.name):
+            continue  # another job's agency (a stray file of that name too: the full run reports it)
         if r.is_dir(path) and _SLUG.match(path.name):
             repo.agencies[path.name] = _load_agency(r, path)
         else:
             r.unexpected(path, "plans/ 下应为机关目录（小写字母、数字、连字符）、calendar/、result-categories.yaml 或 lottery-games.yaml")
     if results and r.is_dir(root / "results"):
-        _load_results(r, repo, root / "results")
+        _load_results(r, repo, root / "results", agencies)
     if results:
         for link in tree.links_under(root / "content"):  # Pelican would follow them
             r.link(link)

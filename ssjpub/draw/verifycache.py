@@ -1,0 +1,156 @@
+"""The verification cache: which records were re-executed and found exact, keyed by everything
+their verdict rests on, so that a pull request re-executes only the draws whose inputs changed.
+
+A record's key is the SHA-256 of the digests of: the record (JSON and its YAML copy), the year's
+plan file, the snapshot the task names, the randomness file, the agency's files (agency,
+checklist, roster), the shared files (lottery games, result categories, holiday calendars), every
+earlier record of the agency in the order the draws were made (they pass on the yearly cap and
+the last inspectors), the algorithms and ssjpub's version and source code. Any byte changed in
+any of them gives another key, which has no entry: the draw is re-executed. Only a verdict with no
+problem at all is stored; a draw that disagrees is re-executed every time.
+
+An entry is one small file whose whole content is known in advance from its key: anything else
+found there (torn by a crash, edited, truncated) is ignored and the draw re-executed. Entries are
+written to a temporary file and renamed; they are not fsync'ed, as a lost or torn one only costs
+a re-execution. The history checks (`verify --history`, the roster check) are never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import ssjpub
+from ssjpub.draw.encoding import ALGORITHMS
+from ssjpub.draw.engine import made_at
+from ssjpub.loader.repository import AgencyData, Repository
+
+DEFAULT_DIR = ".ssjpub-cache/verify"  # under the repository root; git-ignored, kept by CI's cache step
+FORMAT = "ssjpub-verify-cache/1"
+
+Key = tuple[str, int, str, str]  # agency, year, task, "draw" | "failure"
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """ssjpub's version, the algorithms and the digest of every source file of the package: an
+    editable install keeps its version number while its code changes."""
+    package = Path(ssjpub.__file__).resolve().parent
+    h = hashlib.sha256(f"{ssjpub.__version__}\n{','.join(ALGORITHMS)}\n".encode())
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+class _Digests:
+    """Each file's SHA-256 read once (snapshots are shared by many draws); "absent" when it is not
+    a regular file, so that a file appearing changes the key as much as one changing."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, rel: str | None) -> str:
+        if rel is None:
+            return "absent"
+        if rel not in self.seen:
+            try:
+                self.seen[rel] = hashlib.sha256((self.root / rel).read_bytes()).hexdigest()
+            except (OSError, ValueError):
+                self.seen[rel] = "absent"
+        return self.seen[rel]
+
+
+def _shared(repo: Repository, digest: _Digests) -> dict:
+    calendar = sorted(f for f in repo.files if f.startswith("plans/calendar/"))
+    return {"code": code_version(),
+            "games": digest("plans/lottery-games.yaml"),
+            "categories": digest("plans/result-categories.yaml"),
+            "calendar": {f: digest(f) for f in calendar}}
+
+
+def record_keys(repo: Repository) -> dict[Key, str]:
+    """The cache key of every draw record and failure record of the loaded repository."""
+    digest = _Digests(repo.root)
+    shared = _shared(repo, digest)
+    keys: dict[Key, str] = {}
+    for code, data in sorted(repo.agencies.items()):
+        agency = {name: digest(f"plans/{code}/{name}") for name in ("agency.yaml", "checklist.yaml", "inspectors.yaml")}
+        order = sorted(data.draws, key=lambda k: made_at(data, *k))
+        chain, before = hashlib.sha256(), {}  # made_at -> digest of every record made before it
+        for key in order:
+            before[key] = chain.hexdigest()
+            chain.update(f"{data.draws[key].file}\0{digest(data.draws[key].file)}\n".encode())
+        for key in order:
+            keys[(code, *key, "draw")] = _key(repo, data, key, "draw", shared, agency, before[key], digest)
+        for key in sorted(data.failures):
+            here = made_at(data, *key)
+            prior = hashlib.sha256()
+            for earlier in order:
+                if made_at(data, *earlier) < here:
+                    prior.update(f"{data.draws[earlier].file}\0{digest(data.draws[earlier].file)}\n".encode())
+            keys[(code, *key, "failure")] = _key(repo, data, key, "failure", shared, agency, prior.hexdigest(), digest)
+    return keys
+
+
+def _key(repo: Repository, data: AgencyData, key: tuple[int, str], kind: str, shared: dict, agency: dict,
+         prior: str, digest: _Digests) -> str:
+    year, task = key
+    record = (data.draws if kind == "draw" else data.failures)[key]
+    plan = data.plans.get(year)
+    found = next((t for t in plan.model.tasks if t.id == task), None) if plan else None
+    snapshot = data.snapshots.get(found.snapshot) if found is not None and found.snapshot else None
+    parts = {
+        "format": FORMAT, "kind": kind, "record": record.file, "shared": shared, "agency": agency, "prior": prior,
+        "json": digest(record.file), "yaml": digest(record.yaml_file),
+        "plan": digest(f"plans/{data.code}/{year}/plan.yaml"),
+        "snapshot": [snapshot.file, snapshot.sha256] if snapshot is not None else None,
+        "randomness": digest(f"plans/{data.code}/{year}/randomness/{task}.yaml"),
+    }
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _entry(key: str) -> bytes:
+    """The whole content an entry for `key` must have."""
+    return json.dumps({"format": FORMAT, "key": key, "verdict": "exact"}, sort_keys=True).encode() + b"\n"
+
+
+class Cache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def has(self, key: str) -> bool:
+        """True only for an entry whose bytes are exactly those `put` writes for the key."""
+        try:
+            return self.path(key).read_bytes() == _entry(key)
+        except (OSError, ValueError):
+            return False
+
+    def put(self, key: str) -> bool:
+        """Record an exact verdict; False when the folder cannot be written (the run goes on)."""
+        path = self.path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}.tmp-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(_entry(key))
+                os.replace(tmp, path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except OSError:
+            return False
+        return True

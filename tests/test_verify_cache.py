@@ -1,0 +1,208 @@
+"""`ssjpub verify --cache`: a pull request re-executes only the draws whose inputs changed, and the
+cache never hides a tamper. Real CLI runs on a copy of the demo made a real git repository (inputs
+committed before the randomness, as the roster check needs); one byte of each input kind changed."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ssjpub.draw.record import render_yaml
+from ssjpub.draw.verifycache import DEFAULT_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+DRAWS = "plans/baofeng/2024/draws"
+BAOFENG = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-07"]
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@invalid", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def committed(tmp_path_factory) -> Path:
+    """The demo as a repository: every input first, then the randomness and the records."""
+    root = tmp_path_factory.mktemp("cached") / "demo"
+    for name in ("plans", "results"):
+        shutil.copytree(ROOT / name, root / name)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A", "--", ".", ":(exclude,glob)plans/*/*/randomness/**", ":(exclude,glob)plans/*/*/draws/**",
+         ":(exclude,glob)plans/*/*/failures/**")
+    _git(root, "commit", "-qm", "inputs")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "randomness and records")
+    return root
+
+
+@pytest.fixture
+def demo(committed, tmp_path) -> Path:
+    root = tmp_path / "demo"
+    shutil.copytree(committed, root, symlinks=True)
+    return root
+
+
+def verify(root: Path, *args: str) -> tuple[int, int, int, str]:
+    """(exit code, draws re-executed, draws confirmed by the cache, stdout)."""
+    done = subprocess.run([sys.executable, "-m", "ssjpub", "verify", "--root", str(root), "--jobs", "1", *args],
+                          capture_output=True, text=True)
+    assert "Traceback" not in done.stderr, done.stderr
+    ran = re.search(r"已重新执行 (\d+) 次抽取", done.stderr)
+    assert ran, done.stderr
+    cached = re.search(r"另有 (\d+) 次抽取的输入", done.stderr)
+    return done.returncode, int(ran.group(1)), int(cached.group(1)) if cached else 0, done.stdout
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def flip_ticket(path: Path) -> None:
+    """One byte of the first ticket, another hex digit."""
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r"ticket\"?: '?\"?([0-9a-f])", text)
+    i = m.start(1)
+    path.write_text(text[:i] + ("0" if text[i] != "0" else "1") + text[i + 1:], encoding="utf-8")
+
+
+def total(root: Path) -> int:
+    return len(list((root / "plans").glob("*/*/draws/*.json"))) + len(list((root / "plans").glob("*/*/failures/*.json")))
+
+
+def test_a_second_run_reexecutes_nothing_and_the_full_run_everything(demo):
+    cache = demo / "cache"
+    n = total(demo)
+    assert verify(demo, "--cache", str(cache))[:3] == (0, n, 0)
+    assert verify(demo, "--cache", str(cache))[:3] == (0, 0, n)
+    assert verify(demo, "--no-cache")[:3] == (0, n, 0)
+    assert verify(demo)[:3] == (0, n, 0)  # outside a pull request: no cache unless asked
+
+
+def _in_record(root: Path) -> None:
+    flip_ticket(root / DRAWS / "2024-03.json")
+
+
+def _in_yaml_copy(root: Path) -> None:
+    flip_ticket(root / DRAWS / "2024-03.yaml")
+
+
+def _in_snapshot(root: Path) -> None:
+    path = root / "plans/baofeng/targets/2024-01-05.csv"
+    text = path.read_text(encoding="utf-8")
+    i = text.index("示例", text.index("\n"))  # an enterprise's name, one character another
+    path.write_text(text[:i] + "范" + text[i + 1:], encoding="utf-8")
+
+
+def _in_randomness(root: Path) -> None:
+    replace_once(root / "plans/baofeng/2024/randomness/2024-03.yaml", "474537513764833751826065", "474537513764833751826066")
+
+
+def _in_plan(root: Path) -> None:
+    replace_once(root / "plans/baofeng/2024/plan.yaml", "  batches: 3\n  window:\n    start: 2024-06-03",
+                 "  batches: 2\n  window:\n    start: 2024-06-03")
+
+
+def _in_prior_record(root: Path) -> None:
+    flip_ticket(root / DRAWS / "2024-02.json")
+
+
+def _in_recorded_roster(root: Path) -> None:
+    """A name in the record's roster, the YAML copy rewritten to match: only the roster committed
+    before the randomness (git history) shows it."""
+    path = root / DRAWS / "2024-03.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["inspectors"]["pool"][0]["name"] += "某"
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (root / DRAWS / "2024-03.yaml").write_text(render_yaml(record), encoding="utf-8")
+
+
+# (change, what must be re-executed at least, the problem reported at)
+TAMPERS = {
+    "record": (_in_record, {"2024-03"}, ("plans/baofeng/2024/draws/2024-03.json", "draw-mismatch")),
+    "yaml-copy": (_in_yaml_copy, {"2024-03"}, ("plans/baofeng/2024/draws/2024-03.yaml", "draw-mismatch")),
+    "snapshot": (_in_snapshot, {"2024-03"}, ("plans/baofeng/2024/draws/2024-03.json", "draw-mismatch")),
+    "randomness": (_in_randomness, {"2024-03"}, ("plans/baofeng/2024/draws/2024-03.json", "draw-mismatch")),
+    "plan": (_in_plan, {"2024-03"}, ("plans/baofeng/2024/draws/2024-03.json", "draw-mismatch")),
+    "prior-record": (_in_prior_record, {"2024-02", "2024-03", "2024-04", "2024-05", "2024-07"},
+                     ("plans/baofeng/2024/draws/2024-02.json", "draw-mismatch")),
+    "roster": (_in_recorded_roster, {"2024-03"}, ("plans/baofeng/2024/draws/2024-03.json", "roster-changed")),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TAMPERS))
+def test_one_byte_of_any_input_reexecutes_the_draw_and_reports_it(demo, kind):
+    change, at_least, (file, code) = TAMPERS[kind]
+    cache = demo / "cache"
+    assert verify(demo, "--cache", str(cache))[0] == 0
+    change(demo)
+    rc, ran, cached, out = verify(demo, "--cache", str(cache))
+    assert rc == 1 and ran >= len(at_least) and ran + cached == total(demo), (kind, ran, cached, out)
+    assert any(line.startswith(f"{file}:") and f" {code} " in line for line in out.splitlines()), out
+    # The same verdict as the full run, and the cache learnt nothing from the failed run.
+    assert verify(demo, "--no-cache")[3] == out
+    assert verify(demo, "--cache", str(cache))[3] == out
+
+
+def test_an_edit_of_the_current_roster_reexecutes_its_agencys_draws_and_results_none(demo):
+    cache = demo / "cache"
+    verify(demo, "--cache", str(cache))
+    with open(demo / "plans/baofeng/inspectors.yaml", "a", encoding="utf-8") as fh:
+        fh.write("# 名录更新\n")
+    assert verify(demo, "--cache", str(cache))[:3] == (0, len(BAOFENG), total(demo) - len(BAOFENG))
+    results = sorted((demo / "results/baofeng").rglob("*.yaml"))[0]
+    with open(results, "a", encoding="utf-8") as fh:
+        fh.write("# 复查\n")
+    assert verify(demo, "--cache", str(cache))[:3] == (0, 0, total(demo))  # verify reads no results
+
+
+def test_a_corrupt_or_foreign_entry_is_never_trusted(demo):
+    cache = demo / "cache"
+    verify(demo, "--cache", str(cache))
+    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    assert len(entries) == total(demo)
+    entries[0].write_bytes(entries[0].read_bytes()[:-2])  # torn
+    entries[1].write_bytes(b"")  # empty
+    text = entries[2].read_text()
+    entries[2].write_text(text.replace('"exact"', '"mismatch"'))  # some other content
+    assert verify(demo, "--cache", str(cache))[:3] == (0, 3, total(demo) - 3)
+    assert verify(demo, "--cache", str(cache))[:3] == (0, 0, total(demo))  # rewritten whole
+    assert not [p for p in cache.rglob(".*") if p.is_file()]  # no temporary file left
+
+
+def test_pull_requests_use_the_default_cache_and_cache_with_no_cache_is_refused(demo):
+    import os
+
+    env = {**os.environ, "GITHUB_EVENT_NAME": "pull_request"}
+    run = [sys.executable, "-m", "ssjpub", "verify", "--root", str(demo)]
+    subprocess.run(run, env=env, check=True, capture_output=True)
+    assert len([p for p in (demo / DEFAULT_DIR).rglob("*") if p.is_file()]) == total(demo)
+    again = subprocess.run(run, env=env, capture_output=True, text=True)
+    assert "已重新执行 0 次抽取" in again.stderr
+    both = subprocess.run([*run, "--cache", "x", "--no-cache"], capture_output=True, text=True)
+    assert both.returncode == 2 and "只能写一个" in both.stderr
+
+
+def test_agency_limits_validate_and_verify_to_that_agency_and_the_shared_files(demo):
+    yanshi = len(list((demo / "plans/yanshi").glob("*/draws/*.json"))) + len(list((demo / "plans/yanshi").glob("*/failures/*.json")))
+    _in_record(demo)  # a baofeng record tampered
+    (demo / "results/baofeng/2024/2024-01.yaml").write_text("tasks: [\n", encoding="utf-8")  # and a result broken
+    assert verify(demo, "--agency", "yanshi", "--no-cache")[:2] == (0, yanshi)
+    assert verify(demo, "--agency", "baofeng", "--no-cache")[0] == 1
+    run = [sys.executable, "-m", "ssjpub", "validate", str(demo)]
+    assert subprocess.run([*run, "--agency", "yanshi"], capture_output=True).returncode == 0
+    broken = subprocess.run([*run, "--agency", "baofeng"], capture_output=True, text=True)
+    assert broken.returncode == 1 and "results/baofeng/2024/2024-01.yaml:" in broken.stdout
+    with open(demo / "plans/lottery-games.yaml", "a", encoding="utf-8") as fh:
+        fh.write("bad: [\n")  # a shared file: every agency's run sees it
+    shared = subprocess.run([*run, "--agency", "yanshi"], capture_output=True, text=True)
+    assert shared.returncode == 1 and "plans/lottery-games.yaml:" in shared.stdout
+    unknown = subprocess.run([*run, "--agency", "nowhere"], capture_output=True, text=True)
+    assert unknown.returncode == 2 and "不存在" in unknown.stderr and "Traceback" not in unknown.stderr
