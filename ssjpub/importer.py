@@ -330,6 +330,6 @@ def fact_sources(table: Table, merged: list[dict[str, Facts]], carry: dict[str, 
         problems.append(table.sheet.at(table.header.row, 1).problem(
             "csv-header",
             f"表头在第 {table.header.row} 行，其中没有“{SNAPSHOT_TITLES[col]}”列（如 {usual}），ssjpub 不会替它取默认值。"
-            "请任选其一：在表中加上这一列；用 --merge 文件 合并另一个有这一列的表（按统一社会信用代码，如投诉举报系统的导出表）；"
+            "请任选其一：在表中加上这一列；用 --merge 文件 合并另一个有这一列的表（按统一社会信用代码）；"
             "用 --carry 沿用上一快照中的值（或 --carry-from 快照文件 指定快照）"))
     return chosen, problems

@@ -441,3 +441,29 @@ def test_exports_saved_by_libreoffice_as_xlsx_and_csv_import_alike(repo, tmp_pat
         assert "跳过空行 2 行、合计行 1 行" in result.stderr
         written.append(snapshot_path(repo, date).read_text(encoding="utf-8"))
     assert written[0] == written[1] and len(written[0].splitlines()) == 7
+
+
+def test_the_staff_guide_shows_the_real_output(repo, tmp_path, monkeypatch):
+    """The guide's example run and its problems, reproduced (docs/staff-guide.md, 导入导出表)."""
+    guide = (Path(__file__).parent.parent / "docs/staff-guide.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    real_export(Path("名单.xlsx"), broken_code=True)
+    result = run_cli("import-targets", "名单.xlsx", "--agency", "shili", "--date", "2025-01-02", "--root", "repo",
+                     "--source", "参保登记")
+    shown = [line for line in result.stdout.splitlines() if "诚信等级" in line or "!C5" in line or "!F8" in line]
+    assert len(shown) == 3
+    for line in shown:
+        assert line.replace("plans/shili/", "plans/baofeng/") in guide, line
+    real_export(Path("名单.xlsx"))
+    complaints_export(Path("投诉举报.xlsx"), {REAL[0]: 3, REAL[4]: 1})
+    wb = openpyxl.load_workbook(complaints_export(Path("诚信等级.xlsx"), {}))
+    wb.active["C2"], wb.active["D2"] = "诚信等级", "严重违法记录"
+    for i, code in enumerate(REAL):
+        wb.active.append([code, "（略）", "ABCABC"[i], "否"])
+    wb.save("诚信等级.xlsx")
+    (repo / "plans/shili/import.yaml").write_text("status:\n  迁出: 注销\n", encoding="utf-8")
+    result = run_cli("import-targets", "名单.xlsx", "--agency", "shili", "--date", "2025-01-02", "--root", "repo",
+                     "--source", "参保登记", "--merge", "投诉举报.xlsx", "--merge", "诚信等级.xlsx")
+    assert result.exit_code == 0, result.output
+    expected = result.stderr.replace("repo/plans/shili/", "plans/baofeng/")
+    assert "```text\n" + expected + "```" in guide
