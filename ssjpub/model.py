@@ -8,6 +8,7 @@ error messages and in editor hovers. Enumerated values are Chinese, as staff wri
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -333,7 +334,8 @@ SNAPSHOT_TITLES = {
     "status": "经营状态",
     "source": "来源",
 }
-TARGET_STATUSES = ("在营", "停业", "注销")
+TargetStatus = Literal["在营", "停业", "注销"]
+TARGET_STATUSES: tuple[str, ...] = typing.get_args(TargetStatus)
 TARGET_SOURCES = ("参保登记", "本部门审批")
 
 
@@ -367,6 +369,37 @@ class Snapshot:
     file: str
     sha256: str
     targets: tuple[Target, ...]
+
+
+# --- how an agency's exports name things: plans/<code>/import.yaml (ssjpub import-targets) ---
+
+HeaderNames = list[Text]
+
+
+class ImportColumns(Model):
+    """Header names of this agency's exports, besides the usual ones ssjpub knows (ssjpub.importer)."""
+
+    credit_code: HeaderNames = Field(default_factory=list, title="统一社会信用代码的列名")
+    name: HeaderNames = Field(default_factory=list, title="单位名称的列名")
+    area: HeaderNames = Field(default_factory=list, title="区域的列名")
+    industry: HeaderNames = Field(default_factory=list, title="行业的列名")
+    grade: HeaderNames = Field(default_factory=list, title="诚信等级的列名")
+    complaints: HeaderNames = Field(default_factory=list, title="投诉举报数的列名")
+    serious_violation: HeaderNames = Field(default_factory=list, title="严重违法记录的列名")
+    status: HeaderNames = Field(default_factory=list, title="经营状态的列名")
+    source: HeaderNames = Field(default_factory=list, title="来源的列名")
+
+
+class ImportMapping(Model):
+    """plans/<code>/import.yaml: the column names and status values of this agency's exports."""
+
+    columns: ImportColumns = Field(
+        default_factory=ImportColumns, title="列名", description="导出表中各字段的列名，在 ssjpub 默认识别的列名之外增加"
+    )
+    status: dict[Text, TargetStatus] = Field(
+        default_factory=dict, title="单位状态对照",
+        description="导出表中的单位状态 → 在营、停业或注销；与默认对照不同时以这里为准（如“暂停缴费: 在营”）",
+    )
 
 
 # --- annual plan -----------------------------------------------------------------------------
@@ -789,4 +822,5 @@ DOCUMENTS: dict[str, type[Model]] = {
     "calendar": CalendarYear,
     "timestamp": TimestampRecord,
     "lottery-games": LotteryGames,
+    "import": ImportMapping,
 }

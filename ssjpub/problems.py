@@ -88,6 +88,7 @@ class Problem:
     code: str
     message: str
     severity: Severity = Severity.ERROR
+    cell: str = ""  # in a workbook, the cell as Excel names it ("Sheet1!D7"), printed instead of line:col
 
     def __post_init__(self) -> None:
         if self.code not in CODES and self.code not in RULE_CODES:
@@ -96,6 +97,8 @@ class Problem:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["severity"] = self.severity.value
+        if not self.cell:
+            del d["cell"]
         return d
 
 
@@ -138,7 +141,8 @@ def format_problems(problems: list[Problem], fmt: str = "text") -> str:
             )
         else:
             tag = {Severity.ERROR: "", Severity.WARNING: "警告 "}.get(p.severity, "提示 ")
-            lines.append(f"{p.file}:{p.line}:{p.column}: {p.code} {tag}{p.message}")
+            where = p.cell or f"{p.line}:{p.column}"
+            lines.append(f"{p.file}:{where}: {p.code} {tag}{p.message}")
     return "".join(line + "\n" for line in lines)
 
 

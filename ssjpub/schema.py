@@ -19,6 +19,7 @@ GLOBS = {
     "calendar": "plans/calendar/*.yaml",
     "timestamp": "plans/*/*/timestamps/*.yaml",
     "lottery-games": "plans/lottery-games.yaml",
+    "import": "plans/*/import.yaml",
 }
 
 

@@ -23,7 +23,8 @@ from ssjpub.spreadsheet import FORMULA_START, csv_cell, write_csv
 
 EVIL = ["=HYPERLINK(\"http://example.invalid\",\"示例\")", "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1",
         "=1", "-", "@"]
-HEADERS = ["统一社会信用代码", "单位名称", "所属区域", "行业", "诚信等级"]
+HEADERS = ["统一社会信用代码", "单位名称", "所属区域", "行业", "诚信等级", "投诉举报数", "严重违法记录", "经营状态"]
+FACTS = ["0", "否", "在营"]
 CODES = [fictional_code(n) for n in (201, 202, 203, 204)]
 
 
@@ -46,7 +47,7 @@ def _export(path: Path) -> Path:
         [CODES[3], "示例县示例丁餐饮管理有限公司", "石桥镇", "@住宿和餐饮业", "C"],
     ]
     for r, row in enumerate(rows, 2):
-        for c, value in enumerate(row, 1):
+        for c, value in enumerate(row + FACTS, 1):
             cell = ws.cell(r, c)
             cell.value = value
             cell.data_type = "s"  # text, even where it starts with "=" (openpyxl would make it a formula)
@@ -59,9 +60,9 @@ def test_import_targets_refuses_formula_text_at_the_spreadsheet_cell(repo, tmp_p
     assert run.returncode == 1 and "Traceback" not in run.stderr
     lines = run.stdout.splitlines()
     assert [line.split(" ", 2)[:2] for line in lines] == [
-        [f"{tmp_path / '导出.xlsx'}:3:2:", "formula-text"],
-        [f"{tmp_path / '导出.xlsx'}:4:3:", "formula-text"],
-        [f"{tmp_path / '导出.xlsx'}:5:4:", "formula-text"],
+        [f"{tmp_path / '导出.xlsx'}:Sheet!B3:", "formula-text"],
+        [f"{tmp_path / '导出.xlsx'}:Sheet!C4:", "formula-text"],
+        [f"{tmp_path / '导出.xlsx'}:Sheet!D5:", "formula-text"],
     ]
     assert "（B3 单元格）" in lines[0] and "以“=”开头" in lines[0]
     assert "（C4 单元格）" in lines[1] and "（D5 单元格）" in lines[2]
@@ -78,7 +79,7 @@ def test_skipping_them_writes_a_snapshot_that_validates(repo, tmp_path):
 
 def test_a_csv_export_is_checked_the_same_way(repo, tmp_path):
     export = tmp_path / "导出.csv"
-    export.write_text(",".join(HEADERS) + f"\n{CODES[0]},-示例县示例甲建材有限公司,城关镇,制造业,A\n", encoding="utf-8")
+    export.write_text(",".join(HEADERS) + f"\n{CODES[0]},-示例县示例甲建材有限公司,城关镇,制造业,A,0,否,在营\n", encoding="utf-8")
     run = _import(repo, export)
     assert run.returncode == 1 and run.stdout.startswith(f"{export}:2:2: formula-text ")
 

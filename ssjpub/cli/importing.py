@@ -9,8 +9,8 @@ import click
 
 from ssjpub.loader import tree
 from ssjpub.atomicfile import write_file
-from ssjpub.problems import Pos, format_problems
-from ssjpub.model import TARGET_SOURCES
+from ssjpub.problems import Pos, Problem, format_problems, sort_problems
+from ssjpub.model import SNAPSHOT_TITLES, TARGET_SOURCES
 
 
 def _day(_ctx, _param, value: str) -> date:
@@ -25,17 +25,28 @@ def _day(_ctx, _param, value: str) -> date:
 @click.option("--agency", required=True, help="机关代号，即 plans/ 下的目录名，如 baofeng。")
 @click.option("--date", "taken_on", required=True, callback=_day, help="快照日期（导出日期），YYYY-MM-DD。")
 @click.option("--source", type=click.Choice(TARGET_SOURCES), default=None, help="表中没有“来源”列时，全部行的来源。")
+@click.option("--sheet", default=None, help="要导入的工作表名称（工作簿中有多个带表头的工作表时）。")
+@click.option("--merge", "merges", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="按统一社会信用代码合并另一个表中的诚信等级、投诉举报数、严重违法记录或单位状态（可重复）。")
+@click.option("--carry", is_flag=True, help="表中没有、也未合并的诚信等级等列，沿用该日期之前最近的快照中的值。")
+@click.option("--carry-from", "carry_from", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="同 --carry，但沿用指定的快照文件，如 plans/baofeng/targets/2024-07-01.csv。")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="数据仓库根目录。")
 @click.option("--skip-invalid", is_flag=True, help="跳过有问题的行，只写入其余行（默认：有问题就什么也不写）。")
-def import_targets(file: Path, agency: str, taken_on: date, source: str | None, root: Path, skip_invalid: bool) -> None:
+def import_targets(file: Path, agency: str, taken_on: date, source: str | None, sheet: str | None,
+                   merges: tuple[Path, ...], carry: bool, carry_from: Path | None, root: Path, skip_invalid: bool) -> None:
     """把参保系统导出的 XLSX/CSV 转为检查对象名录快照 plans/AGENCY/targets/DATE.csv。
 
-    只保留公开字段（统一社会信用代码、单位名称、区域、行业、诚信等级、投诉举报数、严重违法记录、
-    经营状态、来源），其余列（联系人、电话等）一律丢弃；统一社会信用代码转为半角大写并核对校验码。
-    有问题的行按表格中的行号列出。已有的快照不会被覆盖。
+    表头可以在标题行、日期行之下（自动查找）；列名和单位状态按默认对照及 plans/AGENCY/import.yaml
+    识别；合计行、空行跳过并计数。只保留公开字段（统一社会信用代码、单位名称、区域、行业、诚信等级、
+    投诉举报数、严重违法记录、经营状态、来源），其余列（联系人、电话等）一律丢弃。表中没有的诚信等级、
+    投诉举报数、严重违法记录、经营状态不会取默认值：用 --merge 合并，或用 --carry 沿用上一快照。
+    问题按 Excel 中的单元格（如 Sheet1!D7）列出；已有的快照不会被覆盖。
     """
-    # pandas takes half a second to import and only this command needs it
-    from ssjpub.importer import convert, read_table
+    from ssjpub.excel import UnreadableFile, read_sheets
+    from ssjpub.importer import REQUIRED, Importer, fact_sources, header_problems, locate
+    from ssjpub.importmap import names as column_names
+    from ssjpub.loader.repository import load_mapping
 
     shown = file.as_posix()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", agency):
@@ -51,24 +62,98 @@ def import_targets(file: Path, agency: str, taken_on: date, source: str | None, 
     target = agency_dir / "targets" / f"{taken_on.isoformat()}.csv"
     if target.exists():
         _fail([Pos(target.as_posix()).problem("duplicate-id", "该日期的快照已存在；快照一经提交不得修改，请换一个日期")])
-    try:
-        frame = read_table(file)
-    except Exception as exc:  # noqa: BLE001 - any unreadable spreadsheet is the user's file, not our bug
-        _fail([Pos(shown).problem("file-read", f"无法读取表格：{exc}")])
-    result, problems = convert(frame, shown, source)
+    mapping, problems = load_mapping(root, agency)
+    if mapping is not None:
+        from ssjpub.importmap import mapping_problems
+        problems += mapping_problems(mapping)
+    if problems:
+        _fail(problems)
+    names = column_names(mapping.model if mapping else None, f"plans/{agency}/import.yaml")
+
+    problems = []
+    tables = []
+    for path in (file, *merges):
+        try:
+            found = locate(read_sheets(path, path.as_posix()), names, sheet if path == file else None)
+        except UnreadableFile as exc:
+            problems.append(Pos(path.as_posix()).problem("file-read", f"无法读取表格：{exc}"))
+            continue
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            tables.append((path, found))
+    main = next((t for p, t in tables if p == file), None)
+    if main is None:
+        _fail(problems)
+    want = REQUIRED + (("source",) if source is None else ())
+    problems += header_problems(main, names, want)
+    if any(c not in main.columns for c in REQUIRED):
+        _fail(problems)
+    importer = Importer(names, source)
+    merged = [importer.merged(t) for p, t in tables if p != file]
+    carry_facts = None
+    if carry or carry_from is not None:
+        carry_facts, carry_problems = _carry(root, agency, taken_on, carry_from)
+        problems += carry_problems
+    sources, missing = fact_sources(main, merged, carry_facts, names)
+    if carry_facts is not None or not (carry or carry_from):  # a carry that failed is reported as such
+        problems += missing
+    result = importer.run(main, sources)
+    problems = sort_problems(problems + importer.out.all())
     sys.stdout.write(format_problems(problems))
-    if not result.kept or (problems and not skip_invalid):
-        click.echo(f"有 {result.refused or len(problems)} 行（项）问题，未写入任何文件。"
-                   + ("可加 --skip-invalid 跳过有问题的行。" if result.csv_text else ""), err=True)
+    click.echo(_read_line(main), err=True)
+    if not result.kept or (problems and not skip_invalid) or missing:
+        counted = f"有 {result.refused} 行有问题" if result.refused else f"有 {len(problems)} 个问题"
+        click.echo(f"{counted}，未写入任何文件。"
+                   + ("可加 --skip-invalid 跳过有问题的行。" if result.kept and not missing else ""), err=True)
         sys.exit(1)
     write_file(target, result.csv_text.encode("utf-8"))
-    click.echo(f"已写入 {target.as_posix()}：{result.kept} 家单位，跳过 {result.refused} 行。", err=True)
-    if result.dropped_columns:
-        click.echo(f"已丢弃非公开列：{'、'.join(result.dropped_columns)}", err=True)
-    if result.defaulted_columns:
-        click.echo(f"表中没有这些列，已取默认值：{'、'.join(result.defaulted_columns)}", err=True)
+    click.echo(f"已写入 {target.as_posix()}：{result.kept} 家单位；跳过空行 {result.blank} 行、合计行 {result.totals} 行、"
+               f"有问题的行 {result.refused} 行。", err=True)
+    for col, facts in result.sources.items():
+        extra = f"，不在其中的 {facts.missing} 家记为 {facts.absent}" if facts.missing else ""
+        click.echo(f"{SNAPSHOT_TITLES[col]}：取自 {facts.label}（{facts.found} 家{extra}）", err=True)
+    if main.dropped:
+        click.echo(f"已丢弃非公开列：{'、'.join(main.dropped)}", err=True)
+
+
+def _read_line(table) -> str:
+    sheet = f"工作表“{table.sheet.name}”" if table.sheet.name else ""
+    return f"读取 {table.sheet.file} {sheet}：表头在第 {table.header.row} 行。"
+
+
+def _carry(root: Path, agency: str, taken_on: date, carry_from: Path | None):
+    """The snapshot to carry values from: the one named, or the latest one before ``taken_on``."""
+    from ssjpub.importer import carried
+    from ssjpub.loader.csvfile import parse_snapshot
+    from ssjpub.loader.textfile import read_data_file
+
+    folder = root / "plans" / agency / "targets"
+    if carry_from is None:
+        earlier = sorted(p for p in folder.glob("*.csv") if p.stem < taken_on.isoformat())
+        if not earlier:
+            return None, [Pos(folder.as_posix()).problem(
+                "missing-file", f"--carry：{folder.as_posix()} 中没有 {taken_on} 之前的快照可以沿用")]
+        path = earlier[-1]
+    else:
+        path = carry_from if carry_from.is_file() or carry_from.is_absolute() else root / carry_from
+        if not path.is_file():
+            return None, [Pos(carry_from.as_posix()).problem("missing-file", "--carry-from 指定的快照文件不存在")]
+    resolved = path.resolve()
+    root = root.resolve()
+    shown = resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else path.as_posix()
+    tf, problems = read_data_file(path, shown)
+    try:
+        day = date.fromisoformat(path.stem)
+    except ValueError:
+        day = taken_on
+    snapshot, more = parse_snapshot(tf, agency, day) if tf else (None, [])
+    problems += more
+    if snapshot is None:
+        return None, problems
+    return carried(snapshot, shown), problems
 
 
 def _fail(problems) -> None:
-    sys.stdout.write(format_problems(problems))
+    sys.stdout.write(format_problems(sort_problems(problems)))
     sys.exit(1)

@@ -5,6 +5,7 @@ Layout (the product's contract, DESIGN §3):
     plans/lottery-games.yaml                       the lottery games a task may declare, with their rules
     plans/calendar/<year>.yaml                     holiday schedules chinesecalendar lacks
     plans/<agency>/agency.yaml | checklist.yaml | inspectors.yaml
+    plans/<agency>/import.yaml                     optional: column names and statuses of its exports
     plans/<agency>/targets/<YYYY-MM-DD>.csv
     plans/<agency>/<year>/plan.yaml
     plans/<agency>/<year>/randomness/<task>.yaml   public random values, committed after the fact
@@ -40,6 +41,7 @@ from ssjpub.model import (
     Agency,
     CalendarYear,
     Checklist,
+    ImportMapping,
     InspectorDirectory,
     LotteryGames,
     Model,
@@ -78,6 +80,7 @@ class AgencyData:
     agency: Loaded[Agency] | None = None
     checklist: Loaded[Checklist] | None = None
     inspectors: Loaded[InspectorDirectory] | None = None
+    mapping: Loaded[ImportMapping] | None = None
     snapshots: dict[date, Snapshot] = field(default_factory=dict)
     plans: dict[int, Loaded[Plan]] = field(default_factory=dict)
     results: dict[tuple[int, str], Loaded[TaskResults]] = field(default_factory=dict)
@@ -272,13 +275,14 @@ def load_yaml(tf: TextFile, read: list[Problem], model: type[M]) -> tuple[Loaded
 
 def _load_agency(r: _Reader, folder: Path) -> AgencyData:
     data = AgencyData(folder.name)
-    known = {"agency.yaml", "checklist.yaml", "inspectors.yaml", "targets", "tsa"}
+    known = {"agency.yaml", "checklist.yaml", "inspectors.yaml", "import.yaml", "targets", "tsa"}
     if r.require(folder / "agency.yaml", "机关信息（agency.yaml）"):
         data.agency = r.yaml(folder / "agency.yaml", Agency)
     if r.require(folder / "checklist.yaml", "随机抽查事项清单（checklist.yaml）"):
         data.checklist = r.yaml(folder / "checklist.yaml", Checklist)
     if r.require(folder / "inspectors.yaml", "执法检查人员名录（inspectors.yaml）"):
         data.inspectors = r.yaml(folder / "inspectors.yaml", InspectorDirectory)
+    data.mapping = _optional(r, folder / "import.yaml", ImportMapping)
     targets = folder / "targets"
     if r.is_dir(targets):
         reuse = Reuse()  # snapshots in date order: each mostly repeats the one before
@@ -301,9 +305,25 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
             _load_year(r, data, path)
         elif not (path.is_dir() and r.odd_digits(path, _YEAR, "年度目录名")):
             r.unexpected(
-                path, "机关目录中只能有 agency.yaml、checklist.yaml、inspectors.yaml、targets/ 和年度目录"
+                path, "机关目录中只能有 agency.yaml、checklist.yaml、inspectors.yaml、import.yaml、targets/、tsa/ 和年度目录"
             )
     return data
+
+
+def _optional(r: _Reader, path: Path, model: type[M]) -> Loaded[M] | None:
+    found = r.kind(path)
+    if found == "file":
+        return r.yaml(path, model)
+    if found == "dir":
+        r.unexpected(path, f"{path.name} 应为文件")
+    return None
+
+
+def load_mapping(root: Path, agency: str) -> tuple[Loaded[ImportMapping] | None, list[Problem]]:
+    """plans/<agency>/import.yaml alone (None when there is none), with its problems."""
+    r = _Reader(root.resolve())
+    loaded = _optional(r, r.root / "plans" / agency / "import.yaml", ImportMapping)
+    return loaded, r.problems
 
 
 def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:

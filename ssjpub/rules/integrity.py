@@ -6,6 +6,7 @@ import difflib
 from typing import Callable, Iterable, Iterator
 
 from ssjpub.draw.sources import source_problems
+from ssjpub.importmap import mapping_problems
 from ssjpub.loader.repository import AgencyData, Loaded, Repository
 from ssjpub.problems import Pos, Problem
 
@@ -264,6 +265,8 @@ def check_repository(repo: Repository) -> Iterator[Problem]:
         yield from check_agency(data, repo)
         yield from check_checklist(data)
         yield from check_inspectors(data)
+        if data.mapping is not None:
+            yield from mapping_problems(data.mapping)
         for year, plan in sorted(data.plans.items()):
             yield from check_plan(data, repo, year, plan)
         yield from check_results(data, repo)
