@@ -271,6 +271,7 @@ class SiteGenerator(Generator):
         self.context["ssjpub_ref"] = self.source_ref
         self.context["ssjpub_rows"] = table_html.table_rows
         self.context["ssjpub_foot"] = table_html.table_foot
+        self.context["ssjpub_download"] = downloads.table_base
         self.context["ssjpub_summary"] = summary_description
         self.context["ssjpub_feed"] = urls.FEED
         # The browser verifier's script, when the theme has it (a site's own THEME may not): without
@@ -319,21 +320,20 @@ class SiteGenerator(Generator):
         self.outputs[rel] = list(sources)
 
     def write_all_downloads(self) -> dict[str, list[str]]:
-        """Every table's CSV, JSON and XLSX; returns output file → its sources."""
+        """Every table's CSV, JSON and XLSX, each dataset once; returns output file → its sources."""
         written: dict[str, list[str]] = {}
         author = self.settings.get("SITENAME", "")
-        for page in self.pages:
-            day = trace.latest_day(self.history, page.sources)
-            refs = [self._ref_dict(s) for s in page.sources]
-            for table in page_tables(page):
-                base = f"{page.url}{table.key}"
-                for rel, data in (
-                    (f"{base}.csv", downloads.table_csv(table)),
-                    (f"{base}.json", downloads.table_json(table, refs)),
-                    (f"{base}.xlsx", downloads.table_xlsx(table, day, author)),
-                ):
-                    _put(self.output_path, rel, data)
-                    written[rel] = list(page.sources)
+        shown = ((page.url, page.sources, page_tables(page)) for page in self.pages)
+        for job in downloads.jobs(shown):
+            day = trace.latest_day(self.history, job.sources)
+            refs = [self._ref_dict(s) for s in job.sources]
+            for rel, data in (
+                (f"{job.base}.csv", downloads.table_csv(job.table)),
+                (f"{job.base}.json", downloads.table_json(job.table, refs)),
+                (f"{job.base}.xlsx", downloads.table_xlsx(job.table, day, author)),
+            ):
+                _put(self.output_path, rel, data)
+                written[rel] = list(job.sources)
         return written
 
     def _ref_dict(self, path: str) -> dict:
