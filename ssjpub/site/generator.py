@@ -360,7 +360,16 @@ class SiteGenerator(Generator):
 
     def last_changed(self, page: SitePage) -> date | None:
         """The day of the latest commit that changed a file the page is built from; for a page
-        built from no data file (the search page), its template's. Never the build's clock."""
+        built from no data file (the search page), its template's. Never the build's clock.
+
+        Commit days, not the days the data states: the sitemap tells a crawler when the published
+        page last changed, and a page changes when its files land (results dated 5 May that are
+        committed on 9 May change the page on 9 May; a date from the data would say "unchanged
+        since 5 May" and a crawler that came on 7 May would skip the change). They are the same
+        days each page's "数据来源" lists beside each file's commit. That commit days prove nothing
+        (DESIGN §7) does not matter here: lastmod is a hint for crawlers, no claim the site makes
+        about a draw. The published demo (`make demo-history`) commits each file on the day the
+        data gives it, so its pages are dated apart (tests/test_replay.py)."""
         day = trace.latest_day(self.history, page.inputs)
         if day is None:
             template = _theme_file(Path(self.settings["THEME"]).resolve(), "templates", page.template, self.root)
