@@ -177,3 +177,27 @@ def test_jobs_write_a_shared_dataset_once_and_other_tables_beside_their_page():
     jobs = D.jobs([("x/list/", ("page.yaml",), [part[0], own]), ("x/list/2/", ("page.yaml",), [part[1]])])
     assert [(j.base, j.table.key, j.sources) for j in jobs] == [
         ("x/list/all", "all", ("s.csv",)), ("x/list/own", "own", ("page.yaml",))]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_TEXT = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "Zs")), max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.dates(min_value=date(1900, 3, 1)), st.integers(-10**6, 10**6),
+                          st.integers(0, 100).map(lambda n: f"{n}%"), _TEXT), max_size=6))
+def test_any_table_reads_back_the_same_from_csv_json_and_xlsx(rows):
+    t = Table("t", "t", columns("日期", "数", "比例", "说明", numeric=("数",)),
+              tuple((cell(d.isoformat()), cell(n), cell(p), cell(x)) for d, n, p, x in rows))
+    text = read_csv_bytes(D.table_csv(t))[1:]
+    assert text == [[d.isoformat(), str(n), p, csv_cell(x)] for d, n, p, x in rows]
+    assert json.loads(D.table_json(t))["rows"] == [[d.isoformat(), n, p, x] for d, n, p, x in rows]
+    ws = load_workbook(io.BytesIO(D.table_xlsx(t, None))).active
+    sheet = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_col=4)]
+    assert [[v.date(), n, p, x or None] for v, n, p, x in sheet] == [[d, n, p, x or None] for d, n, p, x in rows]
+    assert [[shown(v) for v in r] for r in sheet] == text  # the XLSX cell as the CSV writes it
+
+
+def read_csv_bytes(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
