@@ -34,3 +34,21 @@ def convert(src: Path, to: str, outdir: Path, timeout: float = 120) -> Path:
     out = outdir / (src.stem + "." + to.split(":", 1)[0])
     assert out.exists(), f"LibreOffice wrote nothing for {src}"
     return out
+
+
+def convert_all(srcs: list[Path], to: str, outdir: Path, timeout: float = 300) -> list[Path]:
+    """Like ``convert``, for many files in one LibreOffice run (its start-up is most of the time).
+    The files' names must differ: each is written as ``outdir/<its stem>.<ext>``."""
+    assert SOFFICE is not None
+    assert len({s.stem for s in srcs}) == len(srcs), "two files of the same name would overwrite each other"
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / ".lo-profile"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
+         "--convert-to", to, "--outdir", str(outdir), *map(str, srcs)],
+        check=True, capture_output=True, timeout=timeout,
+    )
+    outs = [outdir / (s.stem + "." + to.split(":", 1)[0]) for s in srcs]
+    missing = [o.name for o in outs if not o.exists()]
+    assert not missing, f"LibreOffice wrote nothing for {missing}"
+    return outs

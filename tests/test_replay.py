@@ -278,3 +278,34 @@ def test_a_history_rewritten_after_the_draws_loses_every_timestamp(replayed, tmp
     for url, found in _claims(rewritten).items():
         claim = next(c for c in found if c.label == "可信时间戳")
         assert claim.status == "refuted" and "不在本仓库的历史中" in claim.text, url
+
+
+def test_the_replayed_demo_sites_pages_are_each_dated_by_their_own_files(replayed, tmp_path):
+    """The published demo (SSJPUB_DEMO builds it from the replay): sitemap lastmod is, per page,
+    the latest commit day among the files that page is built from, so the pages are dated apart."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    from ssjpub.site.pages import site_pages
+
+    siteurl = "https://ssj.example.gov.cn"
+    out = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "pelican", str(replayed / "content"), "-s", str(ROOT / "pelicanconf.py"), "-o", str(out),
+         "--fatal", "errors", "-e", f"SSJPUB_ROOT={json.dumps(str(replayed))}", f"SITEURL={json.dumps(siteurl)}",
+         f"THEME={json.dumps(str(replayed / 'theme'))}",  # its theme: the search page is dated by its template
+         "RELATIVE_URLS=false", "SSJPUB_PAGEFIND=false", "SSJPUB_DOWNLOADS=false"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600, env={**os.environ, "PYTHONHASHSEED": "0"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    mods = {u.find(f"{ns}loc").text[len(siteurl) + 1:]: getattr(u.find(f"{ns}lastmod"), "text", None)
+            for u in ET.fromstring((out / "sitemap.xml").read_bytes())}
+    assert None not in mods.values(), [u for u, m in mods.items() if m is None]
+    assert len(set(mods.values())) >= 8, sorted(set(mods.values()))
+    repo, _ = validate(replayed)
+    pages = {p.url: p for p in site_pages(repo)}
+    tasks = [u for u in pages if pages[u].template == "task.html"]
+    assert len({mods[u] for u in tasks}) >= 5
+    for url in tasks:  # each against git itself, file by file
+        days = [git(replayed, "log", "-1", "--format=%cs", "--", f).strip() for f in pages[url].inputs]
+        assert mods[url] == max(d for d in days if d), url

@@ -28,6 +28,7 @@ from ssjpub.site import served, urls
 from ssjpub.site.commands import Command, ps_quote
 from ssjpub.site.pages import site_pages
 from ssjpub.site.pages.verifier import official_sources
+from ssjpub.site.publish import read_manifest
 from ssjpub.validate import validate
 from test_failures import commit, failed, git, ssjpub  # noqa: F401 (a fixture)
 from test_links import pelican
@@ -114,9 +115,9 @@ def test_the_site_serves_every_input_byte_identical_and_lists_it(site):
         data = (ROOT / rel).read_bytes()
         assert (site / "files" / rel).read_bytes() == data, rel
         assert index["files"][rel] == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}, rel
-    manifest = {f["path"]: f for f in json.loads((site / "manifest.json").read_text(encoding="utf-8"))["files"]}
-    assert manifest[f"files/{DRAW}"]["sources"] == [DRAW]
-    assert set(manifest["files/index.json"]["sources"]) == set(expected)
+    _commit, _sources, manifest = read_manifest((site / "manifest.json").read_bytes())
+    assert manifest[f"files/{DRAW}"].sources == (DRAW,)
+    assert set(manifest["files/index.json"].sources) == set(expected)
 
 
 def test_the_verifier_scripts_land_under_theme_verify(site):

@@ -671,20 +671,26 @@ def test_every_table_has_its_downloads_and_the_manifest_covers_every_file(site):
             assert len(got) == tables, (path, ext)
             for h in got:
                 assert (path.parent / h).is_file(), (path, h)
-    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
-    listed = {f["path"]: f for f in manifest["files"]}
+    from ssjpub.site.publish import read_manifest
+
+    raw = (site / "manifest.json").read_bytes()
+    build_commit, commits, listed = read_manifest(raw)
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {"manifest.json"}
     assert set(listed) == files
     for rel, f in listed.items():
-        assert f["sha256"] == hashlib.sha256((site / rel).read_bytes()).hexdigest(), rel
-    assert manifest["format"] == "ssjpub-manifest/2"
-    task = listed["baofeng/2024/2024-01/index.html"]["sources"]
+        assert f.sha256 == hashlib.sha256((site / rel).read_bytes()).hexdigest(), rel
+        assert f.bytes == (site / rel).stat().st_size, rel
+    assert json.loads(raw)["format"] == "ssjpub-manifest/3"
+    task = listed["baofeng/2024/2024-01/index.html"].sources
     assert "plans/baofeng/2024/draws/2024-01.json" in task
-    commits = manifest["sources"]  # each source once, with the commit that last changed it
-    assert set(commits) == {s for f in listed.values() for s in f["sources"]}
+    # Each source once, with the commit that last changed it; each set of sources once; no indentation.
+    assert set(commits) == {s for f in listed.values() for s in f.sources}
+    doc = json.loads(raw)
+    assert len({tuple(s) for s in doc["inputs"]}) == len(doc["inputs"])
+    assert not re.search(rb"\n ", raw) and raw.count(b"\n") <= len(listed) + len(commits) + len(doc["inputs"]) + 8
     assert all(re.fullmatch(r"[0-9a-f]{40}|未知", c) for c in commits.values())
-    assert re.fullmatch(r"[0-9a-f]{40}|未知", manifest["build_commit"])
-    assert listed["theme/css/site.css"]["sources"] == ["theme/static/css/site.css"]
+    assert re.fullmatch(r"[0-9a-f]{40}|未知", build_commit)
+    assert listed["theme/css/site.css"].sources == ("theme/static/css/site.css",)
     assert (site / "feed.atom").read_bytes().startswith(b'<?xml version="1.0" encoding="utf-8"?>')
 
 

@@ -70,3 +70,24 @@ def test_any_text_reads_back(rows):
     ws = read(xlsx.workbook("s", ["a", "b", "c"], rows))
     got = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_col=3)]
     assert got == rows
+
+
+def test_dates_are_date_cells_shown_as_iso_days_and_wide_enough():
+    rows = [["a", date(2024, 3, 21), 5], ["b", date(1900, 3, 1), 0], ["c", date(1899, 1, 2), 1], ["d", "", 2]]
+    data = xlsx.workbook("t", ["名", "日期", "数"], rows)
+    ws = read(data)
+    got = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [g[1].date() if g[1] is not None and not isinstance(g[1], str) else g[1] for g in got] == [
+        date(2024, 3, 21), date(1900, 3, 1), "1899-01-02", None]  # before Excel's calendar: text
+    assert ws["B2"].is_date and ws["B2"].number_format == "yyyy-mm-dd"
+    assert ws["B2"].data_type == "d" or ws["B2"].is_date
+    assert ws.column_dimensions["B"].width >= len("2024-03-21") and ws.column_dimensions["A"].width != 11
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="B2" s="2"><v>45372</v></c>' in sheet  # Excel's day number of 2024-03-21
+
+
+@given(st.dates(min_value=date(1900, 3, 1), max_value=date(9999, 12, 31)))
+def test_any_day_reads_back_as_that_day(day):
+    ws = read(xlsx.workbook("t", ["日期"], [[day]]))
+    assert ws["A2"].value.date() == day

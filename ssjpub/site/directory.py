@@ -4,7 +4,8 @@ One table split into pages of ``PAGE_SIZE`` rows (directory-style URLs: ``<code>
 ``…/list/2/``), ordered by area, then credit code, so that an index of areas can say on which
 page each begins. Every page is in the Pagefind index (the search box on the page searches the
 whole site, task pages included, where the enterprise's draws and results are); without
-JavaScript the pages are browsed in order, and each page's table downloads as CSV/JSON/XLSX.
+JavaScript the pages are browsed in order. The whole list downloads as one CSV/JSON/XLSX (linked
+from every page), not a file per page.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Callable
 from ssjpub.loader.repository import AgencyData
 from ssjpub.model import Snapshot, Target
 from ssjpub.site import urls
-from ssjpub.site.tables import Link, Table, cell, columns
+from ssjpub.site.tables import Dataset, Link, Table, cell, columns
 
 PAGE_SIZE = 100  # rows a page: about 30 KB of HTML, under the 50 KB median the site aims for
 LIST_COLUMNS = ("统一社会信用代码", "单位名称", "区域", "行业", "诚信等级", "投诉举报", "严重违法记录", "状态")
@@ -78,14 +79,13 @@ def pager(code: str, page: int, pages: int, total: int, window: int = 3,
     )
 
 
-def list_table(snapshot: Snapshot, rows: list[Target], offset: int, page: int, pages: int,
-               records: frozenset[str] = frozenset()) -> Table:
-    """Rows ``offset``… of the ordered list. The first row of each area carries an anchor that
-    the area index links to; the name of an enterprise with a record (``records``: credit codes
-    ever drawn or inspected) links to it."""
+def list_rows(snapshot: Snapshot, rows: list[Target], records: frozenset[str] = frozenset()) -> tuple:
+    """Every row of the ordered list. The first row of each area carries an anchor that the area
+    index links to; the name of an enterprise with a record (``records``: credit codes ever drawn
+    or inspected) links to it."""
     out = []
-    previous_area = rows[offset - 1].area if offset else None
-    for i, t in enumerate(rows[offset : offset + PAGE_SIZE], offset):
+    previous_area = None
+    for i, t in enumerate(rows):
         anchor = urls.area_anchor(i) if t.area != previous_area else None
         previous_area = t.area
         out.append((
@@ -98,12 +98,32 @@ def list_table(snapshot: Snapshot, rows: list[Target], offset: int, page: int, p
             cell("有" if t.serious_violation else "无"),
             cell(t.status),
         ))
-    return Table(
-        key=f"list-{page}",
-        caption=f"{snapshot.taken_on.isoformat()} 快照中的单位（第 {page} 页，共 {pages} 页）",
+    return tuple(out)
+
+
+def list_tables(snapshot: Snapshot, rows: list[Target], records: frozenset[str] = frozenset()) -> list[Table]:
+    """The list's pages, each a part of the whole snapshot's table (downloaded once, beside page 1)."""
+    whole = Table(
+        key=f"targets-{snapshot.taken_on.isoformat()}",
+        caption=f"{snapshot.taken_on.isoformat()} 快照中的全部单位（共 {len(rows)} 家）",
         columns=columns(*LIST_COLUMNS, numeric=("投诉举报",)),
-        rows=tuple(out),
+        rows=list_rows(snapshot, rows, records),
+        sources=(snapshot.file,),
     )
+    return paged(whole, urls.target_list(snapshot.agency, 1), "list",
+                 lambda page, pages: f"{snapshot.taken_on.isoformat()} 快照中的单位（第 {page} 页，共 {pages} 页）")
+
+
+def paged(whole: Table, first_url: str, key: str, caption: Callable[[int, int], str]) -> list[Table]:
+    """``whole`` cut into pages of PAGE_SIZE rows (``key``-1, ``key``-2, …), each linking to the
+    whole table's downloads beside the first page."""
+    dataset = Dataset(f"{first_url}{whole.key}", whole)
+    pages = page_count(len(whole.rows))
+    return [
+        Table(key=f"{key}-{page}", caption=caption(page, pages), columns=whole.columns,
+              rows=whole.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], part_of=dataset)
+        for page in range(1, pages + 1)
+    ]
 
 
 def list_link(data: AgencyData) -> Link | None:

@@ -1,6 +1,11 @@
 """The data download beside each table: CSV (UTF-8 with a BOM, so that Excel shows Chinese), JSON
 and XLSX, built from the same ``Table`` the page shows.
 
+The three say the same thing cell for cell (``typed``): a whole number in a numeric column is a
+number in JSON and XLSX; a cell that is exactly an ISO date is a date cell (yyyy-mm-dd) in XLSX, as
+a spreadsheet reads the same cell of the CSV, and the same ISO string in JSON; everything else,
+percentages ("5%") included, is the same text in all three.
+
 Same table → same bytes: the XLSX workbook (``ssjpub.site.xlsx``) is dated from the data or git,
 never the build's clock.
 """
@@ -8,28 +13,45 @@ never the build's clock.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Iterable
 
 from ssjpub.site import xlsx
 from ssjpub.spreadsheet import write_csv
 from ssjpub.site.tables import Table
 
-FORMATS = ("csv", "json", "xlsx")
 BOM = "\ufeff"
 
 
+def table_base(page_url: str, table: Table) -> str:
+    """Where a shown table's downloads are, without the extension: beside its page, or, for a page
+    of a longer table, the whole table's."""
+    return table.part_of.base if table.part_of else f"{page_url}{table.key}"
+
+
 @dataclass(frozen=True, slots=True)
-class Download:
-    """One file beside a table: ``<page url><table key>.<format>``."""
+class Job:
+    """One table to write as its three downloads."""
 
-    url: str
-    format: str
-    table_key: str
+    base: str
+    table: Table
+    sources: tuple[str, ...]
 
 
-def download_urls(page_url: str, table: Table) -> tuple[Download, ...]:
-    return tuple(Download(f"{page_url}{table.key}.{fmt}", fmt, table.key) for fmt in FORMATS)
+def jobs(pages: Iterable[tuple[str, tuple[str, ...], list[Table]]]) -> list[Job]:
+    """From each page (its url, its sources, the tables it shows) the downloads to write: each
+    table once, a paged table's whole dataset once however many pages show a part of it (every
+    page its own copy made the directory lists' downloads grow with their page count)."""
+    out: dict[str, Job] = {}
+    for url, sources, tables in pages:
+        for table in tables:
+            whole = table.part_of.table if table.part_of else table
+            base = table_base(url, table)
+            if base not in out:
+                out[base] = Job(base, whole, whole.sources if whole.sources is not None else sources)
+    return list(out.values())
 
 
 def _rows(table: Table) -> list[list[str]]:
@@ -39,12 +61,29 @@ def _rows(table: Table) -> list[list[str]]:
     return rows
 
 
-def _is_number(text: str) -> bool:
-    try:
-        int(text)
-    except ValueError:
-        return False
-    return True
+_INT = re.compile(r"-?[0-9]+")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _value(text: str, numeric: bool) -> str | int | date:
+    if numeric and _INT.fullmatch(text):
+        return int(text)
+    if len(text) == 10 and _DAY.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # "2024-02-30" is no day: text, as a spreadsheet keeps it
+            return text
+    return text
+
+
+def typed(table: Table) -> list[list[str | int | date]]:
+    """The rows and the totals row as the values the JSON and XLSX downloads hold."""
+    numeric = [c.numeric for c in table.columns]
+    return [[_value(v, num) for v, num in zip(row, numeric)] for row in _rows(table)]
+
+
+def _json_value(value: str | int | date) -> str | int:
+    return value.isoformat() if type(value) is date else value
 
 
 def table_csv(table: Table) -> bytes:
@@ -63,11 +102,13 @@ def table_json(table: Table, sources: list[dict] | None = None) -> bytes:
         return json.dumps(value, ensure_ascii=False)
 
     parts = [f'{{"caption": {dump(table.caption)},', f' "columns": {dump([c.title for c in table.columns])},']
-    rows = [dump([c.text for c in row]) for row in table.rows]
+    values = [[_json_value(v) for v in row] for row in typed(table)]
+    foot = values.pop() if table.foot else None
+    rows = [dump(row) for row in values]
     parts.append(' "rows": [' + ("\n  " + ",\n  ".join(rows) + "\n ]" if rows else "]"))
-    if table.foot:
+    if foot is not None:
         parts[-1] += ","
-        parts.append(f' "total": {dump([c.text for c in table.foot])}')
+        parts.append(f' "total": {dump(foot)}')
     if sources is not None:
         parts[-1] += ","
         parts.append(f' "sources": {dump(sources)}')
@@ -77,9 +118,7 @@ def table_json(table: Table, sources: list[dict] | None = None) -> bytes:
 def table_xlsx(table: Table, day: date | None, author: str = "") -> bytes:
     """A one-sheet workbook. ``day`` (from the data or git) dates the workbook's properties.
 
-    Cells are inline strings, which a spreadsheet never evaluates: "=1+1" stays text here without
-    the apostrophe the CSV needs. Numeric columns hold numbers."""
-    numeric = [c.numeric for c in table.columns]
-    rows = [[int(v) if num and _is_number(v) else v for v, num in zip(row, numeric)] for row in _rows(table)]
-    return xlsx.workbook(table.key, [c.title for c in table.columns], rows,
+    Text cells are inline strings, which a spreadsheet never evaluates: "=1+1" stays text here
+    without the apostrophe the CSV needs. Numbers and dates as ``typed`` gives them."""
+    return xlsx.workbook(table.key, [c.title for c in table.columns], typed(table),
                          title=table.caption, author=author or "ssjpub", day=day)

@@ -271,6 +271,7 @@ class SiteGenerator(Generator):
         self.context["ssjpub_ref"] = self.source_ref
         self.context["ssjpub_rows"] = table_html.table_rows
         self.context["ssjpub_foot"] = table_html.table_foot
+        self.context["ssjpub_download"] = downloads.table_base
         self.context["ssjpub_summary"] = summary_description
         self.context["ssjpub_feed"] = urls.FEED
         # The browser verifier's script, when the theme has it (a site's own THEME may not): without
@@ -319,21 +320,20 @@ class SiteGenerator(Generator):
         self.outputs[rel] = list(sources)
 
     def write_all_downloads(self) -> dict[str, list[str]]:
-        """Every table's CSV, JSON and XLSX; returns output file → its sources."""
+        """Every table's CSV, JSON and XLSX, each dataset once; returns output file → its sources."""
         written: dict[str, list[str]] = {}
         author = self.settings.get("SITENAME", "")
-        for page in self.pages:
-            day = trace.latest_day(self.history, page.sources)
-            refs = [self._ref_dict(s) for s in page.sources]
-            for table in page_tables(page):
-                base = f"{page.url}{table.key}"
-                for rel, data in (
-                    (f"{base}.csv", downloads.table_csv(table)),
-                    (f"{base}.json", downloads.table_json(table, refs)),
-                    (f"{base}.xlsx", downloads.table_xlsx(table, day, author)),
-                ):
-                    _put(self.output_path, rel, data)
-                    written[rel] = list(page.sources)
+        shown = ((page.url, page.sources, page_tables(page)) for page in self.pages)
+        for job in downloads.jobs(shown):
+            day = trace.latest_day(self.history, job.sources)
+            refs = [self._ref_dict(s) for s in job.sources]
+            for rel, data in (
+                (f"{job.base}.csv", downloads.table_csv(job.table)),
+                (f"{job.base}.json", downloads.table_json(job.table, refs)),
+                (f"{job.base}.xlsx", downloads.table_xlsx(job.table, day, author)),
+            ):
+                _put(self.output_path, rel, data)
+                written[rel] = list(job.sources)
         return written
 
     def _ref_dict(self, path: str) -> dict:
@@ -360,7 +360,16 @@ class SiteGenerator(Generator):
 
     def last_changed(self, page: SitePage) -> date | None:
         """The day of the latest commit that changed a file the page is built from; for a page
-        built from no data file (the search page), its template's. Never the build's clock."""
+        built from no data file (the search page), its template's. Never the build's clock.
+
+        Commit days, not the days the data states: the sitemap tells a crawler when the published
+        page last changed, and a page changes when its files land (results dated 5 May that are
+        committed on 9 May change the page on 9 May; a date from the data would say "unchanged
+        since 5 May" and a crawler that came on 7 May would skip the change). They are the same
+        days each page's "数据来源" lists beside each file's commit. That commit days prove nothing
+        (DESIGN §7) does not matter here: lastmod is a hint for crawlers, no claim the site makes
+        about a draw. The published demo (`make demo-history`) commits each file on the day the
+        data gives it, so its pages are dated apart (tests/test_replay.py)."""
         day = trace.latest_day(self.history, page.inputs)
         if day is None:
             template = _theme_file(Path(self.settings["THEME"]).resolve(), "templates", page.template, self.root)

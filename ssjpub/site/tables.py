@@ -50,6 +50,11 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     foot: tuple[Cell, ...] | None = None  # a totals row
     row_headers: bool = True  # the first cell of each row is its header (<th scope="row">)
+    # The files this table is built from, when fewer than its page's (a page of several agencies'
+    # tables): what its JSON download and the manifest name. None: the page's sources.
+    sources: tuple[str, ...] | None = None
+    # A page of a longer table: the downloads are the whole table's, written once, not this page's.
+    part_of: "Dataset | None" = None
 
     def __post_init__(self) -> None:
         width = len(self.columns)
@@ -61,6 +66,14 @@ class Table:
         """The text of one column, for tests and downloads."""
         i = [c.title for c in self.columns].index(title)
         return [row[i].text for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A table shown a page at a time (the enterprise lists) and downloaded whole, once."""
+
+    base: str  # site-relative URL of its download files, without the extension
+    table: Table  # every row; its ``sources`` are the files it is built from
 
 
 def cell(value: object = None, url: str | None = None, anchor: str | None = None) -> Cell:

@@ -228,6 +228,7 @@ def target_list_pages(data: AgencyData, records: frozenset[str] = frozenset()) -
     pages = directory.page_count(len(rows))
     areas = directory.area_starts(data.code, rows)
     crumbs = (*_agency_crumbs(data), Link("检查对象名录", urls.targets(data.code)))
+    tables = directory.list_tables(snapshot, rows, records)
     out = []
     for page in range(1, pages + 1):
         out.append(SitePage(
@@ -247,7 +248,7 @@ def target_list_pages(data: AgencyData, records: frozenset[str] = frozenset()) -
                 "page_size": directory.PAGE_SIZE,
                 "areas": areas,
                 "pager": directory.pager(data.code, page, pages, len(rows)),
-                "table": directory.list_table(snapshot, rows, (page - 1) * directory.PAGE_SIZE, page, pages, records),
+                "table": tables[page - 1],
             },
         ))
     return out

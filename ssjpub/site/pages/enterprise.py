@@ -312,27 +312,31 @@ def index_pages(data: AgencyData, records: list[SitePage]) -> list[SitePage]:
     who = [p.data["who"] for p in records]
     areas = directory.area_starts(data.code, who, urls.enterprises)
     firsts = {i for i, w in enumerate(who) if i == 0 or who[i - 1].area != w.area}
+    rows = tuple(
+        (
+            cell(p.data["who"].name, url=p.url, anchor=urls.area_anchor(i) if i in firsts else None),
+            cell(p.data["who"].code),
+            cell(p.data["who"].area),
+            cell(p.data["drawn"]),
+            cell(p.data["other"]),
+            cell(p.data["latest"] or "尚未公示"),
+        )
+        for i, p in enumerate(records)
+    )
+    whole = Table(
+        key="enterprises",
+        caption=f"{_short(data)}企业抽查档案（共 {len(records)} 家）",
+        columns=columns(*INDEX_COLUMNS, numeric=("随机抽中", "非随机检查")),
+        rows=rows,
+        sources=tuple(dict.fromkeys(s for p in records for s in p.sources)),
+    )
+    tables = directory.paged(whole, urls.enterprises(data.code), "enterprises",
+                             lambda page, pages: f"{_short(data)}企业抽查档案（第 {page} 页，共 {pages} 页）")
     out = []
     for page in range(1, pages + 1):
         first = (page - 1) * size
-        rows = tuple(
-            (
-                cell(p.data["who"].name, url=p.url, anchor=urls.area_anchor(i) if i in firsts else None),
-                cell(p.data["who"].code),
-                cell(p.data["who"].area),
-                cell(p.data["drawn"]),
-                cell(p.data["other"]),
-                cell(p.data["latest"] or "尚未公示"),
-            )
-            for i, p in enumerate(records[first: first + size], first)
-        )
         chunk = records[first: first + size]
-        table = Table(
-            key=f"enterprises-{page}",
-            caption=f"{_short(data)}企业抽查档案（第 {page} 页，共 {pages} 页）",
-            columns=columns(*INDEX_COLUMNS, numeric=("随机抽中", "非随机检查")),
-            rows=rows,
-        )
+        table = tables[page - 1]
         out.append(SitePage(
             url=urls.enterprises(data.code, page),
             template="enterprises.html",

@@ -15,14 +15,17 @@ from ssjpub.site.tables import Table, cell, columns
 RESULTS_COLUMNS = ("任务", "检查来源", "任务完成日期", "结果公示日期", "检查单位数", "发现问题", "依法不予公开")
 
 
-def results_tables(data: AgencyData, year: int, categories: dict[str, bool]) -> tuple[Table | None, Table | None]:
+def results_tables(data: AgencyData, year: int, categories: dict[str, bool],
+                   categories_file: str | None = None) -> tuple[Table | None, Table | None]:
     """Per agency and year: the random tasks' results, and apart from them the non-random ones."""
     plan = data.plans[year].model
     random_rows, other_rows = [], []
+    random_files, other_files = [], []
     for task in plan.tasks:
         loaded = data.results.get((year, task.id))
         if loaded is None:
             continue
+        (random_files if is_random(task) else other_files).append(loaded.file)
         r = loaded.model
         row = (
             cell(f"{task.id} {task.name}", url=urls.task(data.code, year, task.id) + "#results-h"),
@@ -36,17 +39,21 @@ def results_tables(data: AgencyData, year: int, categories: dict[str, bool]) -> 
         (random_rows if is_random(task) else other_rows).append(row)
     num = ("检查单位数", "发现问题", "依法不予公开")
     short = _short(data)
+    # Each table names its own agency-year's files (the page's are every agency's, every year's).
+    shared = (data.plans[year].file, *((categories_file,) if categories_file else ()))
     random_table = Table(
         key=f"results-{data.code}-{year}",
         caption=f"{short}{year} 年随机抽查结果",
         columns=columns(*RESULTS_COLUMNS, numeric=num),
         rows=tuple(random_rows),
+        sources=(*random_files, *shared),
     ) if random_rows else None
     other_table = Table(
         key=f"results-{data.code}-{year}-non-random",
         caption=f"{short}{year} 年{NON_RANDOM_LABEL}检查结果",
         columns=columns(*RESULTS_COLUMNS, numeric=num),
         rows=tuple(other_rows),
+        sources=(*other_files, *shared),
     ) if other_rows else None
     return random_table, other_table
 
@@ -58,7 +65,8 @@ def results_page(repo: Repository) -> SitePage:
     plans: list[str] = []  # the tasks' names
     for code, data in _agencies(repo):
         for year in sorted(data.plans, reverse=True):
-            random_table, other_table = results_tables(data, year, categories)
+            random_table, other_table = results_tables(data, year, categories,
+                                                       repo.categories.file if repo.categories else None)
             if random_table is None and other_table is None:
                 continue
             sections.append({
