@@ -209,7 +209,8 @@ def plan_for(spec: AgencySpec, year: int, first_snapshot: list[Target]) -> dict:
     return {"agency": spec.code, "year": year,
             "title": f"{spec.place}人力资源和社会保障局 {year} 年度“双随机、一公开”抽查工作计划（虚构）",
             "doc_number": f"样人社〔{year}〕示{1 + spec.index}号", "lead_department": office, "reported_to": office,
-            "reported_on": date(year, 1, 8), "published_on": date(year, 1, 10), "tasks": tasks}
+            # Published before the first task's draw is declared (rule draw-before-plan-published).
+            "reported_on": date(year, 1, 3), "published_on": date(year, 1, 5), "tasks": tasks}
 
 
 def agency_body(spec: AgencySpec) -> dict:
