@@ -128,13 +128,20 @@ def test_the_verifier_scripts_land_under_theme_verify(site):
             assert (site / "theme/verify" / rel).read_bytes() == path.read_bytes(), rel
 
 
-def _inputs(page: Html) -> list[tuple[str, str, int, str]]:
-    """(href, path shown, bytes, sha256) of each entry of the 输入 list."""
+def _inputs(source: str) -> list[tuple[str, str, int, str]]:
+    """(href, path, bytes, sha256) of each entry of the 输入 list: a full entry names its path;
+    an earlier draw's record, one short line, is named by its link (files/<path>)."""
+    html = source[source.index('<ul class="inputs">'):]
+    html = html[:html.index("</ul>")]
+    full = re.compile(r'<li><strong>[^<]*</strong>：<a href="([^"]+)"><code>([^<]+)</code></a>（([\d,]+) 字节）'
+                      r'<br>SHA-256 <code class="hash">([0-9a-f]{64})</code></li>')
+    prior = re.compile(r'<li><a href="[^"]+/">[^<]+</a> <a href="([^"]+)">[^<]+</a> ([\d,]+) <code>([0-9a-f]{64})</code></li>')
     out = []
-    text = page.text_within("inputs")
-    hrefs = [a["href"] for t, a, st in page.tags if t == "a" and any(x.get("class") == "inputs" for _, x in st)]
-    for href, m in zip(hrefs, re.finditer(r"：(\S+?)（([\d,]+) 字节）SHA-256 ([0-9a-f]{64})", text)):
-        out.append((href, m.group(1), int(m.group(2).replace(",", "")), m.group(3)))
+    for m in re.finditer(f"{full.pattern}|{prior.pattern}", html):
+        if m.group(1):
+            out.append((m.group(1), m.group(2), int(m.group(3).replace(",", "")), m.group(4)))
+        else:
+            out.append((m.group(5), m.group(5).split("files/", 1)[1], int(m.group(6).replace(",", "")), m.group(7)))
     return out
 
 
@@ -143,8 +150,7 @@ def test_task_pages_link_each_input_to_its_served_copy_with_its_digest_and_size(
     for data in demo_repo.agencies.values():
         for (year, task_id), draw in data.draws.items():
             page_path = site / data.code / str(year) / task_id / "index.html"
-            page = Html(page_path.read_text(encoding="utf-8"))
-            inputs = _inputs(page)
+            inputs = _inputs(page_path.read_text(encoding="utf-8"))
             shown = [p for _, p, _, _ in inputs]
             rec = draw.data
             wanted = [rec["population"]["file"], rec["randomness"]["file"], data.plans[year].file,
@@ -257,9 +263,9 @@ def test_a_failure_record_gets_the_same_section_adapted_with_its_seed(failed, tm
     seed = h(rec["algorithm"], "seed", "baofeng", "2024", "2024-01", rec["population"]["sha256"],
              rec["parameters_sha256"], rec["randomness"]["canonical"])
     assert seed == rec["seed"] and seed in text
-    shown = [p for _, p, _, _ in _inputs(page)]
+    shown = [p for _, p, _, _ in _inputs(page_path.read_text(encoding="utf-8"))]
     assert record_file in shown and rec["population"]["file"] in shown
-    for href, path, size, sha in _inputs(page):
+    for href, path, size, sha in _inputs(page_path.read_text(encoding="utf-8")):
         data = (failed / path).read_bytes()
         assert (page_path.parent / href).resolve().read_bytes() == data
         assert (size, sha) == (len(data), hashlib.sha256(data).hexdigest())

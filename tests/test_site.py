@@ -416,9 +416,10 @@ def test_task_page_shows_every_drawn_target_with_its_ticket_group_and_result(dem
                     assert drawn.column("层") == [t["stratum"] for t in rec["targets"]]
                 assert drawn.column("签") == [str(t["copy"]) for t in rec["targets"]]
                 assert view.strata.column("截止签号") == [s["cutoff"] for s in rec["strata"]]
-                assert len(view.groups.rows) == len(rec["groups"])
-                leaders = view.groups.column("组长")
-                assert all(g["leader"] in leader for g, leader in zip(rec["groups"], leaders))
+                # The groups are folded into the drawn table, one row per enterprise (issue 16 item 7).
+                group_of = {g["target"]: g for g in rec["groups"]}
+                assert len(group_of) == len(rec["targets"])
+                assert all(group_of[t["code"]]["leader"] in leader for t, leader in zip(rec["targets"], drawn.column("组长")))
                 # The seed command's inputs are the record's.
                 assert dict(view.seed_inputs)["名录快照的 SHA-256"] == rec["population"]["sha256"]
                 assert rec["population"]["file"] in page.sources and draw.file in page.sources

@@ -272,6 +272,7 @@ class SiteGenerator(Generator):
         self.context["ssjpub_rows"] = table_html.table_rows
         self.context["ssjpub_foot"] = table_html.table_foot
         self.context["ssjpub_download"] = downloads.table_base
+        self.context["ssjpub_card_labels"] = table_html.card_labels
         self.context["ssjpub_summary"] = summary_description
         self.context["ssjpub_feed"] = urls.FEED
         # The browser verifier's script, when the theme has it (a site's own THEME may not): without

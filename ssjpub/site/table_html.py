@@ -12,7 +12,7 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from ssjpub.site.tables import Cell, Column, Table
+from ssjpub.site.tables import Cell, Column, Shown, Table
 
 
 def column_class(column: Column) -> str:
@@ -68,9 +68,61 @@ def _rows(rows: Iterable[tuple[Cell, ...]], table: Table, siteurl: str) -> Marku
     return Markup("".join([_row(r, plain, classes, siteurl) for r in rows]))
 
 
+def _part(p: Cell, siteurl: str) -> str:
+    text = "<br>".join([str(escape(line)) for line in p.lines])
+    return f'<a href="{escape(href(p.url, siteurl))}">{text}</a>' if p.url else text
+
+
+def _shown_rows(shown: Shown, siteurl: str) -> Markup:
+    """A shown table's rows: the first cell is the row's header; a cell's parts are joined by a
+    line break, each with its own link; the cell takes the id of its first anchored part. Column
+    classes only where a column has one (the labels and the rest are the stylesheet's)."""
+    # A column's width is its header's to set (min-width on the <th> in <thead>): only the classes
+    # that style a cell's text are repeated per cell.
+    classes = [column_class(c) if c.mono or c.numeric else "" for c in shown.columns]
+    out = []
+    for row in shown.rows:
+        cells = []
+        for i, (parts, css) in enumerate(zip(row, classes)):
+            tag = "th" if i == 0 else "td"
+            attrs = ' scope="row"' if i == 0 else ""
+            anchor = next((p.anchor for p in parts if p.anchor), None)
+            if anchor:
+                attrs += f' id="{escape(anchor)}"'
+            body = "<br>".join([_part(p, siteurl) for p in parts if p.lines])
+            cells.append(f"<{tag}{attrs}{css}>{body}</{tag}>")
+        out.append("<tr>" + "".join(cells) + "</tr>\n")
+    return Markup("".join(out))
+
+
 def table_rows(table: Table, siteurl: str = "") -> Markup:
-    """``<tr>…</tr>`` for every body row, one per line."""
+    """``<tr>…</tr>`` for every body row (or shown row), one per line."""
+    if table.shown is not None:
+        return _shown_rows(table.shown, siteurl)
     return _rows(table.rows, table, siteurl)
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal: quotes, backslashes and anything that could end the style element escaped."""
+    return '"' + "".join(c if c.isalnum() or c in " （）、，-" else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def card_labels(tables: Iterable[Table | None]) -> Markup:
+    """The labels of the card tables on a page, for the stylesheet's phone layout (each cell of a
+    card starts with its column's title): taken from the columns the page shows, so that they never
+    drift from the table headers, and written once a page rather than as an attribute per cell."""
+    rules = []
+    for t in tables:
+        if t is None or not t.cards:
+            continue
+        cols = (t.shown or t).columns
+        scope = f'[aria-labelledby="cap-{t.key}"]'
+        for i, c in enumerate(cols, start=1):
+            tag = "th" if i == 1 and (t.shown is not None or t.row_headers) else "td"
+            rules.append(f"{scope} {tag}:nth-child({i})::before{{content:{_css_string(c.title)}}}")
+    if not rules:
+        return Markup("")
+    return Markup("<style>@media (max-width:40rem){" + "\n".join(rules) + "}</style>\n")
 
 
 def table_foot(table: Table, siteurl: str = "") -> Markup:

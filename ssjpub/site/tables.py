@@ -43,6 +43,20 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """How a page shows a table whose download keeps one column per fact: fewer columns, each
+    cell a few parts (each part its own lines, link and anchor), so that a row of many facts
+    reads as one line on a desktop and as one short card on a phone."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[tuple[Cell, ...], ...], ...]  # row → cell → parts
+
+    def __post_init__(self) -> None:
+        if any(len(row) != len(self.columns) for row in self.rows):
+            raise ValueError("shown rows must have one cell per shown column")
+
+
+@dataclass(frozen=True)
 class Table:
     key: str  # stable and unique on its page: the id of the caption, later the download's name
     caption: str
@@ -55,6 +69,9 @@ class Table:
     sources: tuple[str, ...] | None = None
     # A page of a longer table: the downloads are the whole table's, written once, not this page's.
     part_of: "Dataset | None" = None
+    shown: Shown | None = None  # what the page shows instead of the rows (the download keeps the rows)
+    cards: bool = False  # on a phone each row is a card, each cell labelled with its column's title
+    fold_over: int = 0  # more rows than this: the table is folded (<details>) until opened; 0 never
 
     def __post_init__(self) -> None:
         width = len(self.columns)

@@ -12,12 +12,13 @@ from ssjpub.model import Task
 from ssjpub.site import urls
 from ssjpub.site.commands import seed_argv
 from ssjpub.site.pages.common import _day
-from ssjpub.site.tables import Link, Table, cell, columns
+from ssjpub.site.tables import Cell, Link, Shown, Table, cell, columns
 
 
 SEED_FIELDS = ("算法", "用途", "机关代号", "年度", "任务编号", "名录快照的 SHA-256", "任务参数的 SHA-256", "公开随机数规范值")
 STRATA_COLUMNS = ("层", "可抽单位数", "比例或数量", "抽取数", "截止签号")
-GROUP_COLUMNS = ("顺序", "检查对象", "组长", "组员", "回避人数", "上次检查人员数")
+GROUP_COLUMNS = ("组长", "组员", "回避人数", "上次检查人员数")
+FOLD_OVER = 50  # rows: a longer table is folded until opened (a phone shows each row as a card)
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,7 @@ class DrawView:
     capped: list[str]
     drawn: int
     strata: Table
-    targets: Table
-    groups: Table
+    targets: Table  # the drawn enterprises with their groups (drawn_table)
     batches: int | None
     group_size: int
     requirements: list[str]
@@ -67,41 +67,73 @@ def _inspector_name(pool: dict[str, dict], ident: str) -> str:
     return f"{p['name']}（{ident}）" if p and p.get("name") else ident  # a name may be absent (null)
 
 
+def _group_lines(pool: dict[str, dict], g: dict | None) -> tuple[Cell, ...]:
+    """The group's leader first, then the other members; who could not be sent, if anyone."""
+    if g is None:
+        return ()
+    names = [_inspector_name(pool, g["leader"])] + [_inspector_name(pool, m) for m in g["members"] if m != g["leader"]]
+    notes = [f"{what} {len(g[key])} 人不参加" for key, what in (("recused", "申报回避的"), ("previous", "上次检查本单位的"))
+             if g.get(key)]
+    return (cell(names), *((cell("，".join(notes)),) if notes else ()))
+
+
+def drawn_table(agency: str, rec: dict, results: dict[str, Any], pool: dict[str, dict]) -> Table:
+    """One row per drawn enterprise, in rank order, with its group and its result (issue 16 item 7:
+    the groups were a second table repeating every name). The download keeps one column per fact;
+    the page shows them in seven cells, the rank being the row's header and the #t- anchor."""
+    targets = rec.get("targets", [])
+    batches = rec.get("parameters", {}).get("batches")
+    stratified = any(t["stratum"] for t in targets)
+    groups = {g["target"]: g for g in rec.get("groups", [])}
+    titles = ["顺序", "统一社会信用代码", "单位名称", "检查结果", "区域", "行业", "诚信等级"]
+    titles += ["层"] if stratified else []
+    titles += ["权重", "签", "签号"] + (["批次"] if batches else []) + list(GROUP_COLUMNS)
+    rows, shown = [], []
+    for t in targets:
+        code = t["code"]
+        r = results.get(code)
+        g = groups.get(code)
+        row = [cell(t["rank"]), cell(code), cell(t["name"]), cell(r.category if r else "尚未公示"),
+               cell(t["area"]), cell(t["industry"]), cell(t["grade"])]
+        row += [cell(t["stratum"])] if stratified else []
+        row += [cell(t["weight"]), cell(t["copy"]), cell(t["ticket"])] + ([cell(t["batch"])] if batches else [])
+        row += [cell(_inspector_name(pool, g["leader"])), cell([_inspector_name(pool, m) for m in g["members"]]),
+                cell(len(g.get("recused", []))), cell(len(g.get("previous", [])))] if g else [cell()] * 4
+        rows.append(tuple(row))
+        weight = f"诚信等级 {t['grade']}，权重 {t['weight']}，第 {t['copy']} 张签" if t["grade"] else \
+            f"权重 {t['weight']}，第 {t['copy']} 张签"
+        shown.append((
+            (cell(t["rank"], anchor=urls.target_anchor(code)), *((cell(f"第 {t['batch']} 批"),) if batches else ())),
+            (cell(t["name"], url=urls.enterprise(agency, code)), cell(code)),
+            (cell(r.category, url=f"#{urls.result_anchor(code)}") if r else cell("尚未公示"),),
+            _group_lines(pool, g),
+            (cell([t["area"], t["industry"]]),),
+            (*((cell(f"层：{t['stratum']}"),) if stratified else ()), cell(weight)),
+            (cell(t["ticket"]),),
+        ))
+    shown_titles = ("顺序", "检查对象", "检查结果", "检查组", "区域和行业",
+                    "层和权重" if stratified else "权重", "签号")
+    return Table(
+        key="drawn",
+        caption=f"抽中的单位和检查组（{len(rows)} 家，按签号从小到大排列，即检查顺序）",
+        columns=columns(*titles, numeric=("顺序", "权重", "签", "批次", "回避人数", "上次检查人员数")),
+        rows=tuple(rows),
+        shown=Shown(columns(*shown_titles), tuple(shown)),
+        cards=True,
+        fold_over=FOLD_OVER,
+    )
+
+
 def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) -> DrawView | None:
     draw = data.draws.get((year, task.id))
     if draw is None:
         return None
     rec = draw.data
-    ranks = {t["code"]: t["rank"] for t in rec.get("targets", [])}
     batches = rec.get("parameters", {}).get("batches")
-    stratified = any(t["stratum"] for t in rec.get("targets", []))
-    titles = ["顺序", "统一社会信用代码", "单位名称", "检查结果", "区域", "行业", "诚信等级"]
-    titles += ["层"] if stratified else []
-    titles += ["权重", "签", "签号"] + (["批次"] if batches else [])
-    rows = []
-    for t in rec.get("targets", []):
-        r = results.get(t["code"])
-        row = [
-            cell(t["rank"], anchor=urls.target_anchor(t["code"])),
-            cell(t["code"]),
-            cell(t["name"], url=urls.enterprise(data.code, t["code"])),
-            cell(r.category, url=f"#{urls.result_anchor(t['code'])}") if r else cell("尚未公示"),
-            cell(t["area"]),
-            cell(t["industry"]),
-            cell(t["grade"]),
-        ]
-        if stratified:
-            row.append(cell(t["stratum"]))
-        row += [cell(t["weight"]), cell(t["copy"]), cell(t["ticket"])]
-        if batches:
-            row.append(cell(t["batch"]))
-        rows.append(tuple(row))
-    targets = Table(
-        key="drawn",
-        caption=f"抽中的单位（{len(rows)} 家，按签号从小到大排列，即检查顺序）",
-        columns=columns(*titles, numeric=("顺序", "权重", "签", "批次")),
-        rows=tuple(rows),
-    )
+    insp = rec.get("inspectors", {})
+    pool = {p["id"]: p for p in insp.get("pool", [])}
+    targets = drawn_table(data.code, rec, results, pool)
+    rows = targets.rows
     strata = Table(
         key="strata",
         caption="各层的抽取数量和截止签号",
@@ -109,26 +141,6 @@ def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) 
         rows=tuple(
             (cell(s["stratum"] or "（不分层）"), cell(s["eligible"]), cell(s["rule"]), cell(s["count"]), cell(s["cutoff"]))
             for s in rec.get("strata", [])
-        ),
-    )
-    insp = rec.get("inspectors", {})
-    pool = {p["id"]: p for p in insp.get("pool", [])}
-    names = {t["code"]: t["name"] for t in rec.get("targets", [])}
-    groups = Table(
-        key="groups",
-        caption=f"检查组（每组 {rec.get('parameters', {}).get('group_size', 2)} 人，第一人为组长）",
-        columns=columns(*GROUP_COLUMNS, numeric=("顺序", "回避人数", "上次检查人员数")),
-        rows=tuple(
-            (
-                # The order leads to the target's row above; its name to its record.
-                cell(ranks.get(g["target"], ""), url=f"#{urls.target_anchor(g['target'])}"),
-                cell(names.get(g["target"], g["target"]), url=urls.enterprise(data.code, g["target"])),
-                cell(_inspector_name(pool, g["leader"])),
-                cell([_inspector_name(pool, m) for m in g["members"]]),
-                cell(len(g.get("recused", []))),
-                cell(len(g.get("previous", []))),
-            )
-            for g in rec.get("groups", [])
         ),
     )
     randomness = data.randomness.get((year, task.id))
@@ -179,7 +191,6 @@ def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) 
         drawn=len(rows),
         strata=strata,
         targets=targets,
-        groups=groups,
         batches=batches,
         group_size=int(rec.get("parameters", {}).get("group_size", 2)),
         requirements=list(insp.get("requirements", [])),

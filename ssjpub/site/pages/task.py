@@ -18,7 +18,7 @@ from ssjpub.site.pages.common import (
     NON_RANDOM_LABEL, RESULT_COLUMNS, Link, SitePage, _agency_crumbs, _day, _result_cells, _short, checklist_files,
     clip, is_random, target_names, task_source,
 )
-from ssjpub.site.pages.draw import DrawView, draw_view
+from ssjpub.site.pages.draw import FOLD_OVER, DrawView, draw_view
 from ssjpub.site.pages.plan import task_size
 from ssjpub.site.pages.verifier import verifier_view
 from ssjpub.site.served import Catalogue
@@ -114,9 +114,12 @@ def results_view(
     for x in ordered:
         cells = list(_result_cells(x, names))
         cells[0] = Cell(cells[0].lines, urls.enterprise(data.code, x.target), urls.result_anchor(x.target))
+        if x.target in rank:  # back to its row in the drawn (or named) table
+            cells[1] = Cell(cells[1].lines, f"#{urls.target_anchor(x.target)}")
         rows.append(tuple(cells))
     caption = f"{task.id} 检查结果" + ("" if is_random(task) else f"（{task.basis}，非随机抽取）")
-    table = Table(key="results", caption=caption, columns=columns(*RESULT_COLUMNS), rows=tuple(rows))
+    table = Table(key="results", caption=caption, columns=columns(*RESULT_COLUMNS), rows=tuple(rows),
+                  cards=True, fold_over=FOLD_OVER)
     view = ResultsView(
         file=loaded.file,
         completed_on=_day(r.completed_on),

@@ -34,6 +34,7 @@ class InputFile:
     url: str  # site-relative (ssjpub.site.urls.served)
     sha256: str
     bytes: int
+    prior: Link | None = None  # an earlier draw's record: that draw ("2016/2016-01") and its task page
 
 
 @dataclass(frozen=True)
@@ -95,33 +96,34 @@ class VerifierView:
     index: str  # site-relative URL of files/index.json
 
 
-def _record_inputs(data: AgencyData, year: int, rec: dict, own: DrawFile) -> list[tuple[str, str]]:
-    """(label, repository path) of every file the verifier reads for this record, in reading order."""
-    found: list[tuple[str, str]] = [("名录快照", str(rec.get("population", {}).get("file", "")))]
-    found.append(("公开随机数", str(rec.get("randomness", {}).get("file", ""))))
+def _record_inputs(data: AgencyData, year: int, rec: dict, own: DrawFile) -> list[tuple[str, str, Link | None]]:
+    """(label, repository path, the earlier draw it records or None) of every file the verifier
+    reads for this record, in reading order."""
+    found: list[tuple[str, str, Link | None]] = [("名录快照", str(rec.get("population", {}).get("file", "")), None)]
+    found.append(("公开随机数", str(rec.get("randomness", {}).get("file", "")), None))
     if year in data.plans:
-        found.append(("年度计划（任务参数）", data.plans[year].file))
+        found.append(("年度计划（任务参数）", data.plans[year].file, None))
     roster = rec.get("inspectors", {}).get("file") or (data.inspectors.file if data.inspectors else "")
-    found.append(("执法检查人员名录", str(roster)))
+    found.append(("执法检查人员名录", str(roster), None))
     if data.checklist:
-        found.append(("随机抽查事项清单（检查人员资格要求）", data.checklist.file))
+        found.append(("随机抽查事项清单（检查人员资格要求）", data.checklist.file, None))
     for ref in rec.get("prior_draws", []):
         y, _, t = str(ref).partition("/")
         prior = data.draws.get((int(y), t)) if is_ascii_int(y) else None
         if prior is not None:
-            found.append((f"此前的抽取记录 {ref}", prior.file))
-    found.append(("本次的失败记录" if "failure" in rec else "本次的抽取记录", own.file))
+            found.append((f"此前的抽取记录 {ref}", prior.file, Link(str(ref), urls.task(data.code, int(y), t))))
+    found.append(("本次的失败记录" if "failure" in rec else "本次的抽取记录", own.file, None))
     if own.yaml_file:
-        found.append(("抽取记录的 YAML 副本（同一内容，便于阅读）", own.yaml_file))
+        found.append(("抽取记录的 YAML 副本（同一内容，便于阅读）", own.yaml_file, None))
     return found
 
 
 def input_files(data: AgencyData, year: int, own: DrawFile, files: Catalogue) -> tuple[InputFile, ...]:
     out = []
-    for label, path in _record_inputs(data, year, own.data, own):
+    for label, path, prior in _record_inputs(data, year, own.data, own):
         f = files.get(path)
         if f is not None:  # a path not served is not linked (validate has reported it)
-            out.append(InputFile(label, path, f.url, f.sha256, f.bytes))
+            out.append(InputFile(label, path, f.url, f.sha256, f.bytes, prior))
     return tuple(out)
 
 

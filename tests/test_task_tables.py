@@ -1,0 +1,239 @@
+"""The task page's two enterprise tables (issue 15 item 4, issue 16 item 7): every fact of the draw
+record's targets and groups is in the drawn table, one row per enterprise; in headless Chromium at
+360 px each row is a card whose name and result are on the screen, at 1280 px the table is a table,
+a link to a row of a folded table opens it, and print shows every row.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from test_browser import BROWSER, _QuietHandler, _close_page, _new_page, browser  # noqa: F401 (fixture)
+from test_site import ROOT, build
+
+TASK = "baofeng/2024/2024-03/"  # 245 drawn, in batches: both tables are folded
+SMALL = "baofeng/2024/2024-04/"  # 17 drawn: not folded
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build(ROOT / "content", tmp_path_factory.mktemp("tasktables") / "output")
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _Rows(HTMLParser):
+    """The text of every table row that has an id on one of its cells, by that id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, str] = {}
+        self._ids: list[str] = []
+        self._text: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self._ids, self._text = [], []
+        elif self._text is not None and tag in ("th", "td"):
+            if self._text:
+                self._text.append("\n")
+            if dict(attrs).get("id"):
+                self._ids.append(dict(attrs)["id"])
+        elif self._text is not None and tag == "br":
+            self._text.append("\n")
+
+    def handle_data(self, data):
+        if self._text is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self._text is not None:
+            for i in self._ids:
+                self.rows[i] = "".join(self._text)
+            self._text = None
+
+
+def _rows(page: Path) -> dict[str, str]:
+    p = _Rows()
+    p.feed(page.read_text(encoding="utf-8"))
+    return p.rows
+
+
+def test_every_fact_of_the_draw_is_in_its_enterprise_row(site):
+    """For every draw record of the demo: each drawn enterprise's row (#t-) holds its rank, code,
+    name, area, industry, grade, stratum, weight, copy, ticket, batch, its group's leader and
+    members (name and id), and who could not be sent; and there is no separate groups table."""
+    checked = 0
+    for path in sorted((ROOT / "plans").glob("*/*/draws/*.json")):
+        rec = json.loads(path.read_text(encoding="utf-8"))
+        agency, year, task = path.parts[-4], path.parts[-3], path.stem
+        page = site / agency / year / task / "index.html"
+        html = page.read_text(encoding="utf-8")
+        assert 'id="cap-groups"' not in html and "<h3 id=\"drawn-h\">" in html
+        rows = _rows(page)
+        pool = {p["id"]: p.get("name") for p in rec["inspectors"]["pool"]}
+        groups = {g["target"]: g for g in rec["groups"]}
+        for t in rec["targets"]:
+            row = rows[f"t-{t['code']}"]
+            lines = row.split("\n")
+            assert lines[0] == str(t["rank"]), row
+            for fact in (t["code"], t["name"], t["area"], t["industry"], t["ticket"], f"权重 {t['weight']}",
+                         f"第 {t['copy']} 张签"):
+                assert fact in lines or any(fact in line for line in lines), (fact, row)
+            if t["grade"]:
+                assert f"诚信等级 {t['grade']}" in row
+            if t["stratum"]:
+                assert f"层：{t['stratum']}" in lines
+            if rec["parameters"].get("batches"):
+                assert f"第 {t['batch']} 批" in lines
+            g = groups[t["code"]]
+            for m in [g["leader"], *g["members"]]:
+                assert (f"{pool[m]}（{m}）" if pool.get(m) else m) in lines, (m, row)
+            # the leader first, as the column says
+            assert lines.index(f"{pool[g['leader']]}（{g['leader']}）") < min(
+                lines.index(f"{pool[m]}（{m}）") for m in g["members"] if m != g["leader"])
+            for key, what in (("recused", "申报回避的"), ("previous", "上次检查本单位的")):
+                assert (f"{what} {len(g[key])} 人不参加" in row) == bool(g.get(key)), (key, row)
+            checked += 1
+    assert checked > 1000
+
+
+def test_card_labels_are_the_column_titles(site):
+    """The phone layout's labels come from the columns the page shows, once a page."""
+    html = (site / TASK / "index.html").read_text(encoding="utf-8")
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    heads = re.search(r'<table>\s*<caption id="cap-drawn">.*?<thead>\s*<tr>(.*?)</tr>', html, re.S).group(1)
+    titles = re.findall(r"<th[^>]*>([^<]*)</th>", heads)
+    labels = re.findall(r'\[aria-labelledby="cap-drawn"\] t[hd]:nth-child\((\d+)\)::before\{content:"([^"]*)"\}', style)
+    assert [t for _, t in labels] == titles and [int(i) for i, _ in labels] == list(range(1, len(titles) + 1))
+    assert "cap-results" in style
+
+
+# --- in Chromium ---------------------------------------------------------------------------------
+
+needs_chromium = pytest.mark.skipif(BROWSER is None, reason="没有安装 Chromium：浏览器测试跳过")
+
+
+def _page(port: int, url: str, width: int, media: str = ""):
+    page, target = _new_page(port)
+    page.call("Page.enable")
+    page.call("Emulation.setDeviceMetricsOverride", width=width, height=800, deviceScaleFactor=1, mobile=width < 600)
+    if media:
+        page.call("Emulation.setEmulatedMedia", media=media)
+    page.call("Page.navigate", url=url)
+    page.wait_for("Page.loadEventFired")
+    return page, target
+
+
+# For a table (by its caption id) and a few rows: where the name and the result are, the page's
+# and the table's widths, how the rows are laid out, and the label before the result.
+GEOMETRY = """((key, name, result) => {
+  const table = document.getElementById('cap-' + key).closest('table');
+  const fold = table.closest('details'); if (fold) fold.open = true;
+  const rows = [...table.tBodies[0].rows];
+  const pick = [0, 1, Math.floor(rows.length / 2), rows.length - 2, rows.length - 1];
+  const box = e => { const r = e.getBoundingClientRect(); return {left: r.left, right: r.right, width: r.width, height: r.height}; };
+  const wrap = table.closest('.table-wrap');
+  return {
+    count: rows.length, client: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth,
+    wrapScroll: wrap.scrollWidth, wrapClient: wrap.clientWidth,
+    display: getComputedStyle(rows[0]).display, head: box(table.tHead),
+    label: getComputedStyle(rows[0].cells[result], '::before').content,
+    rows: pick.map(i => ({name: box(rows[i].cells[name].querySelector('a') || rows[i].cells[name]),
+                          nameText: rows[i].cells[name].innerText, result: box(rows[i].cells[result]),
+                          resultText: rows[i].cells[result].innerText, top: [...rows[i].cells].map(c => Math.round(c.getBoundingClientRect().top))})),
+  };
+})"""
+TABLES = (("drawn", 1, 2), ("results", 0, 2))  # key, the name's cell, the result's cell
+
+
+@needs_chromium
+@pytest.mark.parametrize("url", [TASK, SMALL])
+def test_at_360_px_each_row_shows_its_name_and_result_on_the_screen(served, browser, url):
+    page, target = _page(browser, served + url, 360)
+    try:
+        for key, name, result in TABLES:
+            g = page.evaluate(f"{GEOMETRY}({json.dumps(key)}, {name}, {result})")
+            assert g["count"] >= 10 and g["scroll"] <= g["client"], (key, g["scroll"])
+            assert g["wrapScroll"] <= g["wrapClient"] + 1, (key, "the table scrolls sideways")
+            assert g["display"] == "block" and g["head"]["height"] <= 1, (key, "not cards")
+            assert g["label"] in ('"检查结果"', '"结果类别"'), g["label"]
+            for r in g["rows"]:
+                for what in ("name", "result"):
+                    b = r[what]
+                    assert b["width"] > 0 and b["height"] > 0 and 0 <= b["left"] and b["right"] <= g["client"], (key, what, r)
+                assert r["nameText"].strip() and r["resultText"].strip(), r
+    finally:
+        page.ws.close()
+        _close_page(browser, target)
+
+
+@needs_chromium
+def test_at_1280_px_the_tables_are_tables(served, browser):
+    page, target = _page(browser, served + TASK, 1280)
+    try:
+        for key, name, result in TABLES:
+            g = page.evaluate(f"{GEOMETRY}({json.dumps(key)}, {name}, {result})")
+            assert g["display"] == "table-row" and g["head"]["height"] > 10, (key, g["display"])
+            assert g["label"] in ("none", "normal"), g["label"]
+            for r in g["rows"]:
+                assert len(set(r["top"])) == 1, (key, r["top"])  # the cells of a row side by side
+                assert r["result"]["left"] > r["name"]["left"], (key, r)
+    finally:
+        page.ws.close()
+        _close_page(browser, target)
+
+
+@needs_chromium
+def test_a_link_to_a_row_of_a_folded_table_opens_it(served, browser, site):
+    rec = json.loads((ROOT / "plans/baofeng/2024/draws/2024-03.json").read_text(encoding="utf-8"))
+    code = rec["targets"][200]["code"]
+    for anchor in (f"t-{code}", f"r-{code}"):
+        page, target = _page(browser, served + TASK + "#" + anchor, 1280)
+        try:
+            state = page.evaluate(f"""(() => {{
+              const e = document.getElementById({json.dumps(anchor)}); const r = e.getBoundingClientRect();
+              return {{open: e.closest('details').open, top: r.top, height: r.height, inner: innerHeight}}; }})()""")
+            assert state["open"] and state["height"] > 0 and -1 <= state["top"] < state["inner"], (anchor, state)
+        finally:
+            page.ws.close()
+            _close_page(browser, target)
+    # Folded when closed: the rows take no room until opened.
+    page, target = _page(browser, served + TASK, 1280)
+    try:
+        assert page.evaluate("[...document.querySelectorAll('details.fold')].map(d => d.open)") == [False, False]
+    finally:
+        page.ws.close()
+        _close_page(browser, target)
+
+
+@needs_chromium
+def test_print_shows_every_row_of_the_folded_tables(served, browser):
+    page, target = _page(browser, served + TASK, 703, media="print")
+    try:
+        shown = page.evaluate("""[...document.querySelectorAll('details.fold')].map(d => ({
+          open: d.open, summary: d.querySelector('summary').getClientRects().length,
+          rows: d.querySelectorAll('tbody tr').length,
+          visible: [...d.querySelectorAll('tbody tr')].filter(r => r.checkVisibility() && r.getBoundingClientRect().height > 0).length}))""")
+        assert len(shown) == 2, shown
+        for d in shown:
+            assert not d["open"] and d["summary"] == 0 and d["rows"] > 200 and d["visible"] == d["rows"], d
+    finally:
+        page.ws.close()
+        _close_page(browser, target)
