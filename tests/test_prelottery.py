@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import BASE, fictional_code
+from test_failures import VALUES, _retry, commit, failed, ssjpub  # noqa: F401 - `failed` is a fixture
 from ssjpub.draw.engine import DrawError, DrawFailed, execute
 from ssjpub.draw.record import write_failure, write_record
 from ssjpub.problems import Severity
@@ -137,7 +138,7 @@ CAPPED = _world(6, {}, {}, {"how": "count", "count": 2})
 BARRED = _world(3, {}, {})
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @example(CAPPED)
 @example(BARRED)
 @given(worlds())
@@ -171,7 +172,8 @@ def test_check_prints_a_verdict_per_undrawn_task_and_the_fix_comes_before_the_nu
     """Through the real CLI: one task fails for a recusal (its one enterprise keeps a single
     inspector), the other can be drawn; the verdicts say so, the problem is at the task."""
     rows = [{"code": fictional_code(100), "area": "城关镇", "industry": "制造业", "grade": "A", "active": True},
-            {"code": fictional_code(101), "area": "周庄镇", "industry": "制造业", "grade": "A", "active": True}]
+            {"code": fictional_code(101), "area": "周庄镇", "industry": "制造业", "grade": "A", "active": True},
+            {"code": fictional_code(102), "area": "城关镇", "industry": "建筑业", "grade": "B", "active": True}]
     people = [{"id": f"SL00{i}", "active": True, "qualified": True, "expires": "2029-01-05",
                "conflicts": [rows[0]["code"]] if i == 1 else []} for i in (1, 2, 3)]
     tasks = [{"id": "2024-03", "items": "LD-01", "how": "ratio", "ratio": "100%", "group_size": 3, "areas": ["城关镇"],
@@ -188,7 +190,7 @@ def test_check_prints_a_verdict_per_undrawn_task_and_the_fix_comes_before_the_nu
     line = plan.index("  group_size: 3") + 1
     hits = [l for l in out.stdout.splitlines() if f" {INSPECTORS} " in l]
     assert hits == [l for l in hits if l.startswith(f"{PLAN}:{line}:")] and len(hits) == 1, out.stdout
-    assert f"最少的 {rows[0]['code']} 只有 2 名" in hits[0] and "须在开奖（摇号）之前改正" in hits[0]
+    assert f"2 家可抽单位中有 1 家的可选检查人员不足，最少的 {rows[0]['code']} 只有 2 名" in hits[0] and "须在开奖（摇号）之前改正" in hits[0]
     assert "示例县人社局 2024/2024-03：须改正 1 处" in out.stderr, out.stderr
     assert "示例县人社局 2024/2024-04：可以抽取（在 2024/2024-03 之后抽取）" in out.stderr, out.stderr
 
@@ -208,3 +210,39 @@ def test_once_the_numbers_are_public_the_message_names_the_failure_record(tmp_pa
     roster = [p for p in found if p.file == "plans/shili/inspectors.yaml"]
     assert len(roster) == 1 and "监察证 2024-04-30 到期" in roster[0].message
     assert all("运行 ssjpub draw 写出失败记录" in p.message for p in found)
+
+
+def _guide_lines() -> list[str]:
+    """The output lines quoted in the staff guide's two sections on the pre-lottery check and on
+    failed draws (text blocks), each cut at an elision (……)."""
+    text = (Path(__file__).resolve().parent.parent / "docs/staff-guide.md").read_text(encoding="utf-8")
+    part = text[text.index("## 抽取前检查"):text.index("## 选择和声明彩票开奖")]
+    lines = []
+    for block in part.split("```text\n")[1:]:
+        for line in block[: block.index("```")].splitlines():
+            line = line.strip()
+            if line and not line.startswith("$"):
+                lines.append(line.split("……")[0])
+    return lines
+
+
+def test_the_staff_guide_quotes_what_check_and_draw_really_say(failed):
+    """The guide's example (baofeng 2024-01 asking for groups of 40) run for real: before and after
+    the numbers, the failed draw, and the retry declared after the failure record."""
+    values = failed / VALUES
+    kept = values.read_bytes()
+    values.unlink()
+    outputs = [ssjpub(failed, "check", "--as-of", "2024-01-08")]
+    values.write_bytes(kept)
+    outputs.append(ssjpub(failed, "check", "--as-of", "2024-01-09"))
+    outputs.append(ssjpub(failed, "draw", "baofeng/2024/2024-01"))
+    assert [o.returncode for o in outputs] == [1, 1, 1]
+    commit(failed, "2024-01-10T09:00:00+08:00", "失败记录")
+    _retry(failed)
+    outputs.append(ssjpub(failed, "check", "--as-of", "2024-01-10"))
+    assert outputs[-1].returncode == 0, outputs[-1].stdout + outputs[-1].stderr
+    said = "\n".join(o.stdout + o.stderr for o in outputs)
+    quoted = _guide_lines()
+    assert len(quoted) >= 7
+    missing = [line for line in quoted if line not in said]
+    assert missing == [], said

@@ -178,7 +178,9 @@ def _inspectors(data: AgencyData, task: Task, candidates, prior: PriorDraws, ear
     short.sort()
     fewest, code, why = short[0]
     excluded = len(pool) - len(base)
-    head = (f"每组需要 {size} 名检查人员，但 {len(short)} 家可抽单位的可选检查人员可能不足，最少的 {code} 只有 {fewest} 名"
+    whose = "每家可抽单位" if len(short) == len(candidates) else f"{len(candidates)} 家可抽单位中有 {len(short)} 家"
+    may = "可能" if any("尚未抽取的任务" in w for _, _, w in short) else ""
+    head = (f"每组需要 {size} 名检查人员，但{whose}的可选检查人员{may}不足，最少的 {code} 只有 {fewest} 名"
             f"（实施股室共 {len(pool)} 人，其中不在岗、无资格或监察证在任务结束前到期 {excluded} 人"
             f"{'，' + why if why else ''}）")
     fix = ("：在执法检查人员名录中为实施股室增加具备资格的人员，或在 departments 中加入其他股室"
