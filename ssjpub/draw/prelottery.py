@@ -156,18 +156,26 @@ def _inspectors(data: AgencyData, task: Task, candidates, prior: PriorDraws, ear
     base = [p for p in pool if not p["excluded"]]
     size = task.group_size
     short: list[tuple[int, str, str]] = []  # (fewest, code, why)
+    ids = frozenset(p["id"] for p in base)
+    recusing: dict[str, set[str]] = {}
+    for p in base:
+        for code in p["conflicts"]:
+            recusing.setdefault(code, set()).add(p["id"])
+    # Enterprises alike in who recuses, who inspected them last and which earlier tasks could draw
+    # them have the same worst case: the engine's selectable() is asked once per kind, not per row
+    # (a province snapshot has a million rows and a few kinds).
     seen: dict[tuple, tuple[int, str]] = {}
     for c in candidates:
-        eligible, recused, barred = selectable(base, c.code, prior.previous)
-        free = {p["id"] for p in base} - set(recused)
         later = tuple(e for e in earlier if c.code in e.codes)
-        key = (frozenset(recused), frozenset(barred), later)
+        key = (frozenset(recusing.get(c.code, ())), ids & frozenset(prior.previous.get(c.code, ())), later)
         if key not in seen:
+            eligible, recused, barred = selectable(base, c.code, prior.previous)
+            free = ids - set(recused)
             worst, why = len(eligible), f"上次检查过该单位 {len(barred)} 人" if barred else ""
             for e in later:  # an earlier task's group could become its last inspectors
-                n = len(free) - min(e.size, len(free & e.ids))
-                if n < worst:
-                    worst, why = n, f"排在前面、尚未抽取的任务 {e.key} 的检查组可能占去 {min(e.size, len(free & e.ids))} 人"
+                taken = min(e.size, len(free & e.ids))
+                if len(free) - taken < worst:
+                    worst, why = len(free) - taken, f"排在前面、尚未抽取的任务 {e.key} 的检查组可能占去 {taken} 人"
             seen[key] = (worst, "，".join(w for w in (f"回避 {len(recused)} 人" if recused else "", why) if w))
         worst, why = seen[key]
         out.fewest_inspectors = worst if out.fewest_inspectors is None else min(out.fewest_inspectors, worst)
