@@ -132,7 +132,10 @@ def forecast(data: AgencyData, year: int, task: Task) -> Forecast:
             continue
         n = found[0]
         out.strata.append((stratum, size, fewest, n))
-        if n > fewest:
+        # A ratio is taken of the stratum as the draw finds it (never more than it has); a fixed
+        # count is not, so it must fit the fewest the earlier draws can leave.
+        fixed = task.strata is None and task.ratio is None
+        if n > size or (fixed and n > fewest):
             label = f"分层“{stratum}”" if stratum else ""
             if n > size:
                 why = f"{label}只有 {size} 家可抽单位"
