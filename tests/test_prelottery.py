@@ -246,3 +246,27 @@ def test_the_staff_guide_quotes_what_check_and_draw_really_say(failed):
     assert len(quoted) >= 7
     missing = [line for line in quoted if line not in said]
     assert missing == [], said
+
+
+def test_a_count_below_the_item_ratio_and_a_stratum_without_ratio_are_found_before_the_lottery(tmp_path):
+    """The issue's case (a count under the item's ratio, found only after the draw) and the
+    strata's: both at their lines in plan.yaml while the plan can still change."""
+    rows = [{"code": fictional_code(100 + i), "area": AREAS[i % 2], "industry": "制造业", "grade": GRADES[i % 3],
+             "active": True} for i in range(9)]
+    people = [{"id": f"SL00{i}", "active": True, "qualified": True, "expires": "2029-01-05", "conflicts": []}
+              for i in (1, 2, 3, 4)]  # four: 2024-03's group may take two of them from 2024-04
+    tasks = [{"id": "2024-03", "items": "NM-01", "how": "count", "count": 1, "group_size": 2, "areas": [],
+              "ratio": "20%", "strata": {}},
+             {"id": "2024-04", "items": "LD-01", "how": "strata", "count": 1, "group_size": 2, "areas": [],
+              "ratio": "20%", "strata": {"A": "50%", "B": "50%"}}]
+    root = tmp_path / "repo"
+    _write(root, rows, people, tasks)
+    _repo, errors = _errors(root)
+    plan = (root / PLAN).read_text(encoding="utf-8").splitlines()
+    count_line = plan.index("  count: 1") + 1
+    ratios_line = plan.index("      A: 50%") + 1  # the mapping under ratios:, as the engine places it
+    found = sorted((p.code, p.line) for p in errors)
+    assert found == [(TARGETS, ratios_line), ("task-ratio-below-item", count_line)], [str(p) for p in errors]
+    below = next(p for p in errors if p.code == "task-ratio-below-item")
+    assert "数量 1（可抽 9 家的约" in below.message and "须在开奖（摇号）之前改正" in below.message
+    assert "分层“C”有 3 家可抽单位，但没有规定比例" in next(p for p in errors if p.code == TARGETS).message
