@@ -93,6 +93,18 @@ def _earlier(data: AgencyData, year: int, task: Task) -> list[_Earlier]:
     return out
 
 
+def _most_capped(needs: list[int], budget: int) -> int:
+    """The most enterprises that `budget` draws can bring to the cap, each needing its draws:
+    the cheapest first."""
+    capped = 0
+    for need in sorted(needs):
+        if need > budget:
+            break
+        budget -= need
+        capped += 1
+    return capped
+
+
 def forecast(data: AgencyData, year: int, task: Task) -> Forecast:
     """The worst case of the task's draw over every seed, with the current snapshot, roster and
     records. The task is random, not drawn, and its snapshot exists (the caller checks)."""
@@ -113,16 +125,18 @@ def forecast(data: AgencyData, year: int, task: Task) -> Forecast:
     out.eligible = len(pick.candidates)
     if not pick.candidates:
         out.target_gaps.append(Gap("按抽查范围筛选后没有可抽单位：放宽 scope，或换用包含这些单位的名录快照", ("scope",)))
-    # Enterprises an earlier task of the year could still bring to the yearly cap, per stratum.
-    at_risk: dict[str, int] = {}
+    # Enterprises an earlier task of the year could still bring to the yearly cap, per stratum,
+    # with the draws each still needs; those tasks draw `budget` enterprises at most in all.
+    needs: dict[str, list[int]] = {}
     for c in pick.candidates:
-        if times.get(c.code, 0) + sum(1 for e in same_year if c.code in e.codes) >= YEARLY_CAP:
-            at_risk[c.stratum] = at_risk.get(c.stratum, 0) + 1
+        need = YEARLY_CAP - times.get(c.code, 0)
+        if sum(1 for e in same_year if c.code in e.codes) >= need:
+            needs.setdefault(c.stratum, []).append(need)
     budget = sum(e.most for e in same_year)
     fewest_total = 0
     for stratum in sorted(sizes):
         size = sizes[stratum]
-        fewest = size - min(at_risk.get(stratum, 0), budget)
+        fewest = size - _most_capped(needs.get(stratum, []), budget)
         fewest_total += fewest
         found = stratum_count(task, stratum, size)
         if found is None:
