@@ -142,13 +142,16 @@ def _line(root: Path, needle: str) -> int:
 def test_check_warns_before_the_lottery_at_the_group_size_and_stops_when_the_roster_grows(tmp_path):
     root = make_repo(tmp_path / "repo")  # task 2024-01: two inspectors in its department, one recusing
     done = check(root, "--as-of", "2024-01-20")
-    assert done.returncode == 0, done.stdout + done.stderr  # a warning, not an error
+    # The warning; and, since one enterprise has fewer than a group, the pre-lottery error (issue 14).
+    assert done.returncode == 1, done.stdout + done.stderr
+    errors = [line for line in done.stdout.splitlines() if " 警告 " not in line]
+    assert [line.split(" ")[1] for line in errors] == ["prelottery-inspectors"], done.stdout
     hits = [line for line in done.stdout.splitlines() if " inspector-no-choice " in line]
     assert hits == [f"{PLAN}:{_line(root, '- id: 2024-01')}:3: inspector-no-choice 警告 任务 2024-01 尚未抽取："
                     f"每组 2 人，可选检查人员最少只有 1 名（实施股室 2 人中符合条件的 2 人）。"
                     f"{no_choice_of(root)}"], done.stdout
     assert "增加具备资格的人员" in hits[0] and "其他股室" in hits[0] and S0_3_3.quote in hits[0]
-    assert "0 个错误" in done.stderr
+    assert "1 个错误" in done.stderr
 
     plan = root / PLAN
     plan.write_text(plan.read_text(encoding="utf-8").replace("  method: 现场检查\n", "  method: 现场检查\n  group_size: 2\n", 1),

@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -115,6 +115,30 @@ def test_every_replayed_declaration_and_values_commit_validates(replayed, tmp_pa
         subprocess.run(["git", "-C", str(work), "checkout", "-q", sha], check=True)
         _repo, problems = validate(work)
         assert [p for p in problems if p.severity.value == "error"] == [], sha
+
+
+def test_every_replayed_declaration_passes_the_pre_lottery_check(replayed, tmp_path):
+    """Issue 14: at each declaration and values commit, every task still to be drawn is one that
+    `ssjpub check` says can be drawn (the demo never relies on luck)."""
+    from ssjpub.rules.catalogue import RuleContext, calendar_of, run_rules
+    from ssjpub.rules.checks.prelottery import verdicts
+    from ssjpub.rules.tasks import tasks
+
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "-q", str(replayed), str(work)], check=True)
+    log = subprocess.run(["git", "-C", str(work), "log", "--reverse", "--format=%H %s"],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    judged = 0
+    for sha in [line.split()[0] for line in log if any(w in line for w in ("计划", "公开随机数"))]:
+        subprocess.run(["git", "-C", str(work), "checkout", "-q", sha], check=True)
+        repo, _ = validate(work)
+        ctx = RuleContext(repo, date(2000, 1, 1), calendar_of(repo))
+        found = [p for p in run_rules(ctx) if p.code.startswith("prelottery-") or p.code == "task-ratio-below-item"]
+        assert found == [], (sha, [str(p) for p in found])
+        lines = verdicts(ctx, tasks(ctx))
+        assert all("：可以抽取" in line for line in lines), (sha, lines)
+        judged += len(lines)
+    assert judged >= 10
 
 
 def test_a_partial_plan_keeps_the_files_bytes():

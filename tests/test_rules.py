@@ -257,6 +257,26 @@ def case_inspector_no_choice(root):
     return PLAN, line_of(root / PLAN, "- id: 2024-05")
 
 
+def _undraw_2024_05(root):
+    for rel in ("plans/baofeng/2024/draws/2024-05.json", "plans/baofeng/2024/draws/2024-05.yaml",
+                "plans/baofeng/2024/randomness/2024-05.yaml", f"{RES}/2024-05.yaml"):
+        (root / rel).unlink()
+
+
+def case_prelottery_inspectors(root):
+    """Issue 14: before its lottery, 2024-05's department keeps one selectable inspector (BA028's
+    certificate now ends before the window does): an error at the task, before the numbers exist."""
+    _undraw_2024_05(root)
+    replace(root / f"{BF}/inspectors.yaml", "cert_expires: 2026-07-02", "cert_expires: 2024-10-31", after="- id: BA028")
+    return PLAN, line_of(root / PLAN, "- id: 2024-05")
+
+
+def case_prelottery_targets(root):
+    """Issue 14: 2024-05 asks for more enterprises than its scope has, found before the lottery."""
+    _undraw_2024_05(root)
+    return PLAN, replace(root / PLAN, "ratio: 30%", "count: 500", after="- id: 2024-05")
+
+
 # Issue 12: the demo's 2024-01 declares 双色球 2024004 for Tuesday 2024-01-09 (red 14 5 7 18 21 1, blue 2).
 LOTTERY_VALUES = f"{BF}/2024/randomness/2024-01.yaml"
 

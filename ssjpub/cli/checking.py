@@ -10,7 +10,8 @@ import click
 from ssjpub.draw.history import check_vanished
 from ssjpub.problems import format_problems, has_errors, sort_problems, summary
 from ssjpub.rules.catalogue import RuleContext, calendar_of, catalogue_markdown, commit_date, latest_data_date, run_rules
-from ssjpub.rules.tasks import compliance
+from ssjpub.rules.checks.prelottery import verdicts
+from ssjpub.rules.tasks import compliance, tasks
 from ssjpub.cli.common import load_valid
 
 
@@ -47,6 +48,10 @@ def check_cmd(root: Path, fmt: str, as_of: date | None, compliance_out: Path | N
         record = {"as_of": day.isoformat(), "tasks": compliance(ctx)}
         compliance_out.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if fmt == "text":
+        lines = verdicts(ctx, tasks(ctx))
+        if lines:  # the pre-lottery verdict of every random task not drawn yet (issue 14)
+            click.echo("尚未抽取的随机抽查任务（抽取前检查，与随机数无关）：", err=True)
+            click.echo("\n".join(lines), err=True)
         click.echo(f"按 {day.isoformat()} 判断。" + summary(problems), err=True)
     sys.exit(1 if has_errors(problems) else 0)
 

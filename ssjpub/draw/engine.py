@@ -307,6 +307,16 @@ def with_exclusions(section: dict, task: Task) -> dict:
     return {"file": section["file"], "requirements": sorted(required), "pool": pool}
 
 
+def selectable(base: list[dict], code: str, previous: dict[str, list[str]]) -> tuple[list[str], list[str], list[str]]:
+    """Who may inspect `code`: (eligible, recused, barred) ids, from the pool members without an
+    exclusion (`base`), their declared conflicts, and the group that inspected it last."""
+    ids = {p["id"] for p in base}
+    recused = [p["id"] for p in base if code in p["conflicts"]]
+    barred = [i for i in previous.get(code, []) if i in ids]
+    eligible = [p["id"] for p in base if p["id"] not in recused and p["id"] not in barred]
+    return eligible, recused, barred
+
+
 def assign_inspectors(
     ctx: Context, seed_hex: str, drawn: list[dict], pool: list[dict], previous: dict[str, list[str]],
     algorithm: str = ALGORITHM,
@@ -320,9 +330,7 @@ def assign_inspectors(
     size = ctx.task.group_size
     for target in drawn:
         code = target["code"]
-        recused = [p["id"] for p in base if code in p["conflicts"]]
-        barred = [i for i in previous.get(code, []) if i in load]
-        eligible = [p["id"] for p in base if p["id"] not in recused and p["id"] not in barred]
+        eligible, recused, barred = selectable(base, code, previous)
         if len(eligible) < size:
             raise DrawError([ctx.pos("group_size").problem(
                 "invalid-value",
@@ -392,16 +400,26 @@ def execute(
     return {**head, **body}
 
 
-def _select(ctx: Context, snapshot, seed: str, prior: PriorDraws, roster: dict, algorithm: str) -> dict:
-    """The eligible, the strata, the drawn targets and their inspector groups."""
-    task = ctx.task
-    year = ctx.plan.year
-    times = prior.times(year)
-    previous = prior.previous
+@dataclass(frozen=True)
+class Pick:
+    """Who the draw chooses among: the candidates (active, in scope, under the yearly cap), how
+    many rows were out of scope, and the positions of the capped rows in snapshot order."""
 
-    # A row counts as inactive, else out of scope, else capped, else it is a candidate. The rows
-    # come in groups sharing area, industry and grade (so scope and stratum); the order of the
-    # candidates does not matter (tickets decide), the capped are listed in snapshot order.
+    candidates: list[Candidate]
+    out_of_scope: int
+    capped: list[int]
+
+    def sizes(self) -> dict[str, int]:
+        sizes: dict[str, int] = {}
+        for c in self.candidates:
+            sizes[c.stratum] = sizes.get(c.stratum, 0) + 1
+        return sizes
+
+
+def candidates_of(snapshot, task: Task, times: dict[str, int]) -> Pick:
+    """A row counts as inactive, else out of scope, else capped, else it is a candidate. The rows
+    come in groups sharing area, industry and grade (so scope and stratum); the order of the
+    candidates does not matter (tickets decide), the capped are listed in snapshot order."""
     pop = population(snapshot)
     targets = snapshot.targets
     out_of_scope = 0
@@ -419,26 +437,46 @@ def _select(ctx: Context, snapshot, seed: str, prior: PriorDraws, roster: dict, 
                 capped.append(i)
             else:
                 candidates.append(Candidate(t.credit_code, stratum, weight_of(t, task)))
-    excluded = {"inactive": pop.inactive, "out_of_scope": out_of_scope,
-                "capped": [targets[i].credit_code for i in sorted(capped)]}
+    return Pick(candidates, out_of_scope, sorted(capped))
+
+
+def stratum_count(task: Task, stratum: str, size: int) -> tuple[int, str] | None:
+    """How many the draw takes from a stratum of `size` candidates, and the rule in words; None
+    when the strata name no ratio for it. A function of counts and ratios, never of the seed."""
+    if task.strata is not None:
+        ratio = task.strata.ratios.get(stratum, task.strata.ratios.get(OTHER))
+        if ratio is None:
+            return None
+        return count_for(ratio, size), format_ratio(ratio)
+    if task.ratio is not None:
+        return count_for(task.ratio, size), format_ratio(task.ratio)
+    return task.count, f"{task.count} 家"
+
+
+def _select(ctx: Context, snapshot, seed: str, prior: PriorDraws, roster: dict, algorithm: str) -> dict:
+    """The eligible, the strata, the drawn targets and their inspector groups."""
+    task = ctx.task
+    year = ctx.plan.year
+    times = prior.times(year)
+    previous = prior.previous
+
+    pop = population(snapshot)
+    targets = snapshot.targets
+    pick = candidates_of(snapshot, task, times)
+    candidates = pick.candidates
+    excluded = {"inactive": pop.inactive, "out_of_scope": pick.out_of_scope,
+                "capped": [targets[i].credit_code for i in pick.capped]}
     rows = pop.by_code
-    sizes: dict[str, int] = {}
-    for c in candidates:
-        sizes[c.stratum] = sizes.get(c.stratum, 0) + 1
+    sizes = pick.sizes()
 
     counts: dict[str, int] = {}
     strata_out = []
     for stratum in sorted(sizes):
-        if task.strata is not None:
-            ratio = task.strata.ratios.get(stratum, task.strata.ratios.get(OTHER))
-            if ratio is None:
-                raise DrawError([ctx.pos("strata", "ratios").problem(
-                    "missing-field", f"分层“{stratum}”有 {sizes[stratum]} 家可抽单位，但没有规定比例（可用“{OTHER}”规定其余各层）")])
-            n, rule = count_for(ratio, sizes[stratum]), format_ratio(ratio)
-        elif task.ratio is not None:
-            n, rule = count_for(task.ratio, sizes[stratum]), format_ratio(task.ratio)
-        else:
-            n, rule = task.count, f"{task.count} 家"
+        found = stratum_count(task, stratum, sizes[stratum])
+        if found is None:
+            raise DrawError([ctx.pos("strata", "ratios").problem(
+                "missing-field", f"分层“{stratum}”有 {sizes[stratum]} 家可抽单位，但没有规定比例（可用“{OTHER}”规定其余各层）")])
+        n, rule = found
         if n > sizes[stratum]:
             raise DrawError([ctx.pos("count").problem(
                 "invalid-value", f"要求抽取 {n} 家，但只有 {sizes[stratum]} 家可抽单位")])

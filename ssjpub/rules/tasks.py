@@ -77,7 +77,7 @@ def tasks(ctx: RuleContext) -> Iterator[TaskCtx]:
 
 
 # Rules a task whose draw failed (and published its failure record) still answers to; every other
-# rule is the retry's to meet (docs/staff-guide.md, 抽取失败怎么办).
+# rule is the retry's to meet (docs/staff-guide.md, 抽取失败时怎么办).
 FAILED_TASK_RULES = {"draw-missing"}
 
 

@@ -8,6 +8,7 @@ from typing import Iterator
 from ssjpub.model import approx_percent, format_ratio
 from ssjpub.problems import Problem, Severity
 from ssjpub.rules.catalogue import RuleContext, rule
+from ssjpub.rules.checks.prelottery import task_forecast, timing, undrawn
 from ssjpub.rules.sources import S0_2_1, S1_4_2
 from ssjpub.rules.tasks import MET, NOT_APPLICABLE, NOT_DUE, NOT_MET, TaskCtx, Verdict, task_rule
 
@@ -72,14 +73,20 @@ def task_ratio(ctx: RuleContext, tc: TaskCtx) -> Verdict:
             if r < ratio:
                 low.append((("strata", "ratios", name), f"分层“{name}”的比例 {format_ratio(r)}"))
     if t.count is not None:
-        if tc.draw is None:
+        if tc.draw is not None:
+            eligible = tc.draw.data.get("eligible", {}).get("count", 0)
+        elif undrawn(tc) is None:
+            # Before the draw: the candidates with the current records, the most the draw can have
+            # (earlier draws only cap more), so the worst case for the ratio (issue 14).
+            eligible = task_forecast(tc).eligible
+        else:
             return Verdict(NOT_DUE, f"按数量抽取，抽取后核对是否达到 {format_ratio(ratio)}")
-        eligible = tc.draw.data.get("eligible", {}).get("count", 0)
-        if t.count * ratio.denominator < ratio.numerator * eligible:
+        if eligible and t.count * ratio.denominator < ratio.numerator * eligible:
             low.append((("count",), f"数量 {t.count}（可抽 {eligible} 家的约 {approx_percent(Fraction(t.count, eligible))}）"))
     if not low:
         return Verdict(MET, f"不低于事项 {item} 的 {format_ratio(ratio)}")
+    when = f"。{timing(tc)}" if tc.random and undrawn(tc) is None else ""
     return Verdict(NOT_MET, "；".join(w for _, w in low) + f" 低于事项 {item} 的 {format_ratio(ratio)}", tuple(
         ctx.finding("task-ratio-below-item", tc.pos(*path),
-                    f"任务 {t.id} 的{what}低于事项 {item} 在清单中的比例 {format_ratio(ratio)}")
+                    f"任务 {t.id} 的{what}低于事项 {item} 在清单中的比例 {format_ratio(ratio)}{when}")
         for path, what in low))
