@@ -203,24 +203,30 @@ def export_workbook(previous_csv: Path, path: Path) -> int:
 
 
 def fill_results(template: Path) -> int:
-    """The staff member fills the results template in Excel: every enterprise inspected, no problem
-    found but at two."""
+    """The staff member fills the results template in Excel: the task's dates above the table, every
+    enterprise inspected on a working day inside the window (not in the Spring Festival holiday),
+    no problem found but at two."""
     wb = openpyxl.load_workbook(template)
     ws = wb["结果"]
-    header = [c.value for c in ws[1]]
-    col = {name: header.index(name) + 1 for name in header if name}
+    labels = {ws.cell(row, 1).value: row for row in range(1, 10)}
+    ws.cell(labels["任务完成日期"], 2).value = date(2025, 2, 14)
+    ws.cell(labels["结果公示日期"], 2).value = date(2025, 2, 20)
+    ws.cell(labels["归档日期"], 2).value = date(2025, 2, 27)
+    head = labels["统一社会信用代码"]
+    col = {ws.cell(head, c).value: c for c in range(1, ws.max_column + 1) if ws.cell(head, c).value}
+    days = [date(2025, 1, d) for d in (20, 21, 22, 23, 24, 27)] + [date(2025, 2, d) for d in (5, 6, 7, 10, 11)]
     filled = 0
-    for row in range(2, ws.max_row + 1):
+    for row in range(head + 1, ws.max_row + 1):
         if not ws.cell(row, col["统一社会信用代码"]).value:
             continue
-        day = date(2025, 1, 20) + timedelta(days=filled % 15)
+        day = days[filled % len(days)]
         ws.cell(row, col["检查日期"]).value = day
         ws.cell(row, col["办结日期"]).value = day
         if filled in (3, 11):
             ws.cell(row, col["结果类别"]).value = "发现问题已责令改正"
             ws.cell(row, col["发现的问题"]).value = "未按月足额支付农民工工资，拖欠 1 个月"
             ws.cell(row, col["处理情况"]).value = "责令限期支付，已补发"
-            ws.cell(row, col["办结日期"]).value = day + timedelta(days=5)
+            ws.cell(row, col["办结日期"]).value = day + timedelta(days=2)
         else:
             ws.cell(row, col["结果类别"]).value = "未发现问题"
         filled += 1
@@ -247,7 +253,7 @@ def test_a_year_runs_from_the_guide_first_time(year: Year):
     # 1. The directory snapshot, from the export.
     export = desk / "参保单位名单.xlsx"
     export_workbook(repo / "plans/baofeng/targets/2024-07-01.csv", export)
-    year.run("ssjpub import-targets ../参保单位名单.xlsx --agency baofeng --date 2025-01-06 --carry")
+    year.run("ssjpub import-targets ../参保单位名单.xlsx --agency baofeng --date 2025-01-06 --source 参保登记 --carry")
     year.pull_request("snapshot-2025-01-06", "baofeng：2025-01-06 检查对象名录快照", at(snapshot_day, 16))
 
     # 2. The plan with the task's declaration; `check` says whether it can be drawn.
