@@ -73,6 +73,8 @@ CODES: dict[str, str] = {
     "results-workbook": "不是 ssjpub results-template 生成的检查结果表",
     "results-task-mismatch": "检查结果表所属的任务与仓库不符",
     "key-cell-changed": "检查结果表中受保护的列被改动",
+    # Withheld results: the public repository and the site's served copies must not carry what is withheld
+    "withheld-content-public": "不予公开的结果写了不予公开的内容",
 }
 
 

@@ -69,9 +69,10 @@ def fill(book: Path, blank: int = 0) -> Path:
         ws[f"D{n}"], ws[f"E{n}"], ws[f"F{n}"] = date(2024, 1, 16), "未发现问题", date(2024, 1, 16)
     ws[f"D{FIRST}"] = "2024/1/20"
     ws[f"D{FIRST + 1}"], ws[f"E{FIRST + 1}"], ws[f"F{FIRST + 1}"] = "2024年1月22日", "发现问题已责令改正", "2024-02-01"
-    ws[f"G{FIRST + 1}"], ws[f"H{FIRST + 1}"] = "未按月足额支付工资\n涉及 3 人", "责令补发，已补发"
+    ws[f"G{FIRST + 1}"], ws[f"H{FIRST + 1}"] = "未按月足额支付工资\n涉及 3 人", "-责令补发，已补发"
     ws[f"I{FIRST + 1}"], ws[f"J{FIRST + 1}"] = date(2024, 2, 5), "已整改到位"
-    ws[f"E{FIRST + 2}"], ws[f"G{FIRST + 2}"], ws[f"H{FIRST + 2}"] = "责令改正", "涉及工艺流程", "-责令限期改正"
+    # Withheld: the category and the three withheld cells only (the file is public).
+    ws[f"E{FIRST + 2}"] = "责令改正"
     ws[f"K{FIRST + 2}"], ws[f"L{FIRST + 2}"], ws[f"M{FIRST + 2}"] = "涉及商业秘密", "《中华人民共和国政府信息公开条例》第十五条", "局办公室"
     wb.save(book)
     return book
@@ -83,10 +84,9 @@ def expected_results(root: Path, blank: int = 0) -> list[dict]:
            for c in codes[: len(codes) - blank]]
     out[0]["inspected_on"] = date(2024, 1, 20)
     out[1] = {"target": codes[1], "category": "发现问题已责令改正", "inspected_on": date(2024, 1, 22),
-              "completed_on": date(2024, 2, 1), "findings": "未按月足额支付工资\n涉及 3 人", "handling": "责令补发，已补发",
+              "completed_on": date(2024, 2, 1), "findings": "未按月足额支付工资\n涉及 3 人", "handling": "-责令补发，已补发",
               "follow_up": {"visited_on": date(2024, 2, 5), "outcome": "已整改到位"}}
     out[2] = {"target": codes[2], "category": "责令改正", "inspected_on": date(2024, 1, 16), "completed_on": date(2024, 1, 16),
-              "findings": "涉及工艺流程", "handling": "-责令限期改正",
               "withheld": {"reason": "涉及商业秘密", "legal_basis": "《中华人民共和国政府信息公开条例》第十五条", "approved_by": "局办公室"}}
     return out
 
@@ -254,6 +254,37 @@ def test_every_mistake_is_named_by_its_cell_in_one_run_and_nothing_is_written(fr
     assert any("是否想写“未发现问题”" in line for line in lines)
     assert any("早于抽取" in line and "2024-01-09" in line for line in lines)
     assert "未写入任何文件" in out.stderr and not (fresh / RESULTS).exists()
+
+
+def test_what_a_withheld_row_withholds_is_refused_in_its_cells_and_nothing_is_written(fresh):
+    """The results file is public (repository and the site's files/): a withheld row's findings,
+    handling and follow-up would be published, so each filled one is named by its cell."""
+    book = fill(template(fresh))
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.SHEET]
+    ws[f"G{FIRST + 2}"], ws[f"H{FIRST + 2}"] = "涉及工艺流程", "责令限期改正"
+    ws[f"I{FIRST + 2}"], ws[f"J{FIRST + 2}"] = date(2024, 2, 1), "已整改到位"
+    for x in "EKLM":  # a second withheld row with only a follow-up date
+        ws[f"{x}{FIRST + 3}"] = ws[f"{x}{FIRST + 2}"].value
+    ws[f"I{FIRST + 3}"] = date(2024, 2, 1)
+    wb.save(book)
+    out = ssjpub("import-results", book, "--root", fresh)
+    assert out.returncode == 1 and "Traceback" not in out.stdout + out.stderr
+    lines = out.stdout.splitlines()
+    found = [(line.split(": ")[0].split("!")[1], line.split(": ")[1].split(" ")[0]) for line in lines]
+    assert found == [(f"G{FIRST + 2}", "withheld-content-public"), (f"H{FIRST + 2}", "withheld-content-public"),
+                     (f"J{FIRST + 2}", "withheld-content-public"), (f"I{FIRST + 3}", "missing-field")], out.stdout
+    assert all("公开" in line for line in lines)
+    assert "withheld.reason" in lines[0] and "不要复述" in lines[0]
+    assert "不填写整改回访" in lines[3] and "清空“回访日期”" in lines[3]
+    assert "未写入任何文件" in out.stderr and not (fresh / RESULTS).exists()
+
+
+def test_the_guide_says_a_withheld_row_leaves_what_it_withholds_blank(fresh):
+    wb = openpyxl.load_workbook(template(fresh))
+    guide = "\n".join(str(c.value) for row in wb[L.GUIDE].iter_rows() for c in row if c.value)
+    line = next(x for x in guide.splitlines() if "依法不予公开的结果" in x)
+    assert all(t in line for t in ("“发现的问题”“处理情况”“回访日期”“回访结果”一律留空", "公开的仓库和网站", "不要复述"))
 
 
 def test_a_duplicated_row_names_the_rows_of_the_sheet(fresh):

@@ -383,6 +383,25 @@ def test_validation_error_fails_the_build_and_keeps_the_previous_output(tmp_path
     assert not (out / "index.html").exists()
 
 
+def test_a_withheld_result_that_carries_its_findings_is_never_published(tmp_path):
+    """The site serves the results YAML byte-identical (files/results/...): hiding the findings in
+    the table is not enough, so a withheld row that still holds them stops the build."""
+    root = copy_demo(tmp_path / "repo")
+    results = root / "results/baofeng/2024/2024-03.yaml"
+    text = results.read_text(encoding="utf-8")
+    secret = "涉及企业工艺流程和客户名单"
+    assert secret not in text and text.count("  withheld:\n") == 1
+    results.write_text(text.replace("  withheld:\n", f"  findings: {secret}\n  withheld:\n"), encoding="utf-8")
+    line = text.split("\n").index("  withheld:") + 1
+    out = tmp_path / "output"
+    done = run_pelican(root / "content", out, root=root)
+    log = done.stdout + done.stderr
+    assert done.returncode == 1, log
+    assert f"results/baofeng/2024/2024-03.yaml:{line}:3: withheld-content-public" in log
+    assert "Traceback" not in log
+    assert not any(secret in p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*") if p.is_file())
+
+
 # --- task pages, results and announcements (contexts, without Pelican) -------------------------
 
 

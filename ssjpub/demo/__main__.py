@@ -225,10 +225,11 @@ def random_results(record: dict, task: dict, year: int) -> dict:
         else:
             row.update(category="未发现开展本次抽查涉及的经营活动", completed_on=inspected)
         if n == 4 and record["task"].endswith("-03"):  # one result kept closed by law, as S0 三（五） allows
-            row.update(category="责令改正", completed_on=min(end, inspected + timedelta(days=15)),
-                       findings="涉及企业工艺流程和客户名单", handling="责令限期改正，已整改",
-                       withheld={"reason": "涉及商业秘密", "legal_basis": "《中华人民共和国政府信息公开条例》第十五条",
-                                 "approved_by": "局办公室"})
+            # Only the category and why: the file is public, so what is withheld is never written.
+            row = {"target": target["code"], "inspected_on": inspected, "category": "责令改正",
+                   "completed_on": min(end, inspected + timedelta(days=15)),
+                   "withheld": {"reason": "检查发现的问题涉及该单位的商业秘密",
+                                "legal_basis": "《中华人民共和国政府信息公开条例》第十五条", "approved_by": "局办公室"}}
         rows.append(row)
     return {"agency": record["agency"], "year": year, "task": task["id"], "completed_on": end,
             "published_on": end + timedelta(days=14), "archived_on": end + timedelta(days=21), "results": rows}

@@ -60,7 +60,7 @@ COLUMNS = (
     Column("处理情况", ("handling",), "text", 36, "发现问题的类别应填写：责令改正、处理、处罚等"),
     Column("回访日期", ("follow_up", "visited_on"), "date", 13, "整改回访的日期；与回访结果同时填写"),
     Column("回访结果", ("follow_up", "outcome"), "text", 20, "如“已整改到位”；与回访日期同时填写"),
-    Column("不予公开的理由", ("withheld", "reason"), "text", 20, "依法不予公开时填写，如“涉及商业秘密”；不填即公开"),
+    Column("不予公开的理由", ("withheld", "reason"), "text", 20, "依法不予公开时填写，如“涉及商业秘密”（不要复述不予公开的内容）；填写后本行的发现的问题、处理情况、回访留空。不填即公开"),
     Column("不予公开的法律依据", ("withheld", "legal_basis"), "text", 30, "不予公开时必填"),
     Column("批准不予公开的部门", ("withheld", "approved_by"), "text", 18, "不予公开时必填"),
 )

@@ -140,6 +140,12 @@ def _missing(book: Book, emitted: Emitted, path: tuple, name: str, p: Problem) -
     full = path[2:] + (name,)
     if full in row.values:  # filled, but not a date: already reported in that cell
         return None
+    if path[2:] == ("follow_up",) and any(k[:1] == ("withheld",) for k in row.values):
+        # Completing the follow-up would publish it (withheld-content-public): the filled half goes.
+        filled = next(k for k in row.values if k[:1] == ("follow_up",))
+        title = L.COLUMNS[L.LETTERS.index(L.cell_of(filled))].title
+        return at(book.file, L.SHEET, f"{L.cell_of(filled)}{row.number}", p.code,
+                  f"本行不予公开，不填写整改回访：请清空“{title}”，回访记录留在内部案卷", p.severity)
     letter = L.cell_of(full)
     title = L.COLUMNS[L.LETTERS.index(letter)].title
     why = {"follow_up": "回访日期和回访结果须同时填写", "withheld": "依法不予公开的，须填写不予公开的理由"}.get(

@@ -9,6 +9,7 @@ from ssjpub.draw.sources import source_problems
 from ssjpub.importmap import mapping_problems
 from ssjpub.loader.repository import AgencyData, Loaded, Repository
 from ssjpub.problems import Pos, Problem
+from ssjpub.rules.withheld import withheld_problems
 
 
 def _duplicates(
@@ -210,6 +211,7 @@ def check_results(data: AgencyData, repo: Repository) -> Iterator[Problem]:
         if categories is not None:
             for i, result in enumerate(r.results):
                 yield from _dangling(loaded, ("results", i, "category"), result.category, categories, "结果类别")
+        yield from withheld_problems(loaded)
         plan = data.plans.get(year)
         if plan is None and repo.is_broken(f"plans/{data.code}/{year}/plan.yaml"):
             continue
