@@ -81,11 +81,15 @@ class SearchPage:
         self.wait("!document.querySelector('#search form').hidden")
 
     def wait(self, condition: str, timeout_ms: int = 20000):
+        return self.wait_on(self.page, condition, timeout_ms)
+
+    @staticmethod
+    def wait_on(page, condition: str, timeout_ms: int = 20000):
         js = f"""new Promise((ok, fail) => {{ const t0 = Date.now(); (function poll() {{
             let v; try {{ v = ({condition}); }} catch (e) {{ v = false; }}
             if (v) ok(v); else if (Date.now() - t0 > {timeout_ms}) fail(new Error('timeout: ' + {json.dumps(condition)}));
             else setTimeout(poll, 50); }})(); }})"""
-        res = self.page.call("Runtime.evaluate", expression=js, awaitPromise=True, returnByValue=True)
+        res = page.call("Runtime.evaluate", expression=js, awaitPromise=True, returnByValue=True)
         assert "exceptionDetails" not in res, res
         return res["result"].get("value")
 
@@ -187,3 +191,15 @@ def test_an_enterprise_never_drawn_is_found_on_the_list_page(search_page, site):
         assert found and "/targets/list/" in found[0]["url"], (query, found[:3])
         text = (site / found[0]["url"].lstrip("/") / "index.html").read_text(encoding="utf-8")
         assert row["credit_code"] in text
+
+
+def test_a_search_handed_over_by_the_list_pages_form_runs(served, browser, chosen):  # noqa: F811
+    url, _, code, _ = chosen[-1]
+    page, target = _open(browser, served + "search/?q=" + code)
+    try:
+        first = SearchPage.wait_on(page, "!!document.querySelector('#search-results li a')")
+        assert first and page.evaluate("new URL(document.querySelector('#search-results li a').href).pathname") == url
+        assert page.evaluate("document.getElementById('search-q').value") == code
+    finally:
+        page.ws.close()
+        _close_page(browser, target)
