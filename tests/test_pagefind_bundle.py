@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from ssjpub.site import pagefind_bundle as B
+from ssjpub.site.generator import settle_search_index
 
 FILTERS = {"类别": ["任务", "计划", "名录", "企业档案", "结果", "其他"],
            "机关": ["宝丰县人社局", "偃师区人社局", "示例一局", "示例二局", "示例三局"],
@@ -153,6 +154,20 @@ def test_a_bundle_it_does_not_know_is_refused_before_anything_changes(bundles, t
     with pytest.raises(B.UnknownBundle, match=victim.name):
         B.canonicalise(bundle)
     assert _files(bundle) == {**before, f"filter/{victim.name}": b"not gzip"}
+
+
+def test_the_build_publishes_no_index_rather_than_one_it_could_not_settle(bundles, tmp_path, caplog):
+    raw, done = bundles[0]
+    good = shutil.copytree(raw, tmp_path / "good")
+    settle_search_index(good)
+    assert _files(good) == _files(done) and not caplog.records
+    bad = shutil.copytree(raw, tmp_path / "bad")
+    victim = sorted((bad / "filter").iterdir())[0]
+    victim.write_bytes(gzip.compress(b"no signature"))
+    settle_search_index(bad)
+    assert not bad.exists()
+    [record] = caplog.records
+    assert record.levelname == "WARNING" and "搜索索引未生成" in record.getMessage() and victim.name in record.getMessage()
 
 
 values = st.dictionaries(st.text(min_size=1, max_size=4), st.lists(st.integers(0, 50), max_size=6), max_size=8)

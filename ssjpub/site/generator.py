@@ -422,9 +422,7 @@ def finish_build(pelican: Any) -> None:
 
 def index_for_search(site: Path) -> None:
     """Pagefind's extended build (pip package ``pagefind[extended]``, which segments Chinese)
-    indexes the built pages; the search runs in the browser from these files, offline. Its bundle
-    is then made the same bytes for the same pages, without the interfaces the site does not use
-    (ssjpub.site.pagefind_bundle)."""
+    indexes the built pages; the search runs in the browser from these files, offline."""
     try:
         done = subprocess.run(
             [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
@@ -438,13 +436,18 @@ def index_for_search(site: Path) -> None:
         logger.warning("搜索索引未生成：pagefind 出错（%s）。请运行 pip install 'pagefind[extended]'。",
                        detail[-1] if detail else done.returncode)
         return
-    bundle = site / "pagefind"
+    settle_search_index(site / "pagefind")
+
+
+def settle_search_index(bundle: Path) -> None:
+    """Pagefind's bundle without the files the site does not use, rewritten to the same bytes for
+    the same pages; none at all when it cannot be (an index that differed from build to build
+    would break "same commit, same site")."""
     pagefind_bundle.drop_unused(bundle)
     try:
         pagefind_bundle.canonicalise(bundle)
     except pagefind_bundle.UnknownBundle as exc:
-        # An index that differs from build to build would break "same commit, same site": none.
-        shutil.rmtree(bundle)
+        shutil.rmtree(bundle, ignore_errors=True)
         logger.warning("搜索索引未生成：无法整理 pagefind 的输出（%s）。请安装 pyproject.toml 写明的 pagefind 版本。", exc)
 
 
