@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -29,7 +30,7 @@ from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository
 from ssjpub.draw.stale import stale_records
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors, sort_problems
-from ssjpub.site import downloads, publish, served, table_html, trace, urls
+from ssjpub.site import downloads, pagefind_bundle, publish, served, table_html, trace, urls
 from ssjpub.site.pages import Document, SitePage, announcements, clip, nav_links, page_tables, site_pages
 from ssjpub.site.tables import Link
 from ssjpub.rules.catalogue import RuleContext, calendar_of, commit_date, latest_data_date, run_rules
@@ -444,6 +445,20 @@ def index_for_search(site: Path) -> None:
         detail = (done.stderr or done.stdout).strip().splitlines()
         logger.warning("搜索索引未生成：pagefind 出错（%s）。请运行 pip install 'pagefind[extended]'。",
                        detail[-1] if detail else done.returncode)
+        return
+    settle_search_index(site / "pagefind")
+
+
+def settle_search_index(bundle: Path) -> None:
+    """Pagefind's bundle without the files the site does not use, rewritten to the same bytes for
+    the same pages; none at all when it cannot be (an index that differed from build to build
+    would break "same commit, same site")."""
+    pagefind_bundle.drop_unused(bundle)
+    try:
+        pagefind_bundle.canonicalise(bundle)
+    except pagefind_bundle.UnknownBundle as exc:
+        shutil.rmtree(bundle, ignore_errors=True)
+        logger.warning("搜索索引未生成：无法整理 pagefind 的输出（%s）。请安装 pyproject.toml 写明的 pagefind 版本。", exc)
 
 
 def _theme_file(theme: Path, folder: str, rel: str, root: Path) -> list[str]:

@@ -29,6 +29,7 @@ from ssjpub.site.pages.directories import (
 )
 from ssjpub.site.pages.draw import DrawView, draw_view
 from ssjpub.site.pages.enterprise import enterprise_pages, record_areas, record_codes
+from ssjpub.site.pages.facets import with_facets
 from ssjpub.site.pages.home import HOME_LATEST, home_page
 from ssjpub.site.pages.plan import NonRandomResults, non_random_results, plan_page, task_size, tasks_table
 from ssjpub.site.pages.results import RESULTS_COLUMNS, results_page, results_tables
@@ -91,7 +92,7 @@ def site_pages(
                 rows = compliance.get(data.code, {}).get(str(year), {}).get(task.id)
                 pages.append(task_page(data, year, task, categories, commit, rows, history, dirty, files, games))
         pages.extend(records)
-    return pages
+    return with_facets(repo, pages)
 
 
 def page_tables(value: Any) -> list[Table]:

@@ -41,6 +41,7 @@ class SitePage:
     # Files whose content the page also uses without listing them as its sources (names of
     # checklist items, the counts a summary shows): with `sources`, what dates the page.
     depends: tuple[str, ...] = ()
+    facets: Any = None  # ssjpub.site.pages.facets.Facets: the search's filters and metadata
 
     @property
     def save_as(self) -> str:

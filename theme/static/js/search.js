@@ -1,22 +1,166 @@
-// The search page: Pagefind's UI, loaded from this site (no other site is contacted).
-// Pagefind segments Chinese text (its extended build); the index is built by `make html`.
+// The search page, on Pagefind's JS API (pagefind/pagefind.js, built by `make html`; its extended
+// build segments Chinese). Nothing is loaded from another site; the query never leaves the page.
+//
+// Two searches per query, merged:
+// 1. any part of an enterprise's name, as an exact phrase of single characters: every record and
+//    list page repeats its enterprises' names a character a word (ssjpub.site.pages.facets, the
+//    search_facets macro), so a fragment matches whatever the segmenters (the index's and the
+//    browser's Intl.Segmenter) make of it. These pages come first, the records before the lists.
+// 2. the query as typed, over every page (a credit code is one word; Pagefind lower-cases).
+// The reader narrows both by agency, kind of page and year (Pagefind filters, same module).
 (function () {
   "use strict";
   var box = document.getElementById("search");
   if (!box) return;
-  if (typeof PagefindUI === "undefined") {
-    var p = document.createElement("p");
-    p.textContent = "搜索索引尚未生成（请运行 make html）。";
-    box.appendChild(p);
-    return;
-  }
-  var ui = new PagefindUI({
-    element: "#search",
-    showSubResults: true,
-    showImages: false,
-    translations: { placeholder: "搜索单位名称、统一社会信用代码、事项、人员……" }
+  var form = box.querySelector("form");
+  var input = document.getElementById("search-q");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
+  var selects = Array.prototype.slice.call(box.querySelectorAll("select[data-filter]"));
+  var RECORD = "企业档案";
+  var PAGE = 20;
+  var results = [];  // of the latest query, in the order shown
+  var shown = [];
+  var serial = 0;
+
+  function say(text) { status.textContent = text; }
+
+  var base = new URL(box.getAttribute("data-pagefind"), document.baseURI).href;
+  import(base + "pagefind.js").then(start, function () {
+    say("搜索索引尚未生成（请运行 make html），或本页是从磁盘打开的：搜索需要通过网址（http）访问本站。");
   });
-  // A search handed over by another page's form (search/?q=…), as on the enterprise list.
-  var q = new URLSearchParams(window.location.search).get("q");
-  if (q) ui.triggerSearch(q);
+
+  function start(pagefind) {
+    // Result URLs relative to the site's root, wherever the site is served from.
+    pagefind.options({ baseUrl: new URL("..", base).pathname }).then(function () {
+      return pagefind.filters();
+    }).then(function (all) {
+      selects.forEach(function (s) {
+        var values = Object.keys(all[s.getAttribute("data-filter")] || {}).sort();
+        values.forEach(function (v) {
+          var o = document.createElement("option");
+          o.value = v;
+          o.textContent = v;
+          s.appendChild(o);
+        });
+      });
+      form.hidden = false;
+      var q = new URLSearchParams(window.location.search).get("q");  // a search handed over by another page's form
+      if (q) { input.value = q; run(); }
+      input.focus();
+    });
+    form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+    input.addEventListener("input", debounce(run, 250));
+    selects.forEach(function (s) { s.addEventListener("change", run); });
+    more.addEventListener("click", function () { render(shown.length); });
+
+    function chosen() {
+      var f = {};
+      selects.forEach(function (s) { if (s.value) f[s.getAttribute("data-filter")] = s.value; });
+      return f;
+    }
+
+    function run() {
+      var q = input.value.trim();
+      var mine = ++serial;
+      list.textContent = "";
+      more.hidden = true;
+      if (!q) { say(""); return; }
+      say("正在搜索……");
+      var filters = chosen();
+      Promise.all([names(q, filters), pagefind.search(q, { filters: filters })]).then(function (found) {
+        if (mine !== serial) return;  // a newer query is running
+        results = merge(found[0], found[1] ? found[1].results : []);
+        shown = [];
+        say(results.length ? "找到 " + results.length + " 个页面。" : "没有找到包含“" + q + "”的页面。");
+        render(0);
+      });
+    }
+
+    // The pages naming an enterprise whose name contains the query: records, then lists.
+    function names(q, filters) {
+      var compact = q.replace(/\s+/g, "");
+      if (!/\p{Script=Han}/u.test(compact)) return Promise.resolve([[], []]);
+      var phrase = "\"" + Array.from(compact).join(" ") + "\"";
+      var records = Object.assign({}, filters, { "类别": RECORD });
+      var wanted = filters["类别"];
+      return Promise.all([
+        wanted && wanted !== RECORD ? null : pagefind.search(phrase, { filters: records }),
+        pagefind.search(phrase, { filters: filters }),
+      ]).then(function (found) {
+        var recs = found[0] ? found[0].results : [];
+        var ids = {};
+        recs.forEach(function (r) { ids[r.id] = true; });
+        return [recs, (found[1] ? found[1].results : []).filter(function (r) { return !ids[r.id]; })];
+      });
+    }
+
+    // The name matches first (each group in the order the full-text search ranks them), then the rest.
+    function merge(named, ranked) {
+      var rank = {};
+      ranked.forEach(function (r, i) { rank[r.id] = i; });
+      var order = function (a, b) {
+        var x = a.id in rank ? rank[a.id] : ranked.length, y = b.id in rank ? rank[b.id] : ranked.length;
+        return x - y || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      };
+      var first = named[0].slice().sort(order).concat(named[1].slice().sort(order));
+      var seen = {};
+      first.forEach(function (r) { seen[r.id] = true; });
+      return first.concat(ranked.filter(function (r) { return !seen[r.id]; }));
+    }
+
+    function render(from) {
+      var mine = serial;
+      var page = results.slice(from, from + PAGE);
+      Promise.all(page.map(function (r) { return r.data(); })).then(function (data) {
+        if (mine !== serial) return;
+        data.forEach(function (d) { list.appendChild(item(d)); shown.push(d); });
+        more.hidden = shown.length >= results.length;
+      });
+    }
+  }
+
+  function item(d) {
+    var li = document.createElement("li");
+    var h = document.createElement("h2");
+    var a = document.createElement("a");
+    a.href = d.url;
+    a.textContent = d.meta.title || d.url;
+    h.appendChild(a);
+    li.appendChild(h);
+    var tags = [d.meta["类别"], d.meta["机关"], d.meta["年度"] ? d.meta["年度"] + " 年度" : ""].filter(Boolean);
+    if (tags.length) {
+      var p = document.createElement("p");
+      p.className = "meta";
+      p.textContent = tags.join(" · ");
+      li.appendChild(p);
+    }
+    var text = document.createElement("p");
+    if (d.meta["摘要"]) text.textContent = d.meta["摘要"];
+    else excerpt(text, d.excerpt || "");
+    li.appendChild(text);
+    return li;
+  }
+
+  // Pagefind's excerpt is escaped text with <mark> around the hits: keep exactly that, and write
+  // the names repeated a character a word (see above) as names again.
+  function excerpt(into, html) {
+    var t = document.createElement("template");
+    t.innerHTML = html.replace(/(\p{Script=Han})((?:<\/mark>)?) (?=(?:<mark>)?\p{Script=Han})/gu, "$1$2");
+    Array.prototype.forEach.call(t.content.childNodes, function (n) {
+      if (n.nodeType === 1 && n.tagName === "MARK") {
+        var m = document.createElement("mark");
+        m.textContent = n.textContent;
+        into.appendChild(m);
+      } else {
+        into.appendChild(document.createTextNode(n.textContent));
+      }
+    });
+  }
+
+  function debounce(f, ms) {
+    var t = null;
+    return function () { clearTimeout(t); t = setTimeout(f, ms); };
+  }
 })();
