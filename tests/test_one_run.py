@@ -64,8 +64,6 @@ def test_a_plan_that_did_not_parse_leaves_its_results_checked_for_the_rest(repo)
     assert found == {PLAN: ["yaml-syntax"], RESULTS: ["dangling-reference"]}  # the category; no 'no such task'
 
 
-@pytest.mark.xfail(strict=True, reason="a document with a wrong value is not salvaged (only unknown keys are, "
-                   "ssjpub.loader.documents._salvage): its references wait for the next run")
 def test_a_wrong_value_in_a_file_hides_no_reference_error_in_the_same_file(repo):
     edit(repo, PLAN, "  method: 现场检查\n", "  method: 电话检查\n")  # task 1: not one of the methods
     edit(repo, PLAN, "  items: [LD-01]\n", "  items: [LD-99]\n")  # task 2: no such item
