@@ -249,11 +249,11 @@ def _salvage(model: type[M], doc: YamlDoc, data: dict, errors: list[dict]) -> Re
     for _round in range(_ROUNDS):
         if built is not None:
             break
-        for loc in refused:
-            found = _record(fixed, _in_file(loc, drops))
-            if found is None:
-                return None
-            drops.setdefault(found[0], set()).add(found[1])
+        records = [_record(fixed, _in_file(loc, drops)) for loc in refused]  # located before any is added
+        if None in records:
+            return None
+        for path, index in records:
+            drops.setdefault(path, set()).add(index)
         built, refused = _built(model, pruned(fixed, drops))
     if built is None:
         return None
