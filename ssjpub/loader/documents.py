@@ -13,7 +13,7 @@ import difflib
 import re
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -291,9 +291,7 @@ def read_document(doc: YamlDoc, model: type[M]) -> Reading[M]:
             pos = doc.pos(*loc)
         problems.append(pos.problem(code, message))
     salvaged = _salvage(model, doc, data, errors)
-    if salvaged is None:
-        return Reading(None, doc, {}, problems)
-    return Reading(salvaged.model, salvaged.doc, salvaged.dropped, problems)
+    return Reading(None, doc, {}, problems) if salvaged is None else replace(salvaged, problems=problems)
 
 
 def validate_document(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Problem]]:
