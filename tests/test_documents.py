@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
-from ssjpub.loader.documents import validate_document
+from ssjpub.loader.documents import read_document, validate_document
 from ssjpub.loader.yamlfile import parse_yaml
 from ssjpub.model import Checklist, Plan, ResultCategories
 
@@ -140,3 +141,77 @@ tasks:
     _loaded, problems = check(plan, Plan)
     assert [(p.line, p.column, p.code) for p in problems] == [(13, 5, "invalid-credit-code")]
     assert "第 18 位应为“A”" in problems[0].message
+
+
+# --- the rest of a file whose values are partly refused (issue 14 item 7) --------------------
+
+PLAN_HEAD = """\
+# 计划
+agency: shili
+year: 2024
+title: 计划
+lead_department: 劳动保障监察股
+tasks:
+"""
+# A value the model refuses, each in a different field of a task (the line it replaces, the code).
+REFUSALS = [
+    ("  method: 现场检查\n", "  method: 电话检查\n", "invalid-value"),
+    ("  window: {start: 2024-01-01, end: 2024-02-01}\n", "  window: {start: 2024-01-01, end: 2024-02-30}\n", "impossible-date"),
+    ("  items: [LD-01]\n", "  items: LD-01\n", "wrong-type"),
+    ("  name: 投诉\n", "  name: 投诉\n  group_size: 0\n", "invalid-value"),
+    ("  method: 现场检查\n", "  method: 现场检查\n  randomness: {kind: drand, expected_on: 2024-01-09}\n", "missing-field"),
+]
+
+
+def _task(i: int) -> str:
+    return (f"- id: t{i}\n  name: 投诉\n  items: [LD-01]\n  departments: [劳动保障监察股]\n  basis: 投诉举报\n"
+            "  targets: [91410999DEM000003A]\n  window: {start: 2024-01-01, end: 2024-02-01}\n  method: 现场检查\n")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.none() | st.sampled_from(range(len(REFUSALS))), min_size=1, max_size=6))
+def test_each_refused_value_leaves_out_its_task_and_the_rest_stays_where_it_is(refusals):
+    blocks = []
+    for i, r in enumerate(refusals):
+        block = _task(i)
+        if r is not None:
+            old, new, _code = REFUSALS[r]
+            block = block.replace(old, new, 1)
+        blocks.append(block)
+    text = PLAN_HEAD + "".join(blocks)
+    starts = [text.count("\n", 0, text.index(f"- id: t{i}\n")) + 1 for i in range(len(refusals))]
+    doc, problems = parse_yaml(text, "plan.yaml")
+    assert problems == []
+    reading = read_document(doc, Plan)
+    bad = [i for i, r in enumerate(refusals) if r is not None]
+    good = [i for i, r in enumerate(refusals) if r is None]
+    assert sorted(p.code for p in reading.problems) == sorted(REFUSALS[refusals[i]][2] for i in bad)
+    for p in reading.problems:  # each where its value is, inside its own task
+        task = max(i for i in range(len(refusals)) if starts[i] <= p.line)
+        assert task in bad
+    if not good:  # no task left: the plan's own `tasks` is refused, so there is no model
+        assert reading.model is None
+        return
+    assert [t.id for t in reading.model.tasks] == [f"t{i}" for i in good]
+    assert reading.dropped == ({("tasks",): {i: doc.data["tasks"][i] for i in bad}} if bad else {})
+    for j, i in enumerate(good):
+        assert reading.doc.pos("tasks", j, "id").line == starts[i]
+        assert reading.doc.pos("tasks", j, "method").line == starts[i] + 7
+    loaded, _problems = validate_document(doc, Plan)
+    assert (loaded is None) == bool(bad)  # a version in the history is read whole or not at all
+
+
+def test_a_refused_value_outside_any_record_leaves_no_model():
+    text = PLAN_HEAD.replace("year: 2024", "year: 二〇二四") + _task(0) + _task(1).replace("电话", "")
+    doc, _ = parse_yaml(text.replace("  method: 现场检查\n", "  method: 电话检查\n", 1), "plan.yaml")
+    reading = read_document(doc, Plan)
+    assert reading.model is None and reading.dropped == {}
+    assert sorted(p.code for p in reading.problems) == ["invalid-value", "wrong-type"]
+
+
+def test_a_misspelt_key_that_fills_a_missing_field_keeps_its_record():
+    text = PLAN_HEAD + _task(0).replace("  method:", "  methd:") + _task(1)
+    doc, _ = parse_yaml(text, "plan.yaml")
+    reading = read_document(doc, Plan)
+    assert sorted(p.code for p in reading.problems) == ["missing-field", "unknown-key"]
+    assert [t.method for t in reading.model.tasks] == ["现场检查", "现场检查"] and reading.dropped == {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from ssjpub.loader.yamlfile import MAX_DEPTH, YamlDoc, parse_yaml
 from ssjpub.problems import Pos
@@ -273,3 +274,39 @@ def test_plain_numbers_and_booleans_are_typed_as_an_editor_types_them():
 def test_huge_plain_numbers_are_typed_without_arithmetic_on_them(text):
     doc = parsed(f"a: {text}\n")
     assert isinstance(doc.typed[("a",)], (int, float))
+
+
+# --- leaving list items out (YamlDoc.without, for records the model refused) -----------------
+
+def _records_text(records: list[tuple[str, list[str]]]) -> str:
+    lines = ["# 注释", "records:"]
+    for ident, tags in records:
+        lines += [f"- id: {ident}", "  n: 1", "  tags:"] + [f"  - {t}" for t in tags]
+    return "\n".join(lines) + "\ntail: x\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.from_regex(r"[a-z]{1,5}", fullmatch=True), st.lists(st.sampled_from("xyz"), max_size=3)),
+                min_size=1, max_size=8).flatmap(lambda rs: st.tuples(st.just(rs), st.sets(st.integers(0, len(rs) - 1)))))
+def test_items_left_out_leave_every_other_node_where_it_is_in_the_file(case):
+    records, gone = case
+    doc, problems = parse_yaml(_records_text(records), "r.yaml")
+    assert problems == []
+    left = doc.without({("records",): gone})
+    kept = [i for i in range(len(records)) if i not in gone]
+    assert left.data["records"] == [doc.data["records"][i] for i in kept] and left.data["tail"] == "x"
+    for table, old in ((left.values, doc.values), (left.keys, doc.keys), (left.typed, doc.typed)):
+        expected = {}
+        for path, where in old.items():
+            if len(path) > 1 and path[0] == "records":
+                if path[1] in gone:
+                    continue
+                path = ("records", kept.index(path[1]), *path[2:])
+            expected[path] = where
+        assert table == expected
+    assert doc.data["records"] == [{"id": i, "n": "1", "tags": t or None} for i, t in records]  # untouched
+
+
+def test_nothing_left_out_is_the_document_itself():
+    doc, _ = parse_yaml("a: [1, 2]\n", "a.yaml")
+    assert doc.without({}) is doc

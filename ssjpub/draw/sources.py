@@ -49,24 +49,27 @@ def source_problems(task: Task, task_pos: Callable[..., Pos], values: Loaded[Ran
     round. `task_pos(*path)` positions a path inside the task's mapping in the plan."""
     declared, entries = task.sources, values.model.sources
     where = values.doc.pos
-    if len(entries) != len(declared):
+    written = len(entries) + len(values.dropped.get(("sources",), {}))  # entries left out are still there
+    if written != len(declared):
         form = "sources" if "sources" in values.model.model_fields_set else None
         at = where("sources", key=True) if form else where()
         return [at.problem(
             "randomness-sources-count",
-            f"任务 {task.id} 声明了 {len(declared)} 个公开随机数来源，本文件有 {len(entries)} 项："
+            f"任务 {task.id} 声明了 {len(declared)} 个公开随机数来源，本文件有 {written} 项："
             + ("须在“sources”下按声明的顺序每个来源一项" if len(declared) > 1 else "只声明了一个来源时，直接在文件顶层填写"))]
     problems = []
-    for i, (source, entry) in enumerate(zip(declared, entries)):
+    for i, entry in enumerate(entries):
+        n = values.in_file("sources", i)  # the declared source it is for
+        source = declared[n]
         path = values.model.entry_path(i)
         got = value_kind(entry)
-        nth = f"第 {i + 1} 个来源" if len(declared) > 1 else "来源"
+        nth = f"第 {n + 1} 个来源" if len(declared) > 1 else "来源"
         if got != source.kind:
             key, title = VALUE_FIELD[source.kind]
             given = VALUE_FIELD[got][0] if got != "drand" else "round"
             problems.append(where(*path, given, key=True).problem(
                 "randomness-kind-mismatch",
-                f"{nth}声明为“{source.kind}”（{task_pos(*task.source_path(i), 'kind').line} 行），"
+                f"{nth}声明为“{source.kind}”（{task_pos(*task.source_path(n), 'kind').line} 行），"
                 f"这里填写的却是“{given}”：{source.kind}须填写“{key}”（{title}）"))
             continue
         if got == "drand":

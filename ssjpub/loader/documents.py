@@ -13,12 +13,13 @@ import difflib
 import re
 import types
 import typing
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ssjpub.digits import is_ascii_int, non_ascii_digits
-from ssjpub.loader.yamlfile import YamlDoc
+from ssjpub.loader.yamlfile import YamlDoc, pruned
 from ssjpub.model import PATTERN_WORDS, UNION_TAGS
 from ssjpub.pii import shown
 from ssjpub.problems import Problem
@@ -176,15 +177,64 @@ def _at(data: Any, loc: tuple) -> Any:
     return data
 
 
-def _salvage(model: type[M], data: dict, errors: list[dict]) -> M | None:
-    """A model despite unknown keys, so that one typo does not hide the file's other problems
-    (its references are checked too): each unknown key is left out, or read as the field it was
-    probably meant to be when that field is missing (“methd” for “method”, as the message says).
-    The problems are reported all the same; None when anything else is wrong too."""
-    extra = [tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden"]
-    if not extra:
-        return None
+_ROUNDS = 3  # past the first, only checks that wait for whole records (a model's own validator) find more
+
+
+def _record(data: Any, loc: tuple) -> tuple[tuple, int] | None:
+    """(the list's path, the index) of the outermost list item on ``loc`` that is a mapping: the
+    record (a task, an inspector, a result row, a checklist item) left out for a value refused in
+    it. A record's own lists (a task's sources, a game's number groups) go with it: leaving out
+    only a part would change what the record says. None when ``loc`` is in no record."""
+    node = data
+    for k, part in enumerate(loc):
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if isinstance(node[part], dict):
+                return loc[:k], part
+        elif not (isinstance(node, dict) and part in node):
+            return None
+        node = node[part]
+    return None
+
+
+def _in_file(loc: tuple, drops: dict[tuple, set[int]]) -> tuple:
+    """A location in the data less ``drops``, as a location in the data it was pruned from."""
+    out = list(loc)
+    for k, part in enumerate(loc):
+        gone = drops.get(tuple(out[:k])) if isinstance(part, int) else None
+        for index in sorted(gone or ()):
+            if index <= out[k]:
+                out[k] += 1
+    return tuple(out)
+
+
+def _refused(exc: ValidationError) -> list[dict]:
+    errors = exc.errors(include_url=False)
+    for err in errors:
+        err["loc"] = tuple(part for part in err["loc"] if part not in UNION_TAGS)  # not in the file
+    return errors
+
+
+@dataclass(frozen=True)
+class Reading(Generic[M]):
+    """What a document gives: the model (None when it could not be read as one), the document
+    the model was read from (``doc`` less the records left out, see _salvage), those records as
+    written (a list's path → {index in the file: the item}), and the problems."""
+
+    model: M | None
+    doc: YamlDoc
+    dropped: dict[tuple, dict[int, Any]]
+    problems: list[Problem]
+
+
+def _salvage(model: type[M], doc: YamlDoc, data: dict, errors: list[dict]) -> Reading[M] | None:
+    """A model of what the model does not refuse, so that one mistake does not hide the file's
+    other problems (its references are checked too). Each unknown key is left out, or read as the
+    field it was probably meant to be when that field is missing (“methd” for “method”, as the
+    message says); each record holding a refused value is left out (see _record), and kept as
+    written so that what refers to it is not reported as dangling. The problems are reported all
+    the same; None when a refused value is in no record (or not even that leaves a model)."""
     fixed = copy.deepcopy(data)
+    extra = [tuple(e["loc"]) for e in errors if e["type"] == "extra_forbidden"]
     for loc in extra:
         parent = _at(fixed, loc[:-1])
         if not isinstance(parent, dict) or loc[-1] not in parent:
@@ -193,25 +243,44 @@ def _salvage(model: type[M], data: dict, errors: list[dict]) -> M | None:
         guess, _allowed = _guess(model, loc)
         if guess is not None and guess not in parent:
             parent[guess] = value
-    try:
-        return model.model_validate(fixed, strict=True)
-    except ValidationError:
+    # With the keys fixed, the model says again what it refuses (a guessed key may fill a missing field).
+    built, refused = _built(model, fixed) if extra else (None, [tuple(e["loc"]) for e in errors])
+    drops: dict[tuple, set[int]] = {}
+    for _round in range(_ROUNDS):
+        if built is not None:
+            break
+        records = [_record(fixed, _in_file(loc, drops)) for loc in refused]  # located before any is added
+        if None in records:
+            return None
+        for path, index in records:
+            drops.setdefault(path, set()).add(index)
+        built, refused = _built(model, pruned(fixed, drops))
+    if built is None:
         return None
+    dropped = {path: {i: _at(doc.data, path + (i,)) for i in sorted(indexes)} for path, indexes in drops.items()}
+    return Reading(built, doc.without(drops), dropped, [])
 
 
-def validate_document(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Problem]]:
-    """The model and the document's problems; a model can come with problems (see _salvage),
-    None means the document could not be read as one."""
-    if not isinstance(doc.data, dict):
-        return None, [doc.pos().problem("wrong-type", "文件内容应为键值对（“字段: 值”）")]
-    data = doc.typed_data()
+def _built(model: type[M], data: dict) -> tuple[M | None, list[tuple]]:
+    """The model of ``data``, or None and the locations of what it refuses."""
     try:
         return model.model_validate(data, strict=True), []
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
+        return None, [tuple(e["loc"]) for e in _refused(exc)]
+
+
+def read_document(doc: YamlDoc, model: type[M]) -> Reading[M]:
+    """The document read as ``model``: every problem, and a model of the rest of it where some
+    values are refused (see _salvage)."""
+    if not isinstance(doc.data, dict):
+        return Reading(None, doc, {}, [doc.pos().problem("wrong-type", "文件内容应为键值对（“字段: 值”）")])
+    data = doc.typed_data()
+    try:
+        return Reading(model.model_validate(data, strict=True), doc, {}, [])
+    except ValidationError as exc:
+        errors = _refused(exc)
     problems = []
     for err in errors:
-        err["loc"] = tuple(part for part in err["loc"] if part not in UNION_TAGS)  # not in the file
         loc = err["loc"]
         code, message = _message(model, err, _at(doc.data, loc))
         if err["type"] == "missing":
@@ -221,4 +290,13 @@ def validate_document(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Prob
         else:
             pos = doc.pos(*loc)
         problems.append(pos.problem(code, message))
-    return _salvage(model, data, errors), problems
+    salvaged = _salvage(model, doc, data, errors)
+    return Reading(None, doc, {}, problems) if salvaged is None else replace(salvaged, problems=problems)
+
+
+def validate_document(doc: YamlDoc, model: type[M]) -> tuple[M | None, list[Problem]]:
+    """The model and the document's problems; a model can come with problems (an unknown key
+    left out), None means the document could not be read as one whole: a version of a file in the
+    history is read whole or not at all (read_document gives the rest of a file too)."""
+    reading = read_document(doc, model)
+    return (None if reading.dropped else reading.model), reading.problems

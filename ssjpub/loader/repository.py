@@ -26,12 +26,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, Mapping, TypeVar
 
 from ssjpub.digits import non_ascii_digits
 from ssjpub.draw import halves
 from ssjpub.loader.csvfile import Reuse, parse_snapshot
-from ssjpub.loader.documents import validate_document
+from ssjpub.loader.documents import read_document
 from ssjpub.loader import tree
 from ssjpub.loader.personal import certificate_paths, yaml_hits
 from ssjpub.loader.records import shape_problems
@@ -68,10 +68,26 @@ class Loaded(Generic[M]):
 
     model: M
     doc: YamlDoc
+    # Records left out of the model for a value it refused, as written: a list's path → {index
+    # in the file: the item} (see ssjpub.loader.documents). The file's problems say why.
+    dropped: Mapping[tuple, Mapping[int, Any]] = field(default_factory=dict)
 
     @property
     def file(self) -> str:
         return self.doc.file
+
+    def refused(self, records: str, key: str) -> set[str]:
+        """The ``key`` of each of ``records`` left out, as written: still there in the file, so
+        that a reference to one is not reported as dangling."""
+        return {item[key] for item in self.dropped.get((records,), {}).values()
+                if isinstance(item, dict) and isinstance(item.get(key), str)}
+
+    def in_file(self, records: str, index: int) -> int:
+        """Where record ``index`` of the model's ``records`` stands in the file."""
+        for left_out in sorted(self.dropped.get((records,), {})):
+            if left_out <= index:
+                index += 1
+        return index
 
 
 @dataclass
@@ -269,8 +285,9 @@ def load_yaml(tf: TextFile, read: list[Problem], model: type[M]) -> tuple[Loaded
     found = [p for p in read if p.code != "personal-data"] + [h.problem(tf.rel) for h in personal] + problems
     if problems:
         return None, found
-    loaded, problems = validate_document(doc, model)
-    return (None if loaded is None else Loaded(loaded, doc)), found + problems
+    reading = read_document(doc, model)
+    loaded = None if reading.model is None else Loaded(reading.model, reading.doc, reading.dropped)
+    return loaded, found + reading.problems
 
 
 def _load_agency(r: _Reader, folder: Path) -> AgencyData:

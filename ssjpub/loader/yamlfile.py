@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_left
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -63,6 +65,23 @@ class YamlDoc:
             node[path[-1]] = value
         return root
 
+    def without(self, dropped: Mapping[Path, Collection[int]]) -> YamlDoc:
+        """The document less the list items at ``dropped`` (a list's path → the indexes of the
+        items to leave out), every node left keeping its place in the file under its new path."""
+        if not dropped:
+            return self
+        gone = {path: sorted(indexes) for path, indexes in dropped.items()}
+
+        def table(old: dict[Path, Any]) -> dict[Path, Any]:
+            new = {}
+            for path, value in old.items():
+                moved = _renumbered(path, gone)
+                if moved is not None:
+                    new[moved] = value
+            return new
+
+        return YamlDoc(self.file, pruned(self.data, dropped), table(self.values), table(self.keys), table(self.typed))
+
     def pos(self, *path: str | int, key: bool = False) -> Pos:
         """Position of the value at ``path`` (or of its key), else of the nearest parent."""
         table = self.keys if key else self.values
@@ -77,6 +96,33 @@ class YamlDoc:
             if not p:
                 return Pos(self.file, 1, 1)
             p = p[:-1]
+
+
+def _renumbered(path: Path, gone: Mapping[Path, list[int]]) -> Path | None:
+    """``path`` once the items ``gone`` (a list's path → sorted indexes) are left out; None when
+    it is in one of them."""
+    out = list(path)
+    for k, part in enumerate(path):
+        indexes = gone.get(path[:k]) if isinstance(part, int) else None
+        if indexes:
+            before = bisect_left(indexes, part)
+            if before < len(indexes) and indexes[before] == part:
+                return None
+            out[k] = part - before
+    return tuple(out)
+
+
+def pruned(value: Any, dropped: Mapping[Path, Collection[int]], path: Path = ()) -> Any:
+    """``value`` less the list items at ``dropped`` (see YamlDoc.without); only what leads to
+    them is copied. Nesting is capped (MAX_DEPTH), so the recursion is too."""
+    if not any(d[: len(path)] == path for d in dropped):
+        return value
+    if isinstance(value, list):
+        gone = dropped.get(path, ())
+        return [pruned(v, dropped, path + (i,)) for i, v in enumerate(value) if i not in gone]
+    if isinstance(value, dict):
+        return {k: pruned(v, dropped, path + (k,)) for k, v in value.items()}
+    return value
 
 
 def _shallow(value: Any) -> Any:

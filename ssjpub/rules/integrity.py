@@ -63,7 +63,7 @@ def check_agency(data: AgencyData, repo: Repository) -> Iterator[Problem]:
             "invalid-value", f"机关代号“{a.model.code}”与所在目录“{data.code}”不一致"
         )
     yield from _duplicates(a, a.model.departments, lambda d: d.name, ("departments",), "name", "股室")
-    names = {d.name for d in a.model.departments}
+    names = _departments(data)
     yield from _dangling(a, ("lead_department",), a.model.lead_department, names, "股室")
     yield from _dangling(a, ("plan_office",), a.model.plan_office, names, "股室")
     if a.model.parent_agency is not None:
@@ -71,7 +71,10 @@ def check_agency(data: AgencyData, repo: Repository) -> Iterator[Problem]:
 
 
 def _departments(data: AgencyData) -> set[str] | None:
-    return {d.name for d in data.agency.model.departments} if data.agency else None
+    """The agency's departments, those left out for a refused value too (their own problem is
+    reported; naming one is not a second)."""
+    a = data.agency
+    return {d.name for d in a.model.departments} | a.refused("departments", "name") if a else None
 
 
 def check_checklist(data: AgencyData) -> Iterator[Problem]:
@@ -108,7 +111,8 @@ def check_plan(data: AgencyData, repo: Repository, year: int, plan: Loaded) -> I
         yield plan.doc.pos("year").problem("invalid-value", f"年度 {p.year} 与所在目录“{year}”不一致")
     yield from _duplicates(plan, p.tasks, lambda t: t.id, ("tasks",), "id", "任务编号")
     departments = _departments(data)
-    items = {i.id for i in data.checklist.model.items} if data.checklist else None
+    c = data.checklist
+    items = {i.id for i in c.model.items} | c.refused("items", "id") if c else None
     if departments is not None:
         yield from _dangling(plan, ("lead_department",), p.lead_department, departments, "股室")
         if p.reported_to is not None:
@@ -130,10 +134,24 @@ def check_plan(data: AgencyData, repo: Repository, year: int, plan: Loaded) -> I
         if values is not None and task.sources:
             yield from source_problems(task, lambda *path, at=at: plan.doc.pos(*at, *path), values)
         if task.retry_of is not None:
-            yield from _check_retry(data, year, plan, at, task, [x.id for x in p.tasks[:t]])
+            yield from _check_retry(data, year, plan, at, task, _earlier(plan, t))
 
 
-def _check_retry(data: AgencyData, year: int, plan: Loaded, at: tuple, task, earlier: list[str]) -> Iterator[Problem]:
+def _earlier(plan: Loaded, t: int) -> set[str]:
+    """The ids of the tasks above task ``t`` in the plan, those left out for a refused value too."""
+    here = plan.in_file("tasks", t)
+    left_out = plan.dropped.get(("tasks",), {})
+    return {x.id for x in plan.model.tasks[:t]} | {
+        item["id"] for i, item in left_out.items() if i < here and isinstance(item, dict) and isinstance(item.get("id"), str)}
+
+
+def planned(plan: Loaded, task_id: str) -> bool:
+    """Whether the plan has the task, or had it and left it out for a refused value (reported
+    there): what refers to it stays quiet either way."""
+    return any(t.id == task_id for t in plan.model.tasks) or task_id in plan.refused("tasks", "id")
+
+
+def _check_retry(data: AgencyData, year: int, plan: Loaded, at: tuple, task, earlier: set[str]) -> Iterator[Problem]:
     """A retry follows an earlier task of the plan whose draw failed and left its failure record."""
     where = plan.doc.pos(*at, "retry_of")
     if task.retry_of not in earlier:
@@ -197,7 +215,8 @@ def _check_task_population(
 
 
 def check_results(data: AgencyData, repo: Repository) -> Iterator[Problem]:
-    categories = {c.name for c in repo.categories.model.categories} if repo.categories else None
+    c = repo.categories
+    categories = {x.name for x in c.model.categories} | c.refused("categories", "name") if c else None
     for (year, task_id), loaded in sorted(data.results.items()):
         r = loaded.model
         yield from _owner(loaded, data.code)
@@ -216,6 +235,8 @@ def check_results(data: AgencyData, repo: Repository) -> Iterator[Problem]:
         if plan is None and repo.is_broken(f"plans/{data.code}/{year}/plan.yaml"):
             continue
         task = next((t for t in plan.model.tasks if t.id == task_id), None) if plan else None
+        if task is None and plan is not None and planned(plan, task_id):
+            continue
         if task is None:
             yield loaded.doc.pos("task").problem(
                 "dangling-reference", f"{year} 年度计划中没有任务“{task_id}”"
@@ -280,7 +301,7 @@ def check_failures(data: AgencyData) -> Iterator[Problem]:
     for (year, task_id), failure in sorted(data.failures.items()):
         plan = data.plans.get(year)
         where = Pos(failure.file)
-        if plan is not None and all(t.id != task_id for t in plan.model.tasks):
+        if plan is not None and not planned(plan, task_id):
             yield where.problem("dangling-reference", f"{year} 年度计划中没有任务“{task_id}”")
         if (year, task_id) in data.draws:
             yield where.problem(

@@ -63,6 +63,14 @@ def _task(data: AgencyData, year: int, task_id: str) -> tuple[Plan | None, Task 
     return plan.model, next((t for t in plan.model.tasks if t.id == task_id), None)
 
 
+def _left_out(repo: Repository, data: AgencyData, year: int, task_id: str) -> bool:
+    """The plan did not load, or left the task out for a value it refused."""
+    plan = data.plans.get(year)
+    if plan is None:
+        return repo.is_broken(f"plans/{data.code}/{year}/plan.yaml")
+    return task_id in plan.refused("tasks", "id")
+
+
 def validate_token(
     repo: Repository, data: AgencyData, key: tuple[int, str], stamp: TimestampFile, cas: list[x509.Certificate],
 ) -> tuple[datetime | None, list[Problem]]:
@@ -105,6 +113,8 @@ def file_problems(repo: Repository) -> Iterator[Problem]:
             if cas is None:
                 continue  # the configuration's own problem is reported
             plan, task = _task(data, *key)
+            if task is None and _left_out(repo, data, *key):
+                continue  # the plan's own problem is reported
             if plan is None or task is None:
                 yield stamp.record.doc.pos("task").problem(
                     "dangling-reference", f"{key[0]} 年度计划中没有任务 {key[1]}")
