@@ -11,36 +11,28 @@ The enterprises are chosen from the built site, not written down here.
 from __future__ import annotations
 
 import csv
-import functools
 import html
-import http.server
 import json
 import re
-import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
-from test_browser import _close_page, _open, _QuietHandler, browser, pytestmark  # noqa: F401 (fixtures)
-from test_site import ROOT, build
+from test_browser import _close_page, _open, browser, pytestmark  # noqa: F401 (fixtures)
+from test_site import ROOT
 
 RECORD = re.compile(r"^(\w+)/enterprises/([0-9a-z]{18})/index\.html$")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return build(ROOT / "content", tmp_path_factory.mktemp("search") / "output")
+def site(demo_site) -> Path:
+    return demo_site
 
 
 @pytest.fixture(scope="module")
-def served(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def served(demo_served):
+    return demo_served
 
 
 def _records(site: Path) -> dict[str, tuple[str, str]]:
@@ -104,7 +96,10 @@ class SearchPage:
         self.page.evaluate("(() => { const i = document.getElementById('search-q'); i.value = ''; i.focus();"
                            " document.getElementById('search-status').textContent = ''; })()")
         self.page.call("Input.insertText", text=query)
-        self.wait("/^(找到|没有找到)/.test(document.getElementById('search-status').textContent)"
+        # The list must answer this query: a search started before (a filter just reset) can finish
+        # while this one waits out the input's debounce.
+        self.wait(f"document.getElementById('search-results').getAttribute('data-query') === {json.dumps(query.strip())}"
+                  " && /^(找到|没有找到)/.test(document.getElementById('search-status').textContent)"
                   " && (document.querySelectorAll('#search-results li').length > 0"
                   " || /^没有/.test(document.getElementById('search-status').textContent))")
         return self.page.evaluate("""[...document.querySelectorAll('#search-results li')].map(li => ({
