@@ -233,3 +233,30 @@ def local_tsa(tmp_path_factory):
     tsa = LocalTSA(tmp_path_factory.mktemp("tsa")).start()
     yield tsa
     tsa.stop()
+
+
+# --- the demo site, built once for the whole run -------------------------------------------------
+# Building it takes half a minute; the modules that only read the built demo (pages, links,
+# downloads, the browser tests) share this one build rather than each making its own.
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    from test_site import build  # the one way the tests run Pelican
+
+    return build(REPO / "content", tmp_path_factory.mktemp("demo-site") / "output")
+
+
+@pytest.fixture(scope="session")
+def demo_served(demo_site):
+    """http://127.0.0.1:<port>/ serving the built demo."""
+    import functools
+    import http.server
+    import threading
+
+    from test_browser import _QuietHandler
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(demo_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()

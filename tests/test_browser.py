@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import http.server
 import json
 import os
@@ -23,14 +22,13 @@ import socket
 import struct
 import subprocess
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from test_site import ROOT, build
+from test_site import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PAGES = {
@@ -161,15 +159,8 @@ class DevTools:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    site = build(ROOT / "content", tmp_path_factory.mktemp("browser") / "output")
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def served(demo_served):
+    return demo_served
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

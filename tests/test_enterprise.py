@@ -20,7 +20,7 @@ from ssjpub.site.pages.enterprise import weight_reasons
 from ssjpub.validate import validate
 from test_browser import BROWSER, OVERFLOW, _close_page, _new_page, browser, served  # noqa: F401 (fixtures)
 from test_links import _Refs
-from test_site import ROOT, build
+from test_site import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -137,8 +137,8 @@ def test_record_pages_stay_small(records):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return build(ROOT / "content", tmp_path_factory.mktemp("enterprise") / "output")
+def site(demo_site) -> Path:
+    return demo_site
 
 
 def _hrefs(path: Path) -> list[str]:

@@ -11,35 +11,28 @@ The enterprises are chosen from the built site, not written down here.
 from __future__ import annotations
 
 import csv
-import functools
 import html
-import http.server
 import json
 import re
-import threading
 from pathlib import Path
 
 import pytest
+import yaml
 
-from test_browser import _close_page, _open, _QuietHandler, browser, pytestmark  # noqa: F401 (fixtures)
-from test_site import ROOT, build
+from test_browser import _close_page, _open, browser, pytestmark  # noqa: F401 (fixtures)
+from test_site import ROOT
 
 RECORD = re.compile(r"^(\w+)/enterprises/([0-9a-z]{18})/index\.html$")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return build(ROOT / "content", tmp_path_factory.mktemp("search") / "output")
+def site(demo_site) -> Path:
+    return demo_site
 
 
 @pytest.fixture(scope="module")
-def served(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def served(demo_served):
+    return demo_served
 
 
 def _records(site: Path) -> dict[str, tuple[str, str]]:
@@ -103,7 +96,10 @@ class SearchPage:
         self.page.evaluate("(() => { const i = document.getElementById('search-q'); i.value = ''; i.focus();"
                            " document.getElementById('search-status').textContent = ''; })()")
         self.page.call("Input.insertText", text=query)
-        self.wait("/^(找到|没有找到)/.test(document.getElementById('search-status').textContent)"
+        # The list must answer this query: a search started before (a filter just reset) can finish
+        # while this one waits out the input's debounce.
+        self.wait(f"document.getElementById('search-results').getAttribute('data-query') === {json.dumps(query.strip())}"
+                  " && /^(找到|没有找到)/.test(document.getElementById('search-status').textContent)"
                   " && (document.querySelectorAll('#search-results li').length > 0"
                   " || /^没有/.test(document.getElementById('search-status').textContent))")
         return self.page.evaluate("""[...document.querySelectorAll('#search-results li')].map(li => ({
@@ -211,6 +207,35 @@ def test_a_search_handed_over_by_the_list_pages_form_runs(served, browser, chose
         first = SearchPage.wait_on(page, "!!document.querySelector('#search-results li a')")
         assert first and page.evaluate("new URL(document.querySelector('#search-results li a').href).pathname") == url
         assert page.evaluate("document.getElementById('search-q').value") == code
+    finally:
+        page.ws.close()
+        _close_page(browser, target)
+
+
+def test_from_the_home_page_to_an_enterprise_record_and_its_result_in_three_taps(served, browser, site, chosen):  # noqa: F811
+    """On a phone: tap the home page's box and type the name, tap 搜索, tap the first result: the
+    enterprise's record, whose contents list says each inspection's result."""
+    categories = [c["name"] for c in yaml.safe_load((ROOT / "plans/result-categories.yaml").read_text(encoding="utf-8"))["categories"]]
+    url, name, code, _ = next(c for c in chosen if any(k in (site / c[0].lstrip("/") / "index.html").read_text(encoding="utf-8")
+                                                         for k in categories))
+    page, target = _open(browser, served, width=360)
+    try:
+        page.call("Emulation.setDeviceMetricsOverride", width=360, height=800, deviceScaleFactor=1, mobile=True)
+        page.evaluate("document.getElementById('home-q').focus()")  # tap 1, then the keyboard
+        page.call("Input.insertText", text=name)
+        page.evaluate("document.querySelector('#find-h ~ form button').click()")  # tap 2
+        page.wait_for("Page.loadEventFired")
+        first = SearchPage.wait_on(page, "document.querySelector('#search-results li a') && "
+                                         "new URL(document.querySelector('#search-results li a').href).pathname")
+        assert first == url, first
+        page.evaluate("document.querySelector('#search-results li a').click()")  # tap 3
+        page.wait_for("Page.loadEventFired")
+        shown = page.evaluate("""(() => ({path: location.pathname, h1: document.querySelector('h1').textContent,
+            toc: [...document.querySelectorAll('nav.toc li')].map(li => li.textContent),
+            wide: document.documentElement.scrollWidth}))()""")
+        assert shown["path"] == url and shown["h1"] == name, shown
+        assert shown["toc"] and all(any(k in line for k in categories) or "结果尚未公示" in line for line in shown["toc"]), shown
+        assert any(any(k in line for k in categories) for line in shown["toc"]) and shown["wide"] <= 360, shown
     finally:
         page.ws.close()
         _close_page(browser, target)

@@ -6,36 +6,28 @@ a link to a row of a folded table opens it, and print shows every row.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from test_browser import BROWSER, _QuietHandler, _close_page, _new_page, browser  # noqa: F401 (fixture)
-from test_site import ROOT, build
+from test_browser import BROWSER, _close_page, _new_page, browser  # noqa: F401 (fixture)
+from test_site import ROOT
 
 TASK = "baofeng/2024/2024-03/"  # 245 drawn, in batches: both tables are folded
 SMALL = "baofeng/2024/2024-04/"  # 17 drawn: not folded
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return build(ROOT / "content", tmp_path_factory.mktemp("tasktables") / "output")
+def site(demo_site) -> Path:
+    return demo_site
 
 
 @pytest.fixture(scope="module")
-def served(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def served(demo_served):
+    return demo_served
 
 
 class _Rows(HTMLParser):

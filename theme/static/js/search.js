@@ -73,6 +73,7 @@
         if (mine !== serial) return;  // a newer query is running
         results = merge(found[0], found[1] ? found[1].results : []);
         shown = [];
+        list.setAttribute("data-query", q);  // which query the list answers (a query typed meanwhile replaces it)
         say(results.length ? "找到 " + results.length + " 个页面。" : "没有找到包含“" + q + "”的页面。");
         render(0);
       });
