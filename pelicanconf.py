@@ -26,6 +26,10 @@ PLUGINS = ["ssjpub.site"]  # the installed package (pip install -e .); no PLUGIN
 # command on the how-to-verify page; by default the address every agency.yaml names. Checked like
 # agency.yaml's `repository` (https://host/path only): a bad one stops the build.
 SSJPUB_REPOSITORY = None
+# Incremental builds: each agency's pages and downloads are kept in this folder (under SSJPUB_ROOT,
+# git-ignored) by the digest of everything they are made from, and reused while that is unchanged.
+# None builds every page every time.
+SSJPUB_CACHE = ".ssjpub-cache/site"
 
 # Escape every value; page.html marks the rendered Markdown as safe itself.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}

@@ -30,8 +30,11 @@ from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository
 from ssjpub.draw.stale import stale_records
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors, sort_problems
-from ssjpub.site import downloads, pagefind_bundle, publish, served, table_html, trace, urls
-from ssjpub.site.pages import Document, SitePage, announcements, clip, nav_links, page_tables, site_pages
+from ssjpub.site import downloads, pagefind_bundle, publish, served, sitecache, table_html, trace, urls
+from ssjpub.site.pages import (
+    Document, SitePage, agency_pages, announcements, clip, nav_links, page_tables, shared_pages,
+)
+from ssjpub.site.pages.common import _agencies
 from ssjpub.site.tables import Link
 from ssjpub.rules.catalogue import RuleContext, calendar_of, commit_date, latest_data_date, run_rules
 from ssjpub.rules.tasks import compliance
@@ -233,7 +236,11 @@ class SiteGenerator(Generator):
         # Every text from the data reaches HTML through autoescaping, whatever JINJA_ENVIRONMENT
         # says. A fresh template cache: nothing compiled without autoescaping is reused.
         self.data_env = self.env.overlay(autoescape=True, cache_size=400)
-        self.pages: list[SitePage] = []
+        self.shared: list[SitePage] = []  # the cross-agency pages, rendered every time
+        self.pages: list[SitePage] = []  # the pages this run renders: the shared ones, the agencies not cached
+        self.cache = site_cache(self.settings, self.root)
+        self.keys: dict[str, str] = {}  # agency → its cache key
+        self.summaries: dict[str, dict] = {}  # agency → its sitemap entries and manifest sources
         self.content_pages: dict[str, str] = {}  # save_as → its Markdown source
         # Output file → the source files it comes from, for manifest.json. The settings are the
         # Pelican object's own dict: `finish_build` reads it there on `finalized`.
@@ -260,14 +267,13 @@ class SiteGenerator(Generator):
         for page in contents:
             self.content_pages[page.save_as] = prefix + page.relative_source_path
         extra = [Link(p.title, p.url) for p in self.context.get("pages", []) if p.url == urls.ABOUT]
-        self.pages = site_pages(self.repo, documents(self.context.get("pages", [])), self.commit, self.compliance,
-                                self.repository, self.proof, self.history.dirty, self.served)
+        self.shared = shared_pages(self.repo, documents(self.context.get("pages", [])), self.commit,
+                                  self.repository, self.served)
         self.context["compliance_as_of"] = self.compliance_as_of
         # Shared with every template, Pelican's page.html included.
         self.context["ssjpub_commit"] = self.commit
         self.context["ssjpub_commit_url"] = trace.commit_url(self.repository, self.commit)
         self.context["ssjpub_nav"] = nav_links(self.repo, extra)
-        self.context["ssjpub_pages"] = self.pages
         self.context["ssjpub_content_dir"] = prefix
         self.context["ssjpub_ref"] = self.source_ref
         self.context["ssjpub_rows"] = table_html.table_rows
@@ -279,6 +285,48 @@ class SiteGenerator(Generator):
         # The browser verifier's script, when the theme has it (a site's own THEME may not): without
         # it the pages keep its explanations and say what to do instead, and link no missing file.
         self.context["ssjpub_verifier_js"] = (Path(self.settings["THEME"]) / "static/verify/page.js").is_file()
+        if self.cache is not None:
+            self.keys = self.agency_keys()
+
+    def agency_keys(self) -> dict[str, str]:
+        """Each agency's cache key: see ssjpub.site.sitecache for what it covers and why."""
+        codes = [code for code, _ in _agencies(self.repo)]
+        folders = {code: (f"plans/{code}/", f"results/{code}/") for code in codes}
+
+        # What the pages can name: the served files, the content and the theme (not, say, a
+        # build's output folder inside the repository, which changes with every build).
+        shown = tuple(f"{_relative(Path(d), self.root)}/" for d in (self.path, self.settings["THEME"])
+                      if _relative(Path(d), self.root))
+
+        def others(path: str, code: str) -> bool:  # under another agency's folders, or never shown
+            if path not in self.served and not path.startswith(shown):
+                return True
+            return any(path.startswith(f) for c, fs in folders.items() if c != code for f in fs)
+
+        build = {
+            "settings": sitecache.output_settings(self.settings),
+            "theme": sitecache.folder_digests(Path(self.settings["THEME"])),
+            "content": sitecache.folder_digests(Path(self.path)),
+            "context": {k: self.context[k] for k in (
+                "compliance_as_of", "ssjpub_commit", "ssjpub_commit_url", "ssjpub_nav", "ssjpub_content_dir",
+                "ssjpub_verifier_js")},
+            "repository": self.repository,
+        }
+        keys = {}
+        for code in codes:
+            mine = lambda path: not others(path, code)  # noqa: E731 - the agency's and the shared files
+            keys[code] = sitecache.agency_key({
+                **build,
+                "agency": code,
+                "agency_repository": self.repositories.get(code),
+                "files": {p: f.sha256 for p, f in self.served.items() if mine(p)},
+                "commits": {p: c for p, c in self.history.files.items() if mine(p)},
+                "dirty": sorted(p for p in self.history.dirty if mine(p)),
+                "compliance": self.compliance.get(code),
+                "proof": [self.proof.checked, self.proof.reason, self.proof.problems,
+                          {k: r for k, r in self.proof.records.items() if k[0] == code}],
+            })
+        return keys
 
     def _content_dir(self) -> str:
         try:
@@ -293,39 +341,70 @@ class SiteGenerator(Generator):
         if problems:
             raise fail(problems, "输入文件在生成期间被改动")
         self.outputs.update(written)
-        jobs: list[Callable[[], dict[str, list[str]]]] = [lambda: self.write_pages(writer)]
+        output = Path(self.output_path)
+        groups: dict[str | None, list[SitePage]] = {None: self.shared}  # None: the shared pages
+        for code, _data in _agencies(self.repo):
+            summary = self.cache.restore(code, self.keys[code], output) if self.cache is not None else None
+            if summary is not None:
+                self.summaries[code] = summary
+                continue
+            groups[code] = agency_pages(self.repo, code, self.commit, self.compliance, self.proof,
+                                        self.history.dirty, self.served)
+        self.pages = [p for pages in groups.values() for p in pages]
+        if self.cache is not None:
+            logger.info("增量构建：%d 个机关沿用缓存，%d 个重新生成", len(self.summaries), len(groups) - 1)
+        jobs: list[Callable[[], dict]] = [lambda: self.write_pages(writer, groups)]
         if self.settings.get("SSJPUB_DOWNLOADS", True):
-            jobs.append(self.write_all_downloads)
+            jobs.append(lambda: self.write_all_downloads(groups))
         forked = len(jobs) > 1 and parallel.usable_cpus() > 1
+        made: dict[str | None, dict[str, list[str]]] = {group: {} for group in groups}
         for written in parallel.share_forked(_call, None, jobs) if forked else [job() for job in jobs]:
-            self.outputs.update(written)
+            for group, files in written.items():
+                made[group].update(files)
+        for code in groups.keys() - {None}:
+            self.summaries[code] = {
+                "outputs": made[code],
+                "sitemap": [[p.url, _iso(self.last_changed(p))] for p in groups[code]],
+            }
+            # Only an agency whose files all lie in its own folder can be restored without
+            # touching another's; a file elsewhere keeps it re-rendered every time.
+            if self.cache is not None and all(rel.startswith(f"{code}/") for rel in made[code]):
+                self.cache.store(code, self.keys[code], output, made[code], self.summaries[code])
+        self.outputs.update(made[None])
+        for code, _data in _agencies(self.repo):
+            self.outputs.update(self.summaries[code]["outputs"])
         for save_as, source in self.content_pages.items():
             self.outputs[save_as] = [source]
         self.write_feeds()
 
-    def write_pages(self, writer: Any) -> dict[str, list[str]]:
-        """Every data page through the theme; returns output file → its sources."""
+    def write_pages(self, writer: Any, groups: dict[str | None, list[SitePage]]) -> dict:
+        """Every page of `groups` through the theme; returns per group: output file → its sources."""
         relative = self.settings["RELATIVE_URLS"]
-        for page in self.pages:
-            writer.write_file(
-                page.save_as,
-                self.template(page.template),
-                self.context,
-                relative_urls=relative,
-                view=page,
-                **page.data,
-            )
-        return {page.save_as: list(page.inputs) for page in self.pages}
+        for pages in groups.values():
+            for page in pages:
+                writer.write_file(
+                    page.save_as,
+                    self.template(page.template),
+                    self.context,
+                    relative_urls=relative,
+                    view=page,
+                    **page.data,
+                )
+        return {group: {page.save_as: list(page.inputs) for page in pages} for group, pages in groups.items()}
 
     def _write(self, rel: str, data: bytes, sources: Iterable[str]) -> None:
         _put(self.output_path, rel, data)
         self.outputs[rel] = list(sources)
 
-    def write_all_downloads(self) -> dict[str, list[str]]:
-        """Every table's CSV, JSON and XLSX, each dataset once; returns output file → its sources."""
+    def write_all_downloads(self, groups: dict[str | None, list[SitePage]]) -> dict:
+        """Every table's CSV, JSON and XLSX, each dataset once; returns per group: output file → its
+        sources."""
+        return {group: self.write_downloads(pages) for group, pages in groups.items()}
+
+    def write_downloads(self, pages: list[SitePage]) -> dict[str, list[str]]:
         written: dict[str, list[str]] = {}
         author = self.settings.get("SITENAME", "")
-        shown = ((page.url, page.sources, page_tables(page)) for page in self.pages)
+        shown = ((page.url, page.sources, page_tables(page)) for page in pages)
         for job in downloads.jobs(shown):
             day = trace.latest_day(self.history, job.sources)
             refs = [self._ref_dict(s) for s in job.sources]
@@ -350,7 +429,10 @@ class SiteGenerator(Generator):
         self._write(urls.FEED, feed, sources)
         sitemap = None
         if publish.is_absolute(siteurl):
-            entries = [publish.SitemapEntry(p.url, self.last_changed(p)) for p in self.pages]
+            # The shared pages, then each agency's as its summary lists them (cached or just made).
+            entries = [publish.SitemapEntry(p.url, self.last_changed(p)) for p in self.shared]
+            entries += [publish.SitemapEntry(url, date.fromisoformat(day) if day else None)
+                        for code, _data in _agencies(self.repo) for url, day in self.summaries[code]["sitemap"]]
             entries += [
                 publish.SitemapEntry(save_as[: -len("index.html")], trace.latest_day(self.history, [src]))
                 for save_as, src in self.content_pages.items()
@@ -387,6 +469,26 @@ def _put(folder: str, rel: str, data: bytes) -> None:
 
 def _call(_shared: None, job: Callable[[], Any]) -> Any:
     return job()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return ""
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def site_cache(settings: dict[str, Any], root: Path) -> sitecache.SiteCache | None:
+    """``SSJPUB_CACHE``: the folder of the per-agency cache, relative to the repository root; None,
+    False or "" builds every page every time (publishconf.py does, see there why)."""
+    folder = settings.get("SSJPUB_CACHE")
+    if not folder:
+        return None
+    return sitecache.SiteCache(root / folder)
 
 
 # --- the staging folder and manifest.json (Pelican signals; see ssjpub.site.register) ---------

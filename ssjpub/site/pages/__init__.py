@@ -47,11 +47,11 @@ __all__ = [
     "NON_RANDOM_LABEL", "RESULTS_COLUMNS", "RESULT_COLUMNS", "SITE_LINKS",
     "Announcement", "Cell", "Document", "DrawView", "Link", "NonRandomResults", "ResultsView", "SitePage",
     "SnapshotSummary", "Table",
-    "agency_page", "announcements", "cell", "checklist_page", "checklist_table", "clip", "columns", "compliance_table",
+    "agency_page", "agency_pages", "announcements", "cell", "checklist_page", "checklist_table", "clip", "columns", "compliance_table",
     "draw_view", "enterprise_pages", "failure_view", "home_page", "inspectors_page", "inspectors_table", "is_random",
     "named_table", "nav_links", "non_random_results", "page_tables", "plan_page", "record_areas", "record_codes",
     "result_categories", "results_page",
-    "results_tables", "results_view", "search_page", "section_links", "site_pages", "snapshot_summary",
+    "results_tables", "results_view", "search_page", "section_links", "shared_pages", "site_pages", "snapshot_summary",
     "target_list_pages", "target_names", "targets_page", "task_facts", "task_of", "task_page", "task_size",
     "task_source", "tasks_table", "timestamp_evidence", "verify_commands", "verify_draw_argv", "verify_page",
 ]
@@ -65,33 +65,53 @@ def site_pages(
     repository: str | None = None, history: History | None = None, dirty: frozenset[str] = frozenset(),
     files: Catalogue | None = None,
 ) -> list[SitePage]:
-    """Every page the generator writes, in a fixed order. `compliance` is the per-task record of
+    """Every page the generator writes, in a fixed order: the cross-agency pages, then each
+    agency's (``agency_pages``). `compliance` is the per-task record of
     ssjpub.rules.tasks.compliance(); `repository` the site's address (SSJPUB_REPOSITORY); `history`
     what ssjpub.draw.history.read_history() proved, and `dirty` the files changed since the last
     commit (their claims are not checked); `files` the served copies (ssjpub.site.served), catalogued
     from the repository when not given."""
+    files = catalogue(repo.root) if files is None else files
+    pages = shared_pages(repo, documents, commit, repository, files)
+    for code, _data in _agencies(repo):
+        pages.extend(agency_pages(repo, code, commit, compliance, history, dirty, files))
+    return pages
+
+
+def shared_pages(repo: Repository, documents: Iterable[Document], commit: str, repository: str | None,
+                 files: Catalogue) -> list[SitePage]:
+    """The pages drawn from every agency: home, results, verify, search."""
+    return with_facets(repo, [home_page(repo, documents), results_page(repo), verify_page(repo, commit, repository, files),
+                              search_page()])
+
+
+def agency_pages(
+    repo: Repository, code: str, commit: str = "未知", compliance: dict | None = None,
+    history: History | None = None, dirty: frozenset[str] = frozenset(), files: Catalogue | None = None,
+) -> list[SitePage]:
+    """One agency's pages, all under ``<code>/``, built from its own data and the shared files only
+    (the incremental build caches them per agency: ssjpub.site.sitecache)."""
     compliance = compliance or {}
     files = catalogue(repo.root) if files is None else files
     games = repo.games.model if repo.games else None
     categories = result_categories(repo)
-    pages = [home_page(repo, documents), results_page(repo), verify_page(repo, commit, repository, files), search_page()]
-    for _code, data in _agencies(repo):
-        codes = record_codes(data)
-        records = enterprise_pages(data, codes)
-        pages.append(agency_page(data, record_areas(records)))
-        if data.checklist:
-            pages.append(checklist_page(data))
-        if data.inspectors:
-            pages.append(inspectors_page(data))
-        if data.snapshots:
-            pages.append(targets_page(data))
-            pages.extend(target_list_pages(data, codes))
-        for year in sorted(data.plans):
-            pages.append(plan_page(data, year))
-            for task in data.plans[year].model.tasks:
-                rows = compliance.get(data.code, {}).get(str(year), {}).get(task.id)
-                pages.append(task_page(data, year, task, categories, commit, rows, history, dirty, files, games))
-        pages.extend(records)
+    data = repo.agencies[code]
+    codes = record_codes(data)
+    records = enterprise_pages(data, codes)
+    pages = [agency_page(data, record_areas(records))]
+    if data.checklist:
+        pages.append(checklist_page(data))
+    if data.inspectors:
+        pages.append(inspectors_page(data))
+    if data.snapshots:
+        pages.append(targets_page(data))
+        pages.extend(target_list_pages(data, codes))
+    for year in sorted(data.plans):
+        pages.append(plan_page(data, year))
+        for task in data.plans[year].model.tasks:
+            rows = compliance.get(data.code, {}).get(str(year), {}).get(task.id)
+            pages.append(task_page(data, year, task, categories, commit, rows, history, dirty, files, games))
+    pages.extend(records)
     return with_facets(repo, pages)
 
 
