@@ -8,7 +8,7 @@ import sys
 from datetime import date
 
 from ssjpub.digits import is_ascii_int, non_ascii_digits
-from ssjpub.identifiers import credit_code_problem
+from ssjpub.identifiers import credit_code_problem, credit_code_valid
 from ssjpub.loader.textfile import TextFile
 from ssjpub.model import (
     SNAPSHOT_COLUMNS,
@@ -25,6 +25,8 @@ from ssjpub.spreadsheet import FORMULA_START, column_letter, formula_message, fo
 _FLAGS = {"是": True, "否": False}
 _GRADES = ("A", "B", "C")
 _COUNT = re.compile(r"[0-9]+")
+# Whitespace str.strip() would remove (re's \s is str.isspace()); line breaks separate records.
+_STRIPPABLE = re.compile(r"[^\S\n]")
 
 
 def _field_columns(raw: str, count: int) -> list[int]:
@@ -142,6 +144,10 @@ def parse_snapshot(
 
     order = [header.index(name) for name in SNAPSHOT_COLUMNS]
     width = len(header)
+    # Cells are stripped; a file with no whitespace at all (the common export) has nothing to
+    # strip, and in the columns' own order nothing to reorder either.
+    stripped = _STRIPPABLE.search(tf.text) is None
+    in_order = stripped and order == list(range(len(SNAPSHOT_COLUMNS)))
     previous = reuse.rows if reuse.header == header else {}
     current: dict[str, tuple] = {}
     valid_codes = reuse.valid_codes
@@ -168,11 +174,11 @@ def parse_snapshot(
                 Pos(tf.rel, line).problem("csv-row", f"该行有 {len(row)} 列，表头有 {width} 列")
             )
             continue
-        values = [row[i].strip() for i in order]
+        values = row if in_order else [row[i] for i in order] if stripped else [row[i].strip() for i in order]
         code, name, area, industry, grade, complaints, violation, status, source = values
         if (
             code not in seen
-            and (code in valid_codes or credit_code_problem(code) is None)
+            and (code in valid_codes or credit_code_valid(code))
             and name and area and industry and grade in _GRADES and is_ascii_int(complaints)
             and name[0] not in FORMULA_START and area[0] not in FORMULA_START and industry[0] not in FORMULA_START
             and violation in _FLAGS and status in TARGET_STATUSES and source in TARGET_SOURCES
