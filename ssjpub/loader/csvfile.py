@@ -91,6 +91,9 @@ class Reuse:
         self.valid_codes: set[str] = set()
         self.header: list[str] = []
         self.rows: dict[str, tuple] = {}  # line text -> Target fields but the line number
+        # False for the agency's last snapshot: nothing follows to use its rows, and keeping them
+        # would keep every line of a province snapshot alive (hundreds of MiB).
+        self.more = True
 
 
 def _records(text: str, lines: list[str]):
@@ -149,17 +152,20 @@ def parse_snapshot(
     stripped = _STRIPPABLE.search(tf.text) is None
     in_order = stripped and order == list(range(len(SNAPSHOT_COLUMNS)))
     previous = reuse.rows if reuse.header == header else {}
-    current: dict[str, tuple] = {}
+    current: dict[str, tuple] | None = {} if reuse.more else None
     valid_codes = reuse.valid_codes
     seen: dict[str, int] = {}
     targets: list[Target] = []
     intern = sys.intern  # each enterprise's strings recur in every snapshot: keep one copy
+    # A code or name is its row's own: only an earlier snapshot can share it (str() is the string itself).
+    own = intern if previous else str
     for line, raw, row in _records(tf.text, lines):
         if raw is not None:
             fields = previous.get(raw)
             if fields is not None and fields[0] not in seen:  # valid last time, the same now
                 seen[fields[0]] = line
-                current[raw] = fields
+                if current is not None:
+                    current[raw] = fields
                 targets.append(Target(*fields, line))
                 continue
             row = raw.split(",")
@@ -184,15 +190,16 @@ def parse_snapshot(
             and violation in _FLAGS and status in TARGET_STATUSES and source in TARGET_SOURCES
         ):
             seen[code] = line
-            valid_codes.add(code)
-            fields = (intern(code), intern(name), intern(area), intern(industry), grade,
+            if current is not None:
+                valid_codes.add(code)
+            fields = (own(code), own(name), intern(area), intern(industry), grade,
                       int(complaints), _FLAGS[violation], intern(status), intern(source))
-            if raw is not None:
+            if raw is not None and current is not None:
                 current[raw] = fields
             targets.append(Target(*fields, line))
         else:
             problems += _row_problems(tf.rel, line, lines[line - 1], header, order, values, seen)
-    reuse.header, reuse.rows = header, current
+    reuse.header, reuse.rows = header, current or {}
     if problems:
         return None, problems
     targets.sort(key=lambda t: t.credit_code)
