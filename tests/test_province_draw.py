@@ -23,7 +23,7 @@ from bench import synth
 from ssjpub.draw import yamlcopy
 from ssjpub.draw.record import YAML_HEAD, render_json
 from ssjpub.identifiers import CREDIT_CHARSET, credit_code_problem, credit_code_valid
-from ssjpub.loader.csvfile import parse_snapshot
+from ssjpub.loader.csvfile import Reuse, parse_snapshot
 from ssjpub.loader.textfile import TextFile
 from conftest import REPO, credit_code, run_cli
 
@@ -92,3 +92,17 @@ def test_cells_are_stripped_and_columns_reordered_whatever_the_fast_paths(pads, 
     assert problems == [] and snapshot is not None
     t = snapshot.targets[0]
     assert (t.credit_code, t.name, t.area, t.status, t.complaints) == (code, "示例公司", "东城", "在营", 0)
+
+
+def test_the_last_snapshot_keeps_nothing_for_a_next_one_and_parses_the_same():
+    header = ",".join(["credit_code", "name", "area", "industry", "grade", "complaints", "serious_violation", "status", "source"])
+    codes = [credit_code(f"91410999MA{i:07d}") for i in range(50)]
+    first = header + "\n" + "".join(f"{c},甲公司{i},东城,制造业,A,{i % 3},否,在营,参保登记\n" for i, c in enumerate(codes))
+    second = header + "\n" + "".join(f"{c},甲公司{i},东城,制造业,{'AB'[i % 2]},0,否,在营,参保登记\n" for i, c in enumerate(codes))
+    reuse = Reuse()
+    parse_snapshot(TextFile("a.csv", first, "0" * 64), "shili", date(2024, 1, 5), reuse)
+    assert len(reuse.rows) == 50
+    reuse.more = False
+    kept, problems = parse_snapshot(TextFile("b.csv", second, "0" * 64), "shili", date(2024, 7, 5), reuse)
+    alone, _ = parse_snapshot(TextFile("b.csv", second, "0" * 64), "shili", date(2024, 7, 5))
+    assert problems == [] and kept.targets == alone.targets and reuse.rows == {}

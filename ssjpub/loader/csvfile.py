@@ -157,8 +157,9 @@ def parse_snapshot(
     seen: dict[str, int] = {}
     targets: list[Target] = []
     intern = sys.intern  # each enterprise's strings recur in every snapshot: keep one copy
-    # A code or name is its row's own: only an earlier snapshot can share it (str() is the string itself).
-    own = intern if previous else str
+    # A code or name is its row's own, shared only with the agency's other snapshots: an agency's
+    # only snapshot (the province's) need not intern them (str() is the string itself).
+    own = intern if previous or reuse.more else str
     for line, raw, row in _records(tf.text, lines):
         if raw is not None:
             fields = previous.get(raw)
