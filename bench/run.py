@@ -57,6 +57,7 @@ class Run:
     timed_out: bool
     stdout: str
     log: Path
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
 
     @property
     def ok(self) -> bool:
@@ -94,7 +95,8 @@ def measure(name: str, cmd: list[str], *, cwd: Path = ROOT, env: dict | None = N
         stdout = out.read()
     err_text = log.read_text(encoding="utf-8", errors="replace")
     log.write_text(f"$ {' '.join(cmd)}\n{stdout}\n{err_text}", encoding="utf-8")
-    return Run(cmd, seconds, usage.ru_maxrss * 1024, proc.returncode, stopped.is_set(), stdout, log)
+    return Run(cmd, seconds, usage.ru_maxrss * 1024, proc.returncode, stopped.is_set(), stdout, log,
+               usage.ru_utime + usage.ru_stime)
 
 
 @dataclass
@@ -202,9 +204,11 @@ def province_draw(b: Bench) -> None:
     run = measure("draw-province", [str(BIN / "ssjpub"), "draw", stamp["task"], "--root", str(root)],
                   timeout=max(b.left(), 1))
     row = Row("`ssjpub draw` 全流程（读取、校验、抽取、写记录）", "省 1,000,000 行快照", run,
-              goal="峰值内存 < 2 GiB")
+              goal="≤ 10 s，峰值内存 < 1 GiB")
     if run.ok:
-        row.verdict = met(run.rss < 2 * 1024 * MiB)
+        row.verdict = met(run.seconds <= 10 and run.rss < 1024 * MiB)
+        # The machine is shared: CPU time (both processes of the ticket scan) is the steadier figure.
+        row.ratio = f"CPU {run.cpu:.1f} s"
         record = json.loads((root / "plans/x41/2025/draws/2025-01.json").read_text(encoding="utf-8"))
         size = sum(p.stat().st_size for p in (root / "plans/x41/2025/draws").glob("*"))
         row.note = (f"抽中 {len(record['targets']):,} 家（5%，加权），记录 JSON+YAML 共 {size / MiB:.0f} MiB；"

@@ -16,6 +16,35 @@ def credit_check_char(body: str) -> str:
     return CREDIT_CHARSET[(31 - total % 31) % 31]
 
 
+def _pair_tables() -> list[dict[str, int]]:
+    """Per pair of positions, every two-character chunk's share of the weighted sum (the last
+    table holds the 17th character alone): nine look-ups per code instead of seventeen."""
+    tables = []
+    for p in range(0, 17, 2):
+        if p == 16:
+            tables.append({a: _CREDIT_VALUE[a] * _CREDIT_WEIGHTS[p] for a in CREDIT_CHARSET})
+        else:
+            tables.append({a + b: _CREDIT_VALUE[a] * _CREDIT_WEIGHTS[p] + _CREDIT_VALUE[b] * _CREDIT_WEIGHTS[p + 1]
+                           for a in CREDIT_CHARSET for b in CREDIT_CHARSET})
+    return tables
+
+
+_T0, _T1, _T2, _T3, _T4, _T5, _T6, _T7, _T8 = _pair_tables()
+
+
+def credit_code_valid(code: str) -> bool:
+    """credit_code_problem(code) is None, about three times faster: a province snapshot checks a
+    million codes. A character outside the charset is a missing key."""
+    if len(code) != 18:
+        return False
+    try:
+        total = (_T0[code[0:2]] + _T1[code[2:4]] + _T2[code[4:6]] + _T3[code[6:8]] + _T4[code[8:10]]
+                 + _T5[code[10:12]] + _T6[code[12:14]] + _T7[code[14:16]] + _T8[code[16]])
+    except KeyError:
+        return False
+    return code[17] == CREDIT_CHARSET[-total % 31]
+
+
 def credit_code_problem(code: str) -> str | None:
     """None when valid, else a Chinese explanation of what is wrong."""
     if len(code) != 18:

@@ -339,8 +339,10 @@ TARGET_STATUSES: tuple[str, ...] = typing.get_args(TargetStatus)
 TARGET_SOURCES = ("参保登记", "本部门审批")
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(typing.NamedTuple):
+    """One snapshot row. A NamedTuple, not a frozen dataclass: a province snapshot makes a million,
+    and a tuple is built in C (a frozen dataclass sets each field through object.__setattr__)."""
+
     credit_code: str
     name: str
     area: str

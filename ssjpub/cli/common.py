@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
 import sys
@@ -14,6 +15,20 @@ from ssjpub.problems import Problem, format_problems, has_errors
 from ssjpub.validate import find_root, validate
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """The cyclic collector off for a step that makes a million objects and no cycles (loading a
+    province snapshot, a draw of it). With the loaded data frozen, the collector's full passes come
+    often and each walks every object made since: a province draw spent seconds in them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_valid(root: Path, fmt: str, results: bool = True,
                agencies: frozenset[str] | None = None) -> tuple[Repository, list[Problem]]:
     """The repository at or above `root` when it validates (warnings returned); otherwise print
@@ -22,13 +37,8 @@ def load_valid(root: Path, fmt: str, results: bool = True,
     # Loading makes millions of objects and no reference cycles (see tests/test_verify_fast_paths.py),
     # so the cyclic collector would only walk them over and over: it is paused while loading, and
     # then told to leave what was loaded alone for good, as it lives until the command ends.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         repo, problems = validate(find_root(root), results, agencies)
-    finally:
-        if was_enabled:
-            gc.enable()
     gc.freeze()
     if has_errors(problems):
         sys.stdout.write(format_problems(problems, fmt))

@@ -17,7 +17,7 @@ from ssjpub.draw import verifycache
 from ssjpub.rules.catalogue import RuleContext
 from ssjpub.rules.checks.randomness import before_draw
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
-from ssjpub.cli.common import AGENCY, chosen_agencies, load_valid
+from ssjpub.cli.common import AGENCY, chosen_agencies, gc_paused, load_valid
 from ssjpub.validate import find_root
 
 ROOT = click.option(
@@ -102,8 +102,9 @@ def _draw_task(root: Path, agency: str, year: int, task: str, fmt: str) -> int:
         click.echo("公开随机数或其声明不符合规则：改正之后再抽取（抽取记录一经发布不得修改）。", err=True)
         return 1
     try:
-        record = execute(repo, agency, year, task)
-        written = write_record(repo.root, record)
+        with gc_paused():
+            record = execute(repo, agency, year, task)
+            written = write_record(repo.root, record)
     except DrawFailed as exc:
         # The values are public and the seed is known: the failure is published, never dropped.
         sys.stdout.write(format_problems(sort_problems(exc.problems), fmt))

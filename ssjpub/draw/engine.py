@@ -422,6 +422,9 @@ def candidates_of(snapshot, task: Task, times: dict[str, int]) -> Pick:
     candidates does not matter (tickets decide), the capped are listed in snapshot order."""
     pop = population(snapshot)
     targets = snapshot.targets
+    w = task.weights
+    at_least, by_complaints = (w.complaints.at_least, w.complaints.weight) if w.complaints else (None, 1)
+    by_violation = w.serious_violation
     out_of_scope = 0
     capped: list[int] = []
     candidates: list[Candidate] = []
@@ -431,12 +434,19 @@ def candidates_of(snapshot, task: Task, times: dict[str, int]) -> Pick:
             out_of_scope += len(members)
             continue
         stratum = stratum_of(first, task)
+        # weight_of() inlined (a province draw weighs a million rows): the grade factor is the group's.
+        base = w.grade.get(first.grade, 1)
         for i in members:
             t = targets[i]
-            if times.get(t.credit_code, 0) >= YEARLY_CAP:
+            if times and times.get(t.credit_code, 0) >= YEARLY_CAP:
                 capped.append(i)
-            else:
-                candidates.append(Candidate(t.credit_code, stratum, weight_of(t, task)))
+                continue
+            weight = base
+            if at_least is not None and t.complaints >= at_least:
+                weight *= by_complaints
+            if by_violation is not None and t.serious_violation:
+                weight *= by_violation
+            candidates.append(Candidate(t.credit_code, stratum, weight))
     return Pick(candidates, out_of_scope, sorted(capped))
 
 

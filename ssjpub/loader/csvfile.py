@@ -8,7 +8,7 @@ import sys
 from datetime import date
 
 from ssjpub.digits import is_ascii_int, non_ascii_digits
-from ssjpub.identifiers import credit_code_problem
+from ssjpub.identifiers import credit_code_problem, credit_code_valid
 from ssjpub.loader.textfile import TextFile
 from ssjpub.model import (
     SNAPSHOT_COLUMNS,
@@ -25,6 +25,8 @@ from ssjpub.spreadsheet import FORMULA_START, column_letter, formula_message, fo
 _FLAGS = {"是": True, "否": False}
 _GRADES = ("A", "B", "C")
 _COUNT = re.compile(r"[0-9]+")
+# Whitespace str.strip() would remove (re's \s is str.isspace()); line breaks separate records.
+_STRIPPABLE = re.compile(r"[^\S\n]")
 
 
 def _field_columns(raw: str, count: int) -> list[int]:
@@ -89,6 +91,9 @@ class Reuse:
         self.valid_codes: set[str] = set()
         self.header: list[str] = []
         self.rows: dict[str, tuple] = {}  # line text -> Target fields but the line number
+        # False for the agency's last snapshot: nothing follows to use its rows, and keeping them
+        # would keep every line of a province snapshot alive (hundreds of MiB).
+        self.more = True
 
 
 def _records(text: str, lines: list[str]):
@@ -142,18 +147,26 @@ def parse_snapshot(
 
     order = [header.index(name) for name in SNAPSHOT_COLUMNS]
     width = len(header)
+    # Cells are stripped; a file with no whitespace at all (the common export) has nothing to
+    # strip, and in the columns' own order nothing to reorder either.
+    stripped = _STRIPPABLE.search(tf.text) is None
+    in_order = stripped and order == list(range(len(SNAPSHOT_COLUMNS)))
     previous = reuse.rows if reuse.header == header else {}
-    current: dict[str, tuple] = {}
+    current: dict[str, tuple] | None = {} if reuse.more else None
     valid_codes = reuse.valid_codes
     seen: dict[str, int] = {}
     targets: list[Target] = []
     intern = sys.intern  # each enterprise's strings recur in every snapshot: keep one copy
+    # A code or name is its row's own, shared only with the agency's other snapshots: an agency's
+    # only snapshot (the province's) need not intern them (str() is the string itself).
+    own = intern if previous or reuse.more else str
     for line, raw, row in _records(tf.text, lines):
         if raw is not None:
             fields = previous.get(raw)
             if fields is not None and fields[0] not in seen:  # valid last time, the same now
                 seen[fields[0]] = line
-                current[raw] = fields
+                if current is not None:
+                    current[raw] = fields
                 targets.append(Target(*fields, line))
                 continue
             row = raw.split(",")
@@ -168,25 +181,26 @@ def parse_snapshot(
                 Pos(tf.rel, line).problem("csv-row", f"该行有 {len(row)} 列，表头有 {width} 列")
             )
             continue
-        values = [row[i].strip() for i in order]
+        values = row if in_order else [row[i] for i in order] if stripped else [row[i].strip() for i in order]
         code, name, area, industry, grade, complaints, violation, status, source = values
         if (
             code not in seen
-            and (code in valid_codes or credit_code_problem(code) is None)
+            and (code in valid_codes or credit_code_valid(code))
             and name and area and industry and grade in _GRADES and is_ascii_int(complaints)
             and name[0] not in FORMULA_START and area[0] not in FORMULA_START and industry[0] not in FORMULA_START
             and violation in _FLAGS and status in TARGET_STATUSES and source in TARGET_SOURCES
         ):
             seen[code] = line
-            valid_codes.add(code)
-            fields = (intern(code), intern(name), intern(area), intern(industry), grade,
+            if current is not None:
+                valid_codes.add(code)
+            fields = (own(code), own(name), intern(area), intern(industry), grade,
                       int(complaints), _FLAGS[violation], intern(status), intern(source))
-            if raw is not None:
+            if raw is not None and current is not None:
                 current[raw] = fields
             targets.append(Target(*fields, line))
         else:
             problems += _row_problems(tf.rel, line, lines[line - 1], header, order, values, seen)
-    reuse.header, reuse.rows = header, current
+    reuse.header, reuse.rows = header, current or {}
     if problems:
         return None, problems
     targets.sort(key=lambda t: t.credit_code)

@@ -303,8 +303,11 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
     targets = folder / "targets"
     if r.is_dir(targets):
         reuse = Reuse()  # snapshots in date order: each mostly repeats the one before
-        for path in r.visible(targets):
+        found = r.visible(targets)
+        last = max((p for p in found if _DAY_CSV.match(p.name)), default=None)
+        for path in found:
             if _DAY_CSV.match(path.name) and r.is_file(path):
+                reuse.more = path != last
                 snap = r.snapshot(path, data.code, reuse)
                 if snap is not None:
                     data.snapshots[snap.taken_on] = snap
