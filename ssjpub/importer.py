@@ -2,9 +2,9 @@
 
 The header is found below title rows; columns and status values are named through
 ssjpub.importmap (defaults and the agency's import.yaml); totals and blank rows are skipped and
-counted. 诚信等级, 投诉举报数, 严重违法记录 and 经营状态 come from the export, from a second file
-merged by credit code (``--merge``), or from the previous snapshot when asked (``--carry``),
-never from a default. Only the public columns survive; every refused cell is reported where
+counted. 诚信等级, 投诉举报数, 严重违法记录 and 经营状态 come from the export or, per unit, from the
+first merged file (``--merge``, by credit code) that has the unit, else from the previous
+snapshot when asked (``--carry``), never from a default. Only the public columns survive; every refused cell is reported where
 Excel shows it, and a value refused on many rows is reported once, with its rows.
 """
 
@@ -60,7 +60,8 @@ class Summary:
     blank: int = 0
     totals: int = 0
     table: Table | None = None
-    sources: dict[str, "Facts"] = field(default_factory=dict)  # fact column -> where its values came from
+    sources: dict[str, "Chain"] = field(default_factory=dict)  # fact column -> where its values came from
+    codes: set[str] = field(default_factory=set)  # the export's valid credit codes
 
 
 def locate(sheets: list[Sheet], names: Names, wanted: str | None) -> Table | Problem:
@@ -79,8 +80,7 @@ def locate(sheets: list[Sheet], names: Names, wanted: str | None) -> Table | Pro
     return Table(sheet, header, columns, tuple(dropped))
 
 
-def _rows_text(cells: list[Cell]) -> str:
-    rows = [c.row for c in cells]
+def rows_text(rows: list[int]) -> str:
     if len(rows) <= _SHOWN_ROWS:
         return "第 " + "、".join(map(str, rows)) + " 行"
     return "第 " + "、".join(map(str, rows[:_SHOWN_ROWS])) + f"……行（共 {len(rows)} 行）"
@@ -103,13 +103,17 @@ class Collector:
         self.bad_rows.add((cell.file, cell.sheet, cell.row))
         self.grouped.setdefault((code, message), []).append(cell)
 
+    def refuse(self, cell: Cell) -> None:
+        """The row is refused for a problem reported elsewhere (its unit's value in a merged file)."""
+        self.bad_rows.add((cell.file, cell.sheet, cell.row))
+
     def refused(self, cell: Cell) -> bool:
         return (cell.file, cell.sheet, cell.row) in self.bad_rows
 
     def all(self) -> list[Problem]:
         out = list(self.problems)
         for (code, message), cells in self.grouped.items():
-            out.append(cells[0].problem(code, f"{message}（{_rows_text(cells)}）"))
+            out.append(cells[0].problem(code, f"{message}（{rows_text([c.row for c in cells])}）"))
         return out
 
 
@@ -145,8 +149,44 @@ class Facts:
     label: str  # where they come from, for the summary and the messages
     values: dict[str, str]
     absent: str | None  # what an enterprise missing from it has, if anything
-    found: int = 0  # enterprises of the export it had values for
-    missing: int = 0  # and those it did not (given ``absent``)
+    refused: set[str] = field(default_factory=set)  # codes whose value it had was refused (reported there)
+    found: int = 0  # enterprises of the export it gave the value of
+
+
+@dataclass
+class Merged:
+    """A merged file: its fact columns, and the row of each credit code it lists."""
+
+    table: Table
+    facts: dict[str, Facts]
+    rows: dict[str, int]
+
+
+@dataclass
+class Chain:
+    """Where one fact column's values come from, per unit the first that has it: the merged files
+    in order, then the carried snapshot; a unit none has gets ``absent`` (a complaints or
+    violations file's silence), if any."""
+
+    sources: list[Facts]
+    absent: str | None
+    missing: int = 0  # units that got ``absent``
+
+    def label(self) -> str:
+        return "、".join(s.label for s in self.sources)
+
+    def value(self, code: str) -> tuple[str | None, bool]:
+        """The unit's value, and whether a source's value of it was refused (the row is then refused)."""
+        for source in self.sources:
+            if code in source.refused:
+                return None, True
+            value = source.values.get(code)
+            if value is not None:
+                source.found += 1
+                return value, False
+        if self.absent is not None:
+            self.missing += 1
+        return self.absent, False
 
 
 class Importer:
@@ -159,7 +199,10 @@ class Importer:
 
     def fact(self, col: str, text: str, cell: Cell) -> str | None:
         value = norm(text)
-        if col == "grade":
+        if col in ("grade", "status") and not value:
+            accepted = "A、B 或 C" if col == "grade" else "、".join(TARGET_STATUSES) + "（或已有对照的状态）"
+            self.out.group(cell, "missing-field", f"{SNAPSHOT_TITLES[col]}为空：请在表格中填写 {accepted}")
+        elif col == "grade":
             if value.upper() in ("A", "B", "C"):
                 return value.upper()
             self.out.group(cell, "invalid-value", f"诚信等级应为 A、B、C，实际为“{shown(text)}”")
@@ -181,7 +224,7 @@ class Importer:
             self.out.group(cell, "invalid-value",
                            f"无法识别的单位状态“{shown(text)}”：可以写 {'、'.join(TARGET_STATUSES)}，或已有对照的状态"
                            f"（如正常参保、暂停缴费，见工作人员指南）；要对照这个状态，在 {where} 的 status 下写上"
-                           f"“{value or '状态'}: 在营”（或停业、注销）")
+                           f"“{value}: 在营”（或停业、注销）")
         return None
 
     def code(self, text: str, cell: Cell, first: dict[str, int]) -> str | None:
@@ -209,7 +252,7 @@ class Importer:
 
     # --- a merged file: credit code and some fact columns --------------------------------------
 
-    def merged(self, table: Table) -> dict[str, Facts]:
+    def merged(self, table: Table) -> Merged:
         cols = [c for c in FACTS if c in table.columns]
         if "credit_code" not in table.columns or not cols:
             self.out.problems += header_problems(table, self.names, ("credit_code",))
@@ -217,7 +260,7 @@ class Importer:
                 self.out.problems.append(table.sheet.at(table.header.row, 1).problem(
                     "csv-header", f"表头在第 {table.header.row} 行，其中没有可以合并的列（"
                     + "、".join(SNAPSHOT_TITLES[c] for c in FACTS) + "）"))
-            return {}
+            return Merged(table, {}, {})
         facts = {c: Facts(table.sheet.file, {}, ABSENT_IN_MERGE.get(c)) for c in cols}
         first: dict[str, int] = {}
         for row, cells in data_rows(table.sheet, table.header):
@@ -232,7 +275,9 @@ class Importer:
                 value = self.fact(c, get(c), table.cell(row, c))
                 if value is not None:
                     facts[c].values[code] = value
-        return facts
+                else:
+                    facts[c].refused.add(code)
+        return Merged(table, facts, first)
 
     def is_total(self, table: Table, cells: tuple[str, ...]) -> bool:
         """A 合计/总计/小计 row: its first filled cell says so, and it has no credit code."""
@@ -242,7 +287,7 @@ class Importer:
 
     # --- the export ------------------------------------------------------------------------
 
-    def run(self, table: Table, sources: dict[str, Facts]) -> Summary:
+    def run(self, table: Table, sources: dict[str, Chain]) -> Summary:
         summary = Summary(table=table, sources=sources)
         rows: dict[str, list[str]] = {}
         first: dict[str, int] = {}
@@ -261,23 +306,20 @@ class Importer:
                 if col in table.columns:
                     public.append(self.fact(col, get(col), table.cell(row, col)) or "")
                     continue
-                facts = sources.get(col)
-                if facts is None:  # no source: reported once at the header (fact_sources)
+                chain = sources.get(col)
+                if chain is None or code is None:  # no source: reported once at the header (fact_sources)
                     public.append("")
                     continue
-                value = facts.values.get(code or "")
-                if value is not None:
-                    facts.found += 1
-                elif facts.absent is not None:
-                    value = facts.absent
-                    facts.missing += 1
-                elif code is not None:
-                    lacking.setdefault(facts.label, []).append(SNAPSHOT_TITLES[col])
+                value, refused = chain.value(code)
+                if refused:
+                    self.out.refuse(table.cell(row, "credit_code"))
+                elif value is None:
+                    lacking.setdefault(chain.label(), []).append(SNAPSHOT_TITLES[col])
                 public.append(value or "")
             for label, titles in lacking.items():
                 self.out.group(table.cell(row, "credit_code"), "missing-field",
-                               f"{label} 中没有这些单位，无法取得{'、'.join(titles)}：请在表中加上这些列，"
-                               "或用 --merge 合并有这些单位的表")
+                               f"{label} 中{'都' if '、' in label else ''}没有这些单位，无法取得{'、'.join(titles)}："
+                               "请在表中加上这些列，或用 --merge 合并有这些单位的表")
             src = _text(get("source")) if "source" in table.columns else self.source
             if src is not None and src not in TARGET_SOURCES:  # None: no column, reported at the header
                 self.out.group(table.cell(row, "source"), "invalid-value",
@@ -293,6 +335,7 @@ class Importer:
             rows[code] = public
         summary.csv_text = write_csv([SNAPSHOT_COLUMNS, *(rows[code] for code in sorted(rows))])
         summary.kept = len(rows)
+        summary.codes = set(first)
         return summary
 
 
@@ -313,18 +356,19 @@ def carried(snapshot: Snapshot, label: str) -> dict[str, Facts]:
     return {c: Facts(label, values[c], None) for c in FACTS}
 
 
-def fact_sources(table: Table, merged: list[dict[str, Facts]], carry: dict[str, Facts] | None,
-                 names: Names) -> tuple[dict[str, Facts], list[Problem]]:
-    """For each fact column the export lacks, where its values come from: the first merged file
-    that has it, else the carried snapshot; with neither, an error naming the ways to give it."""
-    chosen: dict[str, Facts] = {}
+def fact_sources(table: Table, merged: list[Merged], carry: dict[str, Facts] | None,
+                 names: Names) -> tuple[dict[str, Chain], list[Problem]]:
+    """For each fact column the export lacks, where its values come from: the merged files that
+    have it, then the carried snapshot; with neither, an error naming the ways to give it."""
+    chosen: dict[str, Chain] = {}
     problems = []
     for col in FACTS:
         if col in table.columns:
             continue
-        merge = next((m[col] for m in merged if col in m), None)
-        if merge is not None or carry is not None:
-            chosen[col] = merge or carry[col]
+        merges = [m.facts[col] for m in merged if col in m.facts]
+        if merges or carry is not None:
+            absent = next((m.absent for m in merges if m.absent is not None), None)
+            chosen[col] = Chain(merges + ([carry[col]] if carry is not None else []), absent)
             continue
         usual = "、".join(f"“{h}”" for h in _usual(names, col)[:3])
         problems.append(table.sheet.at(table.header.row, 1).problem(
@@ -333,3 +377,14 @@ def fact_sources(table: Table, merged: list[dict[str, Facts]], carry: dict[str, 
             "请任选其一：在表中加上这一列；用 --merge 文件 合并另一个有这一列的表（按统一社会信用代码）；"
             "用 --carry 沿用上一快照中的值（或 --carry-from 快照文件 指定快照）"))
     return chosen, problems
+
+
+def unmatched(merged: list[Merged], codes: set[str]) -> list[str]:
+    """The merged files' units the export does not have (a mistyped code, say): their values unused."""
+    lines = []
+    for m in merged:
+        rows = sorted(row for code, row in m.rows.items() if code not in codes)
+        if rows:
+            lines.append(f"注意：{m.table.sheet.file} 中有 {len(rows)} 家单位不在导出表中，其值未使用"
+                         f"（统一社会信用代码是否写错？）：{rows_text(rows)}")
+    return lines

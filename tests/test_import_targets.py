@@ -353,12 +353,15 @@ def test_a_real_export_with_merged_complaints_and_carried_grades_is_written(repo
     rows = {r["credit_code"]: r for r in rows_of(snapshot_path(repo, "2025-01-02"))}
     assert sorted(rows) == sorted(REAL)
     assert [rows[c]["grade"] for c in REAL] == list("ABCABC")  # merged, not carried: a merged file comes first
-    assert [rows[c]["complaints"] for c in REAL] == ["3", "0", "0", "0", "1", "0"]
+    # Per unit: the merged file where it lists the unit, else the carried snapshot (as asked).
+    assert [rows[c]["complaints"] for c in REAL] == ["3", "1", "1", "1", "1", "1"]
     assert rows[REAL[0]]["serious_violation"] == "是"  # carried, as asked
     assert [rows[c]["status"] for c in REAL] == ["在营", "停业", "在营", "注销", "注销", "在营"]
     assert [rows[c]["area"] for c in REAL] == ["城关镇", "城关镇", "周庄镇", "周庄镇", "石桥镇", "石桥镇"]
     assert "跳过空行 2 行、合计行 1 行" in result.stderr
-    assert "投诉举报数：取自" in result.stderr and "不在其中的 4 家记为 0" in result.stderr
+    assert f"投诉举报数：取自 {complaints.as_posix()}（2 家）、plans/shili/targets/2024-01-05.csv（4 家）\n" in result.stderr
+    # The grading export's unit the export lacks: listed, not dropped silently.
+    assert f"注意：{grades.as_posix()} 中有 1 家单位不在导出表中，其值未使用（统一社会信用代码是否写错？）：第 9 行" in result.stderr
     assert "严重违法记录：取自 plans/shili/targets/2024-01-05.csv（6 家）" in result.stderr
     assert "联系电话" in result.stderr and "13800138000" not in snapshot_path(repo, "2025-01-02").read_text()
     assert problems_of(repo) == []
@@ -467,3 +470,78 @@ def test_the_staff_guide_shows_the_real_output(repo, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     expected = result.stderr.replace("repo/plans/shili/", "plans/baofeng/")
     assert "```text\n" + expected + "```" in guide
+
+
+def facts_export(path: Path, headers: list[str], rows: list[list]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", *headers])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_merge_with_carry_takes_each_unit_from_the_merged_file_else_the_snapshot(repo, tmp_path):
+    """The review's case: an export whose units were in the last snapshot, plus a new unit merged
+    from a one-row file. The others keep their carried values; the summary says which came from where."""
+    xlsx = real_export(tmp_path / "名单.xlsx", statuses=("正常参保",) * 6)
+    previous = repo / "plans/shili/targets/2024-01-05.csv"
+    with previous.open("a", encoding="utf-8") as fh:
+        for code in REAL[:5]:
+            fh.write(f"{code},示例县示例商贸有限公司,城关镇,批发和零售业,B,2,是,在营,参保登记\n")
+    result = import_targets(repo, xlsx, "--source", "参保登记", "--carry", date="2025-01-02")
+    assert result.exit_code == 1 and "2024-01-05.csv 中没有这些单位" in result.stdout and "第 10 行" in result.stdout
+    new = facts_export(tmp_path / "newunit.xlsx", ["诚信等级", "投诉举报数", "严重违法记录"],
+                       [[REAL[5], "A", 0, "否"], [fictional_code(998), "C", 4, "是"]])
+    result = import_targets(repo, xlsx, "--source", "参保登记", "--carry", "--merge", new, date="2025-01-02")
+    assert result.exit_code == 0, result.output
+    rows = {r["credit_code"]: r for r in rows_of(snapshot_path(repo, "2025-01-02"))}
+    assert [(rows[c]["grade"], rows[c]["complaints"], rows[c]["serious_violation"]) for c in REAL] == [
+        ("B", "2", "是")] * 5 + [("A", "0", "否")]
+    carried = "plans/shili/targets/2024-01-05.csv（5 家）"
+    for title in ("诚信等级", "投诉举报数", "严重违法记录"):
+        assert f"{title}：取自 {new.as_posix()}（1 家）、{carried}\n" in result.stderr
+    assert "记为 0" not in result.stderr
+    assert f"{new.as_posix()} 中有 1 家单位不在导出表中" in result.stderr and "：第 3 行" in result.stderr
+    assert problems_of(repo) == []
+
+
+def test_a_mistyped_code_in_a_complaints_file_is_listed_not_dropped(repo, tmp_path):
+    xlsx = real_export(tmp_path / "名单.xlsx", statuses=("正常参保",) * 6)
+    other = fictional_code(997)
+    complaints = complaints_export(tmp_path / "投诉举报.xlsx", {REAL[0]: 3, other: 2})
+    grades = facts_export(tmp_path / "诚信等级.xlsx", ["诚信等级", "严重违法记录"], [[c, "B", "否"] for c in REAL])
+    result = import_targets(repo, xlsx, "--source", "参保登记", "--merge", complaints, "--merge", grades)
+    assert result.exit_code == 0, result.output
+    assert "投诉举报数：取自 " + complaints.as_posix() + "（1 家，不在其中的 5 家记为 0）" in result.stderr
+    assert (f"注意：{complaints.as_posix()} 中有 1 家单位不在导出表中，其值未使用（统一社会信用代码是否写错？）：第 4 行"
+            in result.stderr)
+    assert "诚信等级.xlsx 中有" not in result.stderr
+
+
+def test_a_bad_value_in_a_merged_file_is_reported_once_and_the_closing_line_counts_it(repo, tmp_path):
+    xlsx = real_export(tmp_path / "名单.xlsx", statuses=("正常参保",) * 6)
+    grades = facts_export(tmp_path / "grade.xlsx", ["诚信等级", "投诉举报数", "严重违法记录"],
+                          [[c, g, 0, "否"] for c, g in zip(REAL, ["A", "A级", "B", "良好", "C", "A级"])])
+    result = import_targets(repo, xlsx, "--source", "参保登记", "--merge", grades)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(" ")[1] for line in lines] == ["invalid-value", "invalid-value"], result.stdout
+    assert "没有这些单位" not in result.stdout
+    assert "合并的表中有 3 行有问题，未写入任何文件。" in result.stderr
+    assert "可加 --skip-invalid：" in result.stderr and "只写入其余 3 家单位" in result.stderr
+    result = import_targets(repo, xlsx, "--source", "参保登记", "--merge", grades, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert sorted(r["credit_code"] for r in rows_of(snapshot_path(repo))) == sorted([REAL[0], REAL[2], REAL[4]])
+
+
+def test_a_blank_status_or_grade_cell_is_said_to_be_empty(repo, tmp_path):
+    xlsx = write_xlsx(tmp_path / "export.xlsx", rows=[ROWS[0][:7] + [None], ROWS[1][:4] + [None] + ROWS[1][5:]])
+    result = import_targets(repo, xlsx, "--source", "参保登记")
+    assert result.exit_code == 1
+    shown = xlsx.as_posix()
+    assert f"{shown}:参保单位!H2: missing-field 经营状态为空：请在表格中填写 在营、停业、注销（或已有对照的状态）（第 2 行）" in result.stdout
+    assert f"{shown}:参保单位!E3: missing-field 诚信等级为空：请在表格中填写 A、B 或 C（第 3 行）" in result.stdout
+    assert "import.yaml" not in result.stdout
+    assert f"{shown} 中有 2 行有问题，未写入任何文件。" in result.stderr

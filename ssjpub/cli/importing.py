@@ -28,7 +28,7 @@ def _day(_ctx, _param, value: str) -> date:
 @click.option("--sheet", default=None, help="要导入的工作表名称（工作簿中有多个带表头的工作表时）。")
 @click.option("--merge", "merges", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="按统一社会信用代码合并另一个表中的诚信等级、投诉举报数、严重违法记录或单位状态（可重复）。")
-@click.option("--carry", is_flag=True, help="表中没有、也未合并的诚信等级等列，沿用该日期之前最近的快照中的值。")
+@click.option("--carry", is_flag=True, help="表中没有的诚信等级等列，合并的表中没有的单位沿用该日期之前最近的快照中的值。")
 @click.option("--carry-from", "carry_from", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="同 --carry，但沿用指定的快照文件，如 plans/baofeng/targets/2024-07-01.csv。")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="数据仓库根目录。")
@@ -44,7 +44,7 @@ def import_targets(file: Path, agency: str, taken_on: date, source: str | None, 
     问题按 Excel 中的单元格（如 Sheet1!D7）列出；已有的快照不会被覆盖。
     """
     from ssjpub.excel import UnreadableFile, read_sheets
-    from ssjpub.importer import REQUIRED, Importer, fact_sources, header_problems, locate
+    from ssjpub.importer import REQUIRED, Importer, fact_sources, header_problems, locate, unmatched
     from ssjpub.importmap import names as column_names
     from ssjpub.loader.repository import load_mapping
 
@@ -102,19 +102,33 @@ def import_targets(file: Path, agency: str, taken_on: date, source: str | None, 
     problems = sort_problems(problems + importer.out.all())
     sys.stdout.write(format_problems(problems))
     click.echo(_read_line(main), err=True)
+    for line in unmatched(merged, result.codes):
+        click.echo(line, err=True)
     if not result.kept or (problems and not skip_invalid) or missing:
-        counted = f"有 {result.refused} 行有问题" if result.refused else f"有 {len(problems)} 个问题"
-        click.echo(f"{counted}，未写入任何文件。"
-                   + ("可加 --skip-invalid 跳过有问题的行。" if result.kept and not missing else ""), err=True)
+        merge_rows = len({r for r in importer.out.bad_rows if r[0] != main.sheet.file})
+        counted = [f"{main.sheet.file} 中有 {result.refused} 行有问题"] if result.refused else []
+        counted += [f"合并的表中有 {merge_rows} 行有问题"] if merge_rows else []
+        click.echo(f"{'、'.join(counted) or f'有 {len(problems)} 个问题'}，未写入任何文件。"
+                   + (f"可加 --skip-invalid：跳过 {main.sheet.file} 中有问题的行（包括在合并的表中取值有误的单位），"
+                      f"不用合并的表中有问题的行，只写入其余 {result.kept} 家单位。" if result.kept and not missing else ""),
+                   err=True)
         sys.exit(1)
     write_file(target, result.csv_text.encode("utf-8"))
     click.echo(f"已写入 {target.as_posix()}：{result.kept} 家单位；跳过空行 {result.blank} 行、合计行 {result.totals} 行、"
                f"有问题的行 {result.refused} 行。", err=True)
-    for col, facts in result.sources.items():
-        extra = f"，不在其中的 {facts.missing} 家记为 {facts.absent}" if facts.missing else ""
-        click.echo(f"{SNAPSHOT_TITLES[col]}：取自 {facts.label}（{facts.found} 家{extra}）", err=True)
+    for col, chain in result.sources.items():
+        click.echo(f"{SNAPSHOT_TITLES[col]}：取自 {_from(chain)}", err=True)
     if main.dropped:
         click.echo(f"已丢弃非公开列：{'、'.join(main.dropped)}", err=True)
+
+
+def _from(chain) -> str:
+    """Which source each unit's value came from: '投诉举报.xlsx（2 家，不在其中的 4 家记为 0）'."""
+    if len(chain.sources) == 1:
+        extra = f"，不在其中的 {chain.missing} 家记为 {chain.absent}" if chain.missing else ""
+        return f"{chain.sources[0].label}（{chain.sources[0].found} 家{extra}）"
+    extra = f"；都不在其中的 {chain.missing} 家记为 {chain.absent}" if chain.missing else ""
+    return "、".join(f"{s.label}（{s.found} 家）" for s in chain.sources) + extra
 
 
 def _read_line(table) -> str:
