@@ -28,7 +28,7 @@ from ssjpub.rules.catalogue import RuleContext, calendar_of, run_rules
 from ssjpub.rules.checks.prelottery import INSPECTORS, TARGETS
 from ssjpub.validate import validate
 
-AS_OF = date(2024, 2, 1)  # after the declarations, before any window: nothing else is due
+AS_OF = date(2024, 1, 15)  # after the plan is published, before its lotteries and windows: nothing else is due
 PLAN = "plans/shili/2024/plan.yaml"
 AREAS, INDUSTRIES, GRADES = ("城关镇", "周庄镇"), ("制造业", "建筑业"), ("A", "B", "C")
 HEADER = "credit_code,name,area,industry,grade,complaints,serious_violation,status,source\n"
@@ -182,7 +182,7 @@ def test_check_prints_a_verdict_per_undrawn_task_and_the_fix_comes_before_the_nu
               "count": 1, "strata": {}}]
     root = tmp_path / "repo"
     _write(root, rows, people, tasks)
-    out = subprocess.run([sys.executable, "-m", "ssjpub", "check", "--root", str(root), "--as-of", "2024-02-01"],
+    out = subprocess.run([sys.executable, "-m", "ssjpub", "check", "--root", str(root), "--as-of", AS_OF.isoformat()],
                          capture_output=True, text=True)
     assert out.returncode == 1, out
     assert "Traceback" not in out.stderr
@@ -270,3 +270,78 @@ def test_a_count_below_the_item_ratio_and_a_stratum_without_ratio_are_found_befo
     below = next(p for p in errors if p.code == "task-ratio-below-item")
     assert "数量 1（可抽 9 家的约" in below.message and "须在开奖（摇号）之前改正" in below.message
     assert "分层“C”有 3 家可抽单位，但没有规定比例" in next(p for p in errors if p.code == TARGETS).message
+
+
+def _check(root: Path, as_of: str) -> subprocess.CompletedProcess:
+    out = subprocess.run([sys.executable, "-m", "ssjpub", "check", "--root", str(root), "--as-of", as_of],
+                         capture_output=True, text=True)
+    assert "Traceback" not in out.stderr, out.stderr
+    return out
+
+
+def _drawable_world(tmp_path: Path, people: list[dict] | None = None, group_size: int = 2) -> Path:
+    rows = [{"code": fictional_code(100 + i), "area": AREAS[i % 2], "industry": "制造业", "grade": "A", "active": True}
+            for i in range(3)]
+    people = people or [{"id": f"SL00{i}", "active": True, "qualified": True, "expires": "2029-01-05", "conflicts": []}
+                        for i in (1, 2, 3)]
+    tasks = [{"id": "2024-03", "items": "LD-01", "how": "ratio", "ratio": "100%", "group_size": group_size, "areas": [],
+              "count": 1, "strata": {}}]
+    root = tmp_path / "repo"
+    _write(root, rows, people, tasks)
+    return root
+
+
+def test_a_task_another_rule_reports_is_not_drawable(tmp_path):
+    """The reviewer's case: the pre-lottery check passes but the snapshot is too old for the
+    declared day (snapshot-stale); the verdict counts that error, never "可以抽取"."""
+    root = _drawable_world(tmp_path)
+    assert "示例县人社局 2024/2024-03：可以抽取" in _check(root, AS_OF.isoformat()).stderr
+    agency = root / "plans/shili/agency.yaml"
+    agency.write_text(agency.read_text(encoding="utf-8") + "snapshot_max_age_days: 10\n", encoding="utf-8")
+    out = _check(root, AS_OF.isoformat())
+    assert out.returncode == 1 and " snapshot-stale " in out.stdout, out.stdout
+    assert "可以抽取" not in out.stderr, out.stderr
+    assert "示例县人社局 2024/2024-03：须改正 1 处" in out.stderr, out.stderr
+    assert "  - snapshot-stale：任务 2024-03 所用名录快照距开奖（摇号）日已 15 天，超过 10 天" in out.stderr, out.stderr
+
+
+def test_the_decisive_fix_comes_first_and_roster_fixes_that_cannot_help_are_secondary(tmp_path):
+    """group_size 5 with 3 people of whom one's certificate expires: renewing it leaves 3 < 5, so
+    the group or the departments decide and the renewal is listed as secondary."""
+    people = [{"id": f"SL00{i}", "active": True, "qualified": True, "expires": "2024-04-30" if i == 1 else "2029-01-05",
+               "conflicts": []} for i in (1, 2, 3)]
+    root = _drawable_world(tmp_path, people, group_size=5)
+    out = _check(root, AS_OF.isoformat())
+    lines = out.stderr.splitlines()
+    at = lines.index("示例县人社局 2024/2024-03：须改正 1 处（须在开奖（摇号）之前改正并提交：公开随机数产生之后，计划和名录就不能再改）")
+    assert lines[at + 1].startswith("  - 每组需要 5 名检查人员") and "：减少 group_size（至多 2），或在 departments 中加入其他股室，或" \
+        in lines[at + 1], out.stderr
+    assert lines[at + 2] == "  另有 1 处次要（即使这 1 人都能参加，可选检查人员最多 3 名，仍少于每组 5 名：改正上面一处之后就不必再改）：", out.stderr
+    assert lines[at + 3].startswith("  - 检查人员 SL001 监察证 2024-04-30 到期"), out.stderr
+    roster = [l for l in out.stdout.splitlines() if l.startswith("plans/shili/inspectors.yaml:")]
+    assert len(roster) == 1 and "次要：仅更新名录不够" in roster[0], out.stdout
+    # With a group of 3 the renewal alone would do: it is one of the fixes, not secondary.
+    root = _drawable_world(tmp_path / "three", people, group_size=3)
+    out = _check(root, AS_OF.isoformat())
+    assert "示例县人社局 2024/2024-03：须改正 2 处" in out.stderr and "次要" not in out.stdout + out.stderr, out.stderr
+
+
+def test_a_past_lottery_day_without_values_says_so(tmp_path):
+    """The declared day (2024-01-20) has passed and no randomness file is committed: the plan can
+    no longer change, the message points at the missing file and at 抽取失败时怎么办."""
+    root = _drawable_world(tmp_path, group_size=4)
+    values = "plans/shili/2024/randomness/2024-03.yaml"
+    for as_of in ("2024-01-20", "2024-01-21"):  # the lottery is in the evening: its day is still before
+        out = _check(root, as_of)
+        hit = next(l for l in out.stdout.splitlines() if " prelottery-inspectors " in l)
+        if as_of == "2024-01-20":
+            assert "须在开奖（摇号）之前改正" in hit and values not in hit, hit
+            continue
+        assert "须在开奖（摇号）之前改正" not in hit + out.stderr, out.stderr
+        said = f"声明的开奖（摇号）日 2024-01-20 已过，但还没有提交随机数文件 {values}：公开随机数已经产生，计划和名录不能再改"
+        assert said in hit and "“抽取失败时怎么办”" in hit, hit
+        assert f"示例县人社局 2024/2024-03：须改正 1 处（{said}" in out.stderr, out.stderr
+    root = _drawable_world(tmp_path / "ok")
+    out = _check(root, "2024-01-21")
+    assert ("示例县人社局 2024/2024-03：可以抽取（声明的开奖（摇号）日 2024-01-20 已过，"
+            f"但还没有提交随机数文件 {values}，请按开奖公告提交）") in out.stderr, out.stderr

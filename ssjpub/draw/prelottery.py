@@ -37,6 +37,7 @@ class Gap:
     message: str
     path: tuple = ()  # in the task's mapping in plan.yaml
     inspector: int | None = None  # index in inspectors.yaml's `inspectors`, else the task
+    secondary: bool = False  # fixing it cannot make the task drawable: another gap decides
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Forecast:
     inspector_gaps: list[Gap] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)  # earlier tasks still to be drawn, "year/task"
     fewest_inspectors: int | None = None
+    secondary: str = ""  # why the secondary gaps cannot decide, in words
 
 
 @dataclass(frozen=True)
@@ -208,12 +210,22 @@ def _inspectors(data: AgencyData, task: Task, candidates, prior: PriorDraws, ear
     head = (f"每组需要 {size} 名检查人员，但{whose}的可选检查人员{may}不足，最少的 {code} 只有 {fewest} 名"
             f"（实施股室共 {len(pool)} 人，其中不在岗、无资格或监察证在任务结束前到期 {excluded} 人"
             f"{'，' + why if why else ''}）")
-    fix = ("：在执法检查人员名录中为实施股室增加具备资格的人员，或在 departments 中加入其他股室"
-           f"{'，或减少 group_size' if size > 2 else ''}")
+    # The decisive fix first: a smaller group (never under 2) or another department; more staff
+    # in the roster after them.
+    fixes = ([f"减少 group_size（至多 {fewest}）"] if fewest >= 2 else []) + [
+        "在 departments 中加入其他股室", "在执法检查人员名录中为实施股室增加具备资格的人员"]
+    fix = "：" + "，或".join(fixes)
     out.inspector_gaps.append(Gap(head + fix, ("group_size",)))
     if data.inspectors is None:
         return
     index = {p.id: i for i, p in enumerate(data.inspectors.model.inspectors)}
+    # Even with every excluded entry restored, the fewest cannot pass this bound: below the group,
+    # updating the roster alone cannot make the task drawable.
+    most = fewest + excluded
+    secondary = most < size
+    if secondary:
+        out.secondary = (f"即使这 {excluded} 人都能参加，可选检查人员最多 {most} 名，仍少于每组 {size} 名："
+                         "改正上面一处之后就不必再改")
     for p in pool:
         for reason in p["excluded"]:
             what = {"不在岗": "不在岗（active: false）",
@@ -221,4 +233,6 @@ def _inspectors(data: AgencyData, task: Task, candidates, prior: PriorDraws, ear
                     "监察证在任务结束前到期": f"监察证 {p['cert_expires']} 到期，早于任务 {task.id} 的结束日 {task.window.end.isoformat()}"}[reason]
             out.inspector_gaps.append(Gap(
                 f"检查人员 {p['id']} {what}，不能参加任务 {task.id}，而该任务的可选检查人员不足：如已换证、取得资格或回到岗位，"
-                "请更新名录", (EXCLUSION_FIELD[reason],), index[p["id"]]))
+                "请更新名录" + (f"（次要：仅更新名录不够，可选检查人员最多 {most} 名，仍少于每组 {size} 名，"
+                               "须先减少 group_size 或在 departments 中加入其他股室）" if secondary else ""),
+                (EXCLUSION_FIELD[reason],), index[p["id"]], secondary))

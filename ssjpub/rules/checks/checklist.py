@@ -85,7 +85,7 @@ def task_ratio(ctx: RuleContext, tc: TaskCtx) -> Verdict:
             low.append((("count",), f"数量 {t.count}（可抽 {eligible} 家的约 {approx_percent(Fraction(t.count, eligible))}）"))
     if not low:
         return Verdict(MET, f"不低于事项 {item} 的 {format_ratio(ratio)}")
-    when = f"。{timing(tc)}" if tc.random and undrawn(tc) is None else ""
+    when = f"。{timing(ctx, tc)}" if tc.random and undrawn(tc) is None else ""
     return Verdict(NOT_MET, "；".join(w for _, w in low) + f" 低于事项 {item} 的 {format_ratio(ratio)}", tuple(
         ctx.finding("task-ratio-below-item", tc.pos(*path),
                     f"任务 {t.id} 的{what}低于事项 {item} 在清单中的比例 {format_ratio(ratio)}{when}")
