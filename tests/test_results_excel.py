@@ -235,6 +235,25 @@ def test_a_one_cell_edit_is_a_one_line_diff(demo):
 # --- mistakes, each in its cell, all in one run ---------------------------------------------
 
 
+def test_blanking_the_row_of_a_published_result_is_refused_at_that_row(demo):
+    before = (demo / RESULTS).read_bytes()
+    book = template(demo)
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.SHEET]
+    n = FIRST + 5
+    for letter in L.LETTERS[3:]:
+        ws[f"{letter}{n}"] = None
+    wb.save(book)
+    result = import_results(demo, book)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(": ")[0].split("!")[1] for line in lines] == [f"A{n}"], result.stdout
+    assert lines[0].split(": ")[1].split(" ")[0] == "result-deleted"
+    assert f"第 {n} 行原有检查结果" in lines[0] and "已于 2024-02-20 公示" in lines[0] and "整行留空会删除它" in lines[0]
+    assert (demo / RESULTS).read_bytes() == before
+
+
+
 def test_every_mistake_is_named_by_its_cell_in_one_run_and_nothing_is_written(fresh):
     book = fill(template(fresh))
     wb = openpyxl.load_workbook(book)
