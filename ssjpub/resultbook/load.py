@@ -27,6 +27,10 @@ from ssjpub.rules.integrity import check_repository
 
 _LINE = re.compile(r"第 ([0-9]+) 行")
 NESTED = {"follow_up": FollowUp, "withheld": Withheld}
+# A rule's message names a YAML field ("withheld.reason"); to an Excel user, its column.
+_COLUMN_NAMES = {".".join(c.path): f"{letter} 列“{c.title}”" for letter, c in zip(L.LETTERS, L.COLUMNS) if c.path}
+_COLUMN_NAMES["follow_up"] = "{}、{} 列".format(L.cell_of(("follow_up", "visited_on")), L.cell_of(("follow_up", "outcome")))
+_FIELD = re.compile(r"(?<![A-Za-z0-9_.])(?:" + "|".join(map(re.escape, sorted(_COLUMN_NAMES, key=len, reverse=True))) + r")(?![A-Za-z0-9_.])")
 # Not a problem of the workbook: rows left blank are "not yet inspected", counted in the summary.
 NOT_YET = {"result-missing"}
 
@@ -120,6 +124,7 @@ def place(book: Book, emitted: Emitted, p: Problem) -> Problem | None:
     path = candidates[-1]
     # A line of the YAML named in the message ("第一次出现在第 10 行") is the sheet row it came from.
     message = _LINE.sub(lambda m: f"第 {emitted.row_of_line(int(m.group(1)))} 行", p.message)
+    message = _FIELD.sub(lambda m: _COLUMN_NAMES[m.group(0)], message)
     if p.code == "missing-field":  # the mapping is where the field is missing: name the empty cell
         path = candidates[0]
         model = _model_at(path)
