@@ -75,6 +75,8 @@ CODES: dict[str, str] = {
     "key-cell-changed": "检查结果表中受保护的列被改动",
     # Withheld results: the public repository and the site's served copies must not carry what is withheld
     "withheld-content-public": "不予公开的结果写了不予公开的内容",
+    # Results through Excel, review of s6: a blanked row does not delete a result
+    "result-deleted": "检查结果表中原有结果的一行被清空",
 }
 
 

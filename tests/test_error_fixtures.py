@@ -52,7 +52,7 @@ VERIFY_ONLY = {"draw-mismatch", "shallow-clone", "history-order", "published-cha
                "changed-during-build"}
 # Codes of `ssjpub import-results`, which reads a workbook rather than repository files
 # (asserted in tests/test_results_excel.py).
-WORKBOOK_ONLY = {"results-workbook", "results-task-mismatch", "key-cell-changed"}
+WORKBOOK_ONLY = {"results-workbook", "results-task-mismatch", "key-cell-changed", "result-deleted"}
 
 
 def _asserted_elsewhere(code: str) -> list[str]:

@@ -5,6 +5,7 @@ openpyxl, and LibreOffice re-saving it) → `ssjpub import-results` → the resu
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -67,7 +68,7 @@ def fill(book: Path, blank: int = 0) -> Path:
     rows = list(range(FIRST, ws.max_row + 1))
     for n in rows[: len(rows) - blank]:
         ws[f"D{n}"], ws[f"E{n}"], ws[f"F{n}"] = date(2024, 1, 16), "未发现问题", date(2024, 1, 16)
-    ws[f"D{FIRST}"] = "2024/1/20"
+    ws[f"D{FIRST}"], ws[f"F{FIRST}"] = "2024/1/20", "2024/1/20"
     ws[f"D{FIRST + 1}"], ws[f"E{FIRST + 1}"], ws[f"F{FIRST + 1}"] = "2024年1月22日", "发现问题已责令改正", "2024-02-01"
     ws[f"G{FIRST + 1}"], ws[f"H{FIRST + 1}"] = "未按月足额支付工资\n涉及 3 人", "-责令补发，已补发"
     ws[f"I{FIRST + 1}"], ws[f"J{FIRST + 1}"] = date(2024, 2, 5), "已整改到位"
@@ -80,13 +81,13 @@ def fill(book: Path, blank: int = 0) -> Path:
 
 def expected_results(root: Path, blank: int = 0) -> list[dict]:
     codes = [t["code"] for t in drawn(root)]
-    out = [{"target": c, "category": "未发现问题", "inspected_on": date(2024, 1, 16), "completed_on": date(2024, 1, 16)}
+    out = [{"target": c, "inspected_on": date(2024, 1, 16), "category": "未发现问题", "completed_on": date(2024, 1, 16)}
            for c in codes[: len(codes) - blank]]
-    out[0]["inspected_on"] = date(2024, 1, 20)
-    out[1] = {"target": codes[1], "category": "发现问题已责令改正", "inspected_on": date(2024, 1, 22),
+    out[0]["inspected_on"] = out[0]["completed_on"] = date(2024, 1, 20)
+    out[1] = {"target": codes[1], "inspected_on": date(2024, 1, 22), "category": "发现问题已责令改正",
               "completed_on": date(2024, 2, 1), "findings": "未按月足额支付工资\n涉及 3 人", "handling": "-责令补发，已补发",
               "follow_up": {"visited_on": date(2024, 2, 5), "outcome": "已整改到位"}}
-    out[2] = {"target": codes[2], "category": "责令改正", "inspected_on": date(2024, 1, 16), "completed_on": date(2024, 1, 16),
+    out[2] = {"target": codes[2], "inspected_on": date(2024, 1, 16), "category": "责令改正", "completed_on": date(2024, 1, 16),
               "withheld": {"reason": "涉及商业秘密", "legal_basis": "《中华人民共和国政府信息公开条例》第十五条", "approved_by": "局办公室"}}
     return out
 
@@ -208,16 +209,50 @@ def test_blank_rows_are_not_yet_inspected_and_counted(fresh):
     assert written(fresh)[1]["results"] == expected_results(fresh, blank=5)
 
 
-def test_template_of_committed_results_imports_back_to_the_same_results(demo):
-    before = yaml.safe_load((demo / RESULTS).read_text(encoding="utf-8"))
-    head = (demo / RESULTS).read_text(encoding="utf-8").splitlines()[:2]
-    result = import_results(demo, template(demo))
+@pytest.mark.parametrize("task", ["baofeng/2024/2024-01", "baofeng/2024/2024-03", "baofeng/2024/2024-06"])
+def test_template_of_committed_results_imports_back_byte_identical(demo, task):
+    """Random, withheld and complaint tasks: an unchanged import rewrites nothing (the PR diff is empty)."""
+    path = demo / f"results/{task}.yaml"
+    before = path.read_bytes()
+    result = import_results(demo, template(demo, task))
     assert result.exit_code == 0, result.output
-    text, after = written(demo)
-    assert after == before and text.splitlines()[:2] == head  # the file's own header comment is kept
+    assert path.read_bytes() == before
+
+
+def test_a_one_cell_edit_is_a_one_line_diff(demo):
+    before = (demo / RESULTS).read_text(encoding="utf-8").splitlines()
+    book = template(demo)
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.SHEET]
+    old = ws[f"F{FIRST}"].value
+    ws[f"F{FIRST}"] = old.date().replace(day=old.day + 1)  # closed a day later
+    wb.save(book)
+    assert import_results(demo, book).exit_code == 0
+    after = (demo / RESULTS).read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert len(before) == len(after) and len(changed) == 1 and "completed_on" in changed[0][1], changed
 
 
 # --- mistakes, each in its cell, all in one run ---------------------------------------------
+
+
+def test_blanking_the_row_of_a_published_result_is_refused_at_that_row(demo):
+    before = (demo / RESULTS).read_bytes()
+    book = template(demo)
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.SHEET]
+    n = FIRST + 5
+    for letter in L.LETTERS[3:]:
+        ws[f"{letter}{n}"] = None
+    wb.save(book)
+    result = import_results(demo, book)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(": ")[0].split("!")[1] for line in lines] == [f"A{n}"], result.stdout
+    assert lines[0].split(": ")[1].split(" ")[0] == "result-deleted"
+    assert f"第 {n} 行原有检查结果" in lines[0] and "已于 2024-02-20 公示" in lines[0] and "整行留空会删除它" in lines[0]
+    assert (demo / RESULTS).read_bytes() == before
+
 
 
 def test_every_mistake_is_named_by_its_cell_in_one_run_and_nothing_is_written(fresh):
@@ -256,6 +291,25 @@ def test_every_mistake_is_named_by_its_cell_in_one_run_and_nothing_is_written(fr
     assert "未写入任何文件" in out.stderr and not (fresh / RESULTS).exists()
 
 
+def test_dates_out_of_order_and_unpublished_findings_are_refused_in_their_cells(fresh):
+    """办结 before 检查; a problem found with nothing said about it; a 回访 where none was found."""
+    book = fill(template(fresh))
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.SHEET]
+    ws[f"F{FIRST + 3}"] = date(2024, 1, 15)  # inspected 2024-01-16
+    ws[f"E{FIRST + 4}"] = "责令改正"  # G, H left empty
+    ws[f"I{FIRST + 5}"], ws[f"J{FIRST + 5}"] = date(2024, 2, 1), "已整改到位"  # on 未发现问题
+    wb.save(book)
+    out = ssjpub("import-results", book, "--root", fresh)
+    assert out.returncode == 1 and "Traceback" not in out.stdout + out.stderr
+    lines = out.stdout.splitlines()
+    found = [(line.split(": ")[0].split("!")[1], line.split(": ")[1].split(" ")[0]) for line in lines]
+    assert found == [(f"F{FIRST + 3}", "result-completed-early"), (f"E{FIRST + 4}", "result-findings-missing"),
+                     (f"I{FIRST + 5}", "follow-up-without-problem")], out.stdout
+    assert "G 列“发现的问题”" in lines[1] and "H 列“处理情况”" in lines[1]
+    assert not (fresh / RESULTS).exists()
+
+
 def test_what_a_withheld_row_withholds_is_refused_in_its_cells_and_nothing_is_written(fresh):
     """The results file is public (repository and the site's files/): a withheld row's findings,
     handling and follow-up would be published, so each filled one is named by its cell."""
@@ -275,7 +329,9 @@ def test_what_a_withheld_row_withholds_is_refused_in_its_cells_and_nothing_is_wr
     assert found == [(f"G{FIRST + 2}", "withheld-content-public"), (f"H{FIRST + 2}", "withheld-content-public"),
                      (f"J{FIRST + 2}", "withheld-content-public"), (f"I{FIRST + 3}", "missing-field")], out.stdout
     assert all("公开" in line for line in lines)
-    assert "withheld.reason" in lines[0] and "不要复述" in lines[0]
+    # Named by its column, as the Excel user sees it, never by its YAML field.
+    assert "K 列“不予公开的理由”" in lines[0] and "不要复述" in lines[0]
+    assert not any(re.search(r"withheld|findings|handling|follow_up", line.split(": ", 1)[1].split(" ", 1)[1]) for line in lines), out.stdout
     assert "不填写整改回访" in lines[3] and "清空“回访日期”" in lines[3]
     assert "未写入任何文件" in out.stderr and not (fresh / RESULTS).exists()
 
@@ -406,6 +462,7 @@ def _guide_scenario(root: Path) -> list[str]:
     for n in range(FIRST, ws.max_row + 1 - 6):
         ws[f"D{n}"], ws[f"E{n}"] = "2024/1/20", "未发现问题"
     ws["E9"], ws["D10"], ws["J11"] = "未发现", "2024/1/5", "已整改到位"
+    ws["E11"], ws["G11"], ws["H11"] = "发现问题已责令改正", "未按月足额支付工资", "责令补发，已补发"
     wb.save(root / book)
     outputs.append(run("import-results", root / book, "--root", root))
     ws["E9"], ws["D10"], ws["I11"] = "未发现问题", "2024/1/20", "2024-02-01"

@@ -195,6 +195,44 @@ def test_a_result_outside_the_task_window_is_an_error(demo):
     assert "不在任务的时间范围" in found[0].message and "2024-04-01" in found[0].message
 
 
+def case_result_completed_early(root):
+    """Closed (2024-01-20) before it was inspected (2024-01-26)."""
+    path = root / f"{RES}/2024-01.yaml"
+    return f"{RES}/2024-01.yaml", replace(path, "completed_on: 2024-01-26", "completed_on: 2024-01-20", after="inspected_on: 2024-01-26")
+
+
+def case_result_findings_missing(root):
+    """A problem found (发现问题已责令改正), neither what nor how it was handled published."""
+    path = root / f"{RES}/2024-01.yaml"
+    line = line_of(path, "  category: 发现问题已责令改正")
+    text = path.read_text(encoding="utf-8")
+    at = text.index("  category: 发现问题已责令改正")
+    rest = re.sub(r"  findings: .*\n  handling: .*\n", "", text[at:], count=1)
+    path.write_text(text[:at] + rest, encoding="utf-8")
+    return f"{RES}/2024-01.yaml", line
+
+
+def case_follow_up_without_problem(root):
+    """A follow-up visit on a result that found no problem."""
+    path = root / f"{RES}/2024-01.yaml"
+    line = line_of(path, "  category: 未发现问题") + 2
+    replace(path, "  category: 未发现问题\n  completed_on: 2024-01-26\n",
+            "  category: 未发现问题\n  completed_on: 2024-01-26\n  follow_up:\n    visited_on: 2024-02-06\n    outcome: 已整改到位\n")
+    return f"{RES}/2024-01.yaml", line
+
+
+def test_a_found_problem_with_only_handling_names_the_findings(demo):
+    path = demo / f"{RES}/2024-01.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"  findings: .*\n", "  findings: ' '\n", text, count=1), encoding="utf-8")
+    found = [p for p in findings(demo) if p.code == "result-findings-missing"]
+    assert len(found) == 1 and "发现的问题" in found[0].message and "处理情况" not in found[0].message.split("却未写")[1].split("：")[0]
+
+
+def test_a_withheld_found_problem_needs_no_findings(demo):
+    assert [p for p in findings(demo) if p.code == "result-findings-missing"] == []  # 2024-03 has one withheld
+
+
 def case_withheld_unjustified(root):
     path = root / f"{RES}/2024-03.yaml"
     line = line_of(path, "  withheld:")

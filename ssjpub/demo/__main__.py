@@ -122,8 +122,8 @@ def results_for(task: dict, year: int) -> dict:
     for n, code in enumerate(task["targets"]):
         inspected = start + timedelta(days=20 + 30 * n)
         found = n % 2 == 0
-        row = {"target": code, "category": "发现问题已责令改正" if found else "未发现问题",
-               "inspected_on": inspected, "completed_on": inspected + timedelta(days=15 if found else 0)}
+        row = {"target": code, "inspected_on": inspected, "category": "发现问题已责令改正" if found else "未发现问题",
+               "completed_on": inspected + timedelta(days=15 if found else 0)}
         if found:
             row["findings"], row["handling"] = data.finding_for(task["items"], task.get("method", "现场检查"), h(code, task["id"]))
             row["follow_up"] = {"visited_on": inspected + timedelta(days=30), "outcome": "已整改到位"}

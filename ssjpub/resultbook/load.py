@@ -27,6 +27,10 @@ from ssjpub.rules.integrity import check_repository
 
 _LINE = re.compile(r"第 ([0-9]+) 行")
 NESTED = {"follow_up": FollowUp, "withheld": Withheld}
+# A rule's message names a YAML field ("withheld.reason"); to an Excel user, its column.
+_COLUMN_NAMES = {".".join(c.path): f"{letter} 列“{c.title}”" for letter, c in zip(L.LETTERS, L.COLUMNS) if c.path}
+_COLUMN_NAMES["follow_up"] = "{}、{} 列".format(L.cell_of(("follow_up", "visited_on")), L.cell_of(("follow_up", "outcome")))
+_FIELD = re.compile(r"(?<![A-Za-z0-9_.])(?:" + "|".join(map(re.escape, sorted(_COLUMN_NAMES, key=len, reverse=True))) + r")(?![A-Za-z0-9_.])")
 # Not a problem of the workbook: rows left blank are "not yet inspected", counted in the summary.
 NOT_YET = {"result-missing"}
 
@@ -120,6 +124,7 @@ def place(book: Book, emitted: Emitted, p: Problem) -> Problem | None:
     path = candidates[-1]
     # A line of the YAML named in the message ("第一次出现在第 10 行") is the sheet row it came from.
     message = _LINE.sub(lambda m: f"第 {emitted.row_of_line(int(m.group(1)))} 行", p.message)
+    message = _FIELD.sub(lambda m: _COLUMN_NAMES[m.group(0)], message)
     if p.code == "missing-field":  # the mapping is where the field is missing: name the empty cell
         path = candidates[0]
         model = _model_at(path)
@@ -194,11 +199,15 @@ def check_text(repo: Repository, ref: TaskRef, text: str) -> Checked:
 def import_book(repo: Repository, ref: TaskRef, book: Book, entries: list[Entry], header: str) -> tuple[str, list[Problem], int]:
     """(the YAML text, every problem placed in its cell, how many rows are not yet inspected)."""
     by_code = {e.code: e for e in entries}
+    old = ref.data.results.get((ref.year, ref.task.id))
+    had = {r.target: r for r in old.model.results} if old is not None else {}
     results: list[tuple[str, Row]] = []
     blank = 0
     for i, row in enumerate(book.rows):
         code = book.codes[i] if i < len(book.codes) else row.keys[0]
         _keys(book, row, by_code.get(code) if i < len(book.codes) else None)
+        if row.blank and code in had:
+            _deleted(book, row, had[code], old.model.published_on)
         if row.blank:
             blank += i < len(book.codes)
             continue
@@ -224,6 +233,16 @@ def import_book(repo: Repository, ref: TaskRef, book: Book, entries: list[Entry]
         problems += [q for q in (place(book, again, p) for p in check_text(repo, ref, again.text).problems)
                      if q is not None and not (rows_only and q.line < L.HEADER_ROW)]
     return emit(header, ref, book.dates, results, written=True).text, book.problems + problems, blank
+
+
+def _deleted(book: Book, row: Row, was: Result, published) -> None:
+    """A blank row reads as "not yet inspected": for a unit the file already has a result for, it
+    would silently delete that (published) result."""
+    when = f"已于 {published.isoformat()} 公示" if published else "尚未公示"
+    book.problem(L.SHEET, f"{L.CODE_COLUMN}{row.number}", "result-deleted",
+                 f"第 {row.number} 行原有检查结果（检查日期 {was.inspected_on.isoformat()}，{was.category}，{when}），"
+                 "整行留空会删除它：请按原样填回（ssjpub results-template 重新生成的表会预先填入）；"
+                 "确需撤销已有的结果，不要用填报表，直接修改结果文件并在提交说明中写明原因")
 
 
 def _keys(book: Book, row: Row, entry: Entry | None) -> None:

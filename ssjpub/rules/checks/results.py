@@ -74,6 +74,66 @@ def result_dates(ctx: RuleContext, tc: TaskCtx) -> Verdict:
     return Verdict(MET, f"检查日期均在 {start.isoformat()} 至 {end.isoformat()} 之间" + ("，且在抽取之后" if drawn_after else ""))
 
 
+@task_rule("result-completed-early", "办结日期不早于检查日期", Severity.ERROR, S0_3_5)
+def completed_after_inspected(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    """A case cannot be closed before the inspection that opened it."""
+    res = tc.results
+    if res is None:
+        return Verdict(NOT_DUE, "尚无检查结果")
+    bad = [ctx.finding("result-completed-early", res.doc.pos("results", i, "completed_on"),
+                       f"{r.target} 的办结日期 {r.completed_on.isoformat()} 早于检查日期 {r.inspected_on.isoformat()}："
+                       "办结在检查之后（当天检查当天办结的，两者相同）。请核对办结日期和检查日期")
+           for i, r in enumerate(res.model.results) if r.completed_on is not None and r.completed_on < r.inspected_on]
+    if bad:
+        return Verdict(NOT_MET, f"{len(bad)} 条结果的办结日期早于检查日期", tuple(bad))
+    return Verdict(MET, "办结日期均不早于检查日期")
+
+
+def _found_problem(ctx: RuleContext) -> dict[str, bool]:
+    c = ctx.repo.categories
+    return {x.name: x.found_problem for x in c.model.categories} if c else {}
+
+
+@task_rule("result-findings-missing", "发现问题的结果公示发现的问题和处理情况", Severity.ERROR, S0_3_5)
+def findings_published(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    """The public must see what was found and how it was handled (抽查结果公示); a result withheld
+    by law says why instead (withheld-unjustified, withheld-content-public)."""
+    res = tc.results
+    if res is None:
+        return Verdict(NOT_DUE, "尚无检查结果")
+    found = _found_problem(ctx)
+    bad = []
+    for i, r in enumerate(res.model.results):
+        if not found.get(r.category) or r.withheld is not None:
+            continue
+        missing = [t for n, t in (("findings", "发现的问题（findings）"), ("handling", "处理情况（handling）"))
+                   if not (getattr(r, n) or "").strip()]
+        if missing:
+            bad.append(ctx.finding("result-findings-missing", res.doc.pos("results", i, "category"),
+                                   f"{r.target} 的结果类别“{r.category}”是发现问题的类别，却未写{'和'.join(missing)}："
+                                   "检查结果公示要让公众看到发现了什么问题、怎样处理。请填写；依法不予公开的，写明 withheld.reason"))
+    if bad:
+        return Verdict(NOT_MET, f"{len(bad)} 条发现问题的结果未写发现的问题或处理情况", tuple(bad))
+    return Verdict(MET, "发现问题的结果均写明发现的问题和处理情况")
+
+
+@task_rule("follow-up-without-problem", "整改回访只针对发现问题的结果", Severity.ERROR, S0_3_5)
+def follow_up_needs_a_problem(ctx: RuleContext, tc: TaskCtx) -> Verdict:
+    """A follow-up visit checks that a problem was put right: on a result that found none, the
+    category or the follow-up is wrong."""
+    res = tc.results
+    if res is None:
+        return Verdict(NOT_DUE, "尚无检查结果")
+    found = _found_problem(ctx)
+    bad = [ctx.finding("follow-up-without-problem", res.doc.pos("results", i, "follow_up", key=True),
+                       f"{r.target} 的结果类别“{r.category}”没有发现问题，却写了整改回访（follow_up）："
+                       "回访是核实问题是否整改到位。请核对结果类别，或删去整改回访")
+           for i, r in enumerate(res.model.results) if r.follow_up is not None and found.get(r.category) is False]
+    if bad:
+        return Verdict(NOT_MET, f"{len(bad)} 条未发现问题的结果写了整改回访", tuple(bad))
+    return Verdict(MET, "整改回访均针对发现问题的结果")
+
+
 @task_rule("withheld-unjustified", "不予公开的结果写明法律依据和批准部门", Severity.ERROR, S0_3_5, S1_4_5)
 def withheld(ctx: RuleContext, tc: TaskCtx) -> Verdict:
     res = tc.results
