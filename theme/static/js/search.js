@@ -51,7 +51,12 @@
       input.focus();
     });
     form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
-    input.addEventListener("input", debounce(run, 250));
+    var later = debounce(run, 250);
+    input.addEventListener("input", function () {
+      serial++;  // what is typed makes any search still running stale, before the pause is over
+      list.removeAttribute("data-query");
+      later();
+    });
     selects.forEach(function (s) { s.addEventListener("change", run); });
     more.addEventListener("click", function () { render(shown.length); });
 
