@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from ssjpub.cli import clickzh
+from ssjpub.cli.main import cli
+
 from conftest import REPO, append_text, console_script, copy_demo, run_cli, with_wrong_check
 
 LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[a-z]+(?:-[a-z]+)*) (?P<msg>.+)$")
@@ -190,6 +193,70 @@ def test_directory_without_plans_is_reported_not_crashed(tmp_path):
 def test_unknown_format_is_refused(repo):
     code, _, err = ssjpub("validate", "--format", "xml", repo)
     assert code == 2 and "xml" in err
+
+
+
+# Click's own messages: a mistyped option or value is answered in Chinese, every help page too.
+@pytest.mark.parametrize("args, expected", [
+    (("validate", "--bogus"), "错误：没有 '--bogus' 这个选项。"),
+    (("nosuch",), "错误：没有 'nosuch' 这个命令。"),
+    (("verify", "--histor"), "（是不是要写 '--history'？）"),
+    (("verify", "--format", "xml"), "'--format' 的值不对：'xml' 不是可选的值（'text', 'json', 'github'）。"),
+    (("verify", "--jobs", "0"), "0 不在 x>=1 的范围内。"),
+    (("verify", "--root"), "选项 '--root' 后面要写 1 个值。"),
+    (("draw", "a", "b"), "多余的参数（b）"),
+])
+def test_click_usage_errors_are_in_chinese(args, expected):
+    code, out, err = ssjpub(*args)
+    assert code == 2 and out == ""
+    assert expected in err
+    assert not re.search(r"Error|Usage|Try|No such|Invalid|Missing|Did you", err)
+
+
+def test_help_pages_have_no_english_from_click():
+    for command in [None, *sorted(cli.commands)]:
+        code, out, _ = ssjpub(*([command] if command else []), "--help")
+        assert code == 0 and out.startswith("用法: ") and "显示本帮助并退出。" in out
+        assert not re.search(r"Usage|Show this|default:|Options:|Commands:", out), command
+
+
+def _click_messages() -> set[str]:
+    """Every message Click marks for translation in the modules clickzh covers (plural pairs as tuples)."""
+    import ast
+    import importlib
+
+    found: set = set()
+    for name in clickzh.MODULES:
+        tree = ast.parse(Path(importlib.import_module(name).__file__).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                if node.func.id == "_" and len(texts) == 1:
+                    found.add(texts[0])
+                elif node.func.id == "ngettext" and len(texts) == 2:
+                    found.add(tuple(texts))
+    return found
+
+
+# Raised only for a programming mistake in a command's definition, never for what a user typed.
+DEVELOPER_ONLY = {
+    "Could not determine name for option with declarations {decls!r}",
+    "No options defined but a name was passed ({name}). Did you mean to declare an argument instead?"
+    " Did you mean to pass '--{name}'?",
+    "Arguments take exactly one parameter declaration, got {length}: {decls}.",
+    "Name '{name}' defined twice",
+    "Boolean option {decl!r} cannot use the same flag for true/false.",
+    "Choice({choices})",
+    "Unknown color {colour!r}",
+}
+
+
+def test_the_chinese_table_covers_every_message_click_can_show():
+    messages = _click_messages()
+    table = set(clickzh.MESSAGES) | set(clickzh.PLURALS)
+    dynamic = {"required"}  # passed to _() through a variable: core.py `extra["required"] = "required"`
+    assert table - messages - dynamic == set(), "no longer Click's messages (Click changed?)"
+    assert messages - table - DEVELOPER_ONLY == set(), "Click messages without Chinese"
 
 
 # --- breaking each demo file -----------------------------------------------------------------

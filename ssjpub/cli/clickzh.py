@@ -1,0 +1,115 @@
+"""Click's own messages (usage errors, help headings) in Chinese.
+
+Click marks its messages for gettext (each module does ``from gettext import gettext as _``) and
+looks them up in the process's locale, so a mistyped option was answered in English. Shipping a
+compiled catalogue would still depend on the staff member's locale; instead ``install`` points the
+names ``_`` and ``ngettext`` of Click's modules at this table. It must run before the commands are
+defined (``version_option`` translates its help when applied). A message missing here stays Click's
+English; tests/test_cli.py checks that every key is still one of Click's messages and that every
+message a user can meet is here.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+MODULES = ("click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
+           "click.termui", "click.types")
+
+MESSAGES = {
+    # help
+    "Usage:": "用法:",  # Click follows it with a space, and section titles with ":"
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "位置参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
+    "default: {default}": "默认：{default}",
+    "env var: {var}": "环境变量：{var}",
+    "required": "必填",
+    "(dynamic)": "（随情况而定）",
+    "deprecated": "已停用",
+    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}":
+        "提醒：命令 {name!r} 已停用。{extra_message}",
+    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}":
+        "提醒：{param_type} {name!r} 已停用。{extra_message}",
+    # usage errors
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "运行 '{command} {option}' 查看用法。",
+    "Aborted!": "已取消。",
+    "Missing command.": "缺少命令。",
+    "No such option {name!r}.": "没有 {name!r} 这个选项。",
+    "No such command {name!r}.": "没有 {name!r} 这个命令。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing {param_type}": "缺少 {param_type}",
+    "unknown error": "未知错误",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值不对：{message}",
+    "Invalid value: {message}": "值不对：{message}",
+    "Value must be an iterable.": "这里要写一组值。",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
+    "Option {name!r} does not take a value.": "选项 {name!r} 后面不要写值。",
+    "Argument {name!r} takes {nargs} values.": "参数 {name!r} 要写 {nargs} 个值。",
+    "Invalid start character for option ({option})": "选项的第一个字符不对（{option}）",
+    # values
+    "file": "文件",
+    "directory": "目录",
+    "path": "路径",
+    "Choose from:\n\t{choices}": "可选的值：\n\t{choices}",
+    "{value} is not in the range {range}.": "{value} 不在 {range} 的范围内。",
+    "{value!r} is not a valid boolean. Recognized values: {states}":
+        "{value!r} 不是是否值。可以写：{states}",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是数（{number_type}）。",
+    "{value!r} is not a valid UUID.": "{value!r} 不是 UUID。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是一个文件。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是一个目录。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 不能读取。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 不能写入。",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} 不能执行。",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    # prompts
+    "Do you want to continue?": "要继续吗？",
+    "Confirm the action without prompting.": "不再询问，直接确认。",
+    "Repeat for confirmation": "再输入一次以确认",
+    "Error: The two entered values do not match.": "错误：两次输入的不一样。",
+    "Error: invalid input": "错误：输入无效",
+    "Press any key to continue...": "按任意键继续……",
+}
+
+# Chinese has one form where English has a singular and a plural.
+PLURALS = {
+    ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"):
+        "多余的参数（{args}）",
+    ("Takes {nargs} values but 1 was given.", "Takes {nargs} values but {len} were given."):
+        "要写 {nargs} 个值，实际写了 {len} 个。",
+    ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"):
+        "（是不是要写 {possibilities}？）",
+    ("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."):
+        "选项 {name!r} 后面要写 {nargs} 个值。",
+    ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."):
+        "{value!r} 不是可选的值（{choices}）。",
+    ("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}."):
+        "{value!r} 不符合格式 {formats}。",
+    ("{len_type} values are required, but {len_value} was given.",
+     "{len_type} values are required, but {len_value} were given."):
+        "要写 {len_type} 个值，实际写了 {len_value} 个。",
+}
+
+
+def gettext(message: str) -> str:
+    return MESSAGES.get(message, message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return PLURALS.get((singular, plural)) or (singular if n == 1 else plural)
+
+
+def install() -> None:
+    for name in MODULES:
+        module = importlib.import_module(name)
+        module._ = gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext
