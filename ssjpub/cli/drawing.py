@@ -17,7 +17,8 @@ from ssjpub.draw import verifycache
 from ssjpub.rules.catalogue import RuleContext
 from ssjpub.rules.checks.randomness import before_draw
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
-from ssjpub.cli.common import AGENCY, chosen_agencies, gc_paused, load_valid
+from ssjpub.cli.common import AGENCY, chosen_agencies, exit_if_invalid, gc_paused, load_valid
+from ssjpub.loader.repository import load_inputs
 from ssjpub.validate import find_root
 
 ROOT = click.option(
@@ -202,11 +203,17 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None, cache_dir:
     if no_cache and cache_dir is not None:
         click.echo("--cache 和 --no-cache 只能写一个。", err=True)
         sys.exit(2)
-    # No draw reads results/: `validate` checks them.
-    repo, _ = load_valid(root, fmt, results=False, agencies=chosen_agencies(root, agencies))
-    cache = None if no_cache else _cache_for(repo.root, cache_dir)
+    # No draw reads results/: `validate` checks them. With the cache (and no history to check), only
+    # what the draws to re-execute read is loaded; CI's `validate`, run beside it, checks the rest.
+    cache = None if no_cache else _cache_for(find_root(root).resolve(), cache_dir)
+    repo, _ = load_valid(root, fmt, results=False, agencies=chosen_agencies(root, agencies),
+                         deferred=cache is not None and not history)
     keys = verifycache.record_keys(repo) if cache is not None else {}
     known = frozenset(k for k, digest in keys.items() if cache.has(digest))
+    if cache is not None and not history:
+        with gc_paused():
+            inputs = load_inputs(repo, [k for k in keys if k not in known])
+        exit_if_invalid(inputs, fmt)
     found = verify_records(repo, workers=jobs, known=known)
     if cache is not None:
         for (code, year, task, kind), digest in sorted(keys.items()):
