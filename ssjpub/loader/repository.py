@@ -22,6 +22,7 @@ a symbolic link is reported where it stands and never followed.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,7 +36,7 @@ from ssjpub.loader.documents import read_document
 from ssjpub.loader import tree
 from ssjpub.loader.personal import certificate_paths, yaml_hits
 from ssjpub.loader.records import shape_problems
-from ssjpub.loader.textfile import TextFile, read_data_file
+from ssjpub.loader.textfile import BOM, TextFile, read_data_file
 from ssjpub.loader.yamlfile import Scalar, YamlDoc, parse_yaml
 from ssjpub.model import (
     Agency,
@@ -227,6 +228,11 @@ class _Reader:
 
     def json(self, path: Path, failure: bool = False) -> dict | None:
         """A draw record (or with `failure`, a failure record), shape-checked unless deferred."""
+        if self.deferred:
+            data = _plain_json(path)
+            if data is not None:
+                self.files.append(self.rel(path))
+                return data
         rel, tf = self.text(path)
         if tf is None:
             return None
@@ -274,6 +280,20 @@ class _Reader:
             return False
         self.problems.append(Pos(self.rel(path)).problem("missing-file", f"缺少{what}文件"))
         return False
+
+
+def _plain_json(path: Path) -> dict | None:
+    """A record that is a JSON object in plain UTF-8 as `ssjpub draw` writes it, read without the
+    text checks (personal data, line endings: the file's own checks, which load_inputs and
+    `validate` make); None for anything else, which the full reading then reports."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read()
+        data = json.loads(raw.decode("utf-8")) if not raw.startswith(BOM) and b"\r" not in raw else None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def load_yaml(tf: TextFile, read: list[Problem], model: type[M]) -> tuple[Loaded[M] | None, list[Problem]]:
