@@ -14,8 +14,6 @@ from ssjpub.draw.history import check_history, check_rosters, published_before
 from ssjpub.draw.record import failure_path, record_paths, write_failure, write_record
 from ssjpub.draw.verify import verify_records
 from ssjpub.draw import verifycache
-from ssjpub.rules.catalogue import RuleContext
-from ssjpub.rules.checks.randomness import before_draw
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
 from ssjpub.cli.common import AGENCY, chosen_agencies, exit_if_invalid, gc_paused, load_valid
 from ssjpub.loader.repository import load_inputs
@@ -97,6 +95,9 @@ def _draw_task(root: Path, agency: str, year: int, task: str, fmt: str) -> int:
             f"（retry_of: {task}），在失败记录提交之后重新声明公开随机数来源")
         sys.stdout.write(format_problems([problem], fmt))
         return 1
+    from ssjpub.rules.catalogue import RuleContext  # here: `verify` starts without the rules
+    from ssjpub.rules.checks.randomness import before_draw
+
     unfit = before_draw(RuleContext(repo, date.min), agency, year, task)
     if unfit:
         sys.stdout.write(format_problems(sort_problems(unfit), fmt))
