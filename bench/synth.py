@@ -18,7 +18,8 @@ their public randomness declared in the plan, lottery or ceremony) and one compl
 draws are executed in plan order, across years, by ssjpub's own engine
 (ssjpub.draw.engine.execute + ssjpub.draw.record.write_record), and every drawn enterprise gets a
 result. The files are committed one commit per year (the inputs, randomness, draws and results
-of that year), so the site sees a git history.
+of that year) after one of the agencies' own files, so the site sees a git history and verify's
+roster check finds each roster committed before the randomness.
 
 Generation loads the repository once per agency without its snapshots (the engine gets them from
 memory, byte-identical to the CSV written), and agencies are generated in parallel (--jobs). It
@@ -380,25 +381,27 @@ def git(root: Path, *args: str, env: dict | None = None) -> str:
 
 
 def commit_by_year(root: Path, years: range) -> str:
-    """One commit per year (its snapshots, plans, randomness, draws and results), fixed identity
-    and dates: the same data gives the same commit hashes."""
+    """The agencies' files, then one commit per year (its snapshots, plans, randomness, draws and
+    results), fixed identity and dates: the same data gives the same commit hashes."""
     git(root, "init", "--quiet", "--initial-branch=main")
-    common = ["plans/result-categories.yaml", "content"]
-    for year in years:
+    agencies = sorted(p.name for p in (root / "plans").iterdir() if p.is_dir())
+    # The agencies' files first, on their own: verify checks each record's roster against the
+    # roster committed before its randomness.
+    common = ["plans/result-categories.yaml", "content",
+              *(f"plans/{a}/{n}" for a in agencies for n in ("agency.yaml", "checklist.yaml", "inspectors.yaml"))]
+    for year in (years[0] - 1, *years):
         stamp = f"{year}-12-31T12:00:00+08:00"
         env = {**os.environ, "GIT_AUTHOR_NAME": "ssjpub bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
                "GIT_COMMITTER_NAME": "ssjpub bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
                "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
         paths = list(common)
-        for agency in sorted(p.name for p in (root / "plans").iterdir() if p.is_dir()):
+        for agency in agencies if year in years else ():
             base = Path("plans") / agency
-            if year == years[0]:
-                paths += [str(base / n) for n in ("agency.yaml", "checklist.yaml", "inspectors.yaml")]
             paths += [str(p.relative_to(root)) for p in sorted((root / base / "targets").glob(f"{year}-*.csv"))]
             paths += [str(base / str(year)), str(Path("results") / agency / str(year))]
         git(root, "-c", "core.autocrlf=false", "add", "--", *paths, env=env)
-        git(root, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", f"{year} 年度数据（虚构）",
-            env=env)
+        what = f"{year} 年度数据（虚构）" if year in years else "机关信息、事项清单和执法人员名录（虚构）"
+        git(root, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", what, env=env)
         common = []
     return git(root, "rev-parse", "HEAD")
 
