@@ -200,6 +200,8 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None, cache_dir:
 
     加 --cache 目录（拉取请求的 CI 中默认）时，只重新执行输入变了的抽取：缓存的键是记录和它用到的每个
     文件的 SHA-256，任何一个字节变了都会重新执行；历史核对从不缓存。--no-cache 重新执行全部。
+    用缓存时只读入并校验要重新执行的抽取用到的文件，其余文件和跨文件的检查由 ssjpub validate 负责
+    （CI 在同一作业中先运行它）。
     """
     if no_cache and cache_dir is not None:
         click.echo("--cache 和 --no-cache 只能写一个。", err=True)
