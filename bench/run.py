@@ -12,7 +12,8 @@ says so with what was measured instead — never a made-up number.
 Side by side:
   - draw 5 % of 1,000,000 ids: the raw SHA-256 loop (the floor), ssjpub, consistent_sampler 1.0.10
     (bench/draw.py's contenders and seed), and `ssjpub draw` end to end on a 1,000,000-row snapshot;
-  - `ssjpub verify` of every draw, county and city, 10 years;
+  - `ssjpub verify` of every draw, county and city, 10 years; at county, with the verification
+    cache, a pull request adding one draw and one changing nothing (bench/verify_cache.py);
   - the site: `pelican content -s pelicanconf.py` as `make html` runs it (Pagefind off, timed on
     its own) against plain Pelican (default settings and theme) building the same number of
     Markdown pages holding the same text and tables (bench/steps.py markdown); a rebuild after one
@@ -228,8 +229,29 @@ def verify(b: Bench, scale: str, goal: float | None) -> None:
         if run.ok:
             row.verdict = met(run.seconds <= goal)
     if run.ok:
-        row.ratio = f"每次抽取 {run.seconds / stamp['draws'] * 1000:.0f} ms"
+        row.ratio = f"每次抽取 {run.seconds / stamp['draws'] * 1000:.0f} ms，CPU {run.cpu:.1f} s"
     b.add(row)
+
+
+def verify_cached(b: Bench, scale: str) -> None:
+    """bench/verify_cache.py's scenario once: a pull request that adds one draw (the verification
+    cache holds every other record's entry), and nothing changed; CPU time beside the wall time."""
+    stamp = b.facts.get(scale)
+    if not stamp:
+        return
+    run = measure(f"verify-cached-{scale}", python(str(HERE / "verify_cache.py"), scale, "--runs", "1", "--cached-only"),
+                  timeout=max(b.left(), 1))
+    found = json.loads(run.stdout.strip().splitlines()[-1]) if run.ok and run.stdout.strip() else {}
+    for name, step, goal in (("one_new_draw", "拉取请求新增一次抽取（其余命中验证缓存）", 0.5),
+                             ("unchanged", "没有改动（全部命中验证缓存）", None)):
+        row = Row(f"`ssjpub verify --cache`：{step}", f"{scale}，{stamp['draws']:,} 次抽取", run,
+                  goal=f"≤ {goal:g} s" if goal else "")
+        if found.get("ok"):
+            row.seconds, row.ratio = found[name]["wall"], f"CPU {found[name]['cpu']:.2f} s"
+            row.verdict = met(row.seconds <= goal) if goal else ""
+        else:
+            row.verdict = "未测量" if not found else "验证未通过"
+        b.add(row)
 
 
 def ssjpub_build(scale: str, out: Path, timeout: float, name: str) -> Run:
@@ -528,6 +550,7 @@ def main() -> None:
     draws(b)
     province_draw(b)
     verify(b, "county", 2.0)
+    verify_cached(b, "county")
     site(b, "county", reserve=400)
     git_sizes(b, "county")
     verify(b, "city", None)

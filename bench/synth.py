@@ -18,7 +18,8 @@ their public randomness declared in the plan, lottery or ceremony) and one compl
 draws are executed in plan order, across years, by ssjpub's own engine
 (ssjpub.draw.engine.execute + ssjpub.draw.record.write_record), and every drawn enterprise gets a
 result. The files are committed one commit per year (the inputs, randomness, draws and results
-of that year), so the site sees a git history.
+of that year) after one of the agencies' own files, so the site sees a git history and verify's
+roster check finds each roster committed before the randomness.
 
 Generation loads the repository once per agency without its snapshots (the engine gets them from
 memory, byte-identical to the CSV written), and agencies are generated in parallel (--jobs). It
@@ -41,7 +42,7 @@ import os
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from multiprocessing import Pool
 from pathlib import Path
@@ -275,7 +276,7 @@ def populations(spec: AgencySpec, days: list[date]):
             for s, e in current.items():
                 roll = h(place, s, k, "evolve") % 100
                 if roll == 0:
-                    current[s] = replace(e, status="注销")
+                    current[s] = e._replace(status="注销")
                 elif roll < 6:
                     current[s] = enterprise(place, division, areas, s, str(k))
             for serial in range(serial + 1, serial + 1 + arrivals):
@@ -324,7 +325,7 @@ def generate_agency(job: tuple[Scale, int, str]) -> dict:
     for day, rows in populations(spec, days):
         raw = snapshot_bytes(rows)
         rel = f"{base}/targets/{day.isoformat()}.csv"
-        lined = tuple(replace(e, line=i) for i, e in enumerate(rows, start=2))
+        lined = tuple(e._replace(line=i) for i, e in enumerate(rows, start=2))
         snapshots[day] = Snapshot(spec.code, day, rel, hashlib.sha256(raw).hexdigest(), lined)
         texts[day] = raw
         first = first or rows
@@ -380,25 +381,27 @@ def git(root: Path, *args: str, env: dict | None = None) -> str:
 
 
 def commit_by_year(root: Path, years: range) -> str:
-    """One commit per year (its snapshots, plans, randomness, draws and results), fixed identity
-    and dates: the same data gives the same commit hashes."""
+    """The agencies' files, then one commit per year (its snapshots, plans, randomness, draws and
+    results), fixed identity and dates: the same data gives the same commit hashes."""
     git(root, "init", "--quiet", "--initial-branch=main")
-    common = ["plans/result-categories.yaml", "content"]
-    for year in years:
+    agencies = sorted(p.name for p in (root / "plans").iterdir() if p.is_dir())
+    # The agencies' files first, on their own: verify checks each record's roster against the
+    # roster committed before its randomness.
+    common = ["plans/result-categories.yaml", "content",
+              *(f"plans/{a}/{n}" for a in agencies for n in ("agency.yaml", "checklist.yaml", "inspectors.yaml"))]
+    for year in (years[0] - 1, *years):
         stamp = f"{year}-12-31T12:00:00+08:00"
         env = {**os.environ, "GIT_AUTHOR_NAME": "ssjpub bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
                "GIT_COMMITTER_NAME": "ssjpub bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid",
                "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
         paths = list(common)
-        for agency in sorted(p.name for p in (root / "plans").iterdir() if p.is_dir()):
+        for agency in agencies if year in years else ():
             base = Path("plans") / agency
-            if year == years[0]:
-                paths += [str(base / n) for n in ("agency.yaml", "checklist.yaml", "inspectors.yaml")]
             paths += [str(p.relative_to(root)) for p in sorted((root / base / "targets").glob(f"{year}-*.csv"))]
             paths += [str(base / str(year)), str(Path("results") / agency / str(year))]
         git(root, "-c", "core.autocrlf=false", "add", "--", *paths, env=env)
-        git(root, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", f"{year} 年度数据（虚构）",
-            env=env)
+        what = f"{year} 年度数据（虚构）" if year in years else "机关信息、事项清单和执法人员名录（虚构）"
+        git(root, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", what, env=env)
         common = []
     return git(root, "rev-parse", "HEAD")
 

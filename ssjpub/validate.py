@@ -9,7 +9,6 @@ from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository, load_repository
 from ssjpub.problems import Problem, sort_problems
 from ssjpub.rules.integrity import check_repository
-from ssjpub.timestamp.check import file_problems as timestamp_problems
 
 
 def unresolved(path: Path) -> Path:
@@ -35,6 +34,8 @@ def validate(root: Path, results: bool = True,
     """Every problem of the repository; ``results=False`` (for commands that only re-execute
     draws) also leaves the published text beside the data (content/, draws' YAML copies) unread.
     ``agencies`` limits it to those agencies and the shared files (see load_repository)."""
+    from ssjpub.timestamp.check import file_problems as timestamp_problems  # cryptography: only here
+
     repo, problems = load_repository(root, results, agencies)
     if results:
         problems += scan_unread(repo.root, [repo.root / f for f in PUBLISHED], repo.files)

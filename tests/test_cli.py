@@ -391,3 +391,27 @@ def test_a_hand_edited_record_missing_a_part_is_refused_with_its_line(demo, edit
         hits = [m for m in parsed_lines(out) if m["file"] == rel and m["code"] == code]
         assert hits and field in hits[0]["msg"], (args, out)
         assert int(hits[0]["line"]) > 1 or field in ("randomness", "inspectors")  # top level: the record
+
+
+def test_every_command_is_in_the_lazy_map_and_verify_starts_without_the_others():
+    """ssjpub.cli.main imports a command's module when it runs: the map must name each one, and
+    `verify` (a pull request's check, start-up included) leaves the rules, the spreadsheets and
+    the time-stamping client unimported."""
+    import importlib
+
+    import click
+
+    from ssjpub.cli.main import COMMANDS
+
+    found = {}
+    for path in sorted((REPO / "ssjpub/cli").glob("*.py")):
+        module = importlib.import_module(f"ssjpub.cli.{path.stem}")
+        for attribute, value in vars(module).items():
+            if isinstance(value, click.Command) and value.callback.__module__ == module.__name__ and path.stem != "main":
+                found[value.name] = (module.__name__, attribute)
+    assert found == COMMANDS
+    probe = ("import sys; from ssjpub.cli.main import cli; cli.get_command(None, 'verify'); "
+             "print(sorted({m.split('.')[0] if not m.startswith('ssjpub') else m for m in sys.modules}))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    for heavy in ("cryptography", "openpyxl", "ssjpub.rules.checks", "ssjpub.timestamp.check", "ssjpub.resultbook"):
+        assert f"'{heavy}'" not in loaded, heavy

@@ -206,3 +206,68 @@ def test_agency_limits_validate_and_verify_to_that_agency_and_the_shared_files(d
     assert shared.returncode == 1 and "plans/lottery-games.yaml:" in shared.stdout
     unknown = subprocess.run([*run, "--agency", "nowhere"], capture_output=True, text=True)
     assert unknown.returncode == 2 and "不存在" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+# A cached run reads only what the draws it re-executes read (their record's shape, snapshot and
+# randomness file): those it checks as a full run does. Each change below also changes the draw's
+# key, so the file is read; the problem is the full run's, at the same place.
+def _bad_snapshot_row(root: Path) -> None:
+    path = root / "plans/baofeng/targets/2024-01-05.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[41] = lines[41][:17] + "X" + lines[41][18:]  # a credit code's check digit
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _bad_randomness(root: Path) -> None:
+    with open(root / "plans/baofeng/2024/randomness/2024-03.yaml", "a", encoding="utf-8") as fh:
+        fh.write("values: [\n")
+
+
+def _bad_record_shape(root: Path) -> None:
+    path = root / DRAWS / "2024-03.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["targets"][0]["weight"] = "1"
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (root / DRAWS / "2024-03.yaml").write_text(render_yaml(record), encoding="utf-8")
+
+
+INVALID = {
+    "snapshot": (_bad_snapshot_row, "plans/baofeng/targets/2024-01-05.csv"),
+    "randomness": (_bad_randomness, "plans/baofeng/2024/randomness/2024-03.yaml"),
+    "record-shape": (_bad_record_shape, "plans/baofeng/2024/draws/2024-03.json"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(INVALID))
+def test_a_file_a_reexecuted_draw_reads_is_checked_in_the_cached_run(demo, kind):
+    change, file = INVALID[kind]
+    cache = demo / "cache"
+    verify(demo, "--cache", str(cache))
+    change(demo)
+    run = [sys.executable, "-m", "ssjpub", "verify", "--root", str(demo), "--jobs", "1"]
+    cached = subprocess.run([*run, "--cache", str(cache)], capture_output=True, text=True)
+    full = subprocess.run([*run, "--no-cache"], capture_output=True, text=True)
+    assert cached.returncode == full.returncode == 1 and "Traceback" not in cached.stderr, cached.stderr
+    mine = [line for line in cached.stdout.splitlines() if line.startswith(f"{file}:")]
+    assert mine and set(mine) <= set(full.stdout.splitlines()), (cached.stdout, full.stdout)
+    assert "数据未通过校验" in cached.stderr
+
+
+def test_a_cached_run_leaves_what_no_reexecuted_draw_reads_to_validate(demo):
+    """A snapshot no task names and a randomness file of a task not drawn are in no draw's key: the
+    cached run does not read them; `validate`, which CI runs in the same job, reports them."""
+    cache = demo / "cache"
+    verify(demo, "--cache", str(cache))
+    snapshot = demo / "plans/baofeng/targets/2024-01-05.csv"
+    stray = demo / "plans/baofeng/targets/2024-12-30.csv"
+    stray.write_text(snapshot.read_text(encoding="utf-8").replace(",", ";", 1), encoding="utf-8")  # its header broken
+    orphan = demo / "plans/baofeng/2024/randomness/2024-99.yaml"
+    orphan.write_text("values: [\n", encoding="utf-8")
+    assert verify(demo, "--cache", str(cache))[:3] == (0, 0, total(demo))
+    checked = subprocess.run([sys.executable, "-m", "ssjpub", "validate", str(demo)], capture_output=True, text=True)
+    assert checked.returncode == 1, checked.stdout
+    assert "plans/baofeng/targets/2024-12-30.csv:" in checked.stdout
+    assert "plans/baofeng/2024/randomness/2024-99.yaml:" in checked.stdout
+    full = subprocess.run([sys.executable, "-m", "ssjpub", "verify", "--root", str(demo), "--no-cache"],
+                          capture_output=True, text=True)
+    assert full.returncode == 1 and full.stdout == checked.stdout  # the full run validates everything first

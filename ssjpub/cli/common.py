@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from ssjpub.loader.repository import Repository
-from ssjpub.problems import Problem, format_problems, has_errors
+from ssjpub.loader.repository import Repository, load_repository
+from ssjpub.problems import Problem, format_problems, has_errors, sort_problems
 from ssjpub.validate import find_root, validate
 
 
@@ -29,22 +29,32 @@ def gc_paused():
             gc.enable()
 
 
-def load_valid(root: Path, fmt: str, results: bool = True,
-               agencies: frozenset[str] | None = None) -> tuple[Repository, list[Problem]]:
+def load_valid(root: Path, fmt: str, results: bool = True, agencies: frozenset[str] | None = None,
+               deferred: bool = False) -> tuple[Repository, list[Problem]]:
     """The repository at or above `root` when it validates (warnings returned); otherwise print
     every problem and exit 1: nothing else may run on invalid data. ``results=False`` leaves
-    results/ unread, for commands that only re-execute draws."""
+    results/ unread, for commands that only re-execute draws. ``deferred`` (verify with its
+    cache) loads as load_repository's ``deferred`` and checks only the files it read, leaving the
+    checks across files to `validate`, which CI runs beside it."""
     # Loading makes millions of objects and no reference cycles (see tests/test_verify_fast_paths.py),
     # so the cyclic collector would only walk them over and over: it is paused while loading, and
     # then told to leave what was loaded alone for good, as it lives until the command ends.
     with gc_paused():
-        repo, problems = validate(find_root(root), results, agencies)
+        if deferred:
+            repo, problems = load_repository(find_root(root), results, agencies, deferred=True)
+        else:
+            repo, problems = validate(find_root(root), results, agencies)
     gc.freeze()
+    exit_if_invalid(problems, fmt)
+    return repo, problems
+
+
+def exit_if_invalid(problems: list[Problem], fmt: str) -> None:
+    """Print every problem and exit 1 when there is an error among them."""
     if has_errors(problems):
-        sys.stdout.write(format_problems(problems, fmt))
+        sys.stdout.write(format_problems(sort_problems(problems), fmt))
         click.echo("数据未通过校验，先修正上面的问题。", err=True)
         sys.exit(1)
-    return repo, problems
 
 
 AGENCY = click.option(

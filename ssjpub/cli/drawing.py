@@ -14,10 +14,9 @@ from ssjpub.draw.history import check_history, check_rosters, published_before
 from ssjpub.draw.record import failure_path, record_paths, write_failure, write_record
 from ssjpub.draw.verify import verify_records
 from ssjpub.draw import verifycache
-from ssjpub.rules.catalogue import RuleContext
-from ssjpub.rules.checks.randomness import before_draw
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
-from ssjpub.cli.common import AGENCY, chosen_agencies, gc_paused, load_valid
+from ssjpub.cli.common import AGENCY, chosen_agencies, exit_if_invalid, gc_paused, load_valid
+from ssjpub.loader.repository import load_inputs
 from ssjpub.validate import find_root
 
 ROOT = click.option(
@@ -96,6 +95,9 @@ def _draw_task(root: Path, agency: str, year: int, task: str, fmt: str) -> int:
             f"（retry_of: {task}），在失败记录提交之后重新声明公开随机数来源")
         sys.stdout.write(format_problems([problem], fmt))
         return 1
+    from ssjpub.rules.catalogue import RuleContext  # here: `verify` starts without the rules
+    from ssjpub.rules.checks.randomness import before_draw
+
     unfit = before_draw(RuleContext(repo, date.min), agency, year, task)
     if unfit:
         sys.stdout.write(format_problems(sort_problems(unfit), fmt))
@@ -198,15 +200,23 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None, cache_dir:
 
     加 --cache 目录（拉取请求的 CI 中默认）时，只重新执行输入变了的抽取：缓存的键是记录和它用到的每个
     文件的 SHA-256，任何一个字节变了都会重新执行；历史核对从不缓存。--no-cache 重新执行全部。
+    用缓存时只读入并校验要重新执行的抽取用到的文件，其余文件和跨文件的检查由 ssjpub validate 负责
+    （CI 在同一作业中先运行它）。
     """
     if no_cache and cache_dir is not None:
         click.echo("--cache 和 --no-cache 只能写一个。", err=True)
         sys.exit(2)
-    # No draw reads results/: `validate` checks them.
-    repo, _ = load_valid(root, fmt, results=False, agencies=chosen_agencies(root, agencies))
-    cache = None if no_cache else _cache_for(repo.root, cache_dir)
+    # No draw reads results/: `validate` checks them. With the cache (and no history to check), only
+    # what the draws to re-execute read is loaded; CI's `validate`, run beside it, checks the rest.
+    cache = None if no_cache else _cache_for(find_root(root).resolve(), cache_dir)
+    repo, _ = load_valid(root, fmt, results=False, agencies=chosen_agencies(root, agencies),
+                         deferred=cache is not None and not history)
     keys = verifycache.record_keys(repo) if cache is not None else {}
     known = frozenset(k for k, digest in keys.items() if cache.has(digest))
+    if cache is not None and not history:
+        with gc_paused():
+            inputs = load_inputs(repo, [k for k in keys if k not in known])
+        exit_if_invalid(inputs, fmt)
     found = verify_records(repo, workers=jobs, known=known)
     if cache is not None:
         for (code, year, task, kind), digest in sorted(keys.items()):

@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 import click
 
 from ssjpub import __version__
-from ssjpub.cli.beacon import drand_round_cmd
-from ssjpub.cli.checking import check_cmd, rules_cmd
-from ssjpub.cli.drawing import draw_cmd, verify_cmd
-from ssjpub.cli.importing import import_targets
-from ssjpub.cli.results import import_results_cmd, results_template_cmd
-from ssjpub.cli.schema import schema
-from ssjpub.cli.timestamping import timestamp_cmd
-from ssjpub.cli.validating import validate_cmd
+
+# Each command's module is imported when that command runs or shows its help: `ssjpub verify`
+# need not import the rules, the spreadsheets or the time-stamping client (start-up is part of a
+# pull request's verification time). name -> (module, attribute).
+COMMANDS = {
+    "check": ("ssjpub.cli.checking", "check_cmd"),
+    "drand-round": ("ssjpub.cli.beacon", "drand_round_cmd"),
+    "draw": ("ssjpub.cli.drawing", "draw_cmd"),
+    "import-results": ("ssjpub.cli.results", "import_results_cmd"),
+    "import-targets": ("ssjpub.cli.importing", "import_targets"),
+    "results-template": ("ssjpub.cli.results", "results_template_cmd"),
+    "rules": ("ssjpub.cli.checking", "rules_cmd"),
+    "schema": ("ssjpub.cli.schema", "schema"),
+    "timestamp": ("ssjpub.cli.timestamping", "timestamp_cmd"),
+    "validate": ("ssjpub.cli.validating", "validate_cmd"),
+    "verify": ("ssjpub.cli.drawing", "verify_cmd"),
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context | None) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, attribute = COMMANDS[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=_LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="ssjpub", message="%(prog)s %(version)s")
 def cli() -> None:
     """ssjpub：把“双随机、一公开”的清单、名录、计划、抽取和结果发布为可验证的公开网站。
@@ -39,19 +61,6 @@ def cli() -> None:
       ssjpub schema              导出 YAML 文件的 JSON Schema（编辑器提示用）
       ssjpub drand-round --at 时间  选定要声明的 drand 轮次（--check 离线核对签名）
     """
-
-
-cli.add_command(validate_cmd)
-cli.add_command(import_targets)
-cli.add_command(schema)
-cli.add_command(draw_cmd)
-cli.add_command(verify_cmd)
-cli.add_command(check_cmd)
-cli.add_command(rules_cmd)
-cli.add_command(timestamp_cmd)
-cli.add_command(drand_round_cmd)
-cli.add_command(results_template_cmd)
-cli.add_command(import_results_cmd)
 
 
 def main() -> None:

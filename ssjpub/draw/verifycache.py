@@ -104,12 +104,13 @@ def _key(repo: Repository, data: AgencyData, key: tuple[int, str], kind: str, sh
     record = (data.draws if kind == "draw" else data.failures)[key]
     plan = data.plans.get(year)
     found = next((t for t in plan.model.tasks if t.id == task), None) if plan else None
-    snapshot = data.snapshots.get(found.snapshot) if found is not None and found.snapshot else None
+    # The snapshot by its file, not the parsed one: a cached run leaves snapshots unread (verify).
+    snapshot = f"plans/{data.code}/targets/{found.snapshot.isoformat()}.csv" if found is not None and found.snapshot else None
     parts = {
         "format": FORMAT, "kind": kind, "record": record.file, "shared": shared, "agency": agency, "prior": prior,
         "json": digest(record.file), "yaml": digest(record.yaml_file),
         "plan": digest(f"plans/{data.code}/{year}/plan.yaml"),
-        "snapshot": [snapshot.file, snapshot.sha256] if snapshot is not None else None,
+        "snapshot": [snapshot, digest(snapshot)] if snapshot is not None else None,
         "randomness": digest(f"plans/{data.code}/{year}/randomness/{task}.yaml"),
     }
     text = json.dumps(parts, sort_keys=True, separators=(",", ":"))

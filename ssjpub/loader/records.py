@@ -58,12 +58,29 @@ def _is(value: object, types: tuple[type, ...]) -> bool:
 
 def _fields(obj: dict, spec: dict, path: tuple) -> list:
     out = []
-    for name, types in spec.items():
-        if name not in obj:
+    for name, exact, types in _compiled(spec):
+        value = obj.get(name, _ABSENT)
+        if type(value) in exact:  # a record as `ssjpub draw` writes it: one look-up per field
+            continue
+        if value is _ABSENT:
             out.append(_missing(path, name))
-        elif not _is(obj[name], types):
+        elif not _is(value, types):
             out.append(_wrong((*path, name), types))
     return out
+
+
+_ABSENT = object()
+_COMPILED: dict[int, tuple[dict, list[tuple[str, frozenset, tuple[type, ...]]]]] = {}
+
+
+def _compiled(spec: dict) -> list[tuple[str, frozenset, tuple[type, ...]]]:
+    """Each field with the exact types that pass at once (a bool is exactly bool, never int); a
+    list of strings and anything else go through _is. Kept per spec (the module's constants)."""
+    kept = _COMPILED.get(id(spec))
+    if kept is None or kept[0] is not spec:
+        kept = _COMPILED[id(spec)] = (spec, [(name, frozenset(t for t in types if t is not StrList), types)
+                                             for name, types in spec.items()])
+    return kept[1]
 
 
 def _paths(record: dict, root: Path) -> list:

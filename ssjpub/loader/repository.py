@@ -22,6 +22,7 @@ a symbolic link is reported where it stands and never followed.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,7 +36,7 @@ from ssjpub.loader.documents import read_document
 from ssjpub.loader import tree
 from ssjpub.loader.personal import certificate_paths, yaml_hits
 from ssjpub.loader.records import shape_problems
-from ssjpub.loader.textfile import TextFile, read_data_file
+from ssjpub.loader.textfile import BOM, TextFile, read_data_file
 from ssjpub.loader.yamlfile import Scalar, YamlDoc, parse_yaml
 from ssjpub.model import (
     Agency,
@@ -142,8 +143,9 @@ class Repository:
 
 
 class _Reader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, deferred: bool = False) -> None:
         self.root = root
+        self.deferred = deferred  # see load_repository
         self.problems: list[Problem] = []
         self.files: list[str] = []
         self.broken: set[str] = set()
@@ -225,7 +227,12 @@ class _Reader:
         return snapshot
 
     def json(self, path: Path, failure: bool = False) -> dict | None:
-        """A draw record (or with `failure`, a failure record), shape-checked."""
+        """A draw record (or with `failure`, a failure record), shape-checked unless deferred."""
+        if self.deferred:
+            data = _plain_json(path)
+            if data is not None:
+                self.files.append(self.rel(path))
+                return data
         rel, tf = self.text(path)
         if tf is None:
             return None
@@ -246,7 +253,7 @@ class _Reader:
             self.problems.append(Pos(rel).problem("json-syntax", "抽取记录应为 JSON 对象"))
             self.broken.add(rel)
             return None
-        shape = shape_problems(rel, tf.text, data, self.root, failure)
+        shape = [] if self.deferred else shape_problems(rel, tf.text, data, self.root, failure)
         if shape:
             self.problems += shape
             self.broken.add(rel)
@@ -275,6 +282,20 @@ class _Reader:
         return False
 
 
+def _plain_json(path: Path) -> dict | None:
+    """A record that is a JSON object in plain UTF-8 as `ssjpub draw` writes it, read without the
+    text checks (personal data, line endings: the file's own checks, which load_inputs and
+    `validate` make); None for anything else, which the full reading then reports."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read()
+        data = json.loads(raw.decode("utf-8")) if not raw.startswith(BOM) and b"\r" not in raw else None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def load_yaml(tf: TextFile, read: list[Problem], model: type[M]) -> tuple[Loaded[M] | None, list[Problem]]:
     """A YAML document read as ``tf`` (``read``: the problems of reading it) and its problems;
     None when it cannot be read as ``model``."""
@@ -301,7 +322,7 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
         data.inspectors = r.yaml(folder / "inspectors.yaml", InspectorDirectory)
     data.mapping = _optional(r, folder / "import.yaml", ImportMapping)
     targets = folder / "targets"
-    if r.is_dir(targets):
+    if r.is_dir(targets) and not r.deferred:
         reuse = Reuse()  # snapshots in date order: each mostly repeats the one before
         found = r.visible(targets)
         last = max((p for p in found if _DAY_CSV.match(p.name)), default=None)
@@ -358,6 +379,8 @@ def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
         if inner.name == "randomness" and r.is_dir(inner):
             for path in r.visible(inner):
                 if path.suffix == ".yaml" and _SLUG.match(path.stem):
+                    if r.deferred:
+                        continue
                     loaded = r.yaml(path, RandomnessValues)
                     if loaded is not None:
                         data.randomness[(year, path.stem)] = loaded
@@ -425,13 +448,17 @@ def _load_results(r: _Reader, repo: Repository, folder: Path, agencies: frozense
                     data.results[(int(year_dir.name), path.stem)] = loaded
 
 
-def load_repository(root: Path, results: bool = True,
-                    agencies: frozenset[str] | None = None) -> tuple[Repository, list[Problem]]:
+def load_repository(root: Path, results: bool = True, agencies: frozenset[str] | None = None,
+                    deferred: bool = False) -> tuple[Repository, list[Problem]]:
     """Everything under plans/ and, unless ``results`` is False, results/ and the links check of
     content/ (no draw reads them: `verify` leaves them to `validate`). With ``agencies``, only
-    those agencies' folders of plans/ and results/ (and the shared files): one CI job per agency."""
+    those agencies' folders of plans/ and results/ (and the shared files): one CI job per agency.
+
+    ``deferred`` (verify with its cache) leaves the snapshots (targets/) and the randomness files
+    unread and the draw records' shape unchecked: `load_inputs` reads those of the draws that are
+    re-executed; `validate`, run beside it, reads the rest."""
     root = root.resolve()
-    r = _Reader(root)
+    r = _Reader(root, deferred)
     repo = Repository(root)
     plans = root / "plans"
     found = r.kind(plans)
@@ -473,3 +500,35 @@ def load_repository(root: Path, results: bool = True,
     repo.files = sorted(r.files)
     repo.broken = r.broken
     return repo, r.problems
+
+
+def load_inputs(repo: Repository, records: list[tuple[str, int, str, str]]) -> list[Problem]:
+    """In a repository loaded ``deferred``: what re-executing ``records`` ((agency, year, task,
+    "draw" | "failure")) reads that was left unread: each one's shape check, the snapshot its task
+    names and its randomness file, checked as a full load checks them. Their problems."""
+    r = _Reader(repo.root)
+    for code, year, task, kind in sorted(records):
+        data = repo.agencies[code]
+        record = (data.draws if kind == "draw" else data.failures)[(year, task)]
+        rel, tf = r.text(repo.root / record.file)
+        if tf is not None:
+            r.problems += shape_problems(rel, tf.text, record.data, repo.root, kind == "failure")
+        plan = data.plans.get(year)
+        found = next((t for t in plan.model.tasks if t.id == task), None) if plan is not None else None
+        folder = repo.root / "plans" / code
+        if found is not None and found.snapshot is not None and found.snapshot not in data.snapshots:
+            path = folder / "targets" / f"{found.snapshot.isoformat()}.csv"
+            if r.is_file(path):
+                reuse = Reuse()
+                reuse.more = False  # one snapshot: keep none of its rows for a next one
+                snap = r.snapshot(path, code, reuse)
+                if snap is not None:
+                    data.snapshots[snap.taken_on] = snap
+        path = folder / str(year) / "randomness" / f"{task}.yaml"
+        if (year, task) not in data.randomness and r.is_file(path):
+            loaded = r.yaml(path, RandomnessValues)
+            if loaded is not None:
+                data.randomness[(year, task)] = loaded
+    repo.files = sorted({*repo.files, *r.files})
+    repo.broken |= r.broken
+    return r.problems
