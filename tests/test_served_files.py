@@ -129,39 +129,69 @@ def test_the_verifier_scripts_land_under_theme_verify(site):
 
 
 def _inputs(source: str) -> list[tuple[str, str, int, str]]:
-    """(href, path, bytes, sha256) of each entry of the 输入 list: a full entry names its path;
-    an earlier draw's record, one short line, is named by its link (files/<path>)."""
+    """(href, path, bytes, sha256) of each file of the 输入 list."""
     html = source[source.index('<ul class="inputs">'):]
     html = html[:html.index("</ul>")]
     full = re.compile(r'<li><strong>[^<]*</strong>：<a href="([^"]+)"><code>([^<]+)</code></a>（([\d,]+) 字节）'
                       r'<br>SHA-256 <code class="hash">([0-9a-f]{64})</code></li>')
-    prior = re.compile(r'<li><a href="[^"]+/">[^<]+</a> <a href="([^"]+)">[^<]+</a> ([\d,]+) <code>([0-9a-f]{64})</code></li>')
-    out = []
-    for m in re.finditer(f"{full.pattern}|{prior.pattern}", html):
-        if m.group(1):
-            out.append((m.group(1), m.group(2), int(m.group(3).replace(",", "")), m.group(4)))
-        else:
-            out.append((m.group(5), m.group(5).split("files/", 1)[1], int(m.group(6).replace(",", "")), m.group(7)))
-    return out
+    return [(m.group(1), m.group(2), int(m.group(3).replace(",", "")), m.group(4)) for m in full.finditer(html)]
+
+
+def _priors(source: str) -> list[tuple[str, str, list[str]]]:
+    """(year, href, task ids) of each year of the earlier draws the 输入 list names."""
+    if '<ul class="priors">' not in source:
+        return []
+    html = source[source.index('<ul class="priors">'):]
+    html = html[:html.index("</ul>")]
+    return [(y, href, tasks.split("、")) for href, y, n, tasks in
+            re.findall(r'<li><a href="([^"]+)">(\d{4}) 年</a>（(\d+) 个）：([^<]+)</li>', html)
+            if int(n) == len(tasks.split("、"))]
+
+
+def _records(plan_page: Path) -> dict[str, tuple[str, int, str]]:
+    """A plan page's list of draw records: task id → (href of the record file, bytes, sha256)."""
+    html = plan_page.read_text(encoding="utf-8")
+    html = html[html.index('<caption id="cap-records">'):]
+    html = html[:html.index("</table>")]
+    row = re.compile(r'<tr><th scope="row" id="d-([^"]+)"><a href="[^"]+">[^<]+</a></th><td><a href="([^"]+)">[^<]+</a></td>'
+                     r'<td class="num">(\d+)</td><td class="hash">([0-9a-f]{64})</td></tr>')
+    return {m.group(1): (m.group(2), int(m.group(3)), m.group(4)) for m in row.finditer(html)}
 
 
 def test_task_pages_link_each_input_to_its_served_copy_with_its_digest_and_size(demo_repo, site):
+    """Each input of a draw with its digest and size; each earlier draw by task id, a year at a
+    time, linked to that year's plan page, which lists its record file, size and digest."""
     index = json.loads((site / "files/index.json").read_text(encoding="utf-8"))["files"]
+    priors_checked = 0
     for data in demo_repo.agencies.values():
         for (year, task_id), draw in data.draws.items():
             page_path = site / data.code / str(year) / task_id / "index.html"
-            inputs = _inputs(page_path.read_text(encoding="utf-8"))
+            source = page_path.read_text(encoding="utf-8")
+            inputs = _inputs(source)
             shown = [p for _, p, _, _ in inputs]
             rec = draw.data
             wanted = [rec["population"]["file"], rec["randomness"]["file"], data.plans[year].file,
-                      rec["inspectors"]["file"], data.checklist.file]
-            wanted += [data.draws[(int(r[:4]), r[5:])].file for r in rec["prior_draws"]]
-            wanted += [draw.file, draw.yaml_file]
+                      rec["inspectors"]["file"], data.checklist.file, draw.file, draw.yaml_file]
             assert shown == wanted, page_path
             for href, path, size, sha in inputs:
                 target = (page_path.parent / urllib.parse.unquote(href)).resolve()
                 assert target == (site / "files" / path).resolve() and target.is_file(), href
                 assert index[path] == {"sha256": sha, "bytes": size}, path
+            priors = _priors(source)
+            assert [f"{y}/{t}" for y, _, ts in priors for t in ts] == rec["prior_draws"], page_path
+            for y, href, tasks in priors:
+                plan_url = urllib.parse.urlsplit(href)
+                assert plan_url.fragment == "records-h"
+                plan = (page_path.parent / urllib.parse.unquote(plan_url.path) / "index.html").resolve()
+                assert plan == (site / data.code / y / "index.html").resolve(), href
+                records = _records(plan)
+                for t in tasks:
+                    file_href, size, sha = records[t]
+                    path = data.draws[(int(y), t)].file
+                    assert (plan.parent / urllib.parse.unquote(file_href)).resolve() == (site / "files" / path).resolve()
+                    assert index[path] == {"sha256": sha, "bytes": size}, path
+                    priors_checked += 1
+    assert priors_checked > 10
 
 
 def _verifier(page: Html) -> dict:
