@@ -30,6 +30,7 @@ class PriorYear:
     year: str
     tasks: tuple[str, ...]
     url: str
+    whole: bool  # every draw record of that year: the page says so rather than naming each
 
 
 def prior_years(data: AgencyData, refs: list) -> list[PriorYear]:
@@ -38,8 +39,13 @@ def prior_years(data: AgencyData, refs: list) -> list[PriorYear]:
     for ref in refs:
         y, _, t = str(ref).partition("/")
         by_year.setdefault(y, []).append(t)
-    return [PriorYear(y, tuple(ts), f"{urls.plan(data.code, int(y))}#records-h" if is_ascii_int(y) and int(y) in data.plans
-                      else "") for y, ts in by_year.items()]
+    out = []
+    for y, ts in by_year.items():
+        known = is_ascii_int(y) and int(y) in data.plans
+        drawn = {t for (year, t) in data.draws if str(year) == y}
+        out.append(PriorYear(y, tuple(ts), f"{urls.plan(data.code, int(y))}#records-h" if known else "",
+                             known and len(ts) == len(set(ts)) and set(ts) == drawn))
+    return out
 
 
 @dataclass(frozen=True)

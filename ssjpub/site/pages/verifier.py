@@ -100,7 +100,8 @@ class VerifierView:
 def _record_inputs(data: AgencyData, year: int, rec: dict, own: DrawFile) -> list[tuple[str, str]]:
     """(label, repository path) of every file the verifier reads for this record, in reading
     order, but for the earlier draws' records: the page names those by task, and their annual
-    plan pages list their files and digests (`VerifierView.priors`)."""
+    plan pages list their files and digests (`VerifierView.priors`). The record's YAML copy is
+    not served (ssjpub.site.served) and not read."""
     found = [("名录快照", str(rec.get("population", {}).get("file", "")))]
     found.append(("公开随机数", str(rec.get("randomness", {}).get("file", ""))))
     if year in data.plans:
@@ -110,8 +111,6 @@ def _record_inputs(data: AgencyData, year: int, rec: dict, own: DrawFile) -> lis
     if data.checklist:
         found.append(("随机抽查事项清单（检查人员资格要求）", data.checklist.file))
     found.append(("本次的失败记录" if "failure" in rec else "本次的抽取记录", own.file))
-    if own.yaml_file:
-        found.append(("抽取记录的 YAML 副本（同一内容，便于阅读）", own.yaml_file))
     return found
 
 
