@@ -343,8 +343,11 @@ def test_verify_page_takes_a_dropped_clone(server, sites, browser, node_steps):
             _all_ok(run, node_steps[record])
         overall = page.evaluate("document.querySelector('#verifier-drop .verifier-overall').textContent")
         assert overall.startswith(f"{len(RECORDS)} 份抽取记录中，{len(RECORDS)} 份"), overall
-        groups = page.evaluate("[...document.querySelectorAll('.verifier-compare details')].map(d => d.dataset.group)")
-        assert groups == ["same"], groups
+        groups = page.evaluate("Object.fromEntries([...document.querySelectorAll('.verifier-compare details')]"
+                               ".map(d => [d.dataset.group, [...d.querySelectorAll('li')].map(li => li.textContent)]))")
+        # The clone's YAML copies of the records are named as such, not as files the site lacks.
+        assert list(groups) == ["same", "copies"], groups
+        assert groups["copies"] == sorted(r[:-5] + ".yaml" for r in RECORDS if "/draws/" in r), groups["copies"]
         assert not _problems(page, origin)
 
 

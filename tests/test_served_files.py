@@ -57,8 +57,11 @@ def site(tmp_path_factory) -> Path:
 
 
 def repo_files(root: Path) -> list[str]:
+    """What the site serves: every file under plans/ and results/ but hidden ones and the draw
+    records' YAML copies (a .yaml beside a .json in draws/)."""
     return sorted(p.relative_to(root).as_posix() for d in ("plans", "results") for p in (root / d).rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+                  and not (p.parent.name == "draws" and p.suffix == ".yaml" and p.with_suffix(".json").is_file()))
 
 
 # --- the catalogue and the index ----------------------------------------------------------------
@@ -85,6 +88,21 @@ def test_every_file_under_plans_and_results_is_catalogued_and_nothing_hidden_or_
         "plans/a/b c.yaml": {"sha256": files["plans/a/b c.yaml"].sha256, "bytes": len("名：值\n".encode())},
         "results/z/r.yaml": {"sha256": files["results/z/r.yaml"].sha256, "bytes": 4}}}
     assert json.loads(served.index_json({})) == {"format": "ssjpub-files/1", "files": {}}
+
+
+def test_a_draw_records_yaml_copy_is_not_served_but_a_lone_yaml_in_draws_is(tmp_path):
+    """The copy is derived byte for byte from its JSON (verify checks it): not served twice. A
+    .yaml without its .json is no copy (validate reports it) and is served as any file."""
+    draws = tmp_path / "plans/a/2024/draws"
+    draws.mkdir(parents=True)
+    for name in ("2024-01.json", "2024-01.yaml", "2024-02.yaml"):
+        (draws / name).write_text("x\n", encoding="utf-8")
+    (tmp_path / "plans/a/2024/randomness").mkdir()
+    (tmp_path / "plans/a/2024/randomness/2024-01.yaml").write_text("y\n", encoding="utf-8")
+    (tmp_path / "plans/a/2024/randomness/2024-01.json").write_text("{}\n", encoding="utf-8")
+    assert list(served.catalogue(tmp_path)) == [
+        "plans/a/2024/draws/2024-01.json", "plans/a/2024/draws/2024-02.yaml",
+        "plans/a/2024/randomness/2024-01.json", "plans/a/2024/randomness/2024-01.yaml"]
 
 
 def test_a_file_changed_after_it_was_catalogued_is_not_served(tmp_path):
@@ -129,39 +147,82 @@ def test_the_verifier_scripts_land_under_theme_verify(site):
 
 
 def _inputs(source: str) -> list[tuple[str, str, int, str]]:
-    """(href, path, bytes, sha256) of each entry of the 输入 list: a full entry names its path;
-    an earlier draw's record, one short line, is named by its link (files/<path>)."""
+    """(href, path, bytes, sha256) of each file of the 输入 list."""
     html = source[source.index('<ul class="inputs">'):]
     html = html[:html.index("</ul>")]
     full = re.compile(r'<li><strong>[^<]*</strong>：<a href="([^"]+)"><code>([^<]+)</code></a>（([\d,]+) 字节）'
                       r'<br>SHA-256 <code class="hash">([0-9a-f]{64})</code></li>')
-    prior = re.compile(r'<li><a href="[^"]+/">[^<]+</a> <a href="([^"]+)">[^<]+</a> ([\d,]+) <code>([0-9a-f]{64})</code></li>')
-    out = []
-    for m in re.finditer(f"{full.pattern}|{prior.pattern}", html):
-        if m.group(1):
-            out.append((m.group(1), m.group(2), int(m.group(3).replace(",", "")), m.group(4)))
-        else:
-            out.append((m.group(5), m.group(5).split("files/", 1)[1], int(m.group(6).replace(",", "")), m.group(7)))
-    return out
+    return [(m.group(1), m.group(2), int(m.group(3).replace(",", "")), m.group(4)) for m in full.finditer(html)]
+
+
+WHOLE_YEAR = "该年度的全部抽取记录"
+
+
+def _priors(source: str) -> list[tuple[str, str, int, list[str] | None]]:
+    """(year, href, count, task ids or None for all of that year's) of each year of the earlier
+    draws the 输入 list names."""
+    if '<ul class="priors">' not in source:
+        return []
+    html = source[source.index('<ul class="priors">'):]
+    html = html[:html.index("</ul>")]
+    return [(y, href, int(n), None if tasks == WHOLE_YEAR else tasks.split("、")) for href, y, n, tasks in
+            re.findall(r'<li><a href="([^"]+)">(\d{4}) 年</a>（(\d+) 个）：([^<]+)</li>', html)]
+
+
+def _records(plan_page: Path) -> dict[str, tuple[str, int, str]]:
+    """A plan page's list of draw records: task id → (href of the record file, bytes, sha256)."""
+    html = plan_page.read_text(encoding="utf-8")
+    html = html[html.index('<caption id="cap-records">'):]
+    html = html[:html.index("</table>")]
+    row = re.compile(r'<tr><th scope="row" id="d-([^"]+)"><a href="[^"]+">[^<]+</a></th><td><a href="([^"]+)">[^<]+</a></td>'
+                     r'<td class="num">(\d+)</td><td class="hash">([0-9a-f]{64})</td></tr>')
+    return {m.group(1): (m.group(2), int(m.group(3)), m.group(4)) for m in row.finditer(html)}
 
 
 def test_task_pages_link_each_input_to_its_served_copy_with_its_digest_and_size(demo_repo, site):
+    """Each input of a draw with its digest and size; each earlier draw by task id, a year at a
+    time, linked to that year's plan page, which lists its record file, size and digest."""
     index = json.loads((site / "files/index.json").read_text(encoding="utf-8"))["files"]
+    priors_checked = 0
     for data in demo_repo.agencies.values():
         for (year, task_id), draw in data.draws.items():
             page_path = site / data.code / str(year) / task_id / "index.html"
-            inputs = _inputs(page_path.read_text(encoding="utf-8"))
+            source = page_path.read_text(encoding="utf-8")
+            inputs = _inputs(source)
             shown = [p for _, p, _, _ in inputs]
             rec = draw.data
             wanted = [rec["population"]["file"], rec["randomness"]["file"], data.plans[year].file,
-                      rec["inspectors"]["file"], data.checklist.file]
-            wanted += [data.draws[(int(r[:4]), r[5:])].file for r in rec["prior_draws"]]
-            wanted += [draw.file, draw.yaml_file]
+                      rec["inspectors"]["file"], data.checklist.file, draw.file]
             assert shown == wanted, page_path
+            assert f"<code>{draw.yaml_file}</code>，与上面的 JSON 记录同一内容" in source
             for href, path, size, sha in inputs:
                 target = (page_path.parent / urllib.parse.unquote(href)).resolve()
                 assert target == (site / "files" / path).resolve() and target.is_file(), href
                 assert index[path] == {"sha256": sha, "bytes": size}, path
+            priors = _priors(source)
+            assert sum(n for _, _, n, _ in priors) == len(rec["prior_draws"]), page_path
+            named = []
+            for y, href, n, tasks in priors:
+                if tasks is None:  # the whole year: exactly the draws of that year
+                    tasks = [t for (year_, t) in data.draws if str(year_) == y]
+                    assert sorted(tasks) == sorted(r[5:] for r in rec["prior_draws"] if r[:4] == y), (page_path, y)
+                    tasks = [r[5:] for r in rec["prior_draws"] if r[:4] == y]
+                assert len(tasks) == n, (page_path, y)
+                named += [f"{y}/{t}" for t in tasks]
+                plan_url = urllib.parse.urlsplit(href)
+                assert plan_url.fragment == "records-h"
+                plan = (page_path.parent / urllib.parse.unquote(plan_url.path) / "index.html").resolve()
+                assert plan == (site / data.code / y / "index.html").resolve(), href
+                records = _records(plan)
+                assert set(records) == {t for (year_, t) in data.draws if str(year_) == y}  # that year's, all
+                for t in tasks:
+                    file_href, size, sha = records[t]
+                    path = data.draws[(int(y), t)].file
+                    assert (plan.parent / urllib.parse.unquote(file_href)).resolve() == (site / "files" / path).resolve()
+                    assert index[path] == {"sha256": sha, "bytes": size}, path
+                    priors_checked += 1
+            assert named == rec["prior_draws"], page_path
+    assert priors_checked > 10
 
 
 def _verifier(page: Html) -> dict:

@@ -1,5 +1,6 @@
-"""The task page's two enterprise tables (issue 15 item 4, issue 16 item 7): every fact of the draw
-record's targets and groups is in the drawn table, one row per enterprise; in headless Chromium at
+"""The task page's enterprise table (issue 15 item 4, issue 16 item 7): every fact of the draw
+record's targets and groups, and every published result, is in the drawn table, one row per
+enterprise (the results table is only a download there); in headless Chromium at
 360 px each row is a card whose name and result are on the screen, at 1280 px the table is a table,
 a link to a row of a folded table opens it, and print shows every row.
 """
@@ -114,7 +115,44 @@ def test_card_labels_are_the_column_titles(site):
     titles = re.findall(r"<th[^>]*>([^<]*)</th>", heads)
     labels = re.findall(r'\[aria-labelledby="cap-drawn"\] t[hd]:nth-child\((\d+)\)::before\{content:"([^"]*)"\}', style)
     assert [t for _, t in labels] == titles and [int(i) for i, _ in labels] == list(range(1, len(titles) + 1))
-    assert "cap-results" in style
+    assert "cap-results" not in style  # folded into the drawn table
+
+
+def test_every_result_is_in_its_drawn_row_and_only_downloaded_as_a_table(site):
+    """Each published result of a drawn enterprise (category, dates, findings, handling,
+    follow-up, or why it is withheld) is in that enterprise's row, whose result cell is the #r-
+    anchor; the results table is not on the page, its three downloads are, with every result."""
+    import yaml
+
+    checked = 0
+    for path in sorted((ROOT / "results").glob("*/*/*.yaml")):
+        agency, year, task = path.parts[-3], path.parts[-2], path.stem
+        if not (ROOT / "plans" / agency / year / "draws" / f"{task}.json").exists():
+            continue
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        page = site / agency / year / task / "index.html"
+        html = page.read_text(encoding="utf-8")
+        assert 'id="cap-results"' not in html
+        for ext in ("csv", "xlsx", "json"):
+            assert f'href="results.{ext}"' in html or f'/{task}/results.{ext}"' in html, ext
+        assert len(json.loads((page.parent / "results.json").read_text(encoding="utf-8"))["rows"]) == len(doc["results"])
+        rows = _rows(page)
+        for r in doc["results"]:
+            row = rows[f"t-{r['target']}"]
+            assert rows[f"r-{r['target']}"] == row
+            lines = row.split("\n")
+            assert r["category"] in lines, row
+            assert str(r["inspected_on"]) in row and str(r.get("completed_on") or "") in row, row
+            if r.get("withheld"):
+                assert f"依法不予公开：{r['withheld']['reason']}" in row, row
+            else:
+                for label, key in (("发现的问题", "findings"), ("处理情况", "handling")):
+                    if r.get(key):
+                        assert f"{label}：{r[key]}" in row, (key, row)
+                if r.get("follow_up"):
+                    assert f"整改回访：{r['follow_up']['visited_on']} {r['follow_up']['outcome']}" in row, row
+            checked += 1
+    assert checked > 500
 
 
 # --- in Chromium ---------------------------------------------------------------------------------
@@ -152,7 +190,7 @@ GEOMETRY = """((key, name, result) => {
                           resultText: rows[i].cells[result].innerText, top: [...rows[i].cells].map(c => Math.round(c.getBoundingClientRect().top))})),
   };
 })"""
-TABLES = (("drawn", 1, 2), ("results", 0, 2))  # key, the name's cell, the result's cell
+TABLES = (("drawn", 1, 2),)  # key, the name's cell, the result's cell
 
 
 @needs_chromium
@@ -165,7 +203,7 @@ def test_at_360_px_each_row_shows_its_name_and_result_on_the_screen(served, brow
             assert g["count"] >= 10 and g["scroll"] <= g["client"], (key, g["scroll"])
             assert g["wrapScroll"] <= g["wrapClient"] + 1, (key, "the table scrolls sideways")
             assert g["display"] == "block" and g["head"]["height"] <= 1, (key, "not cards")
-            assert g["label"] in ('"检查结果"', '"结果类别"'), g["label"]
+            assert g["label"] == '"检查结果"', g["label"]
             for r in g["rows"]:
                 for what in ("name", "result"):
                     b = r[what]
@@ -209,7 +247,7 @@ def test_a_link_to_a_row_of_a_folded_table_opens_it(served, browser, site):
     # Folded when closed: the rows take no room until opened.
     page, target = _page(browser, served + TASK, 1280)
     try:
-        assert page.evaluate("[...document.querySelectorAll('details.fold')].map(d => d.open)") == [False, False]
+        assert page.evaluate("[...document.querySelectorAll('details.fold')].map(d => d.open)") == [False]
     finally:
         page.ws.close()
         _close_page(browser, target)
@@ -223,7 +261,7 @@ def test_print_shows_every_row_of_the_folded_tables(served, browser):
           open: d.open, summary: d.querySelector('summary').getClientRects().length,
           rows: d.querySelectorAll('tbody tr').length,
           visible: [...d.querySelectorAll('tbody tr')].filter(r => r.checkVisibility() && r.getBoundingClientRect().height > 0).length}))""")
-        assert len(shown) == 2, shown
+        assert len(shown) == 1, shown
         for d in shown:
             assert not d["open"] and d["summary"] == 0 and d["rows"] > 200 and d["visible"] == d["rows"], d
     finally:

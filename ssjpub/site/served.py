@@ -1,5 +1,9 @@
 """The raw inputs on the site: every file under plans/ and results/, byte-identical at
-``files/<repository path>``, and ``files/index.json`` listing each with its SHA-256 and size.
+``files/<repository path>``, and ``files/index.json`` listing each with its SHA-256 and size; all
+but the YAML copies of the draw records (``plans/<agency>/<year>/draws/<task>.yaml`` beside its
+``.json``): a copy is the JSON record written again for reading, byte for byte derived from it
+(`ssjpub verify` checks that), read by no verifier, and was a fifth of the served files (issue 16
+item 2). It stays in the repository; the task page shows the record itself.
 
 So that `sha256sum` and the browser verifier check a draw's inputs against the site alone, without
 the repository host (issue 15 item 5, issue 13). A verifier reads repository path ``p`` at
@@ -52,8 +56,14 @@ def served_paths(root: Path) -> list[str]:
             here = Path(folder)
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and tree.kind(here / d) == "dir")
             found += [(here / f).relative_to(root).as_posix() for f in files
-                      if not f.startswith(".") and tree.kind(here / f) == "file"]
+                      if not f.startswith(".") and tree.kind(here / f) == "file" and not is_record_copy(here / f)]
     return sorted(found)
+
+
+def is_record_copy(path: Path) -> bool:
+    """A draw record's YAML copy: ``…/<year>/draws/<task>.yaml`` with its ``<task>.json`` beside it."""
+    return (path.suffix == ".yaml" and path.parent.name == "draws"
+            and tree.kind(path.with_suffix(".json")) == "file")
 
 
 def _digest(path: Path) -> tuple[str, int]:

@@ -58,6 +58,11 @@ def target_anchor(credit_code: str) -> str:
     return f"t-{credit_code}"
 
 
+def record_anchor(task_id: str) -> str:
+    """A task's draw record in its annual plan page's list of records."""
+    return f"d-{task_id}"
+
+
 def result_anchor(credit_code: str) -> str:
     return f"r-{credit_code}"
 

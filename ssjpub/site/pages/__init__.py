@@ -107,7 +107,7 @@ def agency_pages(
         pages.append(targets_page(data))
         pages.extend(target_list_pages(data, codes))
     for year in sorted(data.plans):
-        pages.append(plan_page(data, year))
+        pages.append(plan_page(data, year, files))
         for task in data.plans[year].model.tasks:
             rows = compliance.get(data.code, {}).get(str(year), {}).get(task.id)
             pages.append(task_page(data, year, task, categories, commit, rows, history, dirty, files, games))

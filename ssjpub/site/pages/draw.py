@@ -11,14 +11,41 @@ from ssjpub.loader.repository import AgencyData
 from ssjpub.model import Task
 from ssjpub.site import urls
 from ssjpub.site.commands import seed_argv
-from ssjpub.site.pages.common import _day
-from ssjpub.site.tables import Cell, Link, Shown, Table, cell, columns
+from ssjpub.site.pages.common import _day, _result_cells
+from ssjpub.site.tables import Cell, Shown, Table, cell, columns
 
 
 SEED_FIELDS = ("算法", "用途", "机关代号", "年度", "任务编号", "名录快照的 SHA-256", "任务参数的 SHA-256", "公开随机数规范值")
 STRATA_COLUMNS = ("层", "可抽单位数", "比例或数量", "抽取数", "截止签号")
 GROUP_COLUMNS = ("组长", "组员", "回避人数", "上次检查人员数")
 FOLD_OVER = 50  # rows: a longer table is folded until opened (a phone shows each row as a card)
+
+
+@dataclass(frozen=True)
+class PriorYear:
+    """The earlier draws of one year that a record names (its `prior_draws`), by task id: their
+    records, sizes and SHA-256 are listed once, on that year's plan page (`url`; "" for a year
+    this agency has no plan of), not again on every later task page."""
+
+    year: str
+    tasks: tuple[str, ...]
+    url: str
+    whole: bool  # every draw record of that year: the page says so rather than naming each
+
+
+def prior_years(data: AgencyData, refs: list) -> list[PriorYear]:
+    """`refs` ("2016/2016-01", …, in the record's order) grouped by year, in that order."""
+    by_year: dict[str, list[str]] = {}
+    for ref in refs:
+        y, _, t = str(ref).partition("/")
+        by_year.setdefault(y, []).append(t)
+    out = []
+    for y, ts in by_year.items():
+        known = is_ascii_int(y) and int(y) in data.plans
+        drawn = {t for (year, t) in data.draws if str(year) == y}
+        out.append(PriorYear(y, tuple(ts), f"{urls.plan(data.code, int(y))}#records-h" if known else "",
+                             known and len(ts) == len(set(ts)) and set(ts) == drawn))
+    return out
 
 
 @dataclass(frozen=True)
@@ -38,7 +65,8 @@ class DrawView:
     seed: str
     seed_inputs: list[tuple[str, str]]
     seed_argv: tuple[str, ...]  # the one-line Python command that recomputes the seed
-    prior_draws: list[Link]
+    prior_draws: list[PriorYear]
+    prior_count: int
     eligible: int
     inactive: int
     out_of_scope: int
@@ -77,6 +105,24 @@ def _group_lines(pool: dict[str, dict], g: dict | None) -> tuple[Cell, ...]:
     return (cell(names), *((cell("，".join(notes)),) if notes else ()))
 
 
+def result_parts(code: str, r: Any) -> tuple[Cell, ...]:
+    """A drawn enterprise's published result in its row of the drawn table (issue 16 item 7: a
+    second table repeated every name and code): the category, anchored #r- (links to a result
+    land here), the dates, and what was found, how it was handled and the follow-up, if any."""
+    if r is None:
+        return (cell("尚未公示"),)
+    _name, _code, category, inspected, completed, findings, handling, follow = _result_cells(r, {})
+    day, done = inspected.text, completed.text
+    dates = f"检查、办结 {day}" if day == done else f"检查 {day}，办结 {done}" if done else f"检查 {day}"
+    parts = [cell(category.text, anchor=urls.result_anchor(code)), cell(dates)]
+    if r.withheld is not None:  # the reason it is withheld, as the results download says it
+        return (*parts, findings)
+    for label, c in (("发现的问题", findings), ("处理情况", handling), ("整改回访", follow)):
+        if c.lines:
+            parts.append(cell(f"{label}：{c.text}"))
+    return tuple(parts)
+
+
 def drawn_table(agency: str, rec: dict, results: dict[str, Any], pool: dict[str, dict]) -> Table:
     """One row per drawn enterprise, in rank order, with its group and its result (issue 16 item 7:
     the groups were a second table repeating every name). The download keeps one column per fact;
@@ -105,7 +151,7 @@ def drawn_table(agency: str, rec: dict, results: dict[str, Any], pool: dict[str,
         shown.append((
             (cell(t["rank"], anchor=urls.target_anchor(code)), *((cell(f"第 {t['batch']} 批"),) if batches else ())),
             (cell(t["name"], url=urls.enterprise(agency, code)), cell(code)),
-            (cell(r.category, url=f"#{urls.result_anchor(code)}") if r else cell("尚未公示"),),
+            result_parts(code, r),
             _group_lines(pool, g),
             (cell([t["area"], t["industry"]]),),
             (*((cell(f"层：{t['stratum']}"),) if stratified else ()), cell(weight)),
@@ -163,10 +209,7 @@ def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) 
         str(rec.get("parameters_sha256", "")),
         str(rec.get("randomness", {}).get("canonical", "")),
     ]
-    prior = []
-    for ref in rec.get("prior_draws", []):
-        y, _, t = str(ref).partition("/")
-        prior.append(Link(ref, urls.task(data.code, int(y), t)) if is_ascii_int(y) else Link(ref, ""))
+    prior = prior_years(data, rec.get("prior_draws", []))
     eligible = rec.get("eligible", {})
     candidates = sum(1 for p in pool.values() if not p.get("excluded"))
     return DrawView(
@@ -184,6 +227,7 @@ def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) 
         seed_inputs=list(zip(SEED_FIELDS, values)),
         seed_argv=seed_argv(values),
         prior_draws=prior,
+        prior_count=len(rec.get("prior_draws", [])),
         eligible=int(eligible.get("count", 0)),
         inactive=int(eligible.get("inactive", 0)),
         out_of_scope=int(eligible.get("out_of_scope", 0)),

@@ -12,6 +12,7 @@ from ssjpub.site.pages.common import (
     NON_RANDOM_LABEL, RESULT_COLUMNS, SitePage, _agency_crumbs, _day, _name, _result_cells, checklist_files, clip,
     is_random, target_names, task_source,
 )
+from ssjpub.site.served import Catalogue
 from ssjpub.site.tables import Cell, Table, cell, columns
 
 _STRATA_BY = {"grade": "诚信等级", "area": "区域", "industry": "行业"}
@@ -119,7 +120,42 @@ def _linked(cells: tuple[Cell, ...], url: str) -> tuple[Cell, ...]:
     return (cells[0]._replace(url=url), *cells[1:])
 
 
-def plan_page(data: AgencyData, year: int) -> SitePage:
+RECORD_COLUMNS = ("任务", "抽取记录", "字节数", "SHA-256")
+
+
+def record_files(data: AgencyData, plan: Plan, files: Catalogue) -> list[str]:
+    """The year's draw records the site serves, in plan order."""
+    found = (data.draws.get((plan.year, t.id)) for t in plan.tasks)
+    return [d.file for d in found if d is not None and d.file in files]
+
+
+def records_table(data: AgencyData, plan: Plan, files: Catalogue) -> Table | None:
+    """The year's draw records, each with its size and SHA-256 as the site serves it: what a later
+    draw's task page names as its earlier draws (issue 16 item 7: listing all of them on every task
+    page was a quarter of the page, and grew every year). None when the year has no record."""
+    rows = []
+    for task in plan.tasks:
+        draw = data.draws.get((plan.year, task.id))
+        f = files.get(draw.file) if draw else None
+        if f is None:  # not drawn yet, or a path not served (validate has reported it)
+            continue
+        rows.append((
+            cell(task.id, url=urls.task(data.code, plan.year, task.id), anchor=urls.record_anchor(task.id)),
+            cell(f.path.rsplit("/", 1)[-1], url=f.url),
+            cell(f.bytes),
+            cell(f.sha256),
+        ))
+    if not rows:
+        return None
+    return Table(
+        key="records",
+        caption=f"{plan.year} 年度的抽取记录（{len(rows)} 个）",
+        columns=columns(*RECORD_COLUMNS, numeric=("字节数",)),
+        rows=tuple(rows),
+    )
+
+
+def plan_page(data: AgencyData, year: int, files: Catalogue | None = None) -> SitePage:
     loaded = data.plans[year]
     plan = loaded.model
     reported = " ".join(x for x in (_day(plan.reported_on), f"报送{plan.reported_to}" if plan.reported_to else "") if x)
@@ -134,13 +170,15 @@ def plan_page(data: AgencyData, year: int) -> SitePage:
     snapshots = sorted({t.snapshot for t in random_tasks if t.snapshot in data.snapshots})
     sources = [loaded.file, *(data.snapshots[d].file for d in snapshots)]
     sources += [r.source for r in results if r.source]
+    records = records_table(data, plan, files or {})
     return SitePage(
         url=urls.plan(data.code, year),
         template="plan.html",
         title=plan.title,
         crumbs=_agency_crumbs(data),
         sources=tuple(sources),
-        depends=checklist_files(data),  # the names of the tasks' items
+        # The names of the tasks' items; the draw records whose digests the page lists.
+        depends=tuple(dict.fromkeys((*checklist_files(data), *record_files(data, plan, files or {})))),
         description=clip(
             f"{_name(data)} {year} 年度抽查工作计划：共 {len(plan.tasks)} 项抽查任务，其中随机抽查 {len(random_tasks)} 项、"
             f"{NON_RANDOM_LABEL}{len(plan.tasks) - len(random_tasks)} 项"
@@ -148,6 +186,7 @@ def plan_page(data: AgencyData, year: int) -> SitePage:
         data={
             "header": [(k, v) for k, v in header if v],
             "tasks": tasks_table(data, plan),
+            "records": records,
             "random_count": len(random_tasks),
             "non_random_count": len(plan.tasks) - len(random_tasks),
             "non_random": results,

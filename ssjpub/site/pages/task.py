@@ -4,7 +4,7 @@ compliance record and how to verify it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta, timezone
 from typing import Any
 
@@ -89,7 +89,10 @@ class ResultsView:
     count: int
     found_problem: int
     withheld: int
-    table: Table
+    table: Table  # its downloads always; on the page only when not folded
+    # Each result is shown in its enterprise's row of the drawn table, where the #r- anchors are
+    # (every result is of a drawn enterprise); the table itself is then only downloaded.
+    folded: bool = False
 
 
 def _found_problem(repo_categories: dict[str, bool], category: str) -> bool:
@@ -228,6 +231,8 @@ def task_page(
     order = [t["code"] for t in draw_rec.data.get("targets", [])] if draw_rec else list(task.targets)
     results, by_code = results_view(data, year, task, order, categories)
     draw = draw_view(data, year, task, by_code) if random else None
+    if results is not None and draw is not None and by_code.keys() <= set(order):
+        results = replace(results, folded=True)
     sources = [plan_file.file]
     if draw is not None:
         sources += [draw.file, *([draw.yaml_file] if draw.yaml_file else [])]

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ssjpub.beacon.drand import QUICKNET
-from ssjpub.digits import is_ascii_int
 from ssjpub.draw.encoding import sha256_fields
 from ssjpub.draw.tickets import ticket_digest, ticket_prefix
 from ssjpub.loader.repository import AgencyData, DrawFile
 from ssjpub.model import LotteryGames
 from ssjpub.site import urls
+from ssjpub.site.pages.draw import PriorYear, prior_years
 from ssjpub.site.served import Catalogue
 from ssjpub.site.tables import Link
 
@@ -34,7 +34,6 @@ class InputFile:
     url: str  # site-relative (ssjpub.site.urls.served)
     sha256: str
     bytes: int
-    prior: Link | None = None  # an earlier draw's record: that draw ("2016/2016-01") and its task page
 
 
 @dataclass(frozen=True)
@@ -90,40 +89,37 @@ class VerifierView:
     root: str  # relative path from the page to the site root (data-root)
     failure: bool
     inputs: tuple[InputFile, ...]
+    priors: tuple[PriorYear, ...]  # the earlier draws the record names, by year
+    prior_count: int
     sources: tuple[OfficialSource, ...]
     example: TicketExample | None  # a draw record's
     seed_example: SeedExample | None  # a failure record's
     index: str  # site-relative URL of files/index.json
 
 
-def _record_inputs(data: AgencyData, year: int, rec: dict, own: DrawFile) -> list[tuple[str, str, Link | None]]:
-    """(label, repository path, the earlier draw it records or None) of every file the verifier
-    reads for this record, in reading order."""
-    found: list[tuple[str, str, Link | None]] = [("名录快照", str(rec.get("population", {}).get("file", "")), None)]
-    found.append(("公开随机数", str(rec.get("randomness", {}).get("file", "")), None))
+def _record_inputs(data: AgencyData, year: int, rec: dict, own: DrawFile) -> list[tuple[str, str]]:
+    """(label, repository path) of every file the verifier reads for this record, in reading
+    order, but for the earlier draws' records: the page names those by task, and their annual
+    plan pages list their files and digests (`VerifierView.priors`). The record's YAML copy is
+    not served (ssjpub.site.served) and not read."""
+    found = [("名录快照", str(rec.get("population", {}).get("file", "")))]
+    found.append(("公开随机数", str(rec.get("randomness", {}).get("file", ""))))
     if year in data.plans:
-        found.append(("年度计划（任务参数）", data.plans[year].file, None))
+        found.append(("年度计划（任务参数）", data.plans[year].file))
     roster = rec.get("inspectors", {}).get("file") or (data.inspectors.file if data.inspectors else "")
-    found.append(("执法检查人员名录", str(roster), None))
+    found.append(("执法检查人员名录", str(roster)))
     if data.checklist:
-        found.append(("随机抽查事项清单（检查人员资格要求）", data.checklist.file, None))
-    for ref in rec.get("prior_draws", []):
-        y, _, t = str(ref).partition("/")
-        prior = data.draws.get((int(y), t)) if is_ascii_int(y) else None
-        if prior is not None:
-            found.append((f"此前的抽取记录 {ref}", prior.file, Link(str(ref), urls.task(data.code, int(y), t))))
-    found.append(("本次的失败记录" if "failure" in rec else "本次的抽取记录", own.file, None))
-    if own.yaml_file:
-        found.append(("抽取记录的 YAML 副本（同一内容，便于阅读）", own.yaml_file, None))
+        found.append(("随机抽查事项清单（检查人员资格要求）", data.checklist.file))
+    found.append(("本次的失败记录" if "failure" in rec else "本次的抽取记录", own.file))
     return found
 
 
 def input_files(data: AgencyData, year: int, own: DrawFile, files: Catalogue) -> tuple[InputFile, ...]:
     out = []
-    for label, path, prior in _record_inputs(data, year, own.data, own):
+    for label, path in _record_inputs(data, year, own.data, own):
         f = files.get(path)
         if f is not None:  # a path not served is not linked (validate has reported it)
-            out.append(InputFile(label, path, f.url, f.sha256, f.bytes, prior))
+            out.append(InputFile(label, path, f.url, f.sha256, f.bytes))
     return tuple(out)
 
 
@@ -202,6 +198,8 @@ def verifier_view(data: AgencyData, year: int, task_id: str, url: str, files: Ca
         root=urls.root_of(url),
         failure=failure,
         inputs=input_files(data, year, own, files),
+        priors=tuple(prior_years(data, rec.get("prior_draws", []))),
+        prior_count=len(rec.get("prior_draws", [])),
         sources=official_sources(rec, games),
         example=None if failure else ticket_example(rec),
         seed_example=seed_example(data, year, task_id, rec) if failure else None,

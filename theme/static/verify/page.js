@@ -411,29 +411,37 @@
     dropZone(ui, run);
   }
 
+  // A draw record's YAML copy (draws/<task>.yaml beside its .json): the site does not serve it, as
+  // it is the JSON written again for reading (ssjpub.site.served); a clone has it all the same.
+  function isRecordCopy(p, files) {
+    return /\/draws\/[^/]+\.yaml$/.test(p) && Object.prototype.hasOwnProperty.call(files, p.slice(0, -5) + '.json');
+  }
+
   // Each local file against index.json: the same bytes as published, different, or not published.
   async function compareWithSite(files, root, box) {
     var r = await fetch(new URL(root + 'files/index.json', location.href));
     if (!r.ok) throw new Error('无法读取本站的文件清单 files/index.json（HTTP ' + r.status + '）');
     var published = (await r.json()).files || {};
-    var groups = {same: [], different: [], missing: []};
+    var groups = {same: [], different: [], missing: [], copies: []};
     var paths = Object.keys(files).sort();
     for (var i = 0; i < paths.length; i++) {
       var p = paths[i], entry = published[p];
-      if (!entry) groups.missing.push(p);
+      if (!entry) groups[isRecordCopy(p, files) ? 'copies' : 'missing'].push(p);
       else groups[(await sha256hex(files[p])) === entry.sha256 ? 'same' : 'different'].push(p);
     }
     box.appendChild(el('h3', {text: '与本站公布的文件比对'}));
     box.appendChild(el('p', {text: paths.length + ' 个文件中，' + groups.same.length + ' 个与本站公布的逐字节相同，' +
-      groups.different.length + ' 个不同，' + groups.missing.length + ' 个本站没有公布。'}));
-    [['different', '与本站公布的不同'], ['missing', '本站没有公布'], ['same', '与本站公布的相同']].forEach(function (g) {
+      groups.different.length + ' 个不同，' + groups.missing.length + ' 个本站没有公布' +
+      (groups.copies.length ? '；另有 ' + groups.copies.length + ' 个抽取记录的 YAML 副本，本站不重复发布（它与同名的 JSON 记录同一内容，两者是否一致由 ssjpub verify 核对）' : '') + '。'}));
+    [['different', '与本站公布的不同'], ['missing', '本站没有公布'], ['same', '与本站公布的相同'],
+     ['copies', '抽取记录的 YAML 副本，本站不重复发布']].forEach(function (g) {
       var names = groups[g[0]];
       if (!names.length) return;
       var ul = el('ul', {'class': 'verifier-files verifier-files-' + g[0]}, names.map(function (p) {
         return el('li', {}, [el('code', {text: p})]);
       }));
       var details = el('details', {'data-group': g[0]}, [el('summary', {text: g[1] + '（' + names.length + ' 个）'}), ul]);
-      if (g[0] !== 'same') details.open = true;
+      if (g[0] !== 'same' && g[0] !== 'copies') details.open = true;
       box.appendChild(details);
     });
   }
