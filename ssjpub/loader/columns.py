@@ -71,11 +71,11 @@ def read_columns(text: str, order: list[int], known_codes: set[str]) -> Columns 
     earlier snapshot), not checked again."""
     if order[:2] != [0, 1] or '"' in text or "\r" in text or "\0" in text:
         return None
-    body = text[text.index("\n") + 1:] if "\n" in text else ""
-    if body and not body.endswith("\n"):
-        body += "\n"
-    rows = _ROW.findall(body)
-    if len(rows) != body.count("\n"):  # a line without two commas (a blank one, too)
+    if not text.endswith("\n"):
+        text += "\n"  # the last line unterminated (a copy, but only then)
+    start = text.index("\n") + 1  # after the header
+    rows = _ROW.findall(text, start)
+    if len(rows) != text.count("\n", start):  # a line without two commas (a blank one, too)
         return None
     code = _stripped(list(map(itemgetter(0), rows)))
     name = _stripped(list(map(itemgetter(1), rows)))
