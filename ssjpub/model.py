@@ -382,6 +382,10 @@ class Columns(typing.NamedTuple):
     source: tuple[str, ...]
     line: tuple[int, ...]
 
+    def row(self, i: int) -> Target:
+        """The row at position `i` (file order)."""
+        return Target._make(column[i] for column in self)
+
     @classmethod
     def of(cls, targets: typing.Iterable[Target]) -> Columns:
         found = tuple(zip(*targets))
@@ -398,10 +402,6 @@ class Snapshot:
 
     def __len__(self) -> int:
         return len(self.columns.credit_code)
-
-    def row(self, i: int) -> Target:
-        """The row at position `i` of the columns (file order)."""
-        return Target._make(column[i] for column in self.columns)
 
     @cached_property
     def targets(self) -> tuple[Target, ...]:

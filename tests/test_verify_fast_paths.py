@@ -183,7 +183,7 @@ def test_the_column_reader_gives_what_parsing_every_row_gives(first, second, ext
         assert parse_snapshot(tf, "a", date(2024, 1, 5), reuse) == expected
         snapshot, _ = parse_snapshot(tf, "a", date(2024, 1, 5))
         if snapshot is not None:
-            rows = [snapshot.row(i) for i in range(len(snapshot))]
+            rows = [snapshot.columns.row(i) for i in range(len(snapshot))]
             assert snapshot.targets == tuple(sorted(rows, key=lambda t: t.credit_code))
 
 

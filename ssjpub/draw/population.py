@@ -60,13 +60,10 @@ class Population:
             return {c: self.index[c] for c in wanted if c in self.index}
         return {c: i for i, c in enumerate(self.columns.credit_code) if c in wanted}
 
-    def row(self, i: int) -> Target:
-        return Target._make(column[i] for column in self.columns)
-
     def get(self, code: str) -> Target | None:
         """The row of credit code `code`, or None."""
         i = self.index.get(code)
-        return None if i is None else self.row(i)
+        return None if i is None else self.columns.row(i)
 
 
 # id(snapshot) -> its Population. Snapshots hash by value (slow for thousands of rows), hence the
