@@ -54,7 +54,7 @@ from ssjpub.draw.engine import execute
 from ssjpub.draw.record import record_paths, write_record
 from ssjpub.loader.repository import DrawFile, load_repository
 from ssjpub.lottery import draws_until, issue_for, on_schedule
-from ssjpub.model import SNAPSHOT_COLUMNS, Snapshot, Target
+from ssjpub.model import SNAPSHOT_COLUMNS, Columns, Snapshot, Target
 
 HERE = Path(__file__).resolve().parent
 FIRST_YEAR = 2016
@@ -325,7 +325,7 @@ def generate_agency(job: tuple[Scale, int, str]) -> dict:
     for day, rows in populations(spec, days):
         raw = snapshot_bytes(rows)
         rel = f"{base}/targets/{day.isoformat()}.csv"
-        lined = tuple(e._replace(line=i) for i, e in enumerate(rows, start=2))
+        lined = Columns.of(e._replace(line=i) for i, e in enumerate(rows, start=2))
         snapshots[day] = Snapshot(spec.code, day, rel, hashlib.sha256(raw).hexdigest(), lined)
         texts[day] = raw
         first = first or rows

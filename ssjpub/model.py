@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import cached_property
+from operator import itemgetter
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -364,13 +366,48 @@ class Target(typing.NamedTuple):
                 "是" if self.serious_violation else "否", self.status, self.source]
 
 
+class Columns(typing.NamedTuple):
+    """A snapshot's rows by column, in file order, each a tuple as long as the snapshot: a
+    province snapshot has a million rows, and a draw reads a few columns of them, never a row
+    object (a column of a few distinct values costs a pointer per row)."""
+
+    credit_code: tuple[str, ...]
+    name: tuple[str, ...]
+    area: tuple[str, ...]
+    industry: tuple[str, ...]
+    grade: tuple[str, ...]
+    complaints: tuple[int, ...]
+    serious_violation: tuple[bool, ...]
+    status: tuple[str, ...]
+    source: tuple[str, ...]
+    line: tuple[int, ...]
+
+    def row(self, i: int) -> Target:
+        """The row at position `i` (file order)."""
+        return Target._make(column[i] for column in self)
+
+    @classmethod
+    def of(cls, targets: typing.Iterable[Target]) -> Columns:
+        found = tuple(zip(*targets))
+        return cls(*found) if found else cls(*([()] * len(cls._fields)))
+
+
 @dataclass(frozen=True)
 class Snapshot:
     agency: str
     taken_on: date
     file: str
     sha256: str
-    targets: tuple[Target, ...]
+    columns: Columns
+
+    def __len__(self) -> int:
+        return len(self.columns.credit_code)
+
+    @cached_property
+    def targets(self) -> tuple[Target, ...]:
+        """Every row, by credit code: built on first use, for the site and the importer (a draw
+        reads the columns). Not a field, so equality and hashing stay the columns'."""
+        return tuple(sorted(map(Target._make, zip(*self.columns)), key=itemgetter(0)))
 
 
 # --- how an agency's exports name things: plans/<code>/import.yaml (ssjpub import-targets) ---

@@ -23,6 +23,7 @@ from bench import synth
 from ssjpub.draw import yamlcopy
 from ssjpub.draw.record import YAML_HEAD, render_json
 from ssjpub.identifiers import CREDIT_CHARSET, credit_code_problem, credit_code_valid
+from ssjpub.loader.columns import credit_codes_valid, read_columns
 from ssjpub.loader.csvfile import Reuse, parse_snapshot
 from ssjpub.loader.textfile import TextFile
 from conftest import REPO, credit_code, run_cli
@@ -101,8 +102,31 @@ def test_the_last_snapshot_keeps_nothing_for_a_next_one_and_parses_the_same():
     second = header + "\n" + "".join(f"{c},甲公司{i},东城,制造业,{'AB'[i % 2]},0,否,在营,参保登记\n" for i, c in enumerate(codes))
     reuse = Reuse()
     parse_snapshot(TextFile("a.csv", first, "0" * 64), "shili", date(2024, 1, 5), reuse)
-    assert len(reuse.rows) == 50
+    assert reuse.valid_codes == set(codes)
     reuse.more = False
     kept, problems = parse_snapshot(TextFile("b.csv", second, "0" * 64), "shili", date(2024, 7, 5), reuse)
     alone, _ = parse_snapshot(TextFile("b.csv", second, "0" * 64), "shili", date(2024, 7, 5))
-    assert problems == [] and kept.targets == alone.targets and reuse.rows == {}
+    assert problems == [] and kept.targets == alone.targets and reuse.valid_codes == set(codes)
+
+
+def test_a_valid_export_is_read_by_column_and_an_invalid_one_row_by_row():
+    """The column reader takes the common valid file whole; one bad cell sends it back to the
+    row reader, which names the cell (the error fixtures check every message)."""
+    header = ",".join(synth.SNAPSHOT_COLUMNS)
+    codes = [credit_code(f"91410999MA{i:07d}") for i in range(30)]
+    text = header + "\n" + "".join(f"{c},乙公司{i},西城,建筑业,{'ABC'[i % 3]},{i % 4},{'是否'[i % 2]},在营,参保登记\n"
+                                   for i, c in enumerate(codes))
+    columns = read_columns(text, list(range(9)), set())
+    assert columns is not None and columns.credit_code == tuple(codes) and columns.line == tuple(range(2, 32))
+    assert columns.complaints[:4] == (0, 1, 2, 3) and columns.serious_violation[:2] == (True, False)
+    bad = text.replace("乙公司7,", "=乙公司7,")
+    assert read_columns(bad, list(range(9)), set()) is None
+    snapshot, problems = parse_snapshot(TextFile("t.csv", bad, "0" * 64), "shili", date(2024, 1, 5))
+    assert snapshot is None and [(p.code, p.line, p.column) for p in problems] == [("formula-text", 9, 20)]
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.one_of(CODE_TEXT, st.text(alphabet=CREDIT_CHARSET, min_size=17, max_size=17).map(credit_code)),
+                max_size=6))
+def test_the_column_check_of_credit_codes_agrees_with_the_explained_one(codes):
+    assert credit_codes_valid(codes) == all(credit_code_problem(c) is None for c in codes)

@@ -26,6 +26,7 @@ from ssjpub.model import (
     SNAPSHOT_TITLES,
     TARGET_SOURCES,
     TARGET_STATUSES,
+    Columns,
     Snapshot,
     Target,
 )
@@ -115,8 +116,7 @@ def reference_parse(tf: TextFile, agency: str, taken_on: date):
                                   int(v["complaints"]), flags[v["serious_violation"]], v["status"], v["source"], line))
     if problems:
         return None, problems
-    targets.sort(key=lambda t: t.credit_code)
-    return Snapshot(agency, taken_on, tf.rel, tf.sha256, tuple(targets)), []
+    return Snapshot(agency, taken_on, tf.rel, tf.sha256, Columns.of(targets)), []  # rows in file order
 
 
 def _tf(text: str) -> TextFile:
@@ -169,6 +169,22 @@ def test_reused_rows_give_what_parsing_every_row_gives(header, first, second, ex
         expected = reference_parse(tf, "a", date(2024, 1, 5))
         assert parse_snapshot(tf, "a", date(2024, 1, 5), reuse) == expected
         assert parse_snapshot(tf, "a", date(2024, 1, 5)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_rows, _rows, st.lists(st.sampled_from(["", ",多余", "\n"]), max_size=4))
+def test_the_column_reader_gives_what_parsing_every_row_gives(first, second, extra):
+    """The header in the columns' own order, as exports are: the column reader's path (valid files)
+    or its fall back to the row reader (any problem), each as parsing row by row did before."""
+    reuse = Reuse()
+    for rows in (first, second, first):
+        tf = _tf(_csv(list(SNAPSHOT_COLUMNS), rows, extra))
+        expected = reference_parse(tf, "a", date(2024, 1, 5))
+        assert parse_snapshot(tf, "a", date(2024, 1, 5), reuse) == expected
+        snapshot, _ = parse_snapshot(tf, "a", date(2024, 1, 5))
+        if snapshot is not None:
+            rows = [snapshot.columns.row(i) for i in range(len(snapshot))]
+            assert snapshot.targets == tuple(sorted(rows, key=lambda t: t.credit_code))
 
 
 # --- records: the state earlier records pass on, and verification in forked processes ------------

@@ -16,6 +16,7 @@ from ssjpub.draw.verify import verify_records
 from ssjpub.draw import verifycache
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
 from ssjpub.cli.common import AGENCY, chosen_agencies, exit_if_invalid, gc_paused, load_valid
+from ssjpub.cli.entry import leave_quickly
 from ssjpub.loader.repository import load_inputs
 from ssjpub.validate import find_root
 
@@ -56,7 +57,9 @@ def draw_cmd(task_ref: str | None, pending: bool, root: Path, fmt: str) -> None:
         click.echo(f"任务应写成“机关/年度/任务编号”，如 baofeng/2024/2024-01，而不是“{task_ref}”", err=True)
         sys.exit(2)
     agency, year, task = parts[0], int(parts[1]), parts[2]
-    sys.exit(_draw_task(root, agency, year, task, fmt))
+    code = _draw_task(root, agency, year, task, fmt)
+    leave_quickly()  # a province snapshot's columns and candidates are not freed one by one
+    sys.exit(code)
 
 
 def _draw_task(root: Path, agency: str, year: int, task: str, fmt: str) -> int:

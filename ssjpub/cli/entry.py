@@ -25,6 +25,18 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 EXIT_PIPE = 141  # 128 + SIGPIPE: the reader went away (`ssjpub rules | head`)
 
 _owner = 0  # the process that installed the handler; forked workers inherit it
+_quick_exit = False  # set by leave_quickly()
+
+
+def leave_quickly() -> None:
+    """Called by a command that leaves millions of objects behind (a province draw): when it has
+    ended, the console script ends the process with os._exit instead of freeing them one by one
+    (a second or more). Safe then, and only then: the command has returned, every file it wrote
+    is written whole and closed (ssjpub.atomicfile), its worker processes are gone, and stdout
+    and stderr are flushed just before; nothing else is left to run at exit. In-process callers
+    (tests through click's runner) never reach main() and are not affected."""
+    global _quick_exit
+    _quick_exit = True
 
 
 def _interrupt(_signum, _frame) -> None:
@@ -45,6 +57,20 @@ def _interrupt(_signum, _frame) -> None:
 
 
 def main() -> None:
+    try:
+        _main()
+    except SystemExit as done:
+        if _quick_exit and isinstance(done.code, int | None) and os.getpid() == _owner:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            except OSError:
+                raise done from None  # let Python's own exit report it
+            os._exit(done.code or 0)
+        raise
+
+
+def _main() -> None:
     global _owner
     _owner = os.getpid()
     signal.signal(signal.SIGINT, _interrupt)

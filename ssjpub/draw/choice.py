@@ -100,12 +100,12 @@ def expected_choice(task: Task, year: int, roster: dict, snapshot: Snapshot, pri
     times = prior.times(year)
 
     def eligible(code: str) -> bool:
-        t = pop.by_code.get(code)
+        t = pop.get(code)
         return t is not None and t.active and in_scope(t, task) and times.get(code, 0) < YEARLY_CAP
 
-    in_scope_count = sum(len(rows) for rows in pop.groups.values() if in_scope(snapshot.targets[rows[0]], task))
-    capped = sum(1 for code, n in times.items() if n >= YEARLY_CAP and code in pop.by_code
-                 and pop.by_code[code].active and in_scope(pop.by_code[code], task))
+    in_scope_count = sum(pop.sizes[at] for at, kind in pop.kinds.items() if kind.active and in_scope(kind, task))
+    capped = sum(1 for code, n in times.items() if n >= YEARLY_CAP and (t := pop.get(code)) is not None
+                 and t.active and in_scope(t, task))
     kinds: Counter = Counter()
     special = sorted(c for c in set(recusing) | set(prior.previous) if eligible(c))
     for code in special:  # only enterprises someone recuses from or inspected last differ from the base

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import partial
 
 from ssjpub.draw.encoding import ALGORITHM, ALGORITHM_1, derive_seed, field, fields
-from ssjpub.draw.population import population
+from ssjpub.draw.population import Kind, population
 from ssjpub.draw.sources import canonical_part, source_problems
 from ssjpub.draw.tickets import Candidate, count_for, draw_lowest
 from ssjpub.loader.repository import AgencyData, Repository
@@ -110,7 +111,7 @@ def task_parameters(plan: Plan, task: Task, algorithm: str = ALGORITHM) -> dict:
     }
 
 
-def weight_of(target: Target, task: Task) -> int:
+def weight_of(target: Target | Kind, task: Task) -> int:
     """Integer weight: the product of the factors that apply (C grade, complaints, violations)."""
     w = task.weights
     weight = w.grade.get(target.grade, 1)
@@ -121,7 +122,7 @@ def weight_of(target: Target, task: Task) -> int:
     return weight
 
 
-def in_scope(target: Target, task: Task) -> bool:
+def in_scope(target: Target | Kind, task: Task) -> bool:
     s = task.scope
     return (
         (not s.areas or target.area in s.areas)
@@ -130,7 +131,7 @@ def in_scope(target: Target, task: Task) -> bool:
     )
 
 
-def stratum_of(target: Target, task: Task) -> str:
+def stratum_of(target: Target | Kind, task: Task) -> str:
     return getattr(target, task.strata.by) if task.strata else ""
 
 
@@ -388,7 +389,7 @@ def execute(
         "task": task_id,
         "parameters": parameters,
         "parameters_sha256": parameters_sha256,
-        "population": {"file": snapshot.file, "sha256": snapshot.sha256, "rows": len(snapshot.targets)},
+        "population": {"file": snapshot.file, "sha256": snapshot.sha256, "rows": len(snapshot)},
         "randomness": randomness,
         "seed": seed,
         "prior_draws": [f"{y}/{t}" for y, t in prior.keys],
@@ -403,11 +404,11 @@ def execute(
 @dataclass(frozen=True)
 class Pick:
     """Who the draw chooses among: the candidates (active, in scope, under the yearly cap), how
-    many rows were out of scope, and the positions of the capped rows in snapshot order."""
+    many rows were out of scope, and the credit codes of the capped rows, sorted."""
 
     candidates: list[Candidate]
     out_of_scope: int
-    capped: list[int]
+    capped: list[str]
 
     def sizes(self) -> dict[str, int]:
         sizes: dict[str, int] = {}
@@ -416,38 +417,37 @@ class Pick:
         return sizes
 
 
+# Candidate(code, stratum, weight) built in C from a plain tuple: a province draw makes a million.
+_candidate = partial(tuple.__new__, Candidate)
+
+
 def candidates_of(snapshot, task: Task, times: dict[str, int]) -> Pick:
-    """A row counts as inactive, else out of scope, else capped, else it is a candidate. The rows
-    come in groups sharing area, industry and grade (so scope and stratum); the order of the
-    candidates does not matter (tickets decide), the capped are listed in snapshot order."""
+    """A row counts as inactive, else out of scope, else capped, else it is a candidate. Scope,
+    stratum and weight are decided once per kind of row (ssjpub.draw.population); candidates come
+    in file order (their order does not matter: tickets decide)."""
     pop = population(snapshot)
-    targets = snapshot.targets
-    w = task.weights
-    at_least, by_complaints = (w.complaints.at_least, w.complaints.weight) if w.complaints else (None, 1)
-    by_violation = w.serious_violation
+    codes = pop.columns.credit_code
     out_of_scope = 0
-    capped: list[int] = []
-    candidates: list[Candidate] = []
-    for members in pop.groups.values():
-        first = targets[members[0]]
-        if not in_scope(first, task):
-            out_of_scope += len(members)
+    weight: dict[int, int] = {}  # per kind; 0: not drawn from
+    for at, kind in pop.kinds.items():
+        weight[at] = 0
+        if not kind.active:
             continue
-        stratum = stratum_of(first, task)
-        # weight_of() inlined (a province draw weighs a million rows): the grade factor is the group's.
-        base = w.grade.get(first.grade, 1)
-        for i in members:
-            t = targets[i]
-            if times and times.get(t.credit_code, 0) >= YEARLY_CAP:
-                capped.append(i)
-                continue
-            weight = base
-            if at_least is not None and t.complaints >= at_least:
-                weight *= by_complaints
-            if by_violation is not None and t.serious_violation:
-                weight *= by_violation
-            candidates.append(Candidate(t.credit_code, stratum, weight))
-    return Pick(candidates, out_of_scope, sorted(capped))
+        if in_scope(kind, task):
+            weight[at] = weight_of(kind, task)
+        else:
+            out_of_scope += pop.sizes[at]
+    strata = {at: stratum_of(kind, task) for at, kind in pop.kinds.items()}
+    kind_of = pop.kind_of
+    chosen = [i for i, k in enumerate(kind_of) if weight[k]]
+    capped_at = set(pop.find(code for code, n in times.items() if n >= YEARLY_CAP).values())
+    capped = sorted(codes[i] for i in capped_at if weight[kind_of[i]])
+    if capped:
+        chosen = [i for i in chosen if i not in capped_at]
+    kinds = list(map(kind_of.__getitem__, chosen))
+    candidates = list(map(_candidate, zip(map(codes.__getitem__, chosen), map(strata.__getitem__, kinds),
+                                          map(weight.__getitem__, kinds))))
+    return Pick(candidates, out_of_scope, capped)
 
 
 def stratum_count(task: Task, stratum: str, size: int) -> tuple[int, str] | None:
@@ -471,12 +471,9 @@ def _select(ctx: Context, snapshot, seed: str, prior: PriorDraws, roster: dict, 
     previous = prior.previous
 
     pop = population(snapshot)
-    targets = snapshot.targets
     pick = candidates_of(snapshot, task, times)
     candidates = pick.candidates
-    excluded = {"inactive": pop.inactive, "out_of_scope": pick.out_of_scope,
-                "capped": [targets[i].credit_code for i in pick.capped]}
-    rows = pop.by_code
+    excluded = {"inactive": pop.inactive, "out_of_scope": pick.out_of_scope, "capped": pick.capped}
     sizes = pick.sizes()
 
     counts: dict[str, int] = {}
@@ -500,10 +497,12 @@ def _select(ctx: Context, snapshot, seed: str, prior: PriorDraws, roster: dict, 
         mine = [t for t in tickets if t.stratum == s["stratum"]]
         s["cutoff"] = mine[-1].hex if mine else None
     drawn = []
+    index, columns = pop.find(t.code for t in tickets), pop.columns
     for rank, t in enumerate(tickets, start=1):
-        row = rows[t.code]
-        entry = {"rank": rank, "code": t.code, "name": row.name, "area": row.area, "industry": row.industry,
-                 "grade": row.grade, "stratum": t.stratum, "weight": t.weight, "ticket": t.hex, "copy": t.copy}
+        i = index[t.code]
+        entry = {"rank": rank, "code": t.code, "name": columns.name[i], "area": columns.area[i],
+                 "industry": columns.industry[i], "grade": columns.grade[i], "stratum": t.stratum,
+                 "weight": t.weight, "ticket": t.hex, "copy": t.copy}
         if task.batches:
             entry["batch"] = (rank - 1) * task.batches // len(tickets) + 1
         drawn.append(entry)

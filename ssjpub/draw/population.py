@@ -1,27 +1,69 @@
-"""A snapshot's active targets grouped by what a task's scope looks at (area, industry, grade).
+"""A snapshot's rows by kind: what a draw looks at besides the code (area, industry, grade,
+status, complaints, serious violation).
 
-Several draws use each snapshot; with the groups, a draw tests each group against its scope once
-instead of every row. Built on first use and dropped together with the snapshot.
+A province snapshot has a million rows but some thousands of kinds. A draw decides scope,
+stratum and weight once per kind and then only picks the codes of the rows of the kinds it
+takes. Built from the snapshot's columns on first use (no row object), dropped together with
+the snapshot.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections import Counter
+from functools import cached_property
+from itertools import count
+from typing import NamedTuple
 
-from ssjpub.model import Snapshot, Target
+from ssjpub.model import Columns, Snapshot, Target
+
+
+class Kind(NamedTuple):
+    """What rows of the same kind share: a draw treats them alike (ssjpub.draw.engine.in_scope,
+    stratum_of and weight_of read these fields only)."""
+
+    area: str
+    industry: str
+    grade: str
+    status: str
+    complaints: int
+    serious_violation: bool
+
+    @property
+    def active(self) -> bool:
+        return self.status == "在营"
 
 
 class Population:
     def __init__(self, snapshot: Snapshot) -> None:
-        self.inactive = 0
-        # (area, industry, grade) -> positions in snapshot.targets, ascending
-        self.groups: dict[tuple[str, str, str], list[int]] = {}
-        self.by_code: dict[str, Target] = {t.credit_code: t for t in snapshot.targets}
-        for i, t in enumerate(snapshot.targets):
-            if t.active:
-                self.groups.setdefault((t.area, t.industry, t.grade), []).append(i)
-            else:
-                self.inactive += 1
+        c = self.columns = snapshot.columns
+        first: dict[tuple, int] = {}
+        # Per row, the position of the first row of its kind (which names the kind): one pass in C.
+        self.kind_of: list[int] = list(map(
+            first.setdefault, zip(c.area, c.industry, c.grade, c.status, c.complaints, c.serious_violation), count()))
+        self.kinds: dict[int, Kind] = {at: Kind._make(key) for key, at in first.items()}  # in file order
+        self.sizes: Counter[int] = Counter(self.kind_of)
+        self.inactive = sum(self.sizes[at] for at, kind in self.kinds.items() if not kind.active)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Credit code -> position."""
+        return dict(zip(self.columns.credit_code, range(len(self.columns.credit_code))))
+
+    def find(self, codes) -> dict[str, int]:
+        """The position of each of `codes` the snapshot has. A draw looks up some thousands (the
+        drawn, the capped): one scan of the codes costs less than building the whole index."""
+        wanted = set(codes)
+        if not wanted:
+            return {}
+        if "index" in self.__dict__:
+            return {c: self.index[c] for c in wanted if c in self.index}
+        return {c: i for i, c in enumerate(self.columns.credit_code) if c in wanted}
+
+    def get(self, code: str) -> Target | None:
+        """The row of credit code `code`, or None."""
+        i = self.index.get(code)
+        return None if i is None else self.columns.row(i)
 
 
 # id(snapshot) -> its Population. Snapshots hash by value (slow for thousands of rows), hence the

@@ -9,12 +9,14 @@ from datetime import date
 
 from ssjpub.digits import is_ascii_int, non_ascii_digits
 from ssjpub.identifiers import credit_code_problem, credit_code_valid
+from ssjpub.loader.columns import FLAGS, GRADES, read_columns
 from ssjpub.loader.textfile import TextFile
 from ssjpub.model import (
     SNAPSHOT_COLUMNS,
     SNAPSHOT_TITLES,
     TARGET_SOURCES,
     TARGET_STATUSES,
+    Columns,
     Snapshot,
     Target,
 )
@@ -22,8 +24,6 @@ from ssjpub.pii import shown
 from ssjpub.problems import Pos, Problem
 from ssjpub.spreadsheet import FORMULA_START, column_letter, formula_message, formula_start
 
-_FLAGS = {"是": True, "否": False}
-_GRADES = ("A", "B", "C")
 _COUNT = re.compile(r"[0-9]+")
 # Whitespace str.strip() would remove (re's \s is str.isspace()); line breaks separate records.
 _STRIPPABLE = re.compile(r"[^\S\n]")
@@ -65,7 +65,7 @@ def _row_problems(
         elif formula_start(v[name]):
             cell = f"{column_letter(order[SNAPSHOT_COLUMNS.index(name)] + 1)}{line}"
             bad(name, "formula-text", formula_message(SNAPSHOT_TITLES[name], v[name], cell))
-    if v["grade"] not in _GRADES:
+    if v["grade"] not in GRADES:
         bad("grade", "invalid-value", f"诚信等级只能是 A、B、C，实际为“{v['grade']}”")
     if not is_ascii_int(v["complaints"]):
         odd = non_ascii_digits(v["complaints"], _COUNT)
@@ -73,7 +73,7 @@ def _row_problems(
             bad("complaints", "non-ascii-digit", f"投诉举报数{odd}")
         else:
             bad("complaints", "wrong-type", f"投诉举报数应为非负整数，实际为“{v['complaints']}”")
-    if v["serious_violation"] not in _FLAGS:
+    if v["serious_violation"] not in FLAGS:
         bad("serious_violation", "invalid-value", "严重违法记录只能填“是”或“否”")
     if v["status"] not in TARGET_STATUSES:
         bad("status", "invalid-value", f"经营状态只能是：{'、'.join(TARGET_STATUSES)}")
@@ -83,16 +83,13 @@ def _row_problems(
 
 
 class Reuse:
-    """What parsing one snapshot leaves for the next: credit codes found valid (an agency's
-    snapshots share most of them), and the previous snapshot's valid rows by their text, most of
-    which recur unchanged. Use one per agency, its snapshots in date order."""
+    """What parsing one snapshot leaves for the next: the credit codes found valid (an agency's
+    snapshots share most of them). Use one per agency, its snapshots in date order."""
 
     def __init__(self) -> None:
         self.valid_codes: set[str] = set()
-        self.header: list[str] = []
-        self.rows: dict[str, tuple] = {}  # line text -> Target fields but the line number
-        # False for the agency's last snapshot: nothing follows to use its rows, and keeping them
-        # would keep every line of a province snapshot alive (hundreds of MiB).
+        # False for the agency's last snapshot: nothing follows to use its codes, and keeping
+        # them would keep a province snapshot's million codes in a set for nothing.
         self.more = True
 
 
@@ -114,20 +111,28 @@ def _records(text: str, lines: list[str]):
         last = reader.line_num
 
 
+def _lazy_lines(text: str):
+    """The lines of `text`, one at a time: reading the header need not split a province file."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
+
+
 def parse_snapshot(
     tf: TextFile, agency: str, taken_on: date, reuse: Reuse | None = None
 ) -> tuple[Snapshot | None, list[Problem]]:
     """The snapshot, or None and every problem."""
     reuse = Reuse() if reuse is None else reuse
     problems: list[Problem] = []
-    lines = tf.text.split("\n")
-    reader = csv.reader(lines)
+    first = tf.text.split("\n", 1)[0]
     try:
-        header = next(reader)
+        header = next(csv.reader(_lazy_lines(tf.text)))  # a quoted header may run on
     except StopIteration:
         return None, [Pos(tf.rel).problem("csv-header", "文件为空：第一行应为表头")]
     header = [h.strip() for h in header]
-    hcols = _field_columns(lines[0], len(header))
+    hcols = _field_columns(first, len(header))
     missing = [c for c in SNAPSHOT_COLUMNS if c not in header]
     for name, col in zip(header, hcols):
         if name not in SNAPSHOT_COLUMNS:
@@ -146,29 +151,26 @@ def parse_snapshot(
         return None, problems
 
     order = [header.index(name) for name in SNAPSHOT_COLUMNS]
+    columns = read_columns(tf.text, order, reuse.valid_codes)
+    if columns is None:  # something is irregular or wrong: row by row, to say what and where
+        targets, problems = _read_rows(tf, tf.text.split("\n"), header, order)
+        if problems:
+            return None, problems
+        columns = Columns.of(targets)
+    if reuse.more:
+        reuse.valid_codes.update(columns.credit_code)
+    return Snapshot(agency, taken_on, tf.rel, tf.sha256, columns), []
+
+
+def _read_rows(tf: TextFile, lines: list[str], header: list[str], order: list[int]) -> tuple[list[Target], list[Problem]]:
+    """The rows in file order, or every problem of every row."""
+    problems: list[Problem] = []
     width = len(header)
-    # Cells are stripped; a file with no whitespace at all (the common export) has nothing to
-    # strip, and in the columns' own order nothing to reorder either.
     stripped = _STRIPPABLE.search(tf.text) is None
-    in_order = stripped and order == list(range(len(SNAPSHOT_COLUMNS)))
-    previous = reuse.rows if reuse.header == header else {}
-    current: dict[str, tuple] | None = {} if reuse.more else None
-    valid_codes = reuse.valid_codes
     seen: dict[str, int] = {}
     targets: list[Target] = []
-    intern = sys.intern  # each enterprise's strings recur in every snapshot: keep one copy
-    # A code or name is its row's own, shared only with the agency's other snapshots: an agency's
-    # only snapshot (the province's) need not intern them (str() is the string itself).
-    own = intern if previous or reuse.more else str
     for line, raw, row in _records(tf.text, lines):
         if raw is not None:
-            fields = previous.get(raw)
-            if fields is not None and fields[0] not in seen:  # valid last time, the same now
-                seen[fields[0]] = line
-                if current is not None:
-                    current[raw] = fields
-                targets.append(Target(*fields, line))
-                continue
             row = raw.split(",")
         if row is None:
             problems.append(Pos(tf.rel, line).problem(
@@ -181,27 +183,17 @@ def parse_snapshot(
                 Pos(tf.rel, line).problem("csv-row", f"该行有 {len(row)} 列，表头有 {width} 列")
             )
             continue
-        values = row if in_order else [row[i] for i in order] if stripped else [row[i].strip() for i in order]
+        values = [row[i] for i in order] if stripped else [row[i].strip() for i in order]
         code, name, area, industry, grade, complaints, violation, status, source = values
         if (
-            code not in seen
-            and (code in valid_codes or credit_code_valid(code))
-            and name and area and industry and grade in _GRADES and is_ascii_int(complaints)
+            code not in seen and credit_code_valid(code)
+            and name and area and industry and grade in GRADES and is_ascii_int(complaints)
             and name[0] not in FORMULA_START and area[0] not in FORMULA_START and industry[0] not in FORMULA_START
-            and violation in _FLAGS and status in TARGET_STATUSES and source in TARGET_SOURCES
+            and violation in FLAGS and status in TARGET_STATUSES and source in TARGET_SOURCES
         ):
             seen[code] = line
-            if current is not None:
-                valid_codes.add(code)
-            fields = (own(code), own(name), intern(area), intern(industry), grade,
-                      int(complaints), _FLAGS[violation], intern(status), intern(source))
-            if raw is not None and current is not None:
-                current[raw] = fields
-            targets.append(Target(*fields, line))
+            targets.append(Target(code, name, sys.intern(area), sys.intern(industry), grade,
+                                  int(complaints), FLAGS[violation], sys.intern(status), sys.intern(source), line))
         else:
             problems += _row_problems(tf.rel, line, lines[line - 1], header, order, values, seen)
-    reuse.header, reuse.rows = header, current or {}
-    if problems:
-        return None, problems
-    targets.sort(key=lambda t: t.credit_code)
-    return Snapshot(agency, taken_on, tf.rel, tf.sha256, tuple(targets)), []
+    return targets, problems

@@ -206,8 +206,8 @@ def _check_task_population(
             f"名录快照 {snapshot_file(data.code, task.snapshot)} 不存在",
         )
         return
-    areas = {t.area for t in snapshot.targets}
-    industries = {t.industry for t in snapshot.targets}
+    areas = set(snapshot.columns.area)
+    industries = set(snapshot.columns.industry)
     for k, area in enumerate(task.scope.areas):
         yield from _dangling(plan, at + ("scope", "areas", k), area, areas, "快照中的区域")
     for k, industry in enumerate(task.scope.industries):
@@ -244,7 +244,7 @@ def check_results(data: AgencyData, repo: Repository) -> Iterator[Problem]:
             continue
         if task.basis == "随机抽查":
             snapshot = data.snapshots.get(task.snapshot)
-            population = {t.credit_code for t in snapshot.targets} if snapshot else None
+            population = set(snapshot.columns.credit_code) if snapshot else None
         else:
             population = set(task.targets)
         if population is None:
