@@ -351,8 +351,10 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
         part_reuse: dict[str, Reuse] = {}  # the same for split snapshots, part by part name
         targets_rel = r.rel(targets)
         found = r.visible(targets)
-        days = [_DAY_CSV.match(p.name) or _DAY.match(p.name) for p in found]
+        days = [_DAY_CSV.match(p.name) or (_DAY.match(p.name) if tree.kind(p) == "dir" else None) for p in found]
         last = max((m.group(1) for m in days if m), default=None)
+        named = [m.group(1) for m in days if m]
+        twice = {d for d in named if named.count(d) > 1}
         for path, m in zip(found, days):
             if _DAY_CSV.match(path.name) and r.is_file(path):
                 reuse.more = m.group(1) != last
@@ -363,17 +365,15 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
                 if not r.odd_digits(path, _DAY_CSV, "快照文件名"):
                     r.unexpected(path, "检查对象名录快照应命名为“YYYY-MM-DD.csv”，拆分成多个文件时放在目录“YYYY-MM-DD/”中")
                 continue
-            if snap is None:
+            day = m.group(1)
+            if day in twice:  # both day/ and day.csv: neither is used
+                r.broken.add(r.rel(path))
+                if path.is_dir():
+                    r.problems.append(Pos(f"{targets_rel}/{day}.csv").problem(
+                        "snapshot-twice", f"{day} 的名录快照既有单个文件 {day}.csv，又有拆分的目录 {day}/：只能保留一种"))
                 continue
-            if snap.taken_on in data.snapshots:  # both day/ and day.csv
-                other = data.snapshots.pop(snap.taken_on)
-                day = snap.taken_on.isoformat()
-                for rel in (snap.file, other.file):
-                    r.broken.add(rel)
-                r.problems.append(Pos(f"{targets_rel}/{day}.csv").problem(
-                    "snapshot-twice", f"{day} 的名录快照既有单个文件 {day}.csv，又有拆分的目录 {day}/：只能保留一种"))
-                continue
-            data.snapshots[snap.taken_on] = snap
+            if snap is not None:
+                data.snapshots[snap.taken_on] = snap
     tsa = folder / "tsa"
     if r.is_dir(tsa):  # read by ssjpub.timestamp when agency.yaml names it
         for path in r.visible(tsa):
