@@ -100,6 +100,23 @@ def test_v2_vectors_agree_with_an_independent_reading_of_the_spec():
         assert spec_hash("ssjpub-draw/2", "target", v["seed"], v["code"], str(v["copy"])) == v["ticket"]
 
 
+def test_v3_vectors_agree_with_an_independent_reading_of_the_spec():
+    """/3: the parts in file-name order, each file's SHA-256 and rows from its text, their digest
+    H(A, "population", name, sha256, ...) and the seed it enters (docs/draw-spec.md §11.2)."""
+    found = load("population-v3")
+    assert any(len(v["parts"]) > 1 for v in found)
+    for v in found:
+        names = [p["name"] for p in v["parts"]]
+        assert names == sorted(names, key=lambda n: n.encode("utf-8"))
+        for p in v["parts"]:
+            assert hashlib.sha256(p["text"].encode("utf-8")).hexdigest() == p["sha256"]
+            assert p["rows"] == len(p["text"].splitlines()) - 1
+        texts = [t for p in v["parts"] for t in (p["name"], p["sha256"])]
+        assert spec_hash("ssjpub-draw/3", "population", *texts) == v["population_sha256"]
+        assert spec_hash("ssjpub-draw/3", "seed", v["agency"], str(v["year"]), v["task"],
+                         v["population_sha256"], v["parameters_sha256"], v["randomness"]) == v["seed"]
+
+
 def test_worked_example_in_the_spec_is_true():
     spec = (ROOT / "docs/draw-spec.md").read_text(encoding="utf-8")
     pop = hashlib.sha256(b"credit_code,name\n").hexdigest()
