@@ -125,6 +125,16 @@ def test_worked_example_in_the_spec_is_true():
     assert pop in spec and par in spec and f"seed = {seed}" in spec
     for code, k in (("91110000600037341L", 1), ("91310115MA1K3BTP2B", 2), ("91410421DEM00001A7", 1)):
         assert spec_hash("ssjpub-draw/1", "target", seed, code, str(k)) in spec
+    # 10.3: a population split in two files, their digest in the seed (ssjpub-draw/3)
+    parts = [("410402.csv", b"credit_code,name\n91110000600037341L,\n91310115MA1K3BTP2B,\n"),
+             ("410421.csv", b"credit_code,name\n91410421DEM00001A7,\n")]
+    digests = [hashlib.sha256(raw).hexdigest() for _, raw in parts]
+    assert all(d in spec for d in digests)
+    pop3 = spec_hash("ssjpub-draw/3", "population", parts[0][0], digests[0], parts[1][0], digests[1])
+    seed3 = spec_hash("ssjpub-draw/3", "seed", "demo", "2024", "t1", pop3, par, "3.12.15.22.28.31./9./")
+    assert f"= {pop3}" in spec and f"seed = {seed3}" in spec
+    for code, k in (("91110000600037341L", 1), ("91310115MA1K3BTP2B", 1), ("91310115MA1K3BTP2B", 3), ("91410421DEM00001A7", 1)):
+        assert spec_hash("ssjpub-draw/3", "target", seed3, code, str(k)) in spec
 
 
 # --- properties ---------------------------------------------------------------------------------
