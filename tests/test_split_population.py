@@ -212,3 +212,37 @@ def test_any_split_joins_to_the_same_rows(tmp_path_factory, cuts):
     assert [t[:9] for t in after.targets] == [t[:9] for t in before.targets]
     assert [p.rows for p in after.parts] == [b - a for a, b in zip(bounds, bounds[1:])]
     assert sum(p.rows for p in after.parts) == len(lines)
+
+
+# --- the site -----------------------------------------------------------------------------------------
+
+
+def test_the_site_serves_every_part_and_never_tells_to_hash_the_folder(tmp_path):
+    """The demo with its last task drawn from a split copy of its snapshot: the task page's
+    commands check each part (the folder's digest is no file's SHA-256), and every part is served
+    for the browser verifier to fetch."""
+    from test_site import build, copy_demo
+
+    root = copy_demo(tmp_path / "repo")
+    day = "plans/baofeng/targets/2024-07-02"
+    lines = (root / "plans/baofeng/targets/2024-07-01.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (root / day).mkdir()
+    (root / day / "410421-1.csv").write_text("".join(lines[:1000]), encoding="utf-8")
+    (root / day / "410421-2.csv").write_text(lines[0] + "".join(lines[1000:]), encoding="utf-8")
+    plan = root / "plans/baofeng/2024/plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    at = text.index("- id: 2024-07")
+    plan.write_text(text[:at] + text[at:].replace("snapshot: 2024-07-01", "snapshot: 2024-07-02", 1), encoding="utf-8")
+    for rel in ("plans/baofeng/2024/draws/2024-07.json", "plans/baofeng/2024/draws/2024-07.yaml", "results/baofeng/2024/2024-07.yaml"):
+        (root / rel).unlink()
+    done = ssjpub("draw", "baofeng/2024/2024-07", "--root", root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rec = json.loads((root / "plans/baofeng/2024/draws/2024-07.json").read_text(encoding="utf-8"))
+    assert rec["algorithm"] == "ssjpub-draw/3"
+    out = build(root / "content", tmp_path / "out", root)
+    for part in rec["population"]["parts"]:
+        assert (out / "files" / part["file"]).read_bytes() == (root / part["file"]).read_bytes()
+    page = (out / "baofeng/2024/2024-07/index.html").read_text(encoding="utf-8")
+    listed = " ".join(p["file"] for p in rec["population"]["parts"])
+    assert f"sha256sum {listed}</code>" in page and "population.parts" in page
+    assert f"sha256sum {day}</code>" not in page and f"sha256sum {rec['population']['file']}<" not in page
