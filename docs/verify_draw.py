@@ -1595,6 +1595,13 @@ def selftest() -> int:
         check("快照多出的列应报错", "读取了", "BadInput")
     except BadInput:
         pass
+    # 第 10.3 节算例：ssjpub-draw/3，名录拆成两个文件
+    a = hashlib.sha256(b"credit_code,name\n91110000600037341L,\n91310115MA1K3BTP2B,\n").hexdigest()
+    b = hashlib.sha256(b"credit_code,name\n91410421DEM00001A7,\n").hexdigest()
+    pop3 = H(ALGORITHM_3, "population", "410402.csv", a, "410421.csv", b).hex()
+    check("各部分的摘要", pop3, "f526ce52c9a8678c3db5d578a41175ca93ee9042dba26e0218f00d6aa645d903")
+    check("/3 的种子", H(ALGORITHM_3, "seed", "demo", 2024, "t1", pop3, ps, rc).hex(),
+          "968f487d704f7684cdcf97f3fa6387c3e5083e692ccccb81a7ec3cf42e167112")
     print("自检通过" if ok else "自检未通过")
     return 0 if ok else 1
 
