@@ -18,7 +18,7 @@ from ssjpub.site.commands import (
 )
 from ssjpub.site.pages.common import (
     NON_RANDOM_LABEL, RESULT_COLUMNS, Link, SitePage, _agency_crumbs, _day, _result_cells, _short, checklist_files,
-    clip, is_random, target_names, task_source,
+    clip, is_random, population_files, target_names, task_source,
 )
 from ssjpub.site.pages.draw import FOLD_OVER, DrawView, draw_view
 from ssjpub.site.pages.plan import task_size
@@ -242,7 +242,7 @@ def task_page(
     sources = [plan_file.file]
     if draw is not None:
         sources += [draw.file, *([draw.yaml_file] if draw.yaml_file else [])]
-        sources += [draw.population[0], draw.randomness_file]
+        sources += [*population_files(data, draw.population[0]), draw.randomness_file]
         if data.inspectors:
             sources.append(data.inspectors.file)
     if results is not None:
