@@ -213,7 +213,9 @@ def province_draw(b: Bench) -> None:
         record = json.loads((root / "plans/x41/2025/draws/2025-01.json").read_text(encoding="utf-8"))
         size = sum(p.stat().st_size for p in (root / "plans/x41/2025/draws").glob("*"))
         row.note = (f"抽中 {len(record['targets']):,} 家（5%，加权），记录 JSON+YAML 共 {size / MiB:.0f} MiB；"
-                    f"快照 {stamp['snapshot_bytes'] / MiB:.0f} MiB")
+                    f"快照 {stamp['snapshot_bytes'] / MiB:.0f} MiB"
+                    + (f"，按县分成 {stamp['snapshot_parts']} 个文件（最大 {stamp['largest_part_bytes'] / MiB:.1f} MiB，"
+                       f"{record['algorithm']}）" if stamp.get("snapshot_parts") else ""))
     b.add(row)
 
 
@@ -515,7 +517,7 @@ def write_doc(b: Bench, m: dict, commit: tuple[str, str, bool], load: tuple, tot
     p = b.facts.get("province")
     if p:
         lines += [f"省级规模只生成抽取所需的部分：一个省级机关，一个 {p['snapshot_rows']:,} 行的名录快照"
-                  f"（{p['snapshot_bytes'] / MiB:.0f} MiB，100 个县各 1 万家企业），一个抽取 5% 的加权任务。"
+                  f"（{p['snapshot_bytes'] / MiB:.0f} MiB，100 个县各 1 万家企业，每县一个文件），一个抽取 5% 的加权任务。"
                   "完整的 100 个机关、10 年的仓库约为市级的 10 倍（2 万次抽取），本基准不生成。", ""]
     commands = []
     for r in b.rows:

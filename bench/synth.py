@@ -27,8 +27,10 @@ does not validate: `ssjpub verify` and `ssjpub check` on the result are what the
 
 Province: a full 100-agency, 10-year repository would be 20,000 draws and about 4 GB of files
 (10x the city); `make bench` does not build it. `province` writes what the province draw needs:
-one province-wide agency whose single snapshot holds all 1,000,000 enterprises of the 100
-agencies, and one task drawing 5 % of them (weighted), ready for `ssjpub draw`.
+one province-wide agency whose snapshot holds all 1,000,000 enterprises of the 100 agencies, split
+into one file per county (`targets/<day>/<division>.csv`, about 1.3 MiB each: one 126 MiB file is
+over GitHub's 100 MiB limit, so the draw is ssjpub-draw/3), and one task drawing 5 % of them
+(weighted), ready for `ssjpub draw`.
 """
 
 from __future__ import annotations
@@ -475,30 +477,36 @@ def province_rows(job: tuple[Scale, int]) -> list[tuple[str, str]]:
 
 
 def generate_province(scale: Scale, out: Path, jobs: int = 2) -> dict:
-    """One agency whose snapshot holds the enterprises of all 100 agencies (1,000,000 rows) and
-    a plan with one task drawing 5 % of them, weighted; its draw is left to `ssjpub draw`."""
+    """One agency whose snapshot holds the enterprises of all 100 agencies (1,000,000 rows), one
+    file per county, and a plan with one task drawing 5 % of them, weighted; its draw is left to
+    `ssjpub draw`."""
     if out.exists():
         shutil.rmtree(out)
     started = time.perf_counter()
     write_common(out)
     day = date(PROVINCE_YEAR, 1, 2)
     work = [(scale, i) for i in range(scale.agencies)]
-    rows: list[tuple[str, str]] = []
+    base = out / "plans" / PROVINCE
+    folder = base / "targets" / day.isoformat()
+    folder.mkdir(parents=True)
+    header = ",".join(SNAPSHOT_COLUMNS) + "\n"
+    codes: list[str] = []
+    sizes: list[int] = []
+
+    def write_part(index: int, rows: list[tuple[str, str]]) -> None:
+        path = folder / f"{agency_spec(scale, index).division}.csv"  # one county's export
+        path.write_text(header + "".join(line for _, line in sorted(rows)), encoding="utf-8", newline="\n")
+        codes.extend(code for code, _ in rows)
+        sizes.append(path.stat().st_size)
+
     if jobs > 1:
         with Pool(jobs) as pool:
-            for part in pool.imap(province_rows, work, chunksize=4):
-                rows += part
+            for (_, index), part in zip(work, pool.imap(province_rows, work, chunksize=4)):
+                write_part(index, part)
     else:
         for w in work:
-            rows += province_rows(w)
-    rows.sort()
-    base = out / "plans" / PROVINCE
-    (base / "targets").mkdir(parents=True)
-    header = ",".join(SNAPSHOT_COLUMNS) + "\n"
-    (base / "targets" / f"{day.isoformat()}.csv").write_text(header + "".join(line for _, line in rows),
-                                                             encoding="utf-8", newline="\n")
-    codes = [code for code, _ in rows]
-    del rows
+            write_part(w[1], province_rows(w))
+    codes.sort()
     spec = AgencySpec(0, PROVINCE, "419000", "样本省", scale.enterprises, demo.BAOFENG_AREAS)
     body = agency_body(spec) | {"name": "样本省人力资源和社会保障厅（虚构）", "short_name": "样本省人社厅",
                                 "division_code": "410000", "parent": "人力资源和社会保障部"}
@@ -521,7 +529,7 @@ def generate_province(scale: Scale, out: Path, jobs: int = 2) -> dict:
     write_yaml(out, f"plans/{PROVINCE}/{PROVINCE_YEAR}/randomness/{PROVINCE_TASK}.yaml", "randomness",
                randomness_values(PROVINCE, PROVINCE_YEAR, task), "虚构数据。")
     stamp = {"scale": scale.name, "source": source_digest(), "snapshot_rows": len(codes),
-             "snapshot_bytes": (base / "targets" / f"{day.isoformat()}.csv").stat().st_size,
+             "snapshot_bytes": sum(sizes), "snapshot_parts": len(sizes), "largest_part_bytes": max(sizes),
              "task": f"{PROVINCE}/{PROVINCE_YEAR}/{PROVINCE_TASK}",
              "generate_seconds": round(time.perf_counter() - started, 2)}
     (out / STAMP).write_text(json.dumps(stamp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

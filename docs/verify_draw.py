@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""独立核对 ssjpub 抽取记录（算法 ssjpub-draw/2，以及此前的 ssjpub-draw/1）。
+"""独立核对 ssjpub 抽取记录（算法 ssjpub-draw/2、名录拆分成多个文件时的 ssjpub-draw/3，以及此前的 ssjpub-draw/1）。
 
 只用 Python 3.11 标准库，只依据 docs/draw-spec.md 实现，不导入 ssjpub。
 
@@ -17,11 +17,13 @@
 重新计算的内容（括号内为 draw-spec.md 的节）：
 - 记录文件的字节格式和各对象键的顺序（8）；文件位置 plans/<机关>/<年度>/draws/<任务>.json；
 - parameters 的结构、键的顺序、比例文字的写法，以及 parameters_sha256（2）；
-- population.file 的路径、快照的 SHA-256 和数据行数，并按第 2 节解析快照（2）；
+- population.file 的路径、快照的 SHA-256 和数据行数，并按第 2 节解析快照（2）；/3 的记录逐个核对
+  population.parts（各部分的文件、SHA-256、行数，按文件名的码位顺序），各部分表头相同、代码不跨文件
+  重复，population.sha256 为各部分的摘要（11.2）；
 - randomness.file 的路径，从随机数文件重新得出各来源的规范值和 canonical（2.2、2.3），并与声明的
   来源逐项对照（类型、drand 轮次）——文件用本程序的小解析器读取，只认下面 `read_randomness_yaml`
   列出的写法，其余写法报“未核对”；
-- 记录的 algorithm 决定按 /1 还是 /2 核对（11）；
+- 记录的 algorithm 决定按 /1、/2 还是 /3 核对（11）；
 - seed（3）；prior_draws 是否与仓库中同一机关已有的记录一致（4）；
 - 可抽单位、inactive、out_of_scope、capped（4），权重、分层、数量、签号、copy、rank、批次、
   cutoff（5、6）；
@@ -55,7 +57,8 @@ from fractions import Fraction
 
 ALGORITHM_1 = "ssjpub-draw/1"
 ALGORITHM_2 = "ssjpub-draw/2"
-ALGORITHMS = (ALGORITHM_1, ALGORITHM_2)
+ALGORITHM_3 = "ssjpub-draw/3"  # /2 的名录拆分成多个文件（第 11.2 节）
+ALGORITHMS = (ALGORITHM_1, ALGORITHM_2, ALGORITHM_3)
 ALGORITHM = ALGORITHM_1  # 第 10 节的算例（自检）用 /1
 CAP_PER_YEAR = 2          # 第 4 节：同一年度内对同一企业的抽查次数不超过 2 次
 MAX_LINES_PER_RECORD = 40  # 每条记录最多列出的不一致行数
@@ -67,7 +70,9 @@ KEYS_RECORD = ["algorithm", "agency", "year", "task", "parameters", "parameters_
 # 第 8.1 节：失败记录的键（前十个与抽取记录相同）
 KEYS_FAILURE = KEYS_RECORD[:10] + ["inspectors", "outcome", "failure"]
 KEYS_POPULATION = ["file", "sha256", "rows"]
+KEYS_PART = ["file", "sha256", "rows"]  # /3 的 population.parts[]
 KEYS_RANDOMNESS = {ALGORITHM_1: ["file", "canonical"], ALGORITHM_2: ["file", "sources", "canonical"]}
+KEYS_RANDOMNESS[ALGORITHM_3] = KEYS_RANDOMNESS[ALGORITHM_2]  # /3 只改名录（第 11.2 节）
 KEYS_RANDOMNESS_PART = ["kind", "canonical"]
 KEYS_ELIGIBLE = ["count", "inactive", "out_of_scope", "capped"]
 KEYS_STRATUM = ["stratum", "eligible", "rule", "count", "cutoff"]
@@ -99,6 +104,8 @@ REASON_EXPIRES = "监察证在任务结束前到期"
 
 KIND_OF_FIELD = {"numbers": "公开开奖", "digits": "公开摇号", "signature": "drand"}
 KINDS = {ALGORITHM_1: ("公开开奖", "公开摇号"), ALGORITHM_2: ("公开开奖", "公开摇号", "drand")}
+KINDS[ALGORITHM_3] = KINDS[ALGORITHM_2]
+KEYS_DECL[ALGORITHM_3] = KEYS_DECL[ALGORITHM_2]
 
 
 class BadInput(Exception):
@@ -896,6 +903,66 @@ class Verifier:
         with os.fdopen(fd, "rb") as fh:
             return fh.read()
 
+    def part_names(self, folder):
+        """拆分的名录快照目录中的 .csv 文件名，按码位（UTF-8 字节）顺序；目录或其上级是符号链接时不读取。"""
+        parts = folder.split("/")
+        for i in range(1, len(parts) + 1):
+            if os.path.islink(os.path.join(self.root, *parts[:i])):
+                raise OSError(errno.ELOOP, f"{'/'.join(parts[:i])} 是符号链接，不读取")
+        names = [n for n in os.listdir(os.path.join(self.root, folder)) if n.endswith(".csv") and not n.startswith(".")]
+        return sorted(names, key=lambda n: n.encode("utf-8"))
+
+    def read_parts(self, pop, agency, snapshot, rep):
+        """ssjpub-draw/3（第 11.2 节）：目录中各部分按文件名的码位顺序，逐个核对文件、SHA-256 和行数，
+        表头相同、代码不跨文件重复，再由各部分的摘要得出 population.sha256。返回 (目录, 全部行, 取值问题)。"""
+        folder = f"plans/{agency}/targets/{snapshot}"
+        if pop.get("file") != folder:
+            rep.diff("population.file", _show(pop.get("file")), _show(folder))
+        try:
+            names = self.part_names(folder)
+        except OSError as e:
+            raise BadInput("population.file", f"无法读取拆分的名录快照目录 {folder}：{e.strerror or e}")
+        if not names:
+            raise BadInput("population.file", f"拆分的名录快照目录 {folder} 中没有 .csv 文件")
+        computed, rows, problems, header, seen = [], [], [], None, {}
+        for name in names:
+            rel = f"{folder}/{name}"
+            try:
+                raw = self.read_bytes(rel)
+            except OSError as e:
+                raise BadInput("population.parts", f"无法读取 {rel}：{e.strerror or e}")
+            part_rows, part_problems = read_snapshot(raw, rel)
+            text = raw.decode("utf-8")
+            first = next(csv.reader(io.StringIO(text[1:] if text.startswith("\ufeff") else text, newline="")))
+            names_here = [h.strip() for h in first]
+            if header is None:
+                header = names_here
+            elif names_here != header:
+                raise BadInput(f"{rel} 第 1 行", f"表头与 {folder}/{names[0]} 的不同（各部分的表头须完全相同）")
+            for row in part_rows:
+                code = row["credit_code"]
+                if code in seen:
+                    raise BadInput(f"{rel} 第 {row['_line']} 行", f"credit_code {code} 已在 {seen[code]} 中出现（不得跨文件重复）")
+                seen[code] = rel
+                row["_file"] = rel
+            rows += part_rows
+            problems += part_problems
+            computed.append({"file": rel, "sha256": hashlib.sha256(raw).hexdigest(), "rows": len(part_rows)})
+        recorded = pop.get("parts")
+        if not isinstance(recorded, list):
+            raise BadInput("population.parts", "应为列表")
+        for i, part in enumerate(recorded):
+            if isinstance(part, dict):
+                if list(part) != KEYS_PART:
+                    rep.problem(f"population.parts[{i}]", f"键的顺序应为 {', '.join(KEYS_PART)}")
+        out = []
+        compare("population.parts", recorded, computed, out)
+        rep.diffs(out)
+        digest = H(ALGORITHM_3, "population", *(t for p in computed for t in (p["file"].rsplit("/", 1)[1], p["sha256"]))).hex()
+        if pop.get("sha256") != digest:
+            rep.diff("population.sha256（各部分的摘要）", _show(pop.get("sha256")), _show(digest))
+        return folder, rows, problems
+
     def record(self, rel):
         """此前的抽取记录（只读，不核对）；读不到或不是对象时为 None。"""
         if rel not in self._records:
@@ -1029,20 +1096,23 @@ class Verifier:
         if rec_psha != psha:
             rep.diff("parameters_sha256", _show(rec_psha), _show(psha))
 
-        # ---- 名录快照（第 2 节）
+        # ---- 名录快照（第 2 节；/3 拆分成多个文件，第 11.2 节）
         pop = need(rec, "population", "population")
-        keys(pop, KEYS_POPULATION, "population")
-        pfile = f"plans/{agency}/targets/{P['snapshot']}.csv"
-        if pop.get("file") != pfile:
-            rep.diff("population.file", _show(pop.get("file")), _show(pfile))
-        try:
-            raw_csv = self.read_bytes(pfile)
-        except OSError as e:
-            raise BadInput("population.file", f"无法读取快照 {pfile}：{e.strerror or e}")
-        pop_sha = hashlib.sha256(raw_csv).hexdigest()
-        if pop.get("sha256") != pop_sha:
-            rep.diff(f"population.sha256（{pfile} 的 SHA-256）", _show(pop.get("sha256")), _show(pop_sha))
-        rows, csv_problems = read_snapshot(raw_csv, pfile)
+        keys(pop, KEYS_POPULATION + (["parts"] if alg == ALGORITHM_3 else []), "population")
+        if alg == ALGORITHM_3:
+            pfile, rows, csv_problems = self.read_parts(pop, agency, P["snapshot"], rep)
+        else:
+            pfile = f"plans/{agency}/targets/{P['snapshot']}.csv"
+            if pop.get("file") != pfile:
+                rep.diff("population.file", _show(pop.get("file")), _show(pfile))
+            try:
+                raw_csv = self.read_bytes(pfile)
+            except OSError as e:
+                raise BadInput("population.file", f"无法读取快照 {pfile}：{e.strerror or e}")
+            pop_sha = hashlib.sha256(raw_csv).hexdigest()
+            if pop.get("sha256") != pop_sha:
+                rep.diff(f"population.sha256（{pfile} 的 SHA-256）", _show(pop.get("sha256")), _show(pop_sha))
+            rows, csv_problems = read_snapshot(raw_csv, pfile)
         for path, msg in csv_problems[:5]:
             rep.problem(path, msg)
         if len(csv_problems) > 5:
@@ -1170,11 +1240,11 @@ class Verifier:
             keys(t, tkeys, f"targets[{i}]")
         out = []
         compare("targets", rec_targets, targets, out)
-        by_code = {r["credit_code"]: r["_line"] for r in rows}
+        by_code = {r["credit_code"]: (r.get("_file", pfile), r["_line"]) for r in rows}
         for path, a, b in out:
             m = re.fullmatch(r"targets\[(\d+)\]\.(name|area|industry|grade|weight)", path)
             if m and int(m.group(1)) < len(targets):
-                path += f"（快照 {pfile} 第 {by_code[targets[int(m.group(1))]['code']]} 行）"
+                path += "（快照 {} 第 {} 行）".format(*by_code[targets[int(m.group(1))]['code']])
             rep.diff(path, a, b)
 
         # ---- 检查人员（第 7 节）
@@ -1189,7 +1259,7 @@ class Verifier:
             return
         parts = []
         for i, ((canonical, field, rnd_no), D) in enumerate(zip(entries, declared)):
-            path = "parameters.randomness" + (f"[{i}]" if alg == ALGORITHM_2 else "")
+            path = "parameters.randomness" + (f"[{i}]" if alg != ALGORITHM_1 else "")
             if D["kind"] != KIND_OF_FIELD[field]:
                 rep.diff(f"{path}.kind", _show(D["kind"]), _show(KIND_OF_FIELD[field]) + f"（{rfile} 中是 {field}）")
             if field == "signature":
@@ -1201,7 +1271,7 @@ class Verifier:
                          "没有核验 BLS 签名是否为该轮的真实签名（标准库没有 BLS12-381）；签名由 ssjpub verify 核验")
             parts.append({"kind": KIND_OF_FIELD[field], "canonical": canonical})
         joined = "".join(x["canonical"] for x in parts)
-        if alg == ALGORITHM_2:
+        if alg != ALGORITHM_1:
             out = []
             compare("randomness.sources", rnd.get("sources"), parts, out)
             for path_, a, b in out:
@@ -1302,7 +1372,7 @@ class Verifier:
             typ(D["kind"], lambda v: v in KINDS[alg], f"{path}.kind", "、".join(KINDS[alg]) + "之一")
             typ(D["expected_on"], is_date, f"{path}.expected_on", "日期 YYYY-MM-DD")
             typ(D["witnesses"], strlist, f"{path}.witnesses", "文字列表")
-            if alg == ALGORITHM_2:
+            if alg != ALGORITHM_1:
                 drand = D["kind"] == "drand"
                 typ(D["round"], (lambda v: is_int(v) and v >= 1) if drand else (lambda v: v is None),
                     f"{path}.round", "正整数（drand）" if drand else "null（只有 drand 有轮次）")
@@ -1525,6 +1595,13 @@ def selftest() -> int:
         check("快照多出的列应报错", "读取了", "BadInput")
     except BadInput:
         pass
+    # 第 10.3 节算例：ssjpub-draw/3，名录拆成两个文件
+    a = hashlib.sha256(b"credit_code,name\n91110000600037341L,\n91310115MA1K3BTP2B,\n").hexdigest()
+    b = hashlib.sha256(b"credit_code,name\n91410421DEM00001A7,\n").hexdigest()
+    pop3 = H(ALGORITHM_3, "population", "410402.csv", a, "410421.csv", b).hex()
+    check("各部分的摘要", pop3, "f526ce52c9a8678c3db5d578a41175ca93ee9042dba26e0218f00d6aa645d903")
+    check("/3 的种子", H(ALGORITHM_3, "seed", "demo", 2024, "t1", pop3, ps, rc).hex(),
+          "968f487d704f7684cdcf97f3fa6387c3e5083e692ccccb81a7ec3cf42e167112")
     print("自检通过" if ok else "自检未通过")
     return 0 if ok else 1
 

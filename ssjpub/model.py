@@ -393,12 +393,22 @@ class Columns(typing.NamedTuple):
 
 
 @dataclass(frozen=True)
+class SnapshotPart:
+    """One file of a snapshot split into several (plans/<code>/targets/<day>/<name>.csv)."""
+
+    file: str
+    sha256: str
+    rows: int
+
+
+@dataclass(frozen=True)
 class Snapshot:
     agency: str
     taken_on: date
-    file: str
-    sha256: str
+    file: str  # the CSV file, or the folder of a split snapshot
+    sha256: str  # the file's SHA-256, or the parts' digest (ssjpub-draw/3)
     columns: Columns
+    parts: tuple[SnapshotPart, ...] = ()  # a split snapshot's files, by name; () for one file
 
     def __len__(self) -> int:
         return len(self.columns.credit_code)

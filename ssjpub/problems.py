@@ -77,6 +77,11 @@ CODES: dict[str, str] = {
     "withheld-content-public": "不予公开的结果写了不予公开的内容",
     # Results through Excel, review of s6: a blanked row does not delete a result
     "result-deleted": "检查结果表中原有结果的一行被清空",
+    # A snapshot split into several files, ssjpub-draw/3 (issue 16, item 5)
+    "snapshot-parts-header": "拆分的名录快照各文件的表头不同",
+    "snapshot-parts-duplicate": "统一社会信用代码出现在拆分的名录快照的两个文件中",
+    "snapshot-parts-empty": "拆分的名录快照目录中没有 .csv 文件",
+    "snapshot-twice": "同一天的名录快照既有单个文件又有拆分的目录",
 }
 
 

@@ -134,5 +134,15 @@ def test_every_hex_value_in_the_draw_spec_is_recomputed():
         best = sorted((min(ts), c) for c, ts in tickets.items())
         assert [c for _, c in best[:2]] == ranked
         assert f"rank 1 = {ranked[0]}" in spec and f"rank 2 = {ranked[1]}" in spec
+    # §10.3: the same units split in two files (ssjpub-draw/3), the parts' digest in the seed.
+    parts = [("410402.csv", b"credit_code,name\n91110000600037341L,\n91310115MA1K3BTP2B,\n"),
+             ("410421.csv", b"credit_code,name\n91410421DEM00001A7,\n")]
+    digests = [hashlib.sha256(raw).hexdigest() for _, raw in parts]
+    pop3 = _spec_hash("ssjpub-draw/3", "population", parts[0][0], digests[0], parts[1][0], digests[1])
+    seed3 = _spec_hash("ssjpub-draw/3", "seed", "demo", "2024", "t1", pop3, par, "3.12.15.22.28.31./9./")
+    tickets = {c: [_spec_hash("ssjpub-draw/3", "target", seed3, c, str(k)) for k in range(1, w + 1)] for c, w in units}
+    best = sorted((min(ts), c) for c, ts in tickets.items())
+    assert f"seed = {seed3}" in spec and f"rank 1 = {best[0][1]}" in spec and f"rank 2 = {best[1][1]}" in spec
+    shown |= {*digests, pop3, seed3} | {t for ts in tickets.values() for t in ts}
     found = set(re.findall(r"(?<![0-9a-f])[0-9a-f]{64,}(?![0-9a-f])", spec))
     assert found and found <= shown, sorted(found - shown)

@@ -100,6 +100,23 @@ def test_v2_vectors_agree_with_an_independent_reading_of_the_spec():
         assert spec_hash("ssjpub-draw/2", "target", v["seed"], v["code"], str(v["copy"])) == v["ticket"]
 
 
+def test_v3_vectors_agree_with_an_independent_reading_of_the_spec():
+    """/3: the parts in file-name order, each file's SHA-256 and rows from its text, their digest
+    H(A, "population", name, sha256, ...) and the seed it enters (docs/draw-spec.md §11.2)."""
+    found = load("population-v3")
+    assert any(len(v["parts"]) > 1 for v in found)
+    for v in found:
+        names = [p["name"] for p in v["parts"]]
+        assert names == sorted(names, key=lambda n: n.encode("utf-8"))
+        for p in v["parts"]:
+            assert hashlib.sha256(p["text"].encode("utf-8")).hexdigest() == p["sha256"]
+            assert p["rows"] == len(p["text"].splitlines()) - 1
+        texts = [t for p in v["parts"] for t in (p["name"], p["sha256"])]
+        assert spec_hash("ssjpub-draw/3", "population", *texts) == v["population_sha256"]
+        assert spec_hash("ssjpub-draw/3", "seed", v["agency"], str(v["year"]), v["task"],
+                         v["population_sha256"], v["parameters_sha256"], v["randomness"]) == v["seed"]
+
+
 def test_worked_example_in_the_spec_is_true():
     spec = (ROOT / "docs/draw-spec.md").read_text(encoding="utf-8")
     pop = hashlib.sha256(b"credit_code,name\n").hexdigest()
@@ -108,6 +125,16 @@ def test_worked_example_in_the_spec_is_true():
     assert pop in spec and par in spec and f"seed = {seed}" in spec
     for code, k in (("91110000600037341L", 1), ("91310115MA1K3BTP2B", 2), ("91410421DEM00001A7", 1)):
         assert spec_hash("ssjpub-draw/1", "target", seed, code, str(k)) in spec
+    # 10.3: a population split in two files, their digest in the seed (ssjpub-draw/3)
+    parts = [("410402.csv", b"credit_code,name\n91110000600037341L,\n91310115MA1K3BTP2B,\n"),
+             ("410421.csv", b"credit_code,name\n91410421DEM00001A7,\n")]
+    digests = [hashlib.sha256(raw).hexdigest() for _, raw in parts]
+    assert all(d in spec for d in digests)
+    pop3 = spec_hash("ssjpub-draw/3", "population", parts[0][0], digests[0], parts[1][0], digests[1])
+    seed3 = spec_hash("ssjpub-draw/3", "seed", "demo", "2024", "t1", pop3, par, "3.12.15.22.28.31./9./")
+    assert f"= {pop3}" in spec and f"seed = {seed3}" in spec
+    for code, k in (("91110000600037341L", 1), ("91310115MA1K3BTP2B", 1), ("91310115MA1K3BTP2B", 3), ("91410421DEM00001A7", 1)):
+        assert spec_hash("ssjpub-draw/3", "target", seed3, code, str(k)) in spec
 
 
 # --- properties ---------------------------------------------------------------------------------

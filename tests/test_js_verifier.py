@@ -190,6 +190,29 @@ def test_a_changed_snapshot_row_fails_first_at_the_snapshot_digest(copy_of):
     assert step["id"] == "snapshot-sha256" and step["where"] == "population.sha256"
 
 
+SPLIT = "plans/shili/targets/2023-01-03"
+
+
+def test_a_changed_part_of_a_split_snapshot_fails_at_that_part(copy_of):
+    """ssjpub-draw/3: every part the record lists is fetched and its digest checked."""
+    root = copy_of("split-population")
+    edit(root / SPLIT / "410421-宝丰县.csv", "示例县示例005号", "示例县示例995号")
+    [report] = verify_js(str(root), "plans/shili/2024/draws/2024-01.json")
+    step = first_fail(report)
+    assert step["id"] == "snapshot-sha256" and step["where"] == "population.sha256"
+    assert any("记录之外的文件" in u for u in report["unchecked"])
+
+
+def test_a_split_snapshot_with_a_code_in_two_parts_fails_at_the_second(copy_of):
+    root = copy_of("split-population")
+    first = (root / SPLIT / "410402.csv").read_text(encoding="utf-8").splitlines()[1]
+    with (root / SPLIT / "410421-宝丰县.csv").open("a", encoding="utf-8") as fh:
+        fh.write(first + "\n")
+    [report] = verify_js(str(root), "plans/shili/2024/draws/2024-01.json")
+    step = next(s for s in report["steps"] if s["id"] == "snapshot-rows")
+    assert step["status"] == "fail" and step["where"] == f"{SPLIT}/410421-宝丰县.csv 第 5 行"
+
+
 def test_a_changed_ticket_fails_at_targets_with_where(copy_of):
     root = copy_of("demo")
     path = root / "plans/baofeng/2024/draws/2024-05.json"

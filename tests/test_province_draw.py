@@ -39,6 +39,9 @@ def test_a_province_shaped_draw_passes_the_independent_verifier(tmp_path):
                             "plans/x41/2025/draws/2025-01.json"], capture_output=True, text=True, timeout=600)
     assert check.returncode == 0 and check.stdout.startswith("OK "), check.stdout + check.stderr
     record = json.loads(record_file.read_text(encoding="utf-8"))
+    # One file per county (GitHub refuses one 126 MiB file): a split population, ssjpub-draw/3
+    assert record["algorithm"] == "ssjpub-draw/3" and len(record["population"]["parts"]) == stamp["snapshot_parts"] == 10
+    assert sum(p["rows"] for p in record["population"]["parts"]) == record["population"]["rows"] == 20_000
     assert len(record["targets"]) > 900 and len({t["weight"] for t in record["targets"]}) > 1
     assert record_file.read_bytes() == (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode()
     copy = record_file.with_suffix(".yaml").read_text(encoding="utf-8")

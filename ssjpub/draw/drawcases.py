@@ -445,4 +445,37 @@ CASES: tuple[Case, ...] = (
          ))),
         roster=SHORT,
     ),
+    Case(
+        "split-population",
+        "名录快照拆分成多个文件（`targets/<日期>/` 目录中的 .csv，例如一个县一个文件）时为 `ssjpub-draw/3`："
+        "各部分按文件名的码位顺序，`population.parts` 逐个写出文件、SHA-256 和行数，种子中的 `population_sha256` "
+        "换成各部分的摘要 H(A, \"population\", 文件名₁, sha256₁, …)（第 2 节、第 11.2 节）。",
+        "A snapshot split into several files is ssjpub-draw/3: parts in file-name order, each listed with its "
+        "SHA-256 and rows, and their digest in the seed (spec §2, §11.2).",
+        "三个部分：`410402.csv`（单位 1–4，按代码倒序书写）、`410421-宝丰县.csv`（单位 5–7）、`410499.csv`（只有表头，"
+        "0 行：一个没有单位的县也可以有自己的文件）。`population.file` 是目录，`rows` 为 7（各部分之和），"
+        "`sha256` 不是任何一个文件的摘要，而是各部分的摘要；签号、分层和编组与 `/2` 完全相同，只是算法名为 `ssjpub-draw/3`。",
+        tuple([Unit(i, area="城关镇") for i in range(1, 5)] + [Unit(i, area="周庄镇", grade="C") for i in range(5, 8)]),
+        (Draw(2024, "2024-01", {"strata": {"by": "area", "ratios": {"其他": "50%"}}, "weights": {"grade": {"C": 3}}}, facts=(
+            Fact("algorithm 为 ssjpub-draw/3，population.parts 为 410402.csv 4 行、410421-宝丰县.csv 3 行、410499.csv 0 行",
+                 lambda r: r["2024/2024-01"]["algorithm"] == "ssjpub-draw/3"
+                 and [(p["file"].rsplit("/", 1)[1], p["rows"]) for p in r["2024/2024-01"]["population"]["parts"]]
+                 == [("410402.csv", 4), ("410421-宝丰县.csv", 3), ("410499.csv", 0)]),
+            Fact("population.rows 为 7，population.sha256 为 H(A, \"population\", 文件名, sha256, …)",
+                 lambda r: r["2024/2024-01"]["population"]["rows"] == 7
+                 and r["2024/2024-01"]["population"]["sha256"] == _parts_digest(r["2024/2024-01"]["population"]["parts"])),
+            Fact("strata 为 周庄镇 3 家抽 2 家、城关镇 4 家抽 2 家",
+                 lambda r: strata(r, "2024/2024-01") == [("周庄镇", 3, "50%", 2), ("城关镇", 4, "50%", 2)]),
+        )),),
+        split={"410402.csv": (4, 3, 2, 1), "410421-宝丰县.csv": (5, 6, 7), "410499.csv": ()},
+    ),
 )
+
+
+def _parts_digest(parts: list[dict]) -> str:
+    """The spec's parts digest, written out from §11.2 rather than through the engine."""
+    data = b""
+    for text in ("ssjpub-draw/3", "population", *(t for p in parts for t in (p["file"].rsplit("/", 1)[1], p["sha256"]))):
+        raw = text.encode("utf-8")
+        data += len(raw).to_bytes(4, "big") + raw
+    return hashlib.sha256(data).hexdigest()

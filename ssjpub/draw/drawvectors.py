@@ -118,6 +118,9 @@ class Case:
     # (path, text) -> the text as written: an input as a person might write it, not as the
     # generator's YAML and CSV writers do (applied to every input file, each time it is written)
     edit: Callable[[str, str], str] | None = None
+    # The snapshot split into files (ssjpub-draw/3): part file name -> the serials of its units,
+    # each part in the case's order; None for one file
+    split: dict[str, tuple[int, ...]] | None = None
 
 
 # ------------------------------------------------------------------------------ the inputs
@@ -267,7 +270,13 @@ def write_inputs(w: Writer) -> None:
          "ratio": "5%", "frequency": 1, "inspector_requirements": [OTHER_QUALIFICATION]}]})
     write_roster(w, w.case.roster)
     rows = [u.row() for u in w.case.units]  # in the case's order: the draw never depends on it
-    w.text(f"{a}/targets/{SNAPSHOT.isoformat()}.csv", write_csv([SNAPSHOT_COLUMNS, *rows]))
+    if w.case.split is None:
+        w.text(f"{a}/targets/{SNAPSHOT.isoformat()}.csv", write_csv([SNAPSHOT_COLUMNS, *rows]))
+        return
+    by_serial = {u.serial: u for u in w.case.units}
+    for name, serials in w.case.split.items():
+        w.text(f"{a}/targets/{SNAPSHOT.isoformat()}/{name}",
+               write_csv([SNAPSHOT_COLUMNS, *(by_serial[i].row() for i in serials)]))
 
 
 def write_plan(w: Writer, upto: Draw) -> int:

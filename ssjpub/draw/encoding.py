@@ -1,4 +1,4 @@
-"""Byte encoding and hashing of ssjpub-draw/1 and /2: the only primitives a re-implementation needs.
+"""Byte encoding and hashing of ssjpub-draw/1, /2 and /3: the only primitives a re-implementation needs.
 
 The algorithm name is the domain label of every hash, so a /2 seed or ticket can never equal a /1
 one; records name their algorithm and are re-executed by it.
@@ -11,8 +11,9 @@ import unicodedata
 
 ALGORITHM_1 = "ssjpub-draw/1"
 ALGORITHM_2 = "ssjpub-draw/2"
-ALGORITHM = ALGORITHM_2  # what `ssjpub draw` writes
-ALGORITHMS = (ALGORITHM_1, ALGORITHM_2)  # what `ssjpub verify` re-executes
+ALGORITHM_3 = "ssjpub-draw/3"  # /2 with a population split into several files
+ALGORITHM = ALGORITHM_2  # what `ssjpub draw` writes for a one-file snapshot
+ALGORITHMS = (ALGORITHM_1, ALGORITHM_2, ALGORITHM_3)  # what `ssjpub verify` re-executes
 
 
 def field(text: str) -> bytes:
@@ -66,3 +67,11 @@ def derive_seed(
     return sha256_fields(
         algorithm, "seed", agency, str(year), task, population_sha256, parameters_sha256, randomness
     ).hex()
+
+
+def parts_digest(parts: list[tuple[str, str]], algorithm: str = ALGORITHM_3) -> str:
+    """The digest of a split population (ssjpub-draw/3): H(A, "population", name_1, sha256_1, …)
+    over its parts in order (file names, by code point), as 64 lowercase hex digits. It stands
+    where a one-file population's SHA-256 stands in the seed."""
+    texts = [t for name, sha in parts for t in (name, sha)]
+    return sha256_fields(algorithm, "population", *texts).hex()

@@ -1,5 +1,6 @@
-"""Execute one task's draw from the loaded repository and build its record (ssjpub-draw/2, or
-ssjpub-draw/1 when re-executing a record made by it: docs/draw-spec.md §11).
+"""Execute one task's draw from the loaded repository and build its record (ssjpub-draw/2, /3 when
+the snapshot is split into several files, or ssjpub-draw/1 when re-executing a record made by it:
+docs/draw-spec.md §11).
 
 Everything the draw depends on is named in the record: the population file and its SHA-256, the
 task's parameters and their SHA-256, the public randomness, the earlier draws that capped
@@ -13,7 +14,7 @@ import json
 from dataclasses import dataclass
 from functools import partial
 
-from ssjpub.draw.encoding import ALGORITHM, ALGORITHM_1, derive_seed, field, fields
+from ssjpub.draw.encoding import ALGORITHM, ALGORITHM_1, ALGORITHM_3, derive_seed, field, fields
 from ssjpub.draw.population import Kind, population
 from ssjpub.draw.sources import canonical_part, source_problems
 from ssjpub.draw.tickets import Candidate, count_for, draw_lowest
@@ -355,13 +356,14 @@ def assign_inspectors(
 
 def execute(
     repo: Repository, agency: str, year: int, task_id: str, roster: dict | None = None,
-    prior: PriorDraws | None = None, algorithm: str = ALGORITHM,
+    prior: PriorDraws | None = None, algorithm: str | None = None,
 ) -> dict:
     """The record of the task's draw. `roster` (a record's `inspectors` section) replaces the
     current directory when re-executing a published draw: the roster may change afterwards,
     and `verify --history` checks the recorded one against the files committed before the draw.
     `prior` is the state of the agency's earlier records (read from them when not given).
-    `algorithm` is the record's when re-executing one (ALGORITHMS), else the current one."""
+    `algorithm` is the record's when re-executing one (ALGORITHMS); a new draw is /3 when its
+    snapshot is split into several files, else /2 (docs/draw-spec.md §11.2)."""
     ctx = find_task(repo, agency, year, task_id)
     task, data = ctx.task, ctx.data
     if task.basis != "随机抽查":
@@ -370,6 +372,13 @@ def execute(
     snapshot = data.snapshots.get(task.snapshot) if task.snapshot else None
     if snapshot is None:
         raise DrawError([ctx.pos("snapshot").problem("dangling-reference", "任务的名录快照不存在或未通过校验")])
+    split = bool(snapshot.parts)
+    if algorithm is None:
+        algorithm = ALGORITHM_3 if split else ALGORITHM
+    elif split != (algorithm == ALGORITHM_3):
+        raise DrawError([ctx.pos("snapshot").problem("draw-mismatch", (
+            f"记录的算法是 {algorithm}，它的名录快照是单个文件，现在却拆分成了目录 {snapshot.file}/"
+            if split else f"记录的算法是 {ALGORITHM_3}，它的名录快照拆分成多个文件，现在却是单个文件 {snapshot.file}"))])
     randomness = randomness_section(ctx, algorithm)
     parameters = task_parameters(ctx.plan, task, algorithm)
     parameters_sha256 = sha256_hex(canonical_json(parameters))
@@ -389,7 +398,7 @@ def execute(
         "task": task_id,
         "parameters": parameters,
         "parameters_sha256": parameters_sha256,
-        "population": {"file": snapshot.file, "sha256": snapshot.sha256, "rows": len(snapshot)},
+        "population": population_section(snapshot),
         "randomness": randomness,
         "seed": seed,
         "prior_draws": [f"{y}/{t}" for y, t in prior.keys],
@@ -399,6 +408,15 @@ def execute(
     except DrawError as exc:  # the seed is known: the failure is published, never silent
         raise DrawFailed(exc.problems, failure_record({**head, "inspectors": roster}, exc.problems)) from None
     return {**head, **body}
+
+
+def population_section(snapshot) -> dict:
+    """The record's `population`: the file, its SHA-256 and rows; a split snapshot (/3) names its
+    folder, the parts' digest and the rows of all, then every part in order."""
+    section = {"file": snapshot.file, "sha256": snapshot.sha256, "rows": len(snapshot)}
+    if snapshot.parts:
+        section["parts"] = [{"file": p.file, "sha256": p.sha256, "rows": p.rows} for p in snapshot.parts]
+    return section
 
 
 @dataclass(frozen=True)

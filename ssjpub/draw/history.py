@@ -110,6 +110,32 @@ def _facts(section: dict | None) -> dict | None:
     return {"file": section.get("file"), "requirements": section.get("requirements"), "pool": pool}
 
 
+def _is_split(rec: dict) -> bool:
+    population = rec.get("population")
+    return isinstance(population, dict) and isinstance(population.get("parts"), list) and isinstance(population.get("file"), str)
+
+
+def population_files(rec: dict) -> list[tuple[str, str]]:
+    """(file, sha256) of every file the record's population is read from: the one snapshot, or
+    each part of a split one (ssjpub-draw/3); the record's shape was checked when it was read."""
+    population = rec.get("population") if isinstance(rec.get("population"), dict) else {}
+    if _is_split(rec):
+        return [(p["file"], p["sha256"]) for p in population["parts"]]
+    return [(population["file"], population.get("sha256"))] if isinstance(population.get("file"), str) else []
+
+
+def _csv_names(tree: bytes | None) -> set[str]:
+    """The *.csv names in a raw git tree object (entries of `mode name NUL id`)."""
+    names, pos = set(), 0
+    while tree and pos < len(tree):
+        nul = tree.index(b"\0", pos)
+        name = tree[tree.index(b" ", pos) + 1:nul].decode("utf-8", "replace")
+        pos = nul + 21  # a 20-byte SHA-1 object id follows
+        if name.endswith(".csv"):
+            names.add(name)
+    return names
+
+
 class _History:
     """The graph and the file versions that every record's checks read, fetched in bulk."""
 
@@ -126,8 +152,10 @@ class _History:
             plan_rel = f"plans/{code}/{year}/plan.yaml"
             if not roster_only:
                 specs |= {c.blob for c in self.graph.landed.get(plan_rel, []) if c.blob}
-            pop = d.data.get("population", {}).get("file")
-            inputs = (pop, plan_rel) if not roster_only else ()
+            pop = [rel for rel, _ in population_files(d.data)]
+            if _is_split(d.data):
+                pop.append(d.data["population"]["file"])  # its tree: the parts it held, no more
+            inputs = (*pop, plan_rel) if not roster_only else ()
             for parent in self.revealed_in(d.data.get("randomness", {}).get("file", "")):
                 for rel in (*inputs, f"plans/{code}/inspectors.yaml", f"plans/{code}/checklist.yaml"):
                     if rel:
@@ -177,16 +205,25 @@ class _History:
     def inputs_before_values(self, code: str, year: int, task: str, rec: dict) -> Iterator[Problem]:
         """Each commit that added the values has a parent holding the same snapshot bytes and the
         task as drawn (neither may be tuned once the seed is known)."""
-        label, values_rel, pop_rel = f"{year}/{task}", rec["randomness"]["file"], rec.get("population", {}).get("file")
+        label, values_rel = f"{year}/{task}", rec["randomness"]["file"]
         plan_rel = f"plans/{code}/{year}/plan.yaml"
         for parent in self.revealed_in(values_rel):
             added = parent[:-2]
             where = f"添加公开随机数的提交 {self.graph.short(added)} 的上一个提交中"
             found = []
-            before = self.blobs.get(self.spec(parent, pop_rel)) if pop_rel else None
-            if before is None or hashlib.sha256(before).hexdigest() != rec.get("population", {}).get("sha256"):
-                found.append(Pos(values_rel).problem(
-                    "history-order", f"{where}还没有抽取 {label} 所用的名录快照 {pop_rel}：快照须在随机数之前提交"))
+            for pop_rel, sha in population_files(rec) or [(None, None)]:
+                before = self.blobs.get(self.spec(parent, pop_rel)) if pop_rel else None
+                if before is None or hashlib.sha256(before).hexdigest() != sha:
+                    found.append(Pos(values_rel).problem(
+                        "history-order", f"{where}还没有抽取 {label} 所用的名录快照 {pop_rel}：快照须在随机数之前提交"))
+            if _is_split(rec):  # and no other part that could have been taken out once the values were known
+                folder = rec["population"]["file"]
+                held = _csv_names(self.blobs.get(self.spec(parent, folder)))
+                extra = sorted(held - {rel.rsplit("/", 1)[-1] for rel, _ in population_files(rec)})
+                if extra:
+                    found.append(Pos(values_rel).problem(
+                        "history-order", f"{where}，拆分的名录快照 {folder}/ 中还有抽取记录没有列出的文件 "
+                        f"{'、'.join(extra)}：随机数产生后删去的部分可能改变了抽取结果"))
             spec = self.spec(parent, plan_rel)
             if self.parameters(spec, plan_rel, task, rec) != rec.get("parameters"):
                 found.append(Pos(values_rel).problem(
@@ -268,7 +305,7 @@ class _History:
                     "published-changed", f"失败记录 {d.file} 发布后，任务 {task} 的参数在 {g.short(c.commit)} 被修改或删除："
                     "失败的任务也不得修改，重新抽取须新增任务（retry_of）")
                 break
-        for rel in (d.file, d.data["randomness"]["file"], d.data["population"]["file"]):
+        for rel in (d.file, d.data["randomness"]["file"], *(f for f, _ in population_files(d.data))):
             changed = g.changed_after(rel, published.commit)
             if changed:
                 yield Pos(rel).problem(
@@ -316,7 +353,7 @@ class _History:
         g, label, rec = self.graph, f"{year}/{task}", d.data
         published = g.first_landing(d.file)
         values_rel = rec["randomness"]["file"]
-        for rel in (d.file, d.yaml_file, values_rel, rec.get("population", {}).get("file")):
+        for rel in (d.file, d.yaml_file, values_rel, *(f for f, _ in population_files(rec))):
             if not rel:
                 continue
             since = g.first_landing(rel) if rel == values_rel else published

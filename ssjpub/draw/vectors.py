@@ -1,5 +1,6 @@
-"""Generate tests/vectors/*.json: inputs and expected outputs of ssjpub-draw/1 and /2 for
-re-implementers (the files named *-v2 are /2's; the others /1's, which /2 shares except the label).
+"""Generate tests/vectors/*.json: inputs and expected outputs of ssjpub-draw/1, /2 and /3 for
+re-implementers (the files named *-v2 are /2's, *-v3 /3's; the others /1's, which /2 shares except
+the label).
 
 python -m ssjpub.draw.vectors tests/vectors
 """
@@ -12,7 +13,7 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
-from ssjpub.draw.encoding import ALGORITHM_1, ALGORITHM_2, canonical_digits, canonical_drand, canonical_lottery, derive_seed, field
+from ssjpub.draw.encoding import ALGORITHM_1, ALGORITHM_2, ALGORITHM_3, canonical_digits, parts_digest, canonical_drand, canonical_lottery, derive_seed, field
 from ssjpub.draw.tickets import Candidate, count_for, draw_lowest, ticket_digest, ticket_prefix
 from ssjpub.identifiers import credit_check_char
 
@@ -58,7 +59,7 @@ def vectors() -> dict[str, list[dict]]:
             "drawn": [{"code": t.code, "stratum": t.stratum, "ticket": t.hex, "copy": t.copy} for t in drawn],
         })
     return {"encoding": enc, "randomness": randomness, "seed": seeds, "tickets": tickets,
-            "counts": counts, "selection": selections, **vectors_v2()}
+            "counts": counts, "selection": selections, **vectors_v2(), **vectors_v3()}
 
 
 # Not a real drand round: any 48 bytes show how the canonical value is derived (the signature
@@ -100,8 +101,37 @@ def vectors_v2() -> dict[str, list[dict]]:
     return {"randomness-v2": randomness, "seed-v2": seeds, "tickets-v2": tickets}
 
 
+SNAPSHOT_HEADER = "credit_code,name,area,industry,grade,complaints,serious_violation,status,source\n"
+
+
+def vectors_v3() -> dict[str, list[dict]]:
+    """/3: a split population's parts (file name, bytes) in order, their digest, and the seed it
+    enters (the parameters and randomness of the /2 seed vectors' first)."""
+    def row(i: int, area: str) -> str:
+        return f"{_code(i)},示例单位{i},{area},制造业,A,0,否,在营,参保登记\n"
+
+    cases = [
+        ("one part", {"410402.csv": SNAPSHOT_HEADER + row(1, "卫东区")}),
+        ("two counties", {"410402.csv": SNAPSHOT_HEADER + row(1, "卫东区") + row(2, "卫东区"),
+                          "410421.csv": SNAPSHOT_HEADER + row(3, "宝丰县")}),
+        ("names in code point order", {"b.csv": SNAPSHOT_HEADER + row(4, "乙"), "a.csv": SNAPSHOT_HEADER + row(5, "甲"),
+                                       "宝丰县.csv": SNAPSHOT_HEADER + row(6, "宝丰县"), "Z.csv": SNAPSHOT_HEADER}),
+    ]
+    par = hashlib.sha256(b"demo-parameters").hexdigest()
+    r = "3.12.15.22.28.31./9./"
+    out = []
+    for note, files in cases:
+        parts = [{"name": name, "text": files[name], "sha256": hashlib.sha256(files[name].encode()).hexdigest(),
+                  "rows": files[name].count("\n") - 1} for name in sorted(files)]
+        digest = parts_digest([(p["name"], p["sha256"]) for p in parts])
+        out.append({"note": note, "parts": parts, "population_sha256": digest, "agency": "demo", "year": 2024,
+                    "task": "t1", "parameters_sha256": par, "randomness": r,
+                    "seed": derive_seed("demo", 2024, "t1", digest, par, r, ALGORITHM_3)})
+    return {"population-v3": out}
+
+
 def render(name: str, items: list[dict]) -> str:
-    algorithm = ALGORITHM_2 if name.endswith("-v2") else ALGORITHM_1
+    algorithm = ALGORITHM_3 if name.endswith("-v3") else ALGORITHM_2 if name.endswith("-v2") else ALGORITHM_1
     return json.dumps({"algorithm": algorithm, "vectors": items}, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -32,6 +32,8 @@ _OBJECTS = {
     "randomness": {"file": (str,), "canonical": (str,)},
     "inspectors": {"file": (str,), "requirements": (StrList,), "pool": (list,)},
 }
+# Each file of a split population (ssjpub-draw/3).
+_PART = {"file": (str,), "sha256": (str,), "rows": (int,)}
 # The roster pinned in the record: re-execution and the rules read every field (a name may be
 # absent from the directory: null, docs/draw-spec.md §7).
 _POOL = {"id": (str,), "name": (str, type(None)), "department": (str,), "active": (bool,), "qualifications": (StrList,),
@@ -93,7 +95,18 @@ def _paths(record: dict, root: Path) -> list:
         why = path_problem(value, root) if isinstance(value, str) else None
         if why:
             out.append(((key, "file"), "invalid-path", f"中的文件路径无效：{why}"))
+    for i, part in enumerate(_parts(record)):
+        why = path_problem(part["file"], root) if isinstance(part.get("file"), str) else None
+        if why:
+            out.append((("population", "parts", i, "file"), "invalid-path", f"中的文件路径无效：{why}"))
     return out
+
+
+def _parts(record: dict) -> list:
+    """A split population's parts (ssjpub-draw/3), as written."""
+    population = record.get("population")
+    parts = population.get("parts", []) if isinstance(population, dict) else []
+    return parts if isinstance(parts, list) else []
 
 
 def shape_problems(rel: str, text: str, record: dict, root: Path, failure: bool = False) -> list[Problem]:
@@ -114,6 +127,13 @@ def shape_problems(rel: str, text: str, record: dict, root: Path, failure: bool 
             found.append(_missing((), key) if obj is None else _wrong((key,), (dict,)))
         else:
             found += _fields(obj, spec, (key,))
+    population = record.get("population")
+    if isinstance(population, dict) and "parts" in population:
+        if not isinstance(population["parts"], list) or not population["parts"]:
+            found.append(_wrong(("population", "parts"), (list,)))
+        for i, item in enumerate(_parts(record)):
+            path = ("population", "parts", i)
+            found += _fields(item, _PART, path) if isinstance(item, dict) else [_wrong(path, (dict,))]
     pool = record.get("inspectors", {}).get("pool") if isinstance(record.get("inspectors"), dict) else None
     for i, item in enumerate(pool if isinstance(pool, list) else []):
         path = ("inspectors", "pool", i)

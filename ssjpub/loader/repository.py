@@ -7,6 +7,7 @@ Layout (the product's contract, DESIGN §3):
     plans/<agency>/agency.yaml | checklist.yaml | inspectors.yaml
     plans/<agency>/import.yaml                     optional: column names and statuses of its exports
     plans/<agency>/targets/<YYYY-MM-DD>.csv
+    plans/<agency>/targets/<YYYY-MM-DD>/*.csv     or one snapshot split into parts (ssjpub-draw/3)
     plans/<agency>/<year>/plan.yaml
     plans/<agency>/<year>/randomness/<task>.yaml   public random values, committed after the fact
     plans/<agency>/<year>/draws/<task>.json        draw record (machines), <task>.yaml (staff)
@@ -36,6 +37,7 @@ from ssjpub.loader.documents import read_document
 from ssjpub.loader import tree
 from ssjpub.loader.personal import certificate_paths, yaml_hits
 from ssjpub.loader.records import shape_problems
+from ssjpub.loader.snapshotparts import join_parts
 from ssjpub.loader.textfile import BOM, TextFile, read_data_file
 from ssjpub.loader.yamlfile import Scalar, YamlDoc, parse_yaml
 from ssjpub.model import (
@@ -59,6 +61,7 @@ M = TypeVar("M", bound=Model)
 
 _YEAR = re.compile(r"^[0-9]{4}$")  # ASCII: \d would take full-width digits
 _DAY_CSV = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})\.csv$")
+_DAY = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})$")  # a snapshot split into a folder of parts
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _IGNORED = {"README.md", ".gitkeep"}
 
@@ -210,17 +213,59 @@ class _Reader:
             self.broken.add(rel)
         return loaded
 
-    def snapshot(self, path: Path, agency: str, reuse: Reuse) -> Snapshot | None:
-        rel, tf = self.text(path)
+    def _taken_on(self, path: Path, day: str) -> date | None:
         try:
-            taken_on = date.fromisoformat(path.name[:-4])
+            return date.fromisoformat(day)
         except ValueError:
-            self.problems.append(
-                Pos(rel).problem("impossible-date", f"文件名中的快照日期“{path.name[:-4]}”不存在")
-            )
+            rel = self.rel(path)
+            self.problems.append(Pos(rel).problem("impossible-date", f"文件名中的快照日期“{day}”不存在"))
             self.broken.add(rel)
             return None
+
+    def snapshot(self, path: Path, agency: str, reuse: Reuse) -> Snapshot | None:
+        taken_on = self._taken_on(path, path.name[:-4])
+        if taken_on is None:
+            return None
+        rel, tf = self.text(path)
         snapshot, problems = parse_snapshot(tf, agency, taken_on, reuse) if tf else (None, [])
+        self.problems += problems
+        if snapshot is None:
+            self.broken.add(rel)
+        return snapshot
+
+    def split_snapshot(self, folder: Path, agency: str, reuse: dict[str, Reuse], codes: set[str], more: bool) -> Snapshot | None:
+        """A snapshot split into the folder's *.csv files (ssjpub-draw/3), read part by part.
+        `reuse` holds one reader state per part name: a county's file of one day mostly repeats
+        the same county's file of the day before."""
+        taken_on = self._taken_on(folder, folder.name)
+        if taken_on is None:
+            return None
+        rel = self.rel(folder)
+        read: list[tuple[TextFile, Snapshot]] = []
+        whole = True
+        found = self.visible(folder)
+        for path in found:
+            if not (path.suffix == ".csv" and self.is_file(path)):
+                self.unexpected(path, "拆分的名录快照目录中只能放 .csv 文件（每个文件是名录的一部分，例如一个县一个文件）")
+                continue
+            part_rel, tf = self.text(path)
+            state = reuse.setdefault(path.name, Reuse())
+            state.valid_codes, state.more = codes, more
+            part, problems = parse_snapshot(tf, agency, taken_on, state) if tf else (None, [])
+            self.problems += problems
+            if part is None or tf is None:
+                self.broken.add(part_rel)
+                whole = False
+            else:
+                read.append((tf, part))
+        if not any(p.suffix == ".csv" for p in found):
+            self.problems.append(Pos(rel).problem(
+                "snapshot-parts-empty", "拆分的名录快照目录中没有 .csv 文件：请放入各部分的名录，或删去这个目录"))
+            whole = False
+        if not whole:
+            self.broken.add(rel)
+            return None
+        snapshot, problems = join_parts(rel, agency, taken_on, read)
         self.problems += problems
         if snapshot is None:
             self.broken.add(rel)
@@ -324,16 +369,32 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
     targets = folder / "targets"
     if r.is_dir(targets) and not r.deferred:
         reuse = Reuse()  # snapshots in date order: each mostly repeats the one before
+        part_reuse: dict[str, Reuse] = {}  # the same for split snapshots, part by part name
+        targets_rel = r.rel(targets)
         found = r.visible(targets)
-        last = max((p for p in found if _DAY_CSV.match(p.name)), default=None)
-        for path in found:
+        days = [_DAY_CSV.match(p.name) or (_DAY.match(p.name) if tree.kind(p) == "dir" else None) for p in found]
+        last = max((m.group(1) for m in days if m), default=None)
+        named = [m.group(1) for m in days if m]
+        twice = {d for d in named if named.count(d) > 1}
+        for path, m in zip(found, days):
             if _DAY_CSV.match(path.name) and r.is_file(path):
-                reuse.more = path != last
+                reuse.more = m.group(1) != last
                 snap = r.snapshot(path, data.code, reuse)
-                if snap is not None:
-                    data.snapshots[snap.taken_on] = snap
-            elif not r.odd_digits(path, _DAY_CSV, "快照文件名"):
-                r.unexpected(path, "检查对象名录快照应命名为“YYYY-MM-DD.csv”")
+            elif _DAY.match(path.name) and r.is_dir(path):
+                snap = r.split_snapshot(path, data.code, part_reuse, reuse.valid_codes, m.group(1) != last)
+            else:
+                if not r.odd_digits(path, _DAY_CSV, "快照文件名"):
+                    r.unexpected(path, "检查对象名录快照应命名为“YYYY-MM-DD.csv”，拆分成多个文件时放在目录“YYYY-MM-DD/”中")
+                continue
+            day = m.group(1)
+            if day in twice:  # both day/ and day.csv: neither is used
+                r.broken.add(r.rel(path))
+                if path.is_dir():
+                    r.problems.append(Pos(f"{targets_rel}/{day}.csv").problem(
+                        "snapshot-twice", f"{day} 的名录快照既有单个文件 {day}.csv，又有拆分的目录 {day}/：只能保留一种"))
+                continue
+            if snap is not None:
+                data.snapshots[snap.taken_on] = snap
     tsa = folder / "tsa"
     if r.is_dir(tsa):  # read by ssjpub.timestamp when agency.yaml names it
         for path in r.visible(tsa):

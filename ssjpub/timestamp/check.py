@@ -17,6 +17,7 @@ from typing import Iterator, Mapping
 from cryptography import x509
 
 from ssjpub.draw.encoding import ALGORITHM
+from ssjpub.draw.history import population_files
 from ssjpub.draw.engine import task_parameters
 from ssjpub.draw.gitgraph import Git, GitError
 from ssjpub.loader.documents import validate_document
@@ -201,13 +202,13 @@ def timestamp_findings(repo: Repository, git: Git | None = None,
                 continue
             if draw is None:
                 continue
-            pop = draw.data.get("population", {})
-            if pop.get("file"):
-                spec = f"{commit}:{in_git(pop['file'])}"
-                blob = git.blobs([spec]).get(spec)
-                if blob is None or hashlib.sha256(blob).hexdigest() != pop.get("sha256"):
+            files = population_files(draw.data)  # each part of a split snapshot
+            blobs = git.blobs([f"{commit}:{in_git(rel)}" for rel, _ in files])
+            for rel, sha in files:
+                blob = blobs.get(f"{commit}:{in_git(rel)}")
+                if blob is None or hashlib.sha256(blob).hexdigest() != sha:
                     problems.append(((code, year, task_id), where.problem(
-                        "timestamp-commit", f"取得时间戳的提交 {commit[:10]} 中还没有抽取所用的名录快照 {pop['file']}")))
+                        "timestamp-commit", f"取得时间戳的提交 {commit[:10]} 中还没有抽取所用的名录快照 {rel}")))
             values_rel = draw.data.get("randomness", {}).get("file")
             values = (revealed or {}).get((code, year, task_id)) or (_first_commit(git, in_git(values_rel)) if values_rel else None)
             if values is None:

@@ -18,6 +18,11 @@ function ssjpubVectorCompute(core) {
     "selection": (v, alg) => ({ drawn: core.select(alg, v.seed, v.candidates, v.counts)
       .map((t) => ({ code: t.code, stratum: t.stratum, ticket: t.ticket, copy: t.copy })) }),
   };
+  COMPUTE["population-v3"] = (v, alg) => {
+    const digest = core.populationDigest(alg, v.parts);
+    return { population_sha256: digest,
+      seed: core.seed(alg, v.agency, v.year, v.task, digest, v.parameters_sha256, v.randomness) };
+  };
   COMPUTE["seed-v2"] = COMPUTE.seed;
   COMPUTE["tickets-v2"] = COMPUTE.tickets;
 

@@ -126,11 +126,22 @@ def _agency_crumbs(data: AgencyData) -> tuple[Link, ...]:
     return (HOME_LINK, Link(_short(data), urls.agency(data.code)))
 
 
+def snapshot_files(snapshot) -> tuple[str, ...]:
+    """The files a snapshot is read from: itself, or each part of a split one (ssjpub-draw/3)."""
+    return tuple(p.file for p in snapshot.parts) or (snapshot.file,)
+
+
+def population_files(data: AgencyData, file: str) -> tuple[str, ...]:
+    """A record's population.file as files: a split snapshot's folder is its parts."""
+    found = next((s for s in data.snapshots.values() if s.file == file), None)
+    return snapshot_files(found) if found is not None else (file,)
+
+
 def section_files(data: AgencyData) -> tuple[str, ...]:
     """The files section_links() counts from."""
     files = [f.file for f in (data.checklist, data.inspectors) if f]
     if data.snapshots:
-        files.append(data.snapshots[max(data.snapshots)].file)
+        files += snapshot_files(data.snapshots[max(data.snapshots)])
     return (*files, *(data.plans[y].file for y in sorted(data.plans)))
 
 

@@ -10,7 +10,7 @@ from typing import Iterable
 from ssjpub.loader.repository import AgencyData
 from ssjpub.model import TARGET_STATUSES, Snapshot, format_ratio
 from ssjpub.site import directory, urls
-from ssjpub.site.pages.common import Link, SitePage, _agency_crumbs, _day, _name, _short, clip
+from ssjpub.site.pages.common import Link, SitePage, _agency_crumbs, _day, _name, _short, clip, snapshot_files
 from ssjpub.site.tables import Table, cell, columns
 
 GRADES = ("A", "B", "C")
@@ -201,7 +201,7 @@ def targets_page(data: AgencyData) -> SitePage:
         template="targets.html",
         title=f"{_name(data)}检查对象名录",
         crumbs=_agency_crumbs(data),
-        sources=tuple(s.file for s in snapshots),
+        sources=tuple(f for s in snapshots for f in snapshot_files(s)),
         data={"snapshots": [snapshot_summary(s) for s in snapshots], "list_link": directory.list_link(data)},
         description=targets_description(data, snapshots),
     )
@@ -236,7 +236,7 @@ def target_list_pages(data: AgencyData, records: frozenset[str] = frozenset()) -
             template="target_list.html",
             title=f"{_name(data)}检查对象名单" + (f"（第 {page} 页）" if page > 1 else ""),
             crumbs=crumbs,
-            sources=(snapshot.file,),
+            sources=snapshot_files(snapshot),
             description=clip(
                 f"{_name(data)}检查对象名单（{_day(snapshot.taken_on)} 快照，共 {len(rows)} 家）第 {page}/{pages} 页："
                 f"第 {(page - 1) * directory.PAGE_SIZE + 1}—{min(page * directory.PAGE_SIZE, len(rows))} 家，"

@@ -10,7 +10,7 @@ from ssjpub.model import Plan, Task, format_ratio
 from ssjpub.site import urls
 from ssjpub.site.pages.common import (
     NON_RANDOM_LABEL, RESULT_COLUMNS, SitePage, _agency_crumbs, _day, _name, _result_cells, checklist_files, clip,
-    is_random, target_names, task_source,
+    is_random, snapshot_files, target_names, task_source,
 )
 from ssjpub.site.served import Catalogue
 from ssjpub.site.tables import Cell, Table, cell, columns
@@ -168,7 +168,7 @@ def plan_page(data: AgencyData, year: int, files: Catalogue | None = None) -> Si
     random_tasks = [t for t in plan.tasks if is_random(t)]
     results = non_random_results(data, plan)
     snapshots = sorted({t.snapshot for t in random_tasks if t.snapshot in data.snapshots})
-    sources = [loaded.file, *(data.snapshots[d].file for d in snapshots)]
+    sources = [loaded.file, *(f for d in snapshots for f in snapshot_files(data.snapshots[d]))]
     sources += [r.source for r in results if r.source]
     records = records_table(data, plan, files or {})
     return SitePage(

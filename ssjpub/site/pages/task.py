@@ -13,10 +13,12 @@ from ssjpub.site.choice import choice_view
 from ssjpub.loader.repository import AgencyData
 from ssjpub.model import LotteryGames, Plan, Task
 from ssjpub.site import proof, urls
-from ssjpub.site.commands import Command, command, fetch_commands, install_commands, sha256_command, verify_draw_command
+from ssjpub.site.commands import (
+    Command, command, fetch_commands, install_commands, sha256_command, verify_draw_command, windows_path,
+)
 from ssjpub.site.pages.common import (
     NON_RANDOM_LABEL, RESULT_COLUMNS, Link, SitePage, _agency_crumbs, _day, _result_cells, _short, checklist_files,
-    clip, is_random, target_names, task_source,
+    clip, is_random, population_files, target_names, task_source,
 )
 from ssjpub.site.pages.draw import FOLD_OVER, DrawView, draw_view
 from ssjpub.site.pages.plan import task_size
@@ -149,6 +151,15 @@ def verify_commands(data: AgencyData, draw: DrawView | None, commit: str,
         record, snapshot = draw.file, draw.population[:2]
     if record is None or snapshot is None:
         return fetch_commands(data.agency.model.repository if data.agency else None, commit)
+    if not snapshot[0].endswith(".csv"):  # split into parts (ssjpub-draw/3): each file has its own digest
+        cmds = fetch_commands(data.agency.model.repository if data.agency else None, commit)
+        parts = next((tuple(p.file for p in s.parts) for s in data.snapshots.values() if s.file == snapshot[0]), ())
+        cmds.append(command(
+            f"在仓库中核对名录快照的各部分未被改动：每个文件的结果应与抽取记录中 population.parts 所列的 sha256 相同"
+            f"（{snapshot[1]} 是各部分的摘要，不是某个文件的 SHA-256）", ("sha256sum", *parts),
+            windows=(("Get-FileHash", "-Algorithm", "SHA256", windows_path(snapshot[0]) + "\\*.csv"),)))
+        cmds.append(verify_draw_command("只用 Python 标准库独立重新执行这次抽取（逐个核对各部分）", record))
+        return cmds + install_commands()
     name = snapshot[0].rsplit("/", 1)[-1]
     cmds = [sha256_command(f"不必克隆仓库：下载上面“输入”中的名录快照 {name}，在下载到的文件夹中核对它未被改动：结果应为 "
                            f"{snapshot[1]}（PowerShell 显示为大写字母，是同一个数）", name)]
@@ -236,7 +247,7 @@ def task_page(
     sources = [plan_file.file]
     if draw is not None:
         sources += [draw.file, *([draw.yaml_file] if draw.yaml_file else [])]
-        sources += [draw.population[0], draw.randomness_file]
+        sources += [*population_files(data, draw.population[0]), draw.randomness_file]
         if data.inspectors:
             sources.append(data.inspectors.file)
     if results is not None:

@@ -150,12 +150,12 @@ function ssjpubEncode(noble) {
     ["excluded", strs]))]);
   const head = (alg) => [
     "algorithm", "agency", "year", "task", ["parameters", params(alg === "ssjpub-draw/1" ? SOURCE_1 : list(SOURCE_2))],
-    "parameters_sha256", ["population", obj("file", "sha256", "rows")],
+    "parameters_sha256", ["population", obj("file", "sha256", "rows", ["parts", list(obj("file", "sha256", "rows"))])],
     ["randomness", obj("file", ["sources", list(obj("kind", "canonical"))], "canonical")],
     "seed", ["prior_draws", strs]];
   const RECORD = {};
   const FAILURE = {};
-  for (const alg of ["ssjpub-draw/1", "ssjpub-draw/2"]) {
+  for (const alg of ["ssjpub-draw/1", "ssjpub-draw/2", "ssjpub-draw/3"]) {
     RECORD[alg] = obj(...head(alg),
       ["eligible", obj("count", "inactive", "out_of_scope", ["capped", strs])],
       ["strata", list(obj("stratum", "eligible", "rule", "count", "cutoff"))],

@@ -1,5 +1,5 @@
-// ssjpub browser verifier core: re-executes one draw or failure record (ssjpub-draw/1 and /2,
-// docs/draw-spec.md) from the files the site serves, step by step, and compares every step with
+// ssjpub browser verifier core: re-executes one draw or failure record (ssjpub-draw/1, /2 and
+// /3, docs/draw-spec.md) from the files the site serves, step by step, and compares every step with
 // the record. No DOM, no modules: works in a Web Worker and in Node 20.
 //
 // Every file is a classic script declaring one function. Load, in this order:
@@ -14,7 +14,7 @@ function ssjpubCore() {
   const csv = ssjpubSnapshot(enc);
   const inputs = ssjpubInputs(enc, ssjpubYaml());
   const draw = ssjpubDraw(enc);
-  const A1 = "ssjpub-draw/1", A2 = "ssjpub-draw/2";
+  const A1 = "ssjpub-draw/1", A2 = "ssjpub-draw/2", A3 = "ssjpub-draw/3";
   const QUICKNET_KEY = "83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a0a6c3ac6a5776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd274ca73bab4af5a6e9c76a4bc09e76eae8991ef5ece45a";
   const QUICKNET_DST = "BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_";
   const SLUG = /^[a-z0-9][a-z0-9-]*$/;
@@ -157,7 +157,7 @@ function ssjpubCore() {
         try { rec = JSON.parse(withoutBom(decode(raw))); } catch (e) { why = "记录文件不是 UTF-8 编码的合法 JSON"; }
       }
       if (!why && !isObj(rec)) why = "记录不是 JSON 对象";
-      if (!why && ![A1, A2].includes(rec.algorithm)) why = `记录的算法 ${show(rec.algorithm)} 不是 ssjpub-draw/1 或 ssjpub-draw/2`;
+      if (!why && ![A1, A2, A3].includes(rec.algorithm)) why = `记录的算法 ${show(rec.algorithm)} 不是 ssjpub-draw/1、ssjpub-draw/2 或 ssjpub-draw/3`;
       if (!why && !(typeof rec.agency === "string" && SLUG.test(rec.agency) && Number.isSafeInteger(rec.year) &&
           typeof rec.task === "string" && SLUG.test(rec.task))) why = "记录的 agency、year、task 缺失或写法不对";
       const where = !why && `plans/${rec.agency}/${rec.year}/${failure ? "failures" : "draws"}/${rec.task}.json`;
@@ -199,10 +199,93 @@ function ssjpubCore() {
     }
     const P = derived || (isObj(rec.parameters) ? rec.parameters : null);
 
+    // ---- a snapshot split into parts (/3, §11.2): every part the record lists is fetched and
+    // its digest checked; the parts are parsed as one file (one header, then each part's rows).
+    async function readParts(day) {
+      const folder = `plans/${agency}/targets/${day}`;
+      const pop = isObj(rec.population) ? rec.population : {};
+      const listed = Array.isArray(pop.parts) ? pop.parts : null;
+      const none = { popFile: folder, popSha: null, snap: null, popParts: null };
+      if (!listed || !listed.length || !listed.every((p) => isObj(p) && typeof p.file === "string")) {
+        add("snapshot-sha256", "fail", "记录的 population.parts 应为各部分（file、sha256、rows）的列表", { where: "population.parts" });
+        return none;
+      }
+      report.unchecked.push(`拆分的名录快照目录 ${folder}/ 中是否还有记录之外的文件（浏览器只读取记录列出的部分；由 ssjpub verify 和 docs/verify_draw.py 核对）`);
+      const names = listed.map((p) => p.file.slice(folder.length + 1));
+      const bad = listed.findIndex((p, i) => !p.file.startsWith(folder + "/") || !/^[^/]+\.csv$/.test(names[i]) ||
+        (i > 0 && enc.cmp(names[i - 1], names[i]) >= 0));
+      if (bad >= 0) {
+        add("snapshot-sha256", "fail", `population.parts[${bad}] 的文件应为 ${folder}/ 中的 .csv 文件，各部分按文件名的码位顺序`,
+          { where: `population.parts[${bad}].file` });
+        return none;
+      }
+      const parts = [], texts = [];
+      for (let i = 0; i < listed.length; i++) {
+        progress(0.02 + 0.03 * i / listed.length, "读取名录快照的各部分");
+        const bytes = await read(listed[i].file);
+        if (bytes === null || bytes === undefined) {
+          add("snapshot-sha256", "fail", `找不到名录快照的部分 ${listed[i].file}`, { where: `population.parts[${i}].file` });
+          return none;
+        }
+        parts.push({ file: listed[i].file, sha256: await fileSha256(bytes, opts.sha256), rows: null });
+        let text;
+        try { text = withoutBom(decode(bytes)).replace(/\r\n?/g, "\n"); } catch (e) {
+          add("snapshot-rows", "fail", `${listed[i].file} 不是 UTF-8 编码`, { where: listed[i].file });
+          return none;
+        }
+        texts.push(text);
+      }
+      const popSha = enc.hex(enc.digest(A3, "population", ...parts.flatMap((p, i) => [names[i], p.sha256])));
+      // One text: the first part's header, then every part's rows; `starts` maps its lines back.
+      const headerOf = (t) => { let h = null; csv.eachRecord(t, (cells) => { h = cells.map(enc.strip); return false; }); return h; };
+      const header = headerOf(texts[0]);
+      let joined = "", line = 2;
+      const starts = [];
+      for (let i = 0; i < texts.length; i++) {
+        const h = headerOf(texts[i]);
+        if (JSON.stringify(h) !== JSON.stringify(header)) {
+          add("snapshot-rows", "fail", `${listed[i].file} 的表头与 ${listed[0].file} 的不同（各部分的表头须完全相同）`, { where: `${listed[i].file} 第 1 行` });
+          return { popFile: folder, popSha, snap: null, popParts: null };
+        }
+        const nl = texts[i].indexOf("\n");
+        let body = nl < 0 ? "" : texts[i].slice(nl + 1);
+        if (body && !body.endsWith("\n")) body += "\n";
+        if (i === 0) joined = texts[0].slice(0, nl < 0 ? texts[0].length : nl) + "\n";
+        starts.push(line);
+        joined += body;
+        for (let k = body.indexOf("\n"); k >= 0; k = body.indexOf("\n", k + 1)) line++;
+      }
+      const at = (l) => { let i = 0; while (i + 1 < starts.length && starts[i + 1] <= l) i++; return `${listed[i].file} 第 ${l === 1 ? 1 : l - starts[i] + 2} 行`; };
+      compare("snapshot-sha256", { file: pop.file, sha256: pop.sha256, parts: listed.map((p) => ({ file: p.file, sha256: p.sha256 })) },
+        { file: folder, sha256: popSha, parts: parts.map((p) => ({ file: p.file, sha256: p.sha256 })) }, "population",
+        `${parts.length} 个部分的 SHA-256 与记录相同，各部分的摘要为 ${popSha}`, `名录快照 ${folder}/ 的部分与记录中的文件名或 SHA-256 不同`);
+      progress(0.1, "解析名录快照");
+      let snap = null;
+      try {
+        snap = csv.parseSnapshot(enc.utf8.encode(joined), (f) => progress(0.1 + 0.05 * f, "解析名录快照"));
+      } catch (e) {
+        if (!(e instanceof csv.BadSnapshot)) throw e;
+        const where = e.line ? at(e.line) : folder;
+        add("snapshot-rows", "fail", `名录快照 ${where}：${e.message}`, { where });
+        return { popFile: folder, popSha, snap: null, popParts: null };
+      }
+      for (let i = 0; i < parts.length; i++) parts[i].rows = 0;
+      for (let k = 0; k < snap.rows; k++) {
+        let i = 0;
+        while (i + 1 < starts.length && starts[i + 1] <= snap.line[k]) i++;
+        parts[i].rows++;
+      }
+      compare("snapshot-rows", { rows: pop.rows, parts: listed.map((p) => p.rows) }, { rows: snap.rows, parts: parts.map((p) => p.rows) },
+        "population", `${parts.length} 个部分共 ${snap.rows} 家单位（表头和空行不计），与记录相同`);
+      return { popFile: folder, popSha, snap, popParts: parts };
+    }
+
     // ---- snapshot
-    let popSha = null, snap = null, popFile = null;
+    let popSha = null, snap = null, popFile = null, popParts = null;
     progress(0.02, "读取名录快照");
-    if (P && typeof P.snapshot === "string") {
+    if (P && typeof P.snapshot === "string" && alg === A3) {
+      ({ popFile, popSha, snap, popParts } = await readParts(P.snapshot));
+    } else if (P && typeof P.snapshot === "string") {
       popFile = `plans/${agency}/targets/${P.snapshot}.csv`;
       const bytes = await read(popFile);
       if (bytes === null || bytes === undefined) {
@@ -398,7 +481,8 @@ function ssjpubCore() {
     // ---- eligible, strata, targets
     const head = seed === null ? null : {
       algorithm: alg, agency, year, task, parameters: P, parameters_sha256: paramsSha,
-      population: { file: popFile, sha256: popSha, rows: snap ? snap.rows : null },
+      population: popParts ? { file: popFile, sha256: popSha, rows: snap ? snap.rows : null, parts: popParts }
+        : { file: popFile, sha256: popSha, rows: snap ? snap.rows : null },
       randomness: alg === A1 ? { file: rfile, canonical } : { file: rfile, sources: parts, canonical },
       seed, prior_draws: prior,
     };
@@ -506,6 +590,7 @@ function ssjpubCore() {
     sourceCanonical: inputs.sourceCanonical,
     seed: (alg, agency, year, task, pop, params, randomness) =>
       enc.hex(enc.digest(alg, "seed", agency, String(year), task, pop, params, randomness)),
+    populationDigest: (alg, parts) => enc.hex(enc.digest(alg, "population", ...parts.flatMap((p) => [p.name, p.sha256]))),
     ticket: draw.ticket,
     count: (ratio, n) => draw.count(ratio, n),
     select: (alg, seed, candidates, counts) => draw.drawLowest(alg, seed,
