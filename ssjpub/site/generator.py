@@ -242,7 +242,6 @@ class SiteGenerator(Generator):
         self.cache = site_cache(self.settings, self.root)
         self.placeholders = sitecache.Placeholders(self.commit, self.compliance_as_of)
         self.keys: sitecache.Keys | None = None  # the cached pages' keys (the build-wide part)
-        self.rendered = 0  # pages rendered by this run (the others restored from the cache)
         self.content_pages: dict[str, str] = {}  # save_as → its Markdown source
         # Output file → the source files it comes from, for manifest.json. The settings are the
         # Pelican object's own dict: `finish_build` reads it there on `finalized`.
@@ -345,7 +344,6 @@ class SiteGenerator(Generator):
                     cached.append((page, jobs, key))
             logger.info("增量构建：%d 个页面沿用缓存，%d 个重新生成",
                         len(owned) - len(self.shared) - len(cached), len(cached))
-        self.rendered = len(plain) + len(cached)
         tasks: list[Callable[[], dict]] = [lambda: self.write_pages(writer, plain, cached)]
         if self.settings.get("SSJPUB_DOWNLOADS", True):
             tasks.append(lambda: self.write_downloads([*plain, *((p, j) for p, j, _k in cached)]))
@@ -468,13 +466,6 @@ def _call(_shared: None, job: Callable[[], Any]) -> Any:
     return job()
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return ""
-
-
 def _render(template: Template, context: dict[str, Any], page: SitePage, relative: bool) -> str:
     """The page as Pelican's writer renders it (``Writer.write_file``: the same local context)."""
     local = {**context, "localsiteurl": context.get("localsiteurl")}
@@ -486,7 +477,7 @@ def _render(template: Template, context: dict[str, Any], page: SitePage, relativ
 
 
 def site_cache(settings: dict[str, Any], root: Path) -> sitecache.SiteCache | None:
-    """``SSJPUB_CACHE``: the folder of the per-agency cache, relative to the repository root; None,
+    """``SSJPUB_CACHE``: the folder of the per-page cache, relative to the repository root; None,
     False or "" builds every page every time (publishconf.py does, see there why)."""
     folder = settings.get("SSJPUB_CACHE")
     if not folder:
