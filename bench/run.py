@@ -15,8 +15,8 @@ Side by side:
   - `ssjpub verify` of every draw, county and city, 10 years;
   - the site: `pelican content -s pelicanconf.py` as `make html` runs it (Pagefind off, timed on
     its own) against plain Pelican (default settings and theme) building the same number of
-    Markdown pages holding the same text and tables (bench/steps.py markdown); a rebuild after one
-    result file changes; Pagefind's index time and size;
+    Markdown pages holding the same text and tables (bench/steps.py markdown); a rebuild after a new
+    commit changing one result file, the page cache warm; Pagefind's index time and size;
   - git size of the data: every object of the synthetic repositories after `git gc`, by kind.
 """
 
@@ -278,7 +278,7 @@ def tree_size(folder: Path) -> tuple[int, int]:
 
 
 def site(b: Bench, scale: str, reserve: float = 0.0) -> None:
-    """Full build, plain Pelican on as many Markdown pages, rebuild after one result changes,
+    """Full build, plain Pelican on as many Markdown pages, rebuild after a commit changing one result,
     Pagefind. Each step only when the budget (less `reserve` for what must follow) allows."""
     stamp = b.facts.get(scale)
     if not stamp:
