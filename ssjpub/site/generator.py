@@ -333,14 +333,14 @@ class SiteGenerator(Generator):
                     for rel in downloads.files(job.base):
                         self.outputs[rel] = list(job.sources)
         plain: list[tuple[SitePage, list[downloads.Job]]] = owned[: len(self.shared)]  # through the writer
-        cached: list[tuple[SitePage, list[downloads.Job], str]] = []  # rendered with the placeholders
+        cached: list[tuple[SitePage, list[downloads.Job], str | None]] = []  # rendered with the placeholders
         if self.cache is None:
             plain = owned
         else:
             output = Path(self.output_path)
             for page, jobs in owned[len(self.shared):]:
                 key = self.page_key(page, jobs)
-                if not self.cache.restore(key, output, self.placeholders):
+                if key is None or not self.cache.restore(key, output, self.placeholders):
                     cached.append((page, jobs, key))
             logger.info("增量构建：%d 个页面沿用缓存，%d 个重新生成",
                         len(owned) - len(self.shared) - len(cached), len(cached))
@@ -360,7 +360,7 @@ class SiteGenerator(Generator):
             self.outputs[save_as] = [source]
         self.write_feeds()
 
-    def page_key(self, page: SitePage, jobs: list[downloads.Job]) -> str:
+    def page_key(self, page: SitePage, jobs: list[downloads.Job]) -> str | None:
         """A page's cache key: its value, and each file its page and downloads name as they show
         it (the commit, day and link of ``source_ref``)."""
         names = sorted({*page.sources, *(s for job in jobs for s in job.sources)})
@@ -369,7 +369,7 @@ class SiteGenerator(Generator):
                                      "write_downloads": self.settings.get("SSJPUB_DOWNLOADS", True)})
 
     def write_pages(self, writer: Any, plain: list[tuple[SitePage, Any]],
-                    cached: list[tuple[SitePage, Any, str]]) -> dict[str, str | None]:
+                    cached: list[tuple[SitePage, Any, str | None]]) -> dict[str, str | None]:
         """The pages through the theme: `plain` by Pelican's writer with the build's values,
         `cached` with the placeholders, stored, then written with the real values. Returns each
         cached page's stored digest."""

@@ -193,11 +193,15 @@ class Keys:
         self.base = hashlib.sha256(_json(whole)).digest()
         self.tables: dict[int, tuple[Table, str]] = {}
 
-    def page(self, value: Any, shown: Any) -> str:
+    def page(self, value: Any, shown: Any) -> str | None:
         """`value`: the page's value; `shown`: what else its files show (the source files as the page
-        and its downloads name them, the downloads it writes)."""
+        and its downloads name them, the downloads it writes). None for a value that cannot be
+        pickled: that page is rendered every time, never cached."""
         h = hashlib.sha256(self.base)
-        h.update(value_digest(value, self.tables).encode())
+        try:
+            h.update(value_digest(value, self.tables).encode())
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None
         h.update(_json(shown))
         return h.hexdigest()
 
@@ -266,10 +270,11 @@ class SiteCache:
             return None
         return sha
 
-    def keep(self, key: str, page: str, files: dict[str, str | None]) -> None:
-        """Record the entry of a page just rendered, unless one of its files could not be stored."""
+    def keep(self, key: str | None, page: str, files: dict[str, str | None]) -> None:
+        """Record the entry of a page just rendered, unless it has no key or one of its files could
+        not be stored."""
         self.rendered.append(page)
-        if files and all(files.values()):
+        if key is not None and files and all(files.values()):
             self.used[key] = {rel: sha for rel, sha in files.items() if sha}
 
     def save(self) -> None:
