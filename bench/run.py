@@ -16,8 +16,8 @@ Side by side:
     cache, a pull request adding one draw and one changing nothing (bench/verify_cache.py);
   - the site: `pelican content -s pelicanconf.py` as `make html` runs it (Pagefind off, timed on
     its own) against plain Pelican (default settings and theme) building the same number of
-    Markdown pages holding the same text and tables (bench/steps.py markdown); a rebuild after one
-    result file changes; Pagefind's index time and size;
+    Markdown pages holding the same text and tables (bench/steps.py markdown); a rebuild after a new
+    commit changing one result file, the page cache warm; Pagefind's index time and size;
   - git size of the data: every object of the synthetic repositories after `git gc`, by kind.
 """
 
@@ -265,6 +265,32 @@ def ssjpub_build(scale: str, out: Path, timeout: float, name: str) -> Run:
     return measure(name, cmd, env=env_with(), timeout=max(timeout, 1))
 
 
+def rebuild_after_commit(scale: str, out: Path, timeout: float) -> tuple[str, Run, int]:
+    """Commit a change to the first agency's latest year's first result file, build over `out`
+    with the warm cache, undo the commit; the file, the run and how many pages it rendered."""
+    root = DATA / scale
+    agency = sorted((root / "results").iterdir())[0]
+    target = sorted(sorted(agency.iterdir())[-1].glob("*.yaml"))[0]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("已整改到位", "已整改到位（复查确认）", 1) if "已整改到位" in text
+                      else text + "# 复查\n", encoding="utf-8")
+    day = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%cI"], capture_output=True,
+                         text=True, check=True).stdout.strip()
+    env = {**os.environ, "GIT_AUTHOR_DATE": day, "GIT_COMMITTER_DATE": day}
+    git = ["git", "-C", str(root), "-c", "user.name=bench", "-c", "user.email=bench@example.org",
+           "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "commit", "-q", "-m", "复查", "--", str(target)], env=env, check=True)
+    try:
+        run = ssjpub_build(scale, out, timeout, f"rebuild-{scale}")
+    finally:
+        subprocess.run([*git, "reset", "-q", "--hard", "HEAD~1"], check=True)
+    try:
+        rendered = len(json.loads((root / SITE_CACHE / "index.json").read_bytes())["rendered"])
+    except (OSError, ValueError, KeyError):
+        rendered = -1
+    return target.relative_to(root).as_posix(), run, rendered
+
+
 SITE_CACHE = ".ssjpub-cache/site"  # pelicanconf's SSJPUB_CACHE, under the synthetic root
 MIN_STEP = 30  # seconds: a step started with less left would only be stopped
 OUT_OF_TIME = "本次运行的时间预算已用完；完整测量用 `bench/run.py --budget 3600`"
@@ -276,7 +302,7 @@ def tree_size(folder: Path) -> tuple[int, int]:
 
 
 def site(b: Bench, scale: str, reserve: float = 0.0) -> None:
-    """Full build, plain Pelican on as many Markdown pages, rebuild after one result changes,
+    """Full build, plain Pelican on as many Markdown pages, rebuild after a commit changing one result,
     Pagefind. Each step only when the budget (less `reserve` for what must follow) allows."""
     stamp = b.facts.get(scale)
     if not stamp:
@@ -336,27 +362,21 @@ def site(b: Bench, scale: str, reserve: float = 0.0) -> None:
         row.verdict = "未测量"
         row.ratio = f"纯 Pelican > {plain.seconds:.0f} s（中止）"
 
-    # Rebuild after one result file changes: the same command over the same output folder, with
-    # the per-agency cache the full build left (pelicanconf's SSJPUB_CACHE).
-    agency = sorted((DATA / scale / "results").iterdir())[0]
-    target = sorted(sorted(agency.iterdir())[-1].glob("*.yaml"))[0]  # the latest year's first task
-    original = target.read_bytes()
-    text = original.decode("utf-8")
-    changed = text.replace("已整改到位", "已整改到位（复查确认）", 1) if "已整改到位" in text else text + "# 复查\n"
+    # Rebuild after a new commit that changes one result file: the same command over the same
+    # output folder, the cache warm from the full build (pelicanconf's SSJPUB_CACHE). The commit is
+    # dated as the last one, so that the compliance date stays; it is undone afterwards.
     if b.left() - reserve < MIN_STEP:
-        b.add(Row("改动一个结果文件后重新构建", scale, None, verdict="未测量", note=OUT_OF_TIME))
+        b.add(Row("新提交改动一个结果文件后重新构建", scale, None, verdict="未测量", note=OUT_OF_TIME))
         b.add(Row("Pagefind 建立全文索引", scale, None, verdict="未测量", note=OUT_OF_TIME))
         return
-    target.write_text(changed, encoding="utf-8")
-    try:
-        rebuild = ssjpub_build(scale, out, b.left() - reserve, f"rebuild-{scale}")
-    finally:
-        target.write_bytes(original)
-    rrow = Row("改动一个结果文件后重新构建", scale, rebuild,
-               note=f"改动 {target.relative_to(DATA / scale)}；按机关增量构建：只重新生成该机关的页面，"
-                    "其他机关从缓存复制，跨机关页面重新生成")
+    target, rebuild, rendered = rebuild_after_commit(scale, out, b.left() - reserve)
+    rrow = Row("新提交改动一个结果文件后重新构建", scale, rebuild, goal="≤ 0.1× 完整构建",
+               note=f"改动并提交 {target}，缓存来自上一次构建；重新生成 {rendered} 个页面，其余从缓存复制"
+                    "（每次构建仍要读取、校验数据并算出每一页的内容）")
     if rebuild.ok:
-        rrow.ratio = f"{rebuild.seconds / build.seconds:.2f}× 完整构建"
+        ratio = rebuild.seconds / build.seconds
+        rrow.ratio = f"{ratio:.2f}× 完整构建（CPU {rebuild.cpu:.0f} s，完整构建 CPU {build.cpu:.0f} s）"
+        rrow.verdict = met(ratio <= 0.1)
     b.add(rrow)
 
     if not (out / "index.html").exists():

@@ -1,13 +1,14 @@
-"""The incremental site build (ssjpub.site.sitecache): after each change (a result, a plan, a
-theme byte, a corrupt cache entry) the build with the cache writes exactly the files, byte for
-byte, that a clean build without it writes, and an agency whose inputs did not change is restored
-from its entry rather than rendered again.
+"""The incremental site build (ssjpub.site.sitecache): after each new commit (an empty one, a
+result, a plan, a theme byte) and after a corrupt cache entry, the build with the cache writes
+exactly the files, byte for byte, that a clean build without it writes, and the pages whose data
+did not change are restored from the cache rather than rendered again (the cache's index lists
+the pages the last build rendered).
 
-The changes are left uncommitted, as in a local preview: a new commit changes the build commit
-every page prints, which is in every agency's key (see ssjpub.site.sitecache)."""
+Each build runs with another PYTHONHASHSEED: a key must not depend on the process."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -21,15 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 CONF = ROOT / "pelicanconf.py"
 CACHE = ".ssjpub-cache/site"
 GIT = ["git", "-c", "user.name=测试", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+SEEDS = itertools.count(1)
 
 
-def git(root: Path, *args: str) -> None:
-    subprocess.run([*GIT, *args], cwd=root, check=True, capture_output=True)
+def git(root: Path, *args: str) -> str:
+    return subprocess.run([*GIT, *args], cwd=root, check=True, capture_output=True, text=True).stdout
 
 
-def commit(root: Path, message: str) -> None:
+def commit(root: Path, message: str) -> str:
     git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
+    git(root, "commit", "-q", "--allow-empty", "-m", message)
+    return git(root, "rev-parse", "HEAD").strip()
 
 
 @pytest.fixture
@@ -48,7 +51,7 @@ def build(root: Path, out: Path, cached: bool) -> Path:
            "--fatal", "errors", "-e", f"SSJPUB_ROOT={json.dumps(str(root))}",
            f"THEME={json.dumps(str(root / 'theme'))}", "SSJPUB_PAGEFIND=false",
            f"SSJPUB_CACHE={json.dumps(CACHE if cached else None)}"]
-    env = {**os.environ, "PYTHONHASHSEED": "0", "COLUMNS": "400", "NO_COLOR": "1"}
+    env = {**os.environ, "PYTHONHASHSEED": str(next(SEEDS)), "COLUMNS": "400", "NO_COLOR": "1"}
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     return out
@@ -61,58 +64,69 @@ def assert_same(a: Path, b: Path) -> None:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
 
 
-def entries(root: Path) -> dict[str, tuple[str, int]]:
-    """Each agency's one entry: its key and when its entry.json was written."""
-    out = {}
-    for folder in sorted((root / CACHE).iterdir()):
-        (entry,) = [e for e in folder.iterdir() if not e.name.startswith(".")]
-        out[folder.name] = (entry.name, (entry / "entry.json").stat().st_mtime_ns)
-    return out
+def index(root: Path) -> dict:
+    return json.loads((root / CACHE / "index.json").read_bytes())
 
 
-def check(root: Path, tmp: Path, name: str) -> None:
-    """An incremental build over the previous output equals a clean full build of the same tree."""
+def check(root: Path, tmp: Path, name: str) -> set[str]:
+    """An incremental build over the previous output equals a clean full build of the same tree;
+    returns the pages it rendered."""
     incremental = build(root, tmp / "output", cached=True)
-    assert not list((root / CACHE).glob("*/.tmp-*"))  # nothing half-written left behind
+    assert not list((root / CACHE).rglob(".tmp-*"))  # nothing half-written left behind
     assert_same(incremental, build(root, tmp / f"full-{name}", cached=False))
+    meta = index(root)
+    blobs = {p.name for p in (root / CACHE / "blobs").rglob("*") if p.is_file()}
+    assert blobs == {sha for files in meta["pages"].values() for sha in files.values()}  # no leftovers
+    return set(meta["rendered"])
 
 
 def test_incremental_build_equals_full_build(repo: Path, tmp_path: Path) -> None:
     build(repo, tmp_path / "output", cached=True)
-    first = entries(repo)
-    assert set(first) == {"baofeng", "yanshi"}
+    pages = set(index(repo)["rendered"])
+    assert {p.split("/")[0] for p in pages} == {"baofeng", "yanshi"}
+    others = {p for p in pages if p.startswith("yanshi/")}
 
-    # One result file: only its agency is rendered again.
-    result = sorted((repo / "results/baofeng").rglob("*.yaml"))[-1]
+    # A new commit that changes no file: the build commit on every page is new, nothing is rendered.
+    head = commit(repo, "空提交")
+    assert check(repo, tmp_path, "empty") == set()
+    assert head.encode() in (tmp_path / "output/yanshi/index.html").read_bytes()
+
+    # One result file, committed: only pages that show it are rendered; the other agency's pages
+    # and the other tasks' pages are restored.
+    result = repo / "results/baofeng/2024/2024-07.yaml"
     text = result.read_text(encoding="utf-8")
     result.write_text(text.replace("已整改到位", "已整改到位（复查确认）", 1) if "已整改到位" in text
                       else text + "# 复查\n", encoding="utf-8")
-    check(repo, tmp_path, "result")
-    second = entries(repo)
-    assert second["baofeng"][0] != first["baofeng"][0]
-    assert second["yanshi"] == first["yanshi"]  # restored, not written again
+    commit(repo, "结果")
+    rendered = check(repo, tmp_path, "result")
+    assert "baofeng/2024/2024-07/index.html" in rendered
+    assert not rendered & others
+    assert not {p for p in rendered if p.startswith("baofeng/2024/2024-0") and not p.startswith("baofeng/2024/2024-07")}
+    assert len(rendered) < len(pages) - len(others)
 
-    # One plan.
-    plan = sorted((repo / "plans/yanshi").glob("*/plan.yaml"))[-1]
+    # One plan: the other agency's pages are all restored.
+    plan = repo / "plans/yanshi/2023/plan.yaml"
     plan.write_bytes(plan.read_bytes() + "# 计划备注\n".encode())
-    check(repo, tmp_path, "plan")
-    third = entries(repo)
-    assert third["yanshi"][0] != second["yanshi"][0] and third["baofeng"] == second["baofeng"]
+    commit(repo, "计划")
+    rendered = check(repo, tmp_path, "plan")
+    assert rendered and all(p.startswith("yanshi/") for p in rendered)
 
-    # One byte of the theme's CSS: every agency's pages link it.
+    # One byte of the theme's CSS: every page links it, every page is rendered.
     css = repo / "theme/static/css/site.css"
     css.write_bytes(css.read_bytes().replace(b"}", b" }", 1))
-    check(repo, tmp_path, "theme")
-    fourth = entries(repo)
-    assert all(fourth[c][0] != third[c][0] for c in fourth)
+    commit(repo, "主题")
+    assert check(repo, tmp_path, "theme") == pages
 
-    # A corrupt entry is never trusted: one with a changed byte, one with a torn entry.json.
-    key = fourth["baofeng"][0]
-    page = repo / CACHE / "baofeng" / key / "files/baofeng/index.html"
-    good = page.read_bytes()
-    page.write_bytes(good.replace(b"<", b"[", 1))
-    meta = repo / CACHE / "yanshi" / fourth["yanshi"][0] / "entry.json"
-    meta.write_bytes(meta.read_bytes()[:-20])
-    check(repo, tmp_path, "corrupt")
-    assert page.read_bytes() == good  # rendered again and stored again
-    assert json.loads(meta.read_bytes())["key"] == fourth["yanshi"][0]
+    # A corrupt entry is never trusted: a stored page with a changed byte is rendered again.
+    meta = index(repo)
+    entry = next(files for files in meta["pages"].values() if "yanshi/index.html" in files)
+    blob = repo / CACHE / "blobs" / entry["yanshi/index.html"][:2] / entry["yanshi/index.html"]
+    good = blob.read_bytes()
+    blob.write_bytes(good.replace(b"<", b"[", 1))
+    assert check(repo, tmp_path, "corrupt") == {"yanshi/index.html"}
+    assert blob.read_bytes() == good  # stored again
+
+    # A torn index is an empty one: everything rendered, the same site.
+    path = repo / CACHE / "index.json"
+    path.write_bytes(path.read_bytes()[:-20])
+    assert check(repo, tmp_path, "torn") == pages

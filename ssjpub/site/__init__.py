@@ -8,7 +8,7 @@ Settings: ``SSJPUB_ROOT`` (the data repository, holding plans/ and results/; def
 above the content folder), ``SSJPUB_DEMO`` (show the "fictional demo data" banner) and
 ``SSJPUB_REPOSITORY`` (the repository address for files outside an agency's folders; default: the
 address the agencies' agency.yaml name, when they name one) and ``SSJPUB_CACHE`` (the folder, under
-the root, of the per-agency cache of incremental builds, ssjpub.site.sitecache; None: no cache).
+the root, of the per-page cache of incremental builds, ssjpub.site.sitecache; None: no cache).
 
 Signals: ``content_object_init`` sanitises each Markdown page (ssjpub.site.sanitize);
 ``get_generators`` adds the generator; ``initialized`` points Pelican at a staging folder

@@ -12,15 +12,18 @@ never the build's clock.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
 
 from ssjpub.site import xlsx
 from ssjpub.spreadsheet import write_csv
-from ssjpub.site.tables import Table
+from ssjpub.site.tables import Cell, Table
+
+P = TypeVar("P")
 
 BOM = "\ufeff"
 
@@ -44,14 +47,40 @@ def jobs(pages: Iterable[tuple[str, tuple[str, ...], list[Table]]]) -> list[Job]
     """From each page (its url, its sources, the tables it shows) the downloads to write: each
     table once, a paged table's whole dataset once however many pages show a part of it (every
     page its own copy made the directory lists' downloads grow with their page count)."""
-    out: dict[str, Job] = {}
-    for url, sources, tables in pages:
+    return [job for _page, mine in owned((None, page) for page in pages) for job in mine]
+
+
+def owned(pages: Iterable[tuple[P, tuple[str, tuple[str, ...], list[Table]]]]) -> list[tuple[P, list[Job]]]:
+    """As ``jobs``, each page (any value, given with its url, sources and tables) with the downloads
+    it is the first to show: the incremental build stores them with it (ssjpub.site.sitecache)."""
+    seen: set[str] = set()
+    out = []
+    for page, (url, sources, tables) in pages:
+        mine = []
         for table in tables:
             whole = table.part_of.table if table.part_of else table
             base = table_base(url, table)
-            if base not in out:
-                out[base] = Job(base, whole, whole.sources if whole.sources is not None else sources)
-    return list(out.values())
+            if base not in seen:
+                seen.add(base)
+                mine.append(Job(base, whole, whole.sources if whole.sources is not None else sources))
+        out.append((page, mine))
+    return out
+
+
+def files(base: str) -> tuple[str, str, str]:
+    """A table's three download files, in the order they are written."""
+    return f"{base}.csv", f"{base}.json", f"{base}.xlsx"
+
+
+def replace_text(table: Table, fix: Callable[[str], str]) -> Table:
+    """The table with `fix` applied to every text it holds (caption, column titles, cells)."""
+    def row(cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
+        return tuple(c._replace(lines=tuple(fix(line) for line in c.lines)) for c in cells)
+
+    return dataclasses.replace(
+        table, caption=fix(table.caption), rows=tuple(row(r) for r in table.rows),
+        foot=row(table.foot) if table.foot else table.foot,
+        columns=tuple(dataclasses.replace(c, title=fix(c.title)) for c in table.columns))
 
 
 def _rows(table: Table) -> list[list[str]]:

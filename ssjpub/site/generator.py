@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable
 from jinja2 import Template
 from markupsafe import Markup
 from pelican.generators import Generator
+from pelican.utils import get_relative_path, path_to_url
 
 from ssjpub import parallel
 from ssjpub.draw.history import read_history
@@ -237,10 +238,10 @@ class SiteGenerator(Generator):
         # says. A fresh template cache: nothing compiled without autoescaping is reused.
         self.data_env = self.env.overlay(autoescape=True, cache_size=400)
         self.shared: list[SitePage] = []  # the cross-agency pages, rendered every time
-        self.pages: list[SitePage] = []  # the pages this run renders: the shared ones, the agencies not cached
+        self.pages: list[SitePage] = []  # every page of the site: the shared ones, then each agency's
         self.cache = site_cache(self.settings, self.root)
-        self.keys: dict[str, str] = {}  # agency → its cache key
-        self.summaries: dict[str, dict] = {}  # agency → its sitemap entries and manifest sources
+        self.placeholders = sitecache.Placeholders(self.commit, self.compliance_as_of)
+        self.keys: sitecache.Keys | None = None  # the cached pages' keys (the build-wide part)
         self.content_pages: dict[str, str] = {}  # save_as → its Markdown source
         # Output file → the source files it comes from, for manifest.json. The settings are the
         # Pelican object's own dict: `finish_build` reads it there on `finalized`.
@@ -286,47 +287,21 @@ class SiteGenerator(Generator):
         # it the pages keep its explanations and say what to do instead, and link no missing file.
         self.context["ssjpub_verifier_js"] = (Path(self.settings["THEME"]) / "static/verify/page.js").is_file()
         if self.cache is not None:
-            self.keys = self.agency_keys()
+            self.keys = self.build_keys()
 
-    def agency_keys(self) -> dict[str, str]:
-        """Each agency's cache key: see ssjpub.site.sitecache for what it covers and why."""
-        codes = [code for code, _ in _agencies(self.repo)]
-        folders = {code: (f"plans/{code}/", f"results/{code}/") for code in codes}
-
-        # What the pages can name: the served files, the content and the theme (not, say, a
-        # build's output folder inside the repository, which changes with every build).
-        shown = tuple(f"{_relative(Path(d), self.root)}/" for d in (self.path, self.settings["THEME"])
-                      if _relative(Path(d), self.root))
-
-        def others(path: str, code: str) -> bool:  # under another agency's folders, or never shown
-            if path not in self.served and not path.startswith(shown):
-                return True
-            return any(path.startswith(f) for c, fs in folders.items() if c != code for f in fs)
-
-        build = {
+    def build_keys(self) -> sitecache.Keys:
+        """The build-wide part of every cached page's key: see ssjpub.site.sitecache."""
+        shown = self.placeholders.shown_commit
+        return sitecache.Keys({
             "settings": sitecache.output_settings(self.settings),
             "theme": sitecache.folder_digests(Path(self.settings["THEME"])),
             "content": sitecache.folder_digests(Path(self.path)),
-            "context": {k: self.context[k] for k in (
-                "compliance_as_of", "ssjpub_commit", "ssjpub_commit_url", "ssjpub_nav", "ssjpub_content_dir",
-                "ssjpub_verifier_js")},
+            "context": {k: self.context[k] for k in ("ssjpub_nav", "ssjpub_content_dir", "ssjpub_verifier_js")},
+            "commit": shown,
+            "commit_url": trace.commit_url(self.repository, shown),
+            "as_of": self.placeholders.AS_OF,
             "repository": self.repository,
-        }
-        keys = {}
-        for code in codes:
-            mine = lambda path: not others(path, code)  # noqa: E731 - the agency's and the shared files
-            keys[code] = sitecache.agency_key({
-                **build,
-                "agency": code,
-                "agency_repository": self.repositories.get(code),
-                "files": {p: f.sha256 for p, f in self.served.items() if mine(p)},
-                "commits": {p: c for p, c in self.history.files.items() if mine(p)},
-                "dirty": sorted(p for p in self.history.dirty if mine(p)),
-                "compliance": self.compliance.get(code),
-                "proof": [self.proof.checked, self.proof.reason, self.proof.problems,
-                          {k: r for k, r in self.proof.records.items() if k[0] == code}],
-            })
-        return keys
+        })
 
     def _content_dir(self) -> str:
         try:
@@ -341,81 +316,103 @@ class SiteGenerator(Generator):
         if problems:
             raise fail(problems, "输入文件在生成期间被改动")
         self.outputs.update(written)
-        output = Path(self.output_path)
+        # The agencies' pages, built with the placeholders when cached (ssjpub.site.sitecache).
+        commit = self.placeholders.shown_commit if self.cache is not None else self.commit
         groups: dict[str | None, list[SitePage]] = {None: self.shared}  # None: the shared pages
         for code, _data in _agencies(self.repo):
-            summary = self.cache.restore(code, self.keys[code], output) if self.cache is not None else None
-            if summary is not None:
-                self.summaries[code] = summary
-                continue
-            groups[code] = agency_pages(self.repo, code, self.commit, self.compliance, self.proof,
+            groups[code] = agency_pages(self.repo, code, commit, self.compliance, self.proof,
                                         self.history.dirty, self.served)
         self.pages = [p for pages in groups.values() for p in pages]
-        if self.cache is not None:
-            logger.info("增量构建：%d 个机关沿用缓存，%d 个重新生成", len(self.summaries), len(groups) - 1)
-        jobs: list[Callable[[], dict]] = [lambda: self.write_pages(writer, groups)]
+        # Each page with the downloads it is the first of its group to show (each dataset once).
+        owned = [(page, jobs) for pages in groups.values() for page, jobs in downloads.owned(
+            (page, (page.url, page.sources, page_tables(page))) for page in pages)]
+        for page, jobs in owned:
+            self.outputs[page.save_as] = list(page.inputs)
+            if self.settings.get("SSJPUB_DOWNLOADS", True):
+                for job in jobs:
+                    for rel in downloads.files(job.base):
+                        self.outputs[rel] = list(job.sources)
+        plain: list[tuple[SitePage, list[downloads.Job]]] = owned[: len(self.shared)]  # through the writer
+        cached: list[tuple[SitePage, list[downloads.Job], str | None]] = []  # rendered with the placeholders
+        if self.cache is None:
+            plain = owned
+        else:
+            output = Path(self.output_path)
+            for page, jobs in owned[len(self.shared):]:
+                key = self.page_key(page, jobs)
+                if key is None or not self.cache.restore(key, output, self.placeholders):
+                    cached.append((page, jobs, key))
+            logger.info("增量构建：%d 个页面沿用缓存，%d 个重新生成",
+                        len(owned) - len(self.shared) - len(cached), len(cached))
+        tasks: list[Callable[[], dict]] = [lambda: self.write_pages(writer, plain, cached)]
         if self.settings.get("SSJPUB_DOWNLOADS", True):
-            jobs.append(lambda: self.write_all_downloads(groups))
-        forked = len(jobs) > 1 and parallel.usable_cpus() > 1
-        made: dict[str | None, dict[str, list[str]]] = {group: {} for group in groups}
-        for written in parallel.share_forked(_call, None, jobs) if forked else [job() for job in jobs]:
-            for group, files in written.items():
-                made[group].update(files)
-        for code in groups.keys() - {None}:
-            self.summaries[code] = {
-                "outputs": made[code],
-                "sitemap": [[p.url, _iso(self.last_changed(p))] for p in groups[code]],
-            }
-            # Only an agency whose files all lie in its own folder can be restored without
-            # touching another's; a file elsewhere keeps it re-rendered every time.
-            if self.cache is not None and all(rel.startswith(f"{code}/") for rel in made[code]):
-                self.cache.store(code, self.keys[code], output, made[code], self.summaries[code])
-        self.outputs.update(made[None])
-        for code, _data in _agencies(self.repo):
-            self.outputs.update(self.summaries[code]["outputs"])
+            tasks.append(lambda: self.write_downloads([*plain, *((p, j) for p, j, _k in cached)]))
+        forked = len(tasks) > 1 and parallel.usable_cpus() > 1
+        stored: dict[str, str | None] = {}
+        for done in parallel.share_forked(_call, None, tasks) if forked else [task() for task in tasks]:
+            stored.update(done)
+        if self.cache is not None:
+            for page, jobs, key in cached:
+                rels = [page.save_as, *(rel for job in jobs for rel in downloads.files(job.base) if rel in stored)]
+                self.cache.keep(key, page.save_as, {rel: stored.get(rel) for rel in rels})
+            self.cache.save()
         for save_as, source in self.content_pages.items():
             self.outputs[save_as] = [source]
         self.write_feeds()
 
-    def write_pages(self, writer: Any, groups: dict[str | None, list[SitePage]]) -> dict:
-        """Every page of `groups` through the theme; returns per group: output file → its sources."""
+    def page_key(self, page: SitePage, jobs: list[downloads.Job]) -> str | None:
+        """A page's cache key: its value, and each file its page and downloads name as they show
+        it (the commit, day and link of ``source_ref``)."""
+        names = sorted({*page.sources, *(s for job in jobs for s in job.sources)})
+        return self.keys.page(page, {"refs": [self.source_ref(p) for p in names],
+                                     "downloads": [job.base for job in jobs],
+                                     "write_downloads": self.settings.get("SSJPUB_DOWNLOADS", True)})
+
+    def write_pages(self, writer: Any, plain: list[tuple[SitePage, Any]],
+                    cached: list[tuple[SitePage, Any, str | None]]) -> dict[str, str | None]:
+        """The pages through the theme: `plain` by Pelican's writer with the build's values,
+        `cached` with the placeholders, stored, then written with the real values. Returns each
+        cached page's stored digest."""
         relative = self.settings["RELATIVE_URLS"]
-        for pages in groups.values():
-            for page in pages:
-                writer.write_file(
-                    page.save_as,
-                    self.template(page.template),
-                    self.context,
-                    relative_urls=relative,
-                    view=page,
-                    **page.data,
-                )
-        return {group: {page.save_as: list(page.inputs) for page in pages} for group, pages in groups.items()}
+        for page, _jobs in plain:
+            writer.write_file(page.save_as, self.template(page.template), self.context,
+                              relative_urls=relative, view=page, **page.data)
+        stored: dict[str, str | None] = {}
+        if cached:
+            context = {**self.context, "ssjpub_commit": self.placeholders.shown_commit,
+                       "ssjpub_commit_url": trace.commit_url(self.repository, self.placeholders.shown_commit),
+                       "compliance_as_of": self.placeholders.AS_OF}
+        for page, _jobs, _key in cached:
+            data = _render(self.template(page.template), context, page, relative).encode("utf-8")
+            stored[page.save_as] = self.cache.put(data)
+            _put(self.output_path, page.save_as, self.placeholders.real(data))
+        return stored
+
+    def write_downloads(self, owned: list[tuple[SitePage, list[downloads.Job]]]) -> dict[str, str | None]:
+        """Every table's CSV, JSON and XLSX, each dataset once; with the cache, each file's stored
+        digest (None: not to be stored, the build-wide values are inside)."""
+        stored: dict[str, str | None] = {}
+        author = self.settings.get("SITENAME", "")
+        for _page, jobs in owned:
+            for job in jobs:
+                refs = [self._ref_dict(s) for s in job.sources]
+                table = job.table
+                csv, js = downloads.table_csv(table), downloads.table_json(table, refs)
+                keep = self.cache is not None
+                if keep and (self.placeholders.within(csv) or self.placeholders.within(js)):
+                    # Rendered with the placeholders: written from the real values, never stored.
+                    table, keep = downloads.replace_text(table, self.placeholders.text), False
+                    csv, js = downloads.table_csv(table), downloads.table_json(table, refs)
+                xlsx = downloads.table_xlsx(table, trace.latest_day(self.history, job.sources), author)
+                for rel, data in zip(downloads.files(job.base), (csv, js, xlsx)):
+                    _put(self.output_path, rel, data)
+                    if self.cache is not None:
+                        stored[rel] = self.cache.put(data) if keep else None
+        return stored
 
     def _write(self, rel: str, data: bytes, sources: Iterable[str]) -> None:
         _put(self.output_path, rel, data)
         self.outputs[rel] = list(sources)
-
-    def write_all_downloads(self, groups: dict[str | None, list[SitePage]]) -> dict:
-        """Every table's CSV, JSON and XLSX, each dataset once; returns per group: output file → its
-        sources."""
-        return {group: self.write_downloads(pages) for group, pages in groups.items()}
-
-    def write_downloads(self, pages: list[SitePage]) -> dict[str, list[str]]:
-        written: dict[str, list[str]] = {}
-        author = self.settings.get("SITENAME", "")
-        shown = ((page.url, page.sources, page_tables(page)) for page in pages)
-        for job in downloads.jobs(shown):
-            day = trace.latest_day(self.history, job.sources)
-            refs = [self._ref_dict(s) for s in job.sources]
-            for rel, data in (
-                (f"{job.base}.csv", downloads.table_csv(job.table)),
-                (f"{job.base}.json", downloads.table_json(job.table, refs)),
-                (f"{job.base}.xlsx", downloads.table_xlsx(job.table, day, author)),
-            ):
-                _put(self.output_path, rel, data)
-                written[rel] = list(job.sources)
-        return written
 
     def _ref_dict(self, path: str) -> dict:
         ref = self.source_ref(path)
@@ -429,10 +426,8 @@ class SiteGenerator(Generator):
         self._write(urls.FEED, feed, sources)
         sitemap = None
         if publish.is_absolute(siteurl):
-            # The shared pages, then each agency's as its summary lists them (cached or just made).
-            entries = [publish.SitemapEntry(p.url, self.last_changed(p)) for p in self.shared]
-            entries += [publish.SitemapEntry(url, date.fromisoformat(day) if day else None)
-                        for code, _data in _agencies(self.repo) for url, day in self.summaries[code]["sitemap"]]
+            # The shared pages, then each agency's.
+            entries = [publish.SitemapEntry(p.url, self.last_changed(p)) for p in self.pages]
             entries += [
                 publish.SitemapEntry(save_as[: -len("index.html")], trace.latest_day(self.history, [src]))
                 for save_as, src in self.content_pages.items()
@@ -471,19 +466,18 @@ def _call(_shared: None, job: Callable[[], Any]) -> Any:
     return job()
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return ""
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
+def _render(template: Template, context: dict[str, Any], page: SitePage, relative: bool) -> str:
+    """The page as Pelican's writer renders it (``Writer.write_file``: the same local context)."""
+    local = {**context, "localsiteurl": context.get("localsiteurl")}
+    if relative:
+        local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(page.save_as))
+    local["output_file"] = page.save_as
+    local.update(view=page, **page.data)
+    return template.render(local)
 
 
 def site_cache(settings: dict[str, Any], root: Path) -> sitecache.SiteCache | None:
-    """``SSJPUB_CACHE``: the folder of the per-agency cache, relative to the repository root; None,
+    """``SSJPUB_CACHE``: the folder of the per-page cache, relative to the repository root; None,
     False or "" builds every page every time (publishconf.py does, see there why)."""
     folder = settings.get("SSJPUB_CACHE")
     if not folder:

@@ -1,20 +1,32 @@
-"""The incremental site build's cache: each agency's rendered files (its pages and their
-downloads), stored under the SHA-256 of everything they are made from, so that a build re-renders
-only the agencies whose inputs changed (issue 16 item 1).
+"""The incremental site build's cache: each agency page's rendered files (the page and the data
+downloads it is the first to show), stored under a key of everything they are made from, so that a
+build renders again only the pages whose data changed (issue 16 item 1).
 
-The key (``agency_key``) covers: the agency's files under plans/<code>/ and results/<code>/ and the
-shared files (every served file outside the agencies' folders: lottery games, result categories,
-calendars), by their digests; the commit each of those files last changed in, as the pages print
-it; every file of the theme; the Pelican settings; ssjpub's version and source
-(``verifycache.code_version``); and the build-wide values the agency's pages show (the build
-commit, the compliance date, the navigation, the repository addresses, the agency's compliance
-rows and history proof). Any of them changing gives another key, which has no entry.
+Grain: one page. Every build still loads and validates the repository and builds every page's
+value (ssjpub.site.pages); what the cache saves is rendering the templates and writing the
+downloads. A page's key (``Keys.page``) is the SHA-256 of:
 
-An entry ``<folder>/<code>/<key>/`` holds ``entry.json`` (the key, each file's SHA-256, the
-agency's summary for the cross-agency files) and the files under ``files/``. It is written in a
-temporary folder and renamed. An entry is used only if its ``entry.json`` names its key and every
-file's bytes have the digest it lists, checked while copying: anything else (torn, edited, a file
-missing) is ignored, the agency re-rendered and the entry replaced.
+- its value, all of it (``value_digest``): whatever the page shows from the data is in it, so no
+  list of the files it depends on can be incomplete for the key;
+- each file it names as a source and each file its downloads name, as the page shows it (the
+  commit that last changed it, that commit's day, its link, a local change);
+- the build-wide part (``Keys.__init__``): ssjpub's version and source, Python's version, the
+  Pelican settings, every file of the theme and of the content folder, the navigation, and the
+  build commit and compliance date *as the pages are rendered with them*.
+
+Build-wide values the pages print, the build commit and the compliance date, are rendered as
+``Placeholders`` and stored so: a new commit changes neither the value nor the key of a page whose
+data did not change, and the real values are put in when a page is written, rendered or restored.
+A download with a placeholder inside (an XLSX is a zip, where bytes cannot be replaced) is written
+from the real values and never stored.
+
+Layout of the folder: ``blobs/<sha256>`` (files by the SHA-256 of their stored form, placeholders
+included) and ``index.json`` (format; per key: output file → blob digest; the pages the last
+build rendered). Each is written to
+a temporary file and renamed. A blob is used only if its bytes have its name's digest, checked when
+restored: a page with any file missing or altered is rendered again and stored again; an
+unreadable index is an empty one. After a build, entries and blobs the build did not use are
+removed, so that the cache stays the size of one site.
 """
 
 from __future__ import annotations
@@ -22,19 +34,26 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import io
 import json
 import os
+import pickle
 import shutil
+import sys
 import tempfile
 from datetime import date, datetime
 from pathlib import Path, PurePath
 from typing import Any, Iterable
 
-from ssjpub.draw.verifycache import code_version
+from pydantic import BaseModel
 
-FORMAT = "ssjpub-site-cache/1"
+from ssjpub.draw.verifycache import code_version
+from ssjpub.site.tables import Table
+
+FORMAT = "ssjpub-site-cache/2"
 DEFAULT_DIR = ".ssjpub-cache/site"  # under the repository root; git-ignored
-ENTRY = "entry.json"
+INDEX = "index.json"
+BLOBS = "blobs"
 
 # Settings that say where the build runs, not what it writes (the output folder, the cache itself,
 # what the generator passes between its steps).
@@ -43,6 +62,44 @@ LOCAL_SETTINGS = frozenset({
     "PATH", "SSJPUB_ROOT", "CACHE_PATH", "LOAD_CONTENT_CACHE", "CACHE_CONTENT", "WRITE_SELECTED",
     "DELETE_OUTPUT_DIRECTORY", "BIND", "PORT",
 })
+
+
+@dataclasses.dataclass(frozen=True)
+class Placeholders:
+    """What the cached pages are rendered with instead of the build commit and the compliance date.
+
+    The commit's stands in for a full SHA-1 (40 hex digits), so that the links and `git checkout`
+    commands made from a commit are made from it too; outside a checkout (commit "未知") there is
+    no link to make, and the real value is rendered (and is in the key). Both are fixed strings no
+    data file holds (the data are validated text, not digests of this module)."""
+
+    commit: str  # the real build commit
+    as_of: str  # the real compliance date (ISO)
+
+    COMMIT = "5e1f0c0ffee0ddba11ab1e5ca1ab1e0ddf00d5e1"
+    AS_OF = "ssjpub-placeholder-compliance-as-of"
+
+    @property
+    def shown_commit(self) -> str:
+        return self.COMMIT if _is_sha(self.commit) else self.commit
+
+    def real(self, data: bytes) -> bytes:
+        """`data` with the real values in place of the placeholders."""
+        if self.COMMIT.encode() in data:
+            data = data.replace(self.COMMIT.encode(), self.commit.encode())
+        if self.AS_OF.encode() in data:
+            data = data.replace(self.AS_OF.encode(), self.as_of.encode())
+        return data
+
+    def text(self, value: str) -> str:
+        return value.replace(self.COMMIT, self.commit).replace(self.AS_OF, self.as_of)
+
+    def within(self, data: bytes) -> bool:
+        return self.COMMIT.encode() in data or self.AS_OF.encode() in data
+
+
+def _is_sha(value: str) -> bool:
+    return len(value) == 40 and all(c in "0123456789abcdef" for c in value)
 
 
 def stable(value: Any) -> Any:
@@ -76,12 +133,16 @@ def _order(v: Any) -> str:
     return json.dumps(v, sort_keys=True, ensure_ascii=False)
 
 
+def _json(value: Any) -> bytes:
+    return json.dumps(stable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def output_settings(settings: dict[str, Any]) -> Any:
     return stable({k: v for k, v in settings.items() if k not in LOCAL_SETTINGS})
 
 
 def folder_digests(folder: Path) -> dict[str, str]:
-    """Every file under `folder` (the theme), by relative path."""
+    """Every file under `folder` (the theme, the content), by relative path."""
     out = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file():
@@ -89,71 +150,154 @@ def folder_digests(folder: Path) -> dict[str, str]:
     return out
 
 
-def agency_key(parts: dict[str, Any]) -> str:
-    text = json.dumps({"format": FORMAT, "code": code_version(), **stable(dict(sorted(parts.items())))},
-                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+class _ValuePickler(pickle.Pickler):
+    """Pickles a page's value for its digest. Pickle, not ``stable``: it runs in C, ten times as
+    fast on a task page's tables. Equal pickles are equal values, so a digest can only miss, never
+    match a different page. Two kinds are written another way: a table by its own digest, computed
+    once however many pages show it (each page of a directory list holds the whole list's
+    dataset), and a pydantic model (the plan's task) by its JSON, since its pickle holds a set whose
+    order changes from process to process."""
+
+    def __init__(self, file: io.BytesIO, tables: dict[int, tuple[Table, str]], top: Any) -> None:
+        super().__init__(file, protocol=5)
+        self.tables = tables
+        self.top = top
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, Table) and obj is not self.top:
+            return str, ("table:" + value_digest(obj, self.tables),)
+        if isinstance(obj, BaseModel):
+            kind = type(obj)
+            return str, (f"model:{kind.__module__}.{kind.__qualname__}:{obj.model_dump_json()}",)
+        return NotImplemented
+
+
+def value_digest(value: Any, tables: dict[int, tuple[Table, str]]) -> str:
+    """The SHA-256 of a page's value (or one table); `tables` remembers each table's by its id (and
+    holds the table, so that the id is not reused while the dict lives)."""
+    if isinstance(value, Table) and id(value) in tables:
+        return tables[id(value)][1]
+    buffer = io.BytesIO()
+    _ValuePickler(buffer, tables, value).dump(value)
+    digest = hashlib.sha256(buffer.getbuffer()).hexdigest()
+    if isinstance(value, Table):
+        tables[id(value)] = (value, digest)
+    return digest
+
+
+class Keys:
+    """The pages' keys in one build: the build-wide part digested once."""
+
+    def __init__(self, build: dict[str, Any]) -> None:
+        whole = {"format": FORMAT, "code": code_version(), "python": sys.version, **build}
+        self.base = hashlib.sha256(_json(whole)).digest()
+        self.tables: dict[int, tuple[Table, str]] = {}
+
+    def page(self, value: Any, shown: Any) -> str | None:
+        """`value`: the page's value; `shown`: what else its files show (the source files as the page
+        and its downloads name them, the downloads it writes). None for a value that cannot be
+        pickled: that page is rendered every time, never cached."""
+        h = hashlib.sha256(self.base)
+        try:
+            h.update(value_digest(value, self.tables).encode())
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None
+        h.update(_json(shown))
+        return h.hexdigest()
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write by a temporary file renamed into place: a reader sees the old file or the new one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class SiteCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.index = self._read_index()
+        self.used: dict[str, dict[str, str]] = {}  # the entries this build restored or stored
+        self.rendered: list[str] = []  # the pages this build rendered (saved in the index: what it cost)
 
-    def entry(self, code: str, key: str) -> Path:
-        return self.folder / code / key
-
-    def restore(self, code: str, key: str, output: Path) -> dict | None:
-        """Copy the entry's files into `output` and return its summary; None (and nothing left in
-        `output`) when there is no entry or it is not exactly what was stored."""
-        folder = self.entry(code, key)
+    def _read_index(self) -> dict[str, dict[str, str]]:
         try:
-            meta = json.loads((folder / ENTRY).read_bytes())
-            if meta.get("format") != FORMAT or meta.get("key") != key:
-                return None
-            files: dict[str, str] = meta["files"]
-            summary = meta["summary"]
+            meta = json.loads((self.folder / INDEX).read_bytes())
+            pages = meta["pages"] if meta.get("format") == FORMAT else {}
+            return {k: dict(v) for k, v in pages.items() if all(isinstance(s, str) for s in v.values())}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None
-        copied: list[Path] = []
-        try:
-            for rel, sha in sorted(files.items()):
-                data = (folder / "files" / rel).read_bytes()
-                if hashlib.sha256(data).hexdigest() != sha:
-                    raise ValueError(rel)
-                dst = output / rel
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                dst.write_bytes(data)
-                copied.append(dst)
-        except (OSError, ValueError, TypeError):
-            for path in copied:  # never a mix of cached and re-rendered files
-                path.unlink(missing_ok=True)
-            return None
-        return summary
+            return {}
 
-    def store(self, code: str, key: str, output: Path, files: Iterable[str], summary: dict) -> bool:
-        """Save the agency's files (paths relative to `output`) and summary as the entry for `key`,
-        the agency's only one; False when the folder cannot be written (the build goes on)."""
-        parent = self.folder / code
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(dir=parent, prefix=".tmp-"))
-        except OSError:
+    def blob(self, sha: str) -> Path:
+        return self.folder / BLOBS / sha[:2] / sha
+
+    def restore(self, key: str, output: Path, placeholders: Placeholders) -> bool:
+        """Write the entry's files into `output`, the placeholders replaced; False (and nothing
+        written) when there is no entry or any file of it is not exactly what was stored."""
+        files = self.index.get(key)
+        if not files:
             return False
-        try:
-            digests = {}
-            for rel in sorted(set(files)):
-                dst = tmp / "files" / rel
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                data = (output / rel).read_bytes()
-                dst.write_bytes(data)
-                digests[rel] = hashlib.sha256(data).hexdigest()
-            meta = {"format": FORMAT, "key": key, "files": digests, "summary": summary}
-            (tmp / ENTRY).write_text(json.dumps(meta, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-            for old in parent.iterdir():  # one entry per agency: the cache stays the size of a site
-                if old != tmp:
-                    shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
-            os.replace(tmp, self.entry(code, key))
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
-            return False
+        datas = []
+        for rel, sha in sorted(files.items()):
+            try:
+                data = self.blob(sha).read_bytes()
+            except OSError:
+                return False
+            if hashlib.sha256(data).hexdigest() != sha:
+                return False
+            datas.append((rel, data))
+        for rel, data in datas:
+            dst = output / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_bytes(placeholders.real(data))
+        self.used[key] = files
         return True
+
+    def put(self, data: bytes) -> str | None:
+        """Store one file's stored form; its digest, or None when the folder cannot be written
+        (the build goes on, the page is not cached)."""
+        sha = hashlib.sha256(data).hexdigest()
+        path = self.blob(sha)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _replace_file(path, data)  # always written: an altered blob of that name is replaced
+        except OSError:
+            return None
+        return sha
+
+    def keep(self, key: str | None, page: str, files: dict[str, str | None]) -> None:
+        """Record the entry of a page just rendered, unless it has no key or one of its files could
+        not be stored."""
+        self.rendered.append(page)
+        if key is not None and files and all(files.values()):
+            self.used[key] = {rel: sha for rel, sha in files.items() if sha}
+
+    def save(self) -> None:
+        """Write the index of this build's entries; remove the blobs no entry names."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _replace_file(self.folder / INDEX,
+                          json.dumps({"format": FORMAT, "pages": self.used, "rendered": sorted(self.rendered)},
+                                     sort_keys=True).encode("utf-8"))
+        except OSError:
+            return
+        named = {sha for files in self.used.values() for sha in files.values()}
+        for folder in _children(self.folder / BLOBS):
+            for path in _children(folder):
+                if path.name not in named:
+                    path.unlink(missing_ok=True)
+        for path in _children(self.folder):  # an entry of the first version, a torn temporary file
+            if path.name not in (INDEX, BLOBS):
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def _children(folder: Path) -> Iterable[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []

@@ -90,7 +90,7 @@ def agency_pages(
     history: History | None = None, dirty: frozenset[str] = frozenset(), files: Catalogue | None = None,
 ) -> list[SitePage]:
     """One agency's pages, all under ``<code>/``, built from its own data and the shared files only
-    (the incremental build caches them per agency: ssjpub.site.sitecache)."""
+    (the incremental build caches them page by page: ssjpub.site.sitecache)."""
     compliance = compliance or {}
     files = catalogue(repo.root) if files is None else files
     games = repo.games.model if repo.games else None
