@@ -41,7 +41,7 @@ import os
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from multiprocessing import Pool
 from pathlib import Path
@@ -275,7 +275,7 @@ def populations(spec: AgencySpec, days: list[date]):
             for s, e in current.items():
                 roll = h(place, s, k, "evolve") % 100
                 if roll == 0:
-                    current[s] = replace(e, status="注销")
+                    current[s] = e._replace(status="注销")
                 elif roll < 6:
                     current[s] = enterprise(place, division, areas, s, str(k))
             for serial in range(serial + 1, serial + 1 + arrivals):
@@ -324,7 +324,7 @@ def generate_agency(job: tuple[Scale, int, str]) -> dict:
     for day, rows in populations(spec, days):
         raw = snapshot_bytes(rows)
         rel = f"{base}/targets/{day.isoformat()}.csv"
-        lined = tuple(replace(e, line=i) for i, e in enumerate(rows, start=2))
+        lined = tuple(e._replace(line=i) for i, e in enumerate(rows, start=2))
         snapshots[day] = Snapshot(spec.code, day, rel, hashlib.sha256(raw).hexdigest(), lined)
         texts[day] = raw
         first = first or rows
