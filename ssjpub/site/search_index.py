@@ -37,6 +37,7 @@ FORMAT = "ssjpub-search-index/1"
 BUNDLE = "pagefind"  # each bundle's folder, inside the folder it indexes
 SITE = "_site"  # the cache's name for the pages outside every agency (no agency code starts with "_")
 TIMEOUT = 600  # seconds for one bundle
+REUSED = "%s的搜索索引：页面未变，从缓存复制"
 # What Pagefind ships as: the wrapper and the binary it runs (extended: it segments Chinese).
 _DISTRIBUTIONS = ("pagefind", "pagefind_bin_extended", "pagefind_bin")
 
@@ -68,6 +69,7 @@ def _bundle(folder: Path, name: str, skip: frozenset[str], cache: sitecache.Site
     skip = skip | {BUNDLE}
     key = bundle_key(folder, skip) if cache is not None else ""
     if cache is not None and cache.restore(name, key, folder) is not None:
+        logger.info(REUSED, name)
         return
     if not _pagefind(folder, _glob(folder, skip), name):
         return
@@ -89,8 +91,8 @@ def _glob(folder: Path, skip: frozenset[str]) -> str:
 
 
 def _escape(name: str) -> str:
-    # globset: a metacharacter inside [] is literal.
-    return "".join(f"[{c}]" if c in "*?[]{},\\" else c for c in name)
+    # Pagefind's globs (the wax crate): a backslash makes a metacharacter literal.
+    return "".join(f"\\{c}" if c in "*?[]{}(),<>:$" else c for c in name)
 
 
 def bundle_key(folder: Path, skip: frozenset[str]) -> str:
