@@ -80,5 +80,9 @@ TRANSLATION_FEED_RSS = None
 
 DEFAULT_PAGINATION = False
 
-# Search: Pagefind (pip package pagefind[extended]) indexes the built site before it is swapped in.
+# Search: Pagefind (pip package pagefind[extended]) indexes the built site before it is swapped in,
+# each agency's pages into their own bundle (ssjpub.site.search_index). An agency's bundle is kept
+# in this folder (under SSJPUB_ROOT, git-ignored) by the digest of its pages and reused while they
+# are unchanged; None indexes every agency every time.
 SSJPUB_PAGEFIND = True
+SSJPUB_PAGEFIND_CACHE = ".ssjpub-cache/pagefind"

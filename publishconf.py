@@ -13,3 +13,4 @@ DELETE_OUTPUT_DIRECTORY = True
 # pull-request jobs also write) is checked only for corruption, not for who made it, and what is
 # published must come from the commit alone.
 SSJPUB_CACHE = None
+SSJPUB_PAGEFIND_CACHE = None  # the search bundles likewise

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from ssjpub.site import pagefind_bundle as B
-from ssjpub.site.generator import settle_search_index
+from ssjpub.site.search_index import settle as settle_search_index
 
 FILTERS = {"类别": ["任务", "计划", "名录", "企业档案", "结果", "其他"],
            "机关": ["宝丰县人社局", "偃师区人社局", "示例一局", "示例二局", "示例三局"],

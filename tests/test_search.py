@@ -11,15 +11,19 @@ The enterprises are chosen from the built site, not written down here.
 from __future__ import annotations
 
 import csv
+import functools
 import html
+import http.server
 import json
 import re
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
-from test_browser import _close_page, _open, browser, pytestmark  # noqa: F401 (fixtures)
+from test_browser import _QuietHandler, _close_page, _open, browser, pytestmark  # noqa: F401 (fixtures)
 from test_site import ROOT
 
 RECORD = re.compile(r"^(\w+)/enterprises/([0-9a-z]{18})/index\.html$")
@@ -239,3 +243,69 @@ def test_from_the_home_page_to_an_enterprise_record_and_its_result_in_three_taps
     finally:
         page.ws.close()
         _close_page(browser, target)
+
+
+def _agency_names(site: Path) -> dict[str, str]:
+    """The search page's list of agency indexes: folder → the agency's short name."""
+    text = (site / "search/index.html").read_text(encoding="utf-8")
+    bundles = json.loads(html.unescape(re.search(r"data-bundles='([^']*)'", text).group(1)))
+    assert all(b["url"] == b["url"].split("/")[0] + "/pagefind/" for b in bundles), bundles
+    return {b["url"].split("/")[0]: b["name"] for b in bundles}
+
+
+def test_each_agency_has_its_own_index_and_one_search_finds_an_enterprise_of_each(search_page, site, chosen):
+    names = _agency_names(site)
+    assert set(names) == {p.name for p in (ROOT / "plans").iterdir() if (p / "agency.yaml").is_file()}
+    for code in names:  # the agency's pages are in its own index only
+        entry = json.loads((site / code / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+        assert sum(lang["page_count"] for lang in entry["languages"].values()) > 20
+    shared = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert sum(lang["page_count"] for lang in shared["languages"].values()) < 20
+    for code in names:
+        url, name, _, piece = next(c for c in chosen if c[0].startswith(f"/{code}/"))
+        for query in (name, piece):
+            found = search_page.search(query)
+            assert found and found[0]["url"] == url, (query, url, found[:3])
+            assert names[code] in found[0]["tags"]
+
+
+def test_the_agency_filter_keeps_one_agencys_index(search_page, site):
+    names = _agency_names(site)
+    assert search_page.search("示例")
+    total = search_page.count()
+    counts = []
+    try:
+        for code, name in names.items():
+            search_page.filter("机关", name)
+            found = search_page.search("示例")
+            assert found and all(name in r["tags"] and r["url"].startswith(f"/{code}/") for r in found), found[:3]
+            counts.append(search_page.count())
+        assert all(counts) and sum(counts) <= total, (counts, total)  # each agency's share of one search
+    finally:
+        search_page.filter("机关", "")
+
+
+def test_the_page_works_when_one_agencys_index_fails_to_load(site, browser, chosen, tmp_path):  # noqa: F811
+    """yanshi's index is missing from the server: the page says so, and finds baofeng's enterprises."""
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (copy / "yanshi/pagefind/pagefind-entry.json").unlink()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(copy)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = SearchPage(browser, f"http://127.0.0.1:{server.server_address[1]}/")
+    try:
+        note = page.wait("!document.getElementById('search-missing').hidden"
+                         " && document.getElementById('search-missing').textContent")
+        assert _agency_names(site)["yanshi"] in note and _agency_names(site)["baofeng"] not in note, note
+        url, name, _, _ = next(c for c in chosen if c[0].startswith("/baofeng/"))
+        found = page.search(name)
+        assert found and found[0]["url"] == url, found[:3]
+        _, other, _, _ = next(c for c in chosen if c[0].startswith("/yanshi/"))
+        assert not any(r["url"].startswith("/yanshi/") for r in page.search(other))
+        filters = page.page.evaluate(
+            "[...document.querySelector('select[data-filter=\"机关\"]').options].map(o => o.value).filter(Boolean)")
+        assert filters == [_agency_names(site)["baofeng"]], filters
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()

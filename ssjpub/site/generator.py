@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -31,7 +29,7 @@ from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository
 from ssjpub.draw.stale import stale_records
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors, sort_problems
-from ssjpub.site import downloads, pagefind_bundle, publish, served, sitecache, table_html, trace, urls
+from ssjpub.site import downloads, publish, search_index, served, sitecache, table_html, trace, urls
 from ssjpub.site.pages import (
     Document, SitePage, agency_pages, announcements, clip, nav_links, page_tables, shared_pages,
 )
@@ -46,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 UNKNOWN_COMMIT = trace.UNKNOWN
 OUTPUTS_KEY = "SSJPUB_BUILT_FILES"
+AGENCIES_KEY = "SSJPUB_SEARCH_AGENCIES"  # the agencies' codes: each folder its own search bundle
 _PAGE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -247,6 +246,7 @@ class SiteGenerator(Generator):
         # Pelican object's own dict: `finish_build` reads it there on `finalized`.
         self.outputs: dict[str, list[str]] = {}
         self.settings[OUTPUTS_KEY] = self.outputs
+        self.settings[AGENCIES_KEY] = [code for code, _ in _agencies(self.repo)]
 
     def template(self, name: str) -> Template:
         return self.data_env.get_template(name)
@@ -516,45 +516,20 @@ def finish_build(pelican: Any) -> None:
             files = _theme_source(rel, pelican.settings.get("THEME_STATIC_DIR", "theme"), theme, root)
         sources[rel] = [{"path": f, "commit": trace.source_ref(history, f, None).sha} for f in files]
     if pelican.settings.get("SSJPUB_PAGEFIND"):
-        index_for_search(staging)
-        for path in (staging / "pagefind").rglob("*"):
-            if path.is_file():  # derived from every page: its source is the build itself
-                sources.setdefault(path.relative_to(staging).as_posix(), [])
+        cache = search_cache(pelican.settings, root)
+        for rel in search_index.index_site(staging, pelican.settings.get(AGENCIES_KEY, ()), cache):
+            sources.setdefault(rel, [])  # derived from the pages: its source is the build itself
     commit = trace.build_commit(root)
     (staging / urls.MANIFEST).write_bytes(publish.manifest(staging, commit, sources, exclude=[urls.MANIFEST]))
     publish.swap_into(staging, Path(final))
     pelican.output_path = str(publish.start_staging(Path(final)))  # the next run (autoreload)
 
 
-def index_for_search(site: Path) -> None:
-    """Pagefind's extended build (pip package ``pagefind[extended]``, which segments Chinese)
-    indexes the built pages; the search runs in the browser from these files, offline."""
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
-            capture_output=True, text=True, timeout=600, check=False,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        logger.warning("搜索索引未生成：无法运行 pagefind（%s）", exc)
-        return
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        logger.warning("搜索索引未生成：pagefind 出错（%s）。请运行 pip install 'pagefind[extended]'。",
-                       detail[-1] if detail else done.returncode)
-        return
-    settle_search_index(site / "pagefind")
-
-
-def settle_search_index(bundle: Path) -> None:
-    """Pagefind's bundle without the files the site does not use, rewritten to the same bytes for
-    the same pages; none at all when it cannot be (an index that differed from build to build
-    would break "same commit, same site")."""
-    pagefind_bundle.drop_unused(bundle)
-    try:
-        pagefind_bundle.canonicalise(bundle)
-    except pagefind_bundle.UnknownBundle as exc:
-        shutil.rmtree(bundle, ignore_errors=True)
-        logger.warning("搜索索引未生成：无法整理 pagefind 的输出（%s）。请安装 pyproject.toml 写明的 pagefind 版本。", exc)
+def search_cache(settings: dict[str, Any], root: Path) -> sitecache.SiteCache | None:
+    """``SSJPUB_PAGEFIND_CACHE``: the folder of the search bundles' cache (ssjpub.site.search_index),
+    relative to the repository root; None, False or "" indexes every agency every time."""
+    folder = settings.get("SSJPUB_PAGEFIND_CACHE")
+    return sitecache.SiteCache(root / folder) if folder else None
 
 
 def _theme_file(theme: Path, folder: str, rel: str, root: Path) -> list[str]:

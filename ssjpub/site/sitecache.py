@@ -58,7 +58,7 @@ BLOBS = "blobs"
 # Settings that say where the build runs, not what it writes (the output folder, the cache itself,
 # what the generator passes between its steps).
 LOCAL_SETTINGS = frozenset({
-    "OUTPUT_PATH", "SSJPUB_FINAL_OUTPUT", "SSJPUB_BUILT_FILES", "SSJPUB_CACHE", "SSJPUB_PAGEFIND",
+    "OUTPUT_PATH", "SSJPUB_FINAL_OUTPUT", "SSJPUB_BUILT_FILES", "SSJPUB_CACHE", "SSJPUB_PAGEFIND", "SSJPUB_PAGEFIND_CACHE",
     "PATH", "SSJPUB_ROOT", "CACHE_PATH", "LOAD_CONTENT_CACHE", "CACHE_CONTENT", "WRITE_SELECTED",
     "DELETE_OUTPUT_DIRECTORY", "BIND", "PORT",
 })

@@ -82,7 +82,7 @@ def shared_pages(repo: Repository, documents: Iterable[Document], commit: str, r
                  files: Catalogue) -> list[SitePage]:
     """The pages drawn from every agency: home, results, verify, search."""
     return with_facets(repo, [home_page(repo, documents), results_page(repo), verify_page(repo, commit, repository, files),
-                              search_page()])
+                              search_page(repo)])
 
 
 def agency_pages(

@@ -2,12 +2,19 @@
 // build segments Chinese). Nothing is loaded from another site; the query never leaves the page.
 //
 // Two searches per query, merged:
-// 1. any part of an enterprise's name, as an exact phrase of single characters: every record and
-//    list page repeats its enterprises' names a character a word (ssjpub.site.pages.facets, the
-//    search_facets macro), so a fragment matches whatever the segmenters (the index's and the
-//    browser's Intl.Segmenter) make of it. These pages come first, the records before the lists.
-// 2. the query as typed, over every page (a credit code is one word; Pagefind lower-cases).
+// 1. the query as an exact phrase, these pages first, the records before the lists. A query in
+//    Chinese is any part of an enterprise's name, searched as a phrase of single characters: every
+//    record and list page repeats its enterprises' names a character a word (ssjpub.site.pages.facets,
+//    the search_facets macro), so a fragment matches whatever the segmenters (the index's and the
+//    browser's Intl.Segmenter) make of it. Any other query (a credit code) as typed. Exact matches
+//    come first also because each index scores its pages against its own pages only: a partial
+//    match in one agency's index can outscore the exact one in another's.
+// 2. the query as typed, over every page (Pagefind lower-cases).
 // The reader narrows both by agency, kind of page and year (Pagefind filters, same module).
+//
+// Each agency's pages have their own index (<agency>/pagefind/, listed in data-bundles), merged
+// into the one of the pages outside every agency (pagefind/, whose pagefind.js runs the search):
+// Pagefind's multisite search (ssjpub.site.search_index).
 (function () {
   "use strict";
   var box = document.getElementById("search");
@@ -27,13 +34,37 @@
   function say(text) { status.textContent = text; }
 
   var base = new URL(box.getAttribute("data-pagefind"), document.baseURI).href;
+  var bundles = JSON.parse(box.getAttribute("data-bundles") || "[]");
+  var missing = document.getElementById("search-missing");
   import(base + "pagefind.js").then(start, function () {
     say("搜索索引尚未生成（请运行 make html），或本页是从磁盘打开的：搜索需要通过网址（http）访问本站。");
   });
 
+  // Merge the agencies' indexes. Pagefind keeps a merged index that failed to load, and every
+  // search over it would fail too: start again without the ones that failed, and say which.
+  function mergeAll(pagefind, wanted, failed) {
+    // Result URLs relative to each index's own site (the site's root, an agency's folder).
+    return pagefind.options({ baseUrl: new URL("..", base).pathname }).then(function () {
+      return Promise.all(wanted.map(function (b) {
+        var url = new URL(b.url, new URL("..", base));
+        return pagefind.mergeIndex(url.href, { baseUrl: new URL("..", url).pathname }).then(
+          function () { return null; }, function () { return b; });
+      }));
+    }).then(function (outcome) {
+      var bad = outcome.filter(Boolean);
+      if (!bad.length) return failed;
+      var good = wanted.filter(function (b) { return bad.indexOf(b) < 0; });
+      return pagefind.destroy().then(function () { return mergeAll(pagefind, good, failed.concat(bad)); });
+    });
+  }
+
   function start(pagefind) {
-    // Result URLs relative to the site's root, wherever the site is served from.
-    pagefind.options({ baseUrl: new URL("..", base).pathname }).then(function () {
+    mergeAll(pagefind, bundles, []).then(function (failed) {
+      if (failed.length) {
+        missing.textContent = "以下机关的搜索索引未能加载，它们的页面不在搜索结果中：" +
+          failed.map(function (b) { return b.name; }).join("、") + "。请稍后刷新本页重试，或从首页进入该机关的页面浏览。";
+        missing.hidden = false;
+      }
       return pagefind.filters();
     }).then(function (all) {
       selects.forEach(function (s) {
@@ -84,11 +115,12 @@
       });
     }
 
-    // The pages naming an enterprise whose name contains the query: records, then lists.
+    // The pages with the query as a phrase (naming an enterprise whose name contains it): records, then the rest.
     function names(q, filters) {
       var compact = q.replace(/\s+/g, "");
-      if (!/\p{Script=Han}/u.test(compact)) return Promise.resolve([[], []]);
-      var phrase = "\"" + Array.from(compact).join(" ") + "\"";
+      var han = /\p{Script=Han}/u.test(compact);
+      if (!han && /"/.test(q)) return Promise.resolve([[], []]);  // a phrase of the reader's own: full text only
+      var phrase = "\"" + (han ? Array.from(compact).join(" ") : q) + "\"";
       var records = Object.assign({}, filters, { "类别": RECORD });
       var wanted = filters["类别"];
       return Promise.all([
