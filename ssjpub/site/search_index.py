@@ -37,6 +37,9 @@ FORMAT = "ssjpub-search-index/1"
 BUNDLE = "pagefind"  # each bundle's folder, inside the folder it indexes
 SITE = "_site"  # the cache's name for the pages outside every agency (no agency code starts with "_")
 TIMEOUT = 600  # seconds for one bundle
+# The pages indexed are the finished ones (the site cache's placeholders already replaced), so a
+# bundle is stored and restored as it is.
+AS_STORED = sitecache.Placeholders(sitecache.Placeholders.COMMIT, sitecache.Placeholders.AS_OF)
 REUSED = "%s的搜索索引：页面未变，从缓存复制"
 # What Pagefind ships as: the wrapper and the binary it runs (extended: it segments Chinese).
 _DISTRIBUTIONS = ("pagefind", "pagefind_bin_extended", "pagefind_bin")
@@ -55,6 +58,8 @@ def index_site(site: Path, agencies: Iterable[str], cache: sitecache.SiteCache |
     for code in codes:
         _bundle(site / code, code, frozenset(), cache)
     _bundle(site, SITE, frozenset(codes), cache)
+    if cache is not None:
+        cache.save()  # the entries of this build; the rest is removed
     written = []
     for folder in [site / BUNDLE, *(site / c / BUNDLE for c in codes)]:
         written += [p.relative_to(site).as_posix() for p in folder.rglob("*") if p.is_file()]
@@ -67,16 +72,22 @@ def _bundle(folder: Path, name: str, skip: frozenset[str], cache: sitecache.Site
     bundle = folder / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)  # never a bundle left from another build
     skip = skip | {BUNDLE}
-    key = bundle_key(folder, skip) if cache is not None else ""
-    if cache is not None and cache.restore(name, key, folder) is not None:
+    key = cache_key(name, folder, skip) if cache is not None else ""
+    if cache is not None and cache.restore(key, folder, AS_STORED):
         logger.info(REUSED, name)
         return
     if not _pagefind(folder, _glob(folder, skip), name):
         return
     settle(bundle)
     if cache is not None and bundle.is_dir():
-        files = [p.relative_to(folder).as_posix() for p in bundle.rglob("*") if p.is_file()]
-        cache.store(name, key, folder, files, {})
+        files = {p.relative_to(folder).as_posix(): cache.put(p.read_bytes())
+                 for p in sorted(bundle.rglob("*")) if p.is_file()}
+        cache.keep(key, name, files)
+
+
+def cache_key(name: str, folder: Path, skip: frozenset[str]) -> str:
+    """The cache entry of bundle `name`: its pages' key (bundle_key) under the bundle's name."""
+    return hashlib.sha256(f"{name}\0{bundle_key(folder, skip)}".encode("utf-8")).hexdigest()
 
 
 def _glob(folder: Path, skip: frozenset[str]) -> str:

@@ -286,6 +286,7 @@ class SiteCache:
                                      sort_keys=True).encode("utf-8"))
         except OSError:
             return
+        self.index = dict(self.used)  # what the next build with this object finds
         named = {sha for files in self.used.values() for sha in files.values()}
         for folder in _children(self.folder / BLOBS):
             for path in _children(folder):
