@@ -1608,15 +1608,31 @@ def selftest() -> int:
 
 # ======================================================================= main
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse with its own words (usage, headings, -h) in Chinese: the public reads them."""
+
+    def __init__(self, **kwargs):
+        super().__init__(add_help=False, formatter_class=_Formatter, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
     def error(self, message):
         self.print_usage(sys.stderr)
+        for english, chinese in (("unrecognized arguments: ", "不认识的参数："), ("expected one argument", "后面要写一个值"),
+                                 ("the following arguments are required: ", "缺少参数：")):
+            message = message.replace(english, chinese)
         print(f"用法错误：{message}", file=sys.stderr)
         sys.exit(2)
 
 
 def main(argv=None) -> int:
-    ap = _Parser(description="按 docs/draw-spec.md（ssjpub-draw/1）独立核对抽取记录，只用 Python 标准库。")
+    ap = _Parser(description="按 docs/draw-spec.md（ssjpub-draw/1、/2、/3）独立核对抽取记录，只用 Python 标准库。")
     ap.add_argument("records", nargs="*", help="抽取记录 JSON（相对于当前目录或 --root）")
     ap.add_argument("--all", action="store_true", help="核对 plans/*/*/draws/*.json 和 failures/*.json（失败记录）")
     ap.add_argument("--root", default=".", help="仓库根目录（默认当前目录）")

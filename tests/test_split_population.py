@@ -88,6 +88,28 @@ def test_a_part_added_or_taken_away_changes_the_population(tmp_path):
     assert "population.parts" in ours and "population.parts" in theirs
 
 
+
+def test_the_verify_cache_re_executes_a_split_draw_and_sees_each_part(tmp_path):
+    """A cached run (the pull-request default) reads a split snapshot as a full run does, and a
+    part edited, added or removed after a clean cached run changes the draw's key."""
+    root = copy_case(tmp_path / "repo")
+    cache = tmp_path / "cache"
+    for _ in range(2):  # the first run fills the cache, the second hits it
+        done = ssjpub("verify", "--root", root, "--cache", cache)
+        assert done.returncode == 0, done.stdout + done.stderr
+    part = root / PARTS / "410421-宝丰县.csv"
+    original = part.read_bytes()
+    part.write_bytes(original.replace("示例县示例005号".encode(), "示例县示例995号".encode()))
+    done = ssjpub("verify", "--root", root, "--cache", cache)
+    assert done.returncode == 1 and "population.parts[1].sha256" in done.stdout, done.stdout + done.stderr
+    part.write_bytes(original)
+    header = (root / PARTS / "410499.csv").read_text(encoding="utf-8")
+    (root / PARTS / "410500.csv").write_text(header, encoding="utf-8")
+    done = ssjpub("verify", "--root", root, "--cache", cache)
+    assert done.returncode == 1 and "population.parts" in done.stdout, done.stdout + done.stderr
+    (root / PARTS / "410500.csv").unlink()
+    assert ssjpub("verify", "--root", root, "--cache", cache).returncode == 0
+
 def test_a_v2_record_whose_snapshot_was_split_since_is_refused(tmp_path, demo):
     """A published /2 record stays /2: its snapshot turned into a folder cannot re-execute it."""
     rel = "plans/baofeng/targets/2024-07-01"
@@ -249,3 +271,22 @@ def test_the_site_serves_every_part_and_never_tells_to_hash_the_folder(tmp_path)
     for html in out.rglob("*.html"):
         assert f'files/{day}"' not in html.read_text(encoding="utf-8"), html
     assert f"sha256sum {day}</code>" not in page and f"sha256sum {rec['population']['file']}<" not in page
+    # The inputs list links every part with its SHA-256 (the no-clone download step needs them).
+    for part in rec["population"]["parts"]:
+        assert f'files/{part["file"]}"' in page and part["sha256"] in page, part["file"]
+
+
+def test_a_broken_part_does_not_hide_the_duplicates_between_the_others(tmp_path):
+    root = copy_case(tmp_path / "repo")
+    folder = root / PARTS
+    first = (folder / "410402.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "410499.csv").write_text(first[0] + first[1], encoding="utf-8")  # a row of 410402 again
+    county = folder / "410421-宝丰县.csv"
+    lines = county.read_text(encoding="utf-8").splitlines(keepends=True)
+    code = lines[1].split(",", 1)[0]
+    county.write_text("".join([lines[0], lines[1].replace(code, code[:-1] + ("0" if code[-1] != "0" else "1"), 1), *lines[2:]]),
+                      encoding="utf-8")
+    done = ssjpub("validate", root)
+    assert done.returncode == 1
+    codes = {line.split(": ", 1)[1].split(" ", 1)[0] for line in done.stdout.splitlines() if ": " in line}
+    assert {"invalid-credit-code", "snapshot-parts-duplicate"} <= codes, done.stdout

@@ -111,10 +111,22 @@ def _key(repo: Repository, data: AgencyData, key: tuple[int, str], kind: str, sh
         "json": digest(record.file), "yaml": digest(record.yaml_file),
         "plan": digest(f"plans/{data.code}/{year}/plan.yaml"),
         "snapshot": [snapshot, digest(snapshot)] if snapshot is not None else None,
+        "snapshot_parts": _parts(repo.root, snapshot, digest) if snapshot is not None else None,
         "randomness": digest(f"plans/{data.code}/{year}/randomness/{task}.yaml"),
     }
     text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _parts(root: Path, snapshot: str, digest: _Digests) -> list | None:
+    """A split snapshot (the folder beside `snapshot`'s name, ssjpub-draw/3): every entry of the
+    folder, hidden ones too, by name and digest, so that a part edited, added or removed changes
+    the key; None when there is no such folder."""
+    folder = root / snapshot.removesuffix(".csv")
+    if not folder.is_dir():
+        return None
+    rel = snapshot.removesuffix(".csv")
+    return [[p.name, digest(f"{rel}/{p.name}")] for p in sorted(folder.iterdir())]
 
 
 def _entry(key: str) -> bytes:

@@ -264,6 +264,8 @@ class _Reader:
             whole = False
         if not whole:
             self.broken.add(rel)
+            if read:  # the parts that were read are still checked against each other: all in one run
+                self.problems += join_parts(rel, agency, taken_on, read)[1]
             return None
         snapshot, problems = join_parts(rel, agency, taken_on, read)
         self.problems += problems
@@ -579,12 +581,16 @@ def load_inputs(repo: Repository, records: list[tuple[str, int, str, str]]) -> l
         folder = repo.root / "plans" / code
         if found is not None and found.snapshot is not None and found.snapshot not in data.snapshots:
             path = folder / "targets" / f"{found.snapshot.isoformat()}.csv"
-            if r.is_file(path):
-                reuse = Reuse()
-                reuse.more = False  # one snapshot: keep none of its rows for a next one
+            split = path.with_suffix("")  # a snapshot split into parts (ssjpub-draw/3)
+            reuse = Reuse()
+            reuse.more = False  # one snapshot: keep none of its rows for a next one
+            snap = None
+            if r.is_file(path) and not r.is_dir(split):  # both: validate reports snapshot-twice
                 snap = r.snapshot(path, code, reuse)
-                if snap is not None:
-                    data.snapshots[snap.taken_on] = snap
+            elif r.is_dir(split) and not r.is_file(path):
+                snap = r.split_snapshot(split, code, {}, reuse.valid_codes, False)
+            if snap is not None:
+                data.snapshots[snap.taken_on] = snap
         path = folder / str(year) / "randomness" / f"{task}.yaml"
         if (year, task) not in data.randomness and r.is_file(path):
             loaded = r.yaml(path, RandomnessValues)

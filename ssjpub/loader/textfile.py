@@ -46,7 +46,8 @@ def read_data_file(path: Path, rel: str) -> tuple[TextFile | None, list[Problem]
             why = "文件是 GBK/GB18030 编码"
         except UnicodeDecodeError:
             why = "文件不是 UTF-8 编码"
-        how = "请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”，或在编辑器中以 UTF-8 编码保存"
+        how = ("请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”，或在编辑器中以 UTF-8 编码保存" if rel.lower().endswith(".csv")
+               else "请在编辑器中以 UTF-8 编码保存（例如记事本“另存为”时编码选 UTF-8）")
         return None, [Pos(rel, line, column).problem("file-encoding", f"{why}：{how}"), *personal]
     utf8: bytes | None = body  # saves the scan encoding the text again
     if b"\r" in body:

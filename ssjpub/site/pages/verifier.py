@@ -102,7 +102,13 @@ def _record_inputs(data: AgencyData, year: int, rec: dict, own: DrawFile) -> lis
     order, but for the earlier draws' records: the page names those by task, and their annual
     plan pages list their files and digests (`VerifierView.priors`). The record's YAML copy is
     not served (ssjpub.site.served) and not read."""
-    found = [("名录快照", str(rec.get("population", {}).get("file", "")))]
+    population = rec.get("population", {})
+    parts = population.get("parts") if isinstance(population.get("parts"), list) else None
+    if parts:  # a split snapshot (ssjpub-draw/3): each part is a file; the folder is none
+        found = [(f"名录快照（第 {i} 部分，共 {len(parts)} 个）", str(p.get("file", "")) if isinstance(p, dict) else "")
+                 for i, p in enumerate(parts, start=1)]
+    else:
+        found = [("名录快照", str(population.get("file", "")))]
     found.append(("公开随机数", str(rec.get("randomness", {}).get("file", ""))))
     if year in data.plans:
         found.append(("年度计划（任务参数）", data.plans[year].file))
