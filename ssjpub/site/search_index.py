@@ -37,9 +37,6 @@ FORMAT = "ssjpub-search-index/1"
 BUNDLE = "pagefind"  # each bundle's folder, inside the folder it indexes
 SITE = "_site"  # the cache's name for the pages outside every agency (no agency code starts with "_")
 TIMEOUT = 600  # seconds for one bundle
-# The pages indexed are the finished ones (the site cache's placeholders already replaced), so a
-# bundle is stored and restored as it is.
-AS_STORED = sitecache.Placeholders(sitecache.Placeholders.COMMIT, sitecache.Placeholders.AS_OF)
 REUSED = "%s的搜索索引：页面未变，从缓存复制"
 # What Pagefind ships as: the wrapper and the binary it runs (extended: it segments Chinese).
 _DISTRIBUTIONS = ("pagefind", "pagefind_bin_extended", "pagefind_bin")
@@ -73,7 +70,8 @@ def _bundle(folder: Path, name: str, skip: frozenset[str], cache: sitecache.Site
     shutil.rmtree(bundle, ignore_errors=True)  # never a bundle left from another build
     skip = skip | {BUNDLE}
     key = cache_key(name, folder, skip) if cache is not None else ""
-    if cache is not None and cache.restore(key, folder, AS_STORED):
+    # The pages indexed are the finished ones (no placeholders left): a bundle is restored as stored.
+    if cache is not None and cache.restore(key, folder):
         logger.info(REUSED, name)
         return
     if not _pagefind(folder, _glob(folder, skip), name):

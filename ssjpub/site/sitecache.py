@@ -236,9 +236,9 @@ class SiteCache:
     def blob(self, sha: str) -> Path:
         return self.folder / BLOBS / sha[:2] / sha
 
-    def restore(self, key: str, output: Path, placeholders: Placeholders) -> bool:
-        """Write the entry's files into `output`, the placeholders replaced; False (and nothing
-        written) when there is no entry or any file of it is not exactly what was stored."""
+    def restore(self, key: str, output: Path, placeholders: Placeholders | None = None) -> bool:
+        """Write the entry's files into `output`, the placeholders (if given) replaced; False (and
+        nothing written) when there is no entry or any file of it is not exactly what was stored."""
         files = self.index.get(key)
         if not files:
             return False
@@ -254,7 +254,7 @@ class SiteCache:
         for rel, data in datas:
             dst = output / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
-            dst.write_bytes(placeholders.real(data))
+            dst.write_bytes(placeholders.real(data) if placeholders else data)
         self.used[key] = files
         return True
 
