@@ -203,6 +203,7 @@ def test_unknown_format_is_refused(repo):
     (("verify", "--histor"), "（是不是要写 '--history'？）"),
     (("verify", "--format", "xml"), "'--format' 的值不对：'xml' 不是可选的值（'text', 'json', 'github'）。"),
     (("verify", "--jobs", "0"), "0 不在 x>=1 的范围内。"),
+    (("verify", "--jobs", "x"), "'-j' / '--jobs' 的值不对：'x' 不是整数。"),
     (("verify", "--root"), "选项 '--root' 后面要写 1 个值。"),
     (("draw", "a", "b"), "多余的参数（b）"),
 ])
@@ -218,6 +219,9 @@ def test_help_pages_have_no_english_from_click():
         code, out, _ = ssjpub(*([command] if command else []), "--help")
         assert code == 0 and out.startswith("用法: ") and "显示本帮助并退出。" in out
         assert not re.search(r"Usage|Show this|default:|Options:|Commands:", out), command
+        # Click's placeholders: the usage line's and the upper-cased type names of options
+        assert not re.search(r"\[OPTIONS\]|COMMAND|\[ARGS\]|\b(TEXT|INTEGER|FLOAT|BOOLEAN|RANGE)\b", out), command
+        assert f"{command + ' ' if command else ''}[选项]" in out.splitlines()[0]
 
 
 def _click_messages() -> set[str]:

@@ -62,7 +62,7 @@ MESSAGES = {
     "{value} is not in the range {range}.": "{value} 不在 {range} 的范围内。",
     "{value!r} is not a valid boolean. Recognized values: {states}":
         "{value!r} 不是是否值。可以写：{states}",
-    "{value!r} is not a valid {number_type}.": "{value!r} 不是数（{number_type}）。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是{number_type}。",
     "{value!r} is not a valid UUID.": "{value!r} 不是 UUID。",
     "{name} {filename!r} is a file.": "{name} {filename!r} 是一个文件。",
     "{name} {filename!r} is a directory.": "{name} {filename!r} 是一个目录。",
@@ -99,6 +99,27 @@ PLURALS = {
 }
 
 
+# Click names a value's type in usage errors ("not a valid {number_type}") and, upper-cased, as the
+# metavar of an option without one (`--jobs INTEGER RANGE`); Chinese has no case, so the names are
+# the metavars as shown. Click's class name -> the name it gets.
+TYPE_NAMES = {
+    "StringParamType": "文本",
+    "UnprocessedParamType": "文本",
+    "IntParamType": "整数",
+    "IntRange": "整数",
+    "FloatParamType": "数",
+    "FloatRange": "数",
+    "BoolParamType": "是或否",
+    "UUIDParameterType": "UUID",
+    "File": "文件名",
+    "DateTime": "日期时间",
+}
+
+# The usage line's placeholders, set on every command by ssjpub.cli.main's group.
+OPTIONS_METAVAR = "[选项]"
+SUBCOMMAND_METAVAR = "命令 [参数]..."
+
+
 def gettext(message: str) -> str:
     return MESSAGES.get(message, message)
 
@@ -113,3 +134,6 @@ def install() -> None:
         module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+    types = importlib.import_module("click.types")
+    for cls, name in TYPE_NAMES.items():
+        getattr(types, cls).name = name

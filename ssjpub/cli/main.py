@@ -9,6 +9,7 @@ import sys
 import click
 
 from ssjpub import __version__
+from ssjpub.cli import clickzh
 
 # Each command's module is imported when that command runs or shows its help: `ssjpub verify`
 # need not import the rules, the spreadsheets or the time-stamping client (start-up is part of a
@@ -29,20 +30,25 @@ COMMANDS = {
 
 
 class _LazyGroup(click.Group):
+    """Imports a command when it is first asked for, and gives it the Chinese usage placeholders."""
+
     def list_commands(self, ctx: click.Context | None) -> list[str]:
         return sorted({*self.commands, *COMMANDS})
 
     def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             module, attribute = COMMANDS[cmd_name]
-            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+            command = getattr(importlib.import_module(module), attribute)
+            command.options_metavar = clickzh.OPTIONS_METAVAR
+            self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(cls=_LazyGroup, context_settings=CONTEXT)
+@click.group(cls=_LazyGroup, context_settings=CONTEXT, options_metavar=clickzh.OPTIONS_METAVAR,
+             subcommand_metavar=clickzh.SUBCOMMAND_METAVAR)
 @click.version_option(__version__, prog_name="ssjpub", message="%(prog)s %(version)s")
 def cli() -> None:
     """ssjpub：把“双随机、一公开”的清单、名录、计划、抽取和结果发布为可验证的公开网站。
