@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from ssjpub.cli import clickzh
@@ -222,6 +223,44 @@ def test_help_pages_have_no_english_from_click():
         # Click's placeholders: the usage line's and the upper-cased type names of options
         assert not re.search(r"\[OPTIONS\]|COMMAND|\[ARGS\]|\b(TEXT|INTEGER|FLOAT|BOOLEAN|RANGE)\b", out), command
         assert f"{command + ' ' if command else ''}[选项]" in out.splitlines()[0]
+
+
+def test_help_wraps_chinese_by_display_width_and_keeps_paths_whole():
+    """A Chinese character is two columns; lines break between characters, never inside a path."""
+    for command in [None, *cli.list_commands(None)]:
+        _, out, _ = ssjpub(*([command] if command else []), "--help")
+        for line in out.splitlines():
+            assert clickzh.display_width(line) <= 100, (command, line)
+    _, out, _ = ssjpub("draw", "--help")
+    assert "plans/AGENCY/YEAR/draws/TASK.json" in out
+    _, out, _ = ssjpub("check", "--help")
+    assert "YYYY-MM-DD" in out and not re.search(r"^\s*[，。、；：）]", out, re.M)
+    columns = {line.index("数据仓库根目录") for c in ("verify", "check") for line in ssjpub(c, "--help")[1].splitlines()
+               if "--root 目录" in line}
+    assert len(columns) == 1  # the help column lines up after a Chinese metavar
+
+
+def test_a_paragraph_broken_between_chinese_characters_is_joined_without_a_gap():
+    from click.testing import CliRunner
+
+    @click.command()
+    def sample() -> None:
+        """第一行写到这里
+        接着写第二行，路径 plans/AGENCY/YEAR/plan.yaml 不拆开，
+        句子结束。
+
+        \b
+        保留 原样
+        的块
+        """
+
+    out = CliRunner().invoke(sample, ["--help"], terminal_width=40).output
+    paragraph = out.split("\n\n")[1]
+    assert re.sub(r"\s", "", paragraph) == "第一行写到这里接着写第二行，路径plans/AGENCY/YEAR/plan.yaml不拆开，句子结束。"
+    assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", paragraph)
+    assert not re.search(r"^\s*[，。]", paragraph, re.M)
+    assert "plans/AGENCY/YEAR/plan.yaml" in out
+    assert "保留 原样\n  的块" in out
 
 
 def _click_messages() -> set[str]:

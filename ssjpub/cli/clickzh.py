@@ -12,6 +12,11 @@ message a user can meet is here.
 from __future__ import annotations
 
 import importlib
+import unicodedata
+
+from click._compat import strip_ansi
+from click import _textwrap as click_textwrap
+from click import formatting
 
 MODULES = ("click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
            "click.termui", "click.types")
@@ -128,12 +133,80 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return PLURALS.get((singular, plural)) or (singular if n == 1 else plural)
 
 
+def display_width(text: str) -> int:
+    """Terminal columns: a Chinese character takes two. Click counts characters, which pushed the
+    help of an option with a Chinese metavar (`--root 目录`) out of its column."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in strip_ansi(text))
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+# Chinese punctuation that may not begin a line, and that may not end one.
+_NO_START = set("，。、；：？！）》」』”’…")
+_NO_END = set("（《「『“‘")
+
+
+def _pieces(chunk: str) -> list[str]:
+    """Splits one of textwrap's chunks so a line may break between any two Chinese characters (they
+    have no spaces between words), but never inside an ASCII run (a path, an option, a date) and
+    never before a closing or after an opening punctuation mark."""
+    out: list[str] = []
+    for char in chunk:
+        joins = bool(out) and (char in _NO_START or out[-1][-1] in _NO_END
+                               or not (_wide(char) or _wide(out[-1][-1])))
+        if joins:
+            out[-1] += char
+        else:
+            out.append(char)
+    return out
+
+
+def _join_wrapped_lines(text: str) -> str:
+    """A paragraph's source lines, joined where a line break falls between Chinese characters:
+    Click joins them with a space, which in Chinese is a visible gap. `\\b` blocks stay as written."""
+    lines = text.splitlines()
+    out: list[str] = []
+    raw = False
+    for line in lines:
+        if not line.strip():
+            raw = False
+        elif line.strip() == "\b":
+            raw = True
+        elif (not raw and out and out[-1].strip() and out[-1].strip() != "\b"
+              and _wide(out[-1][-1]) and _wide(line.lstrip()[0])):
+            out[-1] += line.lstrip()
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+class _Wrapper(click_textwrap.TextWrapper):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["break_on_hyphens"] = False  # YYYY-MM-DD and option names stay whole
+        super().__init__(*args, **kwargs)
+
+    def _split(self, text: str) -> list[str]:
+        return [piece for chunk in super()._split(text) for piece in _pieces(chunk)]
+
+
+_CLICK_WRAP = formatting.wrap_text  # kept at import, so install() can run more than once
+
+
+def _wrap_text(text: str, *args, **kwargs) -> str:
+    return _CLICK_WRAP(_join_wrapped_lines(text), *args, **kwargs)
+
+
 def install() -> None:
     for name in MODULES:
         module = importlib.import_module(name)
         module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+    formatting.term_len = click_textwrap.term_len = display_width
+    click_textwrap.TextWrapper = _Wrapper  # wrap_text imports it when called
+    formatting.wrap_text = _wrap_text
     types = importlib.import_module("click.types")
     for cls, name in TYPE_NAMES.items():
         getattr(types, cls).name = name
