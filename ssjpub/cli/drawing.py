@@ -204,7 +204,8 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None, cache_dir:
     含同样的声明并早于随机数的提交（见 docs/timestamps.md）。浅克隆会被拒绝而不是猜测。
 
     加 --cache 目录（拉取请求的 CI 中默认）时，只重新执行输入变了的抽取：缓存的键是记录和它用到的每个
-    文件的 SHA-256，任何一个字节变了都会重新执行；历史核对从不缓存。--no-cache 重新执行全部。
+    文件的 SHA-256，任何一个字节变了都会重新执行；--history 的历史核对从不缓存，名录核对按记录和 git 中那一版名录缓存。
+    --no-cache 重新执行全部。
     用缓存时只读入并校验要重新执行的抽取用到的文件，其余文件和跨文件的检查由 ssjpub validate 负责
     （CI 在同一作业中先运行它）。
     """
