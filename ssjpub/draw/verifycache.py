@@ -46,11 +46,12 @@ def code_version() -> str:
 
 class _Digests:
     """Each file's SHA-256 read once (snapshots are shared by many draws); "absent" when it is not
-    a regular file, so that a file appearing changes the key as much as one changing."""
+    a regular file, so that a file appearing changes the key as much as one changing. `known`:
+    those of the bytes the loader read (Repository.digests), not read a second time."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, known: dict[str, str] | None = None) -> None:
         self.root = root
-        self.seen: dict[str, str] = {}
+        self.seen: dict[str, str] = dict(known or {})
 
     def __call__(self, rel: str | None) -> str:
         if rel is None:
@@ -73,7 +74,7 @@ def _shared(repo: Repository, digest: _Digests) -> dict:
 
 def record_keys(repo: Repository) -> dict[Key, str]:
     """The cache key of every draw record and failure record of the loaded repository."""
-    digest = _Digests(repo.root)
+    digest = _Digests(repo.root, repo.digests)
     shared = _shared(repo, digest)
     keys: dict[Key, str] = {}
     for code, data in sorted(repo.agencies.items()):

@@ -168,6 +168,7 @@ class Repository:
     calendar: dict[int, Loaded[CalendarYear]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # every data file read, repository-relative
     broken: set[str] = field(default_factory=set)  # files that exist but failed to load
+    digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of the bytes read, where the parse cache took one
 
     def is_broken(self, rel: str) -> bool:
         """True when a referenced file (or a folder above it) exists but could not be loaded:
@@ -181,6 +182,7 @@ class _Reader:
         self.root = root
         self.deferred = deferred  # see load_repository
         self.parsed = parsed  # YAML documents already read, by their bytes
+        self.digests: dict[str, str] = {}  # rel -> SHA-256 of what was read, with `parsed`
         self.problems: list[Problem] = []
         self.files: list[str] = []
         self.broken: set[str] = set()
@@ -244,7 +246,10 @@ class _Reader:
             return None
         # What these bytes gave before (the document and every problem) is what they give now.
         kind, digest = f"{model.__module__}.{model.__qualname__}", hashlib.sha256(raw).hexdigest() if self.parsed else ""
-        found = self.parsed.get(rel, kind, digest) if self.parsed else None
+        found = None
+        if self.parsed:
+            self.digests[rel] = digest
+            found = self.parsed.get(rel, kind, digest)
         if found is None:
             tf, read = decode_data_file(raw, rel)
             found = (None, read) if tf is None else load_yaml(tf, read, model)
@@ -322,7 +327,10 @@ class _Reader:
             rel = self.rel(path)
             raw = _plain_bytes(path)
             digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
-            known = self.parsed.get(rel, _RECORD, digest) if raw is not None else None
+            known = None
+            if raw is not None:
+                self.digests[rel] = digest
+                known = self.parsed.get(rel, _RECORD, digest)
             if isinstance(known, dict):
                 self.files.append(rel)
                 return DrawFile(rel, None, mirror, known, path)
@@ -636,6 +644,7 @@ def load_repository(root: Path, results: bool = True, agencies: frozenset[str] |
             r.link(link)
     repo.files = sorted(r.files)
     repo.broken = r.broken
+    repo.digests = r.digests
     return repo, r.problems
 
 
