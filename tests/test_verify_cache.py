@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from ssjpub.draw.record import render_yaml
 from ssjpub.draw.verifycache import DEFAULT_DIR
@@ -75,6 +76,11 @@ def flip_ticket(path: Path) -> None:
 
 def total(root: Path) -> int:
     return len(list((root / "plans").glob("*/*/draws/*.json"))) + len(list((root / "plans").glob("*/*/failures/*.json")))
+
+
+def verdicts(cache: Path, verdict: str = '"exact"') -> list[Path]:
+    """The cache's entries of re-executed draws (roster checks and parsed documents beside them)."""
+    return sorted(p for p in cache.glob("??/*") if p.is_file() and verdict in p.read_text())
 
 
 def test_a_second_run_reexecutes_nothing_and_the_full_run_everything(demo):
@@ -166,7 +172,7 @@ def test_an_edit_of_the_current_roster_reexecutes_its_agencys_draws_and_results_
 def test_a_corrupt_or_foreign_entry_is_never_trusted(demo):
     cache = demo / "cache"
     verify(demo, "--cache", str(cache))
-    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    entries = verdicts(cache)
     assert len(entries) == total(demo)
     entries[0].write_bytes(entries[0].read_bytes()[:-2])  # torn
     entries[1].write_bytes(b"")  # empty
@@ -183,7 +189,7 @@ def test_pull_requests_use_the_default_cache_and_cache_with_no_cache_is_refused(
     env = {**os.environ, "GITHUB_EVENT_NAME": "pull_request"}
     run = [sys.executable, "-m", "ssjpub", "verify", "--root", str(demo)]
     subprocess.run(run, env=env, check=True, capture_output=True)
-    assert len([p for p in (demo / DEFAULT_DIR).rglob("*") if p.is_file()]) == total(demo)
+    assert len(verdicts(demo / DEFAULT_DIR)) == total(demo)
     again = subprocess.run(run, env=env, capture_output=True, text=True)
     assert "已重新执行 0 次抽取" in again.stderr
     both = subprocess.run([*run, "--cache", "x", "--no-cache"], capture_output=True, text=True)
@@ -271,3 +277,123 @@ def test_a_cached_run_leaves_what_no_reexecuted_draw_reads_to_validate(demo):
     full = subprocess.run([sys.executable, "-m", "ssjpub", "verify", "--root", str(demo), "--no-cache"],
                           capture_output=True, text=True)
     assert full.returncode == 1 and full.stdout == checked.stdout  # the full run validates everything first
+
+
+# The parse cache (ssjpub.loader.parsecache, `parsed/` in the cache folder): a YAML file changed by
+# one byte is read again, and the cached run reports what the full run reports, at the same place.
+YAML_INPUTS = {
+    "agency": ("plans/baofeng/agency.yaml", "\n", "\nstray: 1\n"),
+    "checklist": ("plans/baofeng/checklist.yaml", "\n", "\nstray: 1\n"),
+    "inspectors": ("plans/baofeng/inspectors.yaml", "\n", "\nstray: 1\n"),
+    "plan": ("plans/baofeng/2024/plan.yaml", "  batches: 3\n", "  batches: x\n"),
+    "categories": ("plans/result-categories.yaml", "\n", "\nstray: 1\n"),
+    "games": ("plans/lottery-games.yaml", "\n", "\nstray: 1\n"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(YAML_INPUTS))
+def test_a_changed_yaml_input_is_parsed_again(demo, kind):
+    rel, old, new = YAML_INPUTS[kind]
+    cache = demo / "cache"
+    assert verify(demo, "--cache", str(cache))[0] == 0
+    assert list((cache / "parsed").rglob("*")), "nothing cached"
+    replace_once(demo / rel, old, new)
+    run = [sys.executable, "-m", "ssjpub", "verify", "--root", str(demo), "--jobs", "1"]
+    cached = subprocess.run([*run, "--cache", str(cache)], capture_output=True, text=True)
+    full = subprocess.run([*run, "--no-cache"], capture_output=True, text=True)
+    assert cached.returncode == full.returncode == 1 and "Traceback" not in cached.stderr, cached.stderr
+    mine = [line for line in cached.stdout.splitlines() if line.startswith(f"{rel}:")]
+    assert mine and set(mine) <= set(full.stdout.splitlines()), (cached.stdout, full.stdout)
+
+
+def test_a_corrupt_parsed_entry_is_a_miss_and_rewritten(demo):
+    cache = demo / "cache"
+    n = total(demo)
+    assert verify(demo, "--cache", str(cache))[:3] == (0, n, 0)
+    parsed = sorted(p for p in (cache / "parsed").rglob("*") if p.is_file())
+    assert len(parsed) > 10
+    for i, entry in enumerate(parsed):
+        raw = entry.read_bytes()
+        if i % 3 == 0:
+            entry.write_bytes(raw[:-1])  # torn
+        elif i % 3 == 1:
+            entry.write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))  # one byte of the pickle
+        else:
+            entry.write_bytes(b"")
+    assert verify(demo, "--cache", str(cache))[:3] == (0, 0, n)
+    assert [p.read_bytes() for p in parsed] != [b""] * len(parsed)
+    fresh = {p: p.read_bytes() for p in parsed}
+    assert verify(demo, "--cache", str(cache))[:3] == (0, 0, n)  # rewritten whole: read as they are
+    assert {p: p.read_bytes() for p in parsed} == fresh
+    assert not [p for p in cache.rglob(".*") if p.is_file()]
+
+
+def test_a_roster_rewritten_in_history_is_caught_though_the_files_are_unchanged(demo):
+    """The roster check's entries are keyed by the roster versions in git: the same files today,
+    a history whose roster before the values differs (one name), and the cached run reports it."""
+    cache = demo / "cache"
+    assert verify(demo, "--cache", str(cache))[0] == 0
+    assert verdicts(cache, '"roster-agrees"')
+    roster = demo / "plans/baofeng/inspectors.yaml"
+    today = roster.read_bytes()
+    first = yaml_name(roster)
+    shutil.rmtree(demo / ".git")
+    replace_once(roster, first, first + "某")
+    _git(demo, "init", "-q", "-b", "main")
+    _git(demo, "add", "-A", "--", ".", ":(exclude,glob)plans/*/*/randomness/**", ":(exclude,glob)plans/*/*/draws/**",
+         ":(exclude,glob)plans/*/*/failures/**", ":(exclude)cache")
+    _git(demo, "commit", "-qm", "inputs, one name otherwise")
+    roster.write_bytes(today)
+    _git(demo, "add", "-A", "--", ".", ":(exclude)cache")
+    _git(demo, "commit", "-qm", "randomness and records, the roster as it is today")
+    rc, ran, cached, out = verify(demo, "--cache", str(cache))
+    assert (rc, ran, cached) == (1, 0, total(demo)), out
+    assert "roster-changed" in out and out == verify(demo, "--no-cache")[3]
+
+
+def yaml_name(roster: Path) -> str:
+    m = re.search(r"name: (\S+)", roster.read_text(encoding="utf-8"))
+    assert m
+    return m.group(1)
+
+
+def test_what_a_record_passes_on_is_what_the_readers_read():
+    """A cached run keeps of an unchanged record only its passed_on part: the state it hands to
+    later draws and the roster check's facts are the same from it as from the whole record."""
+    from ssjpub.draw.engine import PriorDraws
+    from ssjpub.draw.history import _facts
+    from ssjpub.loader.records import passed_on
+
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "plans").glob("*/*/draws/*.json"))]
+    assert records
+    whole, part = PriorDraws(), PriorDraws()
+    for i, record in enumerate(records):
+        whole.add((2024, str(i)), record)
+        part.add((2024, str(i)), passed_on(record))
+        assert _facts(record.get("inspectors")) == _facts(passed_on(record).get("inspectors"))
+        assert record["randomness"] == passed_on(record)["randomness"]
+    assert vars(whole) == vars(part)
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                     max_leaves=8)
+_group = st.fixed_dictionaries({}, optional={"target": _json | st.text(max_size=2), "members": _json, "x": _json})
+_target = st.fixed_dictionaries({}, optional={"code": _json | st.text(max_size=2), "name": _json})
+_record = st.fixed_dictionaries({}, optional={
+    "groups": st.lists(_group | _json, max_size=4) | _json, "targets": st.lists(_target | _json, max_size=4) | _json,
+    "inspectors": _json, "randomness": _json, "seed": _json})
+
+
+@given(st.lists(_record, max_size=4))
+def test_passed_on_keeps_what_prior_draws_reads_whatever_the_shape(records):
+    from ssjpub.draw.engine import PriorDraws
+    from ssjpub.loader.records import passed_on
+
+    whole, part = PriorDraws(), PriorDraws()
+    for i, record in enumerate(records):
+        whole.add((2024 + i % 2, str(i)), record)
+        part.add((2024 + i % 2, str(i)), passed_on(record))
+        assert {k: record[k] for k in ("inspectors", "randomness") if k in record} == \
+            {k: v for k, v in passed_on(record).items() if k in ("inspectors", "randomness")}
+    assert vars(whole) == vars(part)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ssjpub.loader.parsecache import ParseCache
 from ssjpub.loader.repository import Repository, load_repository
 from ssjpub.problems import Problem, format_problems, has_errors, sort_problems
 from ssjpub.validate import find_root, validate
@@ -30,18 +31,18 @@ def gc_paused():
 
 
 def load_valid(root: Path, fmt: str, results: bool = True, agencies: frozenset[str] | None = None,
-               deferred: bool = False) -> tuple[Repository, list[Problem]]:
+               deferred: bool = False, parsed: ParseCache | None = None) -> tuple[Repository, list[Problem]]:
     """The repository at or above `root` when it validates (warnings returned); otherwise print
     every problem and exit 1: nothing else may run on invalid data. ``results=False`` leaves
     results/ unread, for commands that only re-execute draws. ``deferred`` (verify with its
     cache) loads as load_repository's ``deferred`` and checks only the files it read, leaving the
-    checks across files to `validate`, which CI runs beside it."""
+    checks across files to `validate`, which CI runs beside it; ``parsed`` is its cache of YAML documents."""
     # Loading makes millions of objects and no reference cycles (see tests/test_verify_fast_paths.py),
     # so the cyclic collector would only walk them over and over: it is paused while loading, and
     # then told to leave what was loaded alone for good, as it lives until the command ends.
     with gc_paused():
         if deferred:
-            repo, problems = load_repository(find_root(root), results, agencies, deferred=True)
+            repo, problems = load_repository(find_root(root), results, agencies, deferred=True, parsed=parsed)
         else:
             repo, problems = validate(find_root(root), results, agencies)
     gc.freeze()

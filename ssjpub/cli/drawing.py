@@ -17,6 +17,8 @@ from ssjpub.draw import verifycache
 from ssjpub.problems import Pos, format_problems, has_errors, sort_problems, summary
 from ssjpub.cli.common import AGENCY, chosen_agencies, exit_if_invalid, gc_paused, load_valid
 from ssjpub.cli.entry import leave_quickly
+from ssjpub.loader import parsecache
+from ssjpub.loader.parsecache import ParseCache
 from ssjpub.loader.repository import load_inputs
 from ssjpub.validate import find_root
 
@@ -202,7 +204,8 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None, cache_dir:
     含同样的声明并早于随机数的提交（见 docs/timestamps.md）。浅克隆会被拒绝而不是猜测。
 
     加 --cache 目录（拉取请求的 CI 中默认）时，只重新执行输入变了的抽取：缓存的键是记录和它用到的每个
-    文件的 SHA-256，任何一个字节变了都会重新执行；历史核对从不缓存。--no-cache 重新执行全部。
+    文件的 SHA-256，任何一个字节变了都会重新执行；--history 的历史核对从不缓存，名录核对按记录和 git 中那一版名录缓存。
+    --no-cache 重新执行全部。
     用缓存时只读入并校验要重新执行的抽取用到的文件，其余文件和跨文件的检查由 ssjpub validate 负责
     （CI 在同一作业中先运行它）。
     """
@@ -212,13 +215,15 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None, cache_dir:
     # No draw reads results/: `validate` checks them. With the cache (and no history to check), only
     # what the draws to re-execute read is loaded; CI's `validate`, run beside it, checks the rest.
     cache = None if no_cache else _cache_for(find_root(root).resolve(), cache_dir)
+    deferred = cache is not None and not history
+    parsed = ParseCache(cache.folder / parsecache.FOLDER) if deferred else None
     repo, _ = load_valid(root, fmt, results=False, agencies=chosen_agencies(root, agencies),
-                         deferred=cache is not None and not history)
+                         deferred=deferred, parsed=parsed)
     keys = verifycache.record_keys(repo) if cache is not None else {}
     known = frozenset(k for k, digest in keys.items() if cache.has(digest))
-    if cache is not None and not history:
+    if deferred:
         with gc_paused():
-            inputs = load_inputs(repo, [k for k in keys if k not in known])
+            inputs = load_inputs(repo, [k for k in keys if k not in known], parsed)
         exit_if_invalid(inputs, fmt)
     found = verify_records(repo, workers=jobs, known=known)
     if cache is not None:
@@ -230,7 +235,7 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None, cache_dir:
     if history:
         problems += check_history(repo)
     elif found or known:
-        rosters = check_rosters(repo)
+        rosters = check_rosters(repo, keys, cache.of(verifycache.ROSTER) if cache is not None else None)
         problems += rosters.problems
         if not rosters.checked:
             unchecked = f"记录中的执法检查人员信息未与随机数之前提交的名录核对（{rosters.reason}）。"

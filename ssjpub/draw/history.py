@@ -23,7 +23,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping, Protocol
 
 from ssjpub.draw.engine import made_at, roster_section, task_parameters
 from ssjpub.draw.gitgraph import Change, Git, GitError, Graph, read_graph
@@ -152,11 +152,13 @@ class _History:
             plan_rel = f"plans/{code}/{year}/plan.yaml"
             if not roster_only:
                 specs |= {c.blob for c in self.graph.landed.get(plan_rel, []) if c.blob}
-            pop = [rel for rel, _ in population_files(d.data)]
-            if _is_split(d.data):
-                pop.append(d.data["population"]["file"])  # its tree: the parts it held, no more
-            inputs = (*pop, plan_rel) if not roster_only else ()
-            for parent in self.revealed_in(d.data.get("randomness", {}).get("file", "")):
+            inputs: tuple[str, ...] = ()
+            if not roster_only:
+                pop = [rel for rel, _ in population_files(d.data)]
+                if _is_split(d.data):
+                    pop.append(d.data["population"]["file"])  # its tree: the parts it held, no more
+                inputs = (*pop, plan_rel)
+            for parent in self.revealed_in(d.passed_on.get("randomness", {}).get("file", "")):
                 for rel in (*inputs, f"plans/{code}/inspectors.yaml", f"plans/{code}/checklist.yaml"):
                     if rel:
                         specs.add(self.spec(parent, rel))
@@ -232,12 +234,21 @@ class _History:
                 yield from found
                 return
 
+    def roster_key(self, code: str, d, verified: str) -> str:
+        """The roster check's cache key: see check_rosters."""
+        h = hashlib.sha256(f"ssjpub-roster-check/1\n{verified}\n".encode())
+        for parent in self.revealed_in(d.passed_on["randomness"]["file"]):
+            for rel in (f"plans/{code}/inspectors.yaml", f"plans/{code}/checklist.yaml"):
+                blob = self.blobs.get(self.spec(parent, rel))
+                h.update(b"absent\n" if blob is None else hashlib.sha256(blob).hexdigest().encode() + b"\n")
+        return h.hexdigest()
+
     def roster_before_values(self, code: str, year: int, task: str, d) -> Iterator[Problem]:
         """The record's `inspectors` section is the roster and the checklist's requirements as
         they stood in the parent of each commit that added the values: a name, a qualification or a
         conflict of interest written into the record afterwards is caught here (re-execution alone
         uses the record's own copy, and would agree with it)."""
-        rec = d.data
+        rec = d.passed_on  # all it reads of the record: a cached verify leaves the rest unparsed
         plan = self.repo.agencies[code].plans.get(year)
         task_model = next((t for t in plan.model.tasks if t.id == task), None) if plan else None
         if task_model is None:
@@ -486,13 +497,31 @@ def check_history(repo: Repository) -> list[Problem]:
     return read_history(repo).problems
 
 
-def check_rosters(repo: Repository) -> History:
+def check_rosters(repo: Repository, keys: Mapping[tuple[str, int, str, str], str] | None = None,
+                  cache: Verdicts | None = None) -> History:
     """Plain `verify`'s part of the history: every record's roster facts against the roster
-    committed before its values. Without history, `checked` is False and `reason` says why."""
+    committed before its values. Without history, `checked` is False and `reason` says why.
+
+    With `keys` (each record's verification key, ssjpub.draw.verifycache) and `cache`, a record
+    found in agreement before with the same roster and checklist versions is not compared again:
+    the key is its verification key (the record, its plan, ssjpub's code) and the SHA-256 of the
+    roster and checklist in each commit the check reads them from."""
     history = _open(repo, roster_only=True)
     if isinstance(history, History):
         return History(False, history.reason)
     out = History(True)
     for code, (year, task), d in history.draws:
-        out.problems += history.roster_before_values(code, year, task, d)
+        verified = keys.get((code, year, task, "draw")) if keys is not None and cache is not None else None
+        key = history.roster_key(code, d, verified) if verified else None
+        if key is not None and cache.has(key):
+            continue
+        found = list(history.roster_before_values(code, year, task, d))
+        out.problems += found
+        if key is not None and not found:
+            cache.put(key)
     return out
+
+
+class Verdicts(Protocol):
+    def has(self, key: str) -> bool: ...
+    def put(self, key: str) -> bool: ...

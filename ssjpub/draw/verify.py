@@ -114,11 +114,11 @@ def _runs(repo: Repository, workers: int, known: frozenset[tuple[str, int, str, 
         for j in range(0, len(todo), step):
             first, last = todo[j], todo[min(j + step, len(todo)) - 1]
             for key in ordered[done:first]:
-                prior.add(key, data.draws[key].data)
+                prior.add(key, data.draws[key].passed_on)
             span = ordered[first: last + 1]
             runs.append((code, span, prior.copy(), frozenset(k for k in span if (code, *k, "draw") in known)))
             for key in span:
-                prior.add(key, data.draws[key].data)
+                prior.add(key, data.draws[key].passed_on)
             done = last + 1
     return runs
 
@@ -135,7 +135,7 @@ def _verify_run(repo: Repository, run: Run) -> list[tuple[Key, list[Problem]]]:
     for key in keys:
         if key not in passed:
             out.append(((code, *key), verify_one(repo, code, key, prior)))
-        prior.add(key, data.draws[key].data)
+        prior.add(key, data.draws[key].passed_on)
     return out
 
 

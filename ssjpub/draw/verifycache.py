@@ -12,7 +12,10 @@ problem at all is stored; a draw that disagrees is re-executed every time.
 An entry is one small file whose whole content is known in advance from its key: anything else
 found there (torn by a crash, edited, truncated) is ignored and the draw re-executed. Entries are
 written to a temporary file and renamed; they are not fsync'ed, as a lost or torn one only costs
-a re-execution. The history checks (`verify --history`, the roster check) are never cached.
+a re-execution. `verify --history` is never cached; the roster check of plain `verify` keeps its
+own entries (verdict ROSTER, keyed by the record's key and the roster versions it was checked
+against: ssjpub.draw.history.check_rosters). The YAML documents and draw records read are cached
+beside, in `parsed/` (ssjpub.loader.parsecache).
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-import ssjpub
 from ssjpub.draw.encoding import ALGORITHMS
 from ssjpub.draw.engine import made_at
+from ssjpub.loader.parsecache import source_digest
 from ssjpub.loader.repository import AgencyData, Repository
 
 DEFAULT_DIR = ".ssjpub-cache/verify"  # under the repository root; git-ignored, kept by CI's cache step
@@ -37,23 +40,18 @@ Key = tuple[str, int, str, str]  # agency, year, task, "draw" | "failure"
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """ssjpub's version, the algorithms and the digest of every source file of the package: an
-    editable install keeps its version number while its code changes."""
-    package = Path(ssjpub.__file__).resolve().parent
-    h = hashlib.sha256(f"{ssjpub.__version__}\n{','.join(ALGORITHMS)}\n".encode())
-    for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
+    """ssjpub's version and source code (ssjpub.loader.parsecache.source_digest) and the algorithms."""
+    return hashlib.sha256(f"{source_digest()}\n{','.join(ALGORITHMS)}\n".encode()).hexdigest()
 
 
 class _Digests:
     """Each file's SHA-256 read once (snapshots are shared by many draws); "absent" when it is not
-    a regular file, so that a file appearing changes the key as much as one changing."""
+    a regular file, so that a file appearing changes the key as much as one changing. `known`:
+    those of the bytes the loader read (Repository.digests), not read a second time."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, known: dict[str, str] | None = None) -> None:
         self.root = root
-        self.seen: dict[str, str] = {}
+        self.seen: dict[str, str] = dict(known or {})
 
     def __call__(self, rel: str | None) -> str:
         if rel is None:
@@ -76,7 +74,7 @@ def _shared(repo: Repository, digest: _Digests) -> dict:
 
 def record_keys(repo: Repository) -> dict[Key, str]:
     """The cache key of every draw record and failure record of the loaded repository."""
-    digest = _Digests(repo.root)
+    digest = _Digests(repo.root, repo.digests)
     shared = _shared(repo, digest)
     keys: dict[Key, str] = {}
     for code, data in sorted(repo.agencies.items()):
@@ -129,14 +127,25 @@ def _parts(root: Path, snapshot: str, digest: _Digests) -> list | None:
     return [[p.name, digest(f"{rel}/{p.name}")] for p in sorted(folder.iterdir())]
 
 
-def _entry(key: str) -> bytes:
+EXACT = "exact"  # a draw re-executed and found exact
+ROSTER = "roster-agrees"  # a record's roster facts found as committed before its values (history.check_rosters)
+
+
+def _entry(key: str, verdict: str) -> bytes:
     """The whole content an entry for `key` must have."""
-    return json.dumps({"format": FORMAT, "key": key, "verdict": "exact"}, sort_keys=True).encode() + b"\n"
+    return json.dumps({"format": FORMAT, "key": key, "verdict": verdict}, sort_keys=True).encode() + b"\n"
 
 
 class Cache:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    """Verdicts by key, one file each; `verdict` tells the kinds apart (a roster check's entry
+    never stands for a re-execution)."""
+
+    def __init__(self, folder: Path, verdict: str = EXACT) -> None:
+        self.folder, self.verdict = folder, verdict
+
+    def of(self, verdict: str) -> Cache:
+        """The same folder's entries of another verdict."""
+        return Cache(self.folder, verdict)
 
     def path(self, key: str) -> Path:
         return self.folder / key[:2] / key
@@ -144,7 +153,7 @@ class Cache:
     def has(self, key: str) -> bool:
         """True only for an entry whose bytes are exactly those `put` writes for the key."""
         try:
-            return self.path(key).read_bytes() == _entry(key)
+            return self.path(key).read_bytes() == _entry(key, self.verdict)
         except (OSError, ValueError):
             return False
 
@@ -156,7 +165,7 @@ class Cache:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}.tmp-")
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(_entry(key))
+                    fh.write(_entry(key, self.verdict))
                 os.replace(tmp, path)
             except BaseException:
                 try:

@@ -149,3 +149,22 @@ def shape_problems(rel: str, text: str, record: dict, root: Path, failure: bool 
 def _dotted(path: tuple) -> str:
     out = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
     return f" {out.lstrip('.')} " if out else ""
+
+
+def passed_on(record: dict) -> dict:
+    """The part of a draw record that later draws and the roster check read (ssjpub.draw.engine
+    PriorDraws.add, ssjpub.draw.history.roster_before_values): each group's target and members,
+    each target's code, the randomness file and the inspectors section; whatever shape they have,
+    as the readers themselves skip what is not of theirs."""
+    out = {k: record[k] for k in ("randomness", "inspectors") if k in record}
+    if isinstance(record.get("groups"), list):
+        out["groups"] = [{k: g[k] for k in ("target", "members") if k in g} if isinstance(g, dict) else g
+                         for g in record["groups"]]
+    elif "groups" in record:
+        out["groups"] = record["groups"]
+    if isinstance(record.get("targets"), list):
+        out["targets"] = [{"code": t["code"]} if isinstance(t, dict) and "code" in t else {} if isinstance(t, dict) else t
+                          for t in record["targets"]]
+    elif "targets" in record:
+        out["targets"] = record["targets"]
+    return out

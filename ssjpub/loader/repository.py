@@ -22,6 +22,7 @@ a symbolic link is reported where it stands and never followed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -36,9 +37,10 @@ from ssjpub.loader.csvfile import Reuse, parse_snapshot
 from ssjpub.loader.documents import read_document
 from ssjpub.loader import tree
 from ssjpub.loader.personal import certificate_paths, yaml_hits
-from ssjpub.loader.records import shape_problems
+from ssjpub.loader.records import passed_on, shape_problems
 from ssjpub.loader.snapshotparts import join_parts
-from ssjpub.loader.textfile import BOM, TextFile, read_data_file
+from ssjpub.loader.parsecache import ParseCache
+from ssjpub.loader.textfile import BOM, TextFile, decode_data_file, read_bytes, read_data_file
 from ssjpub.loader.yamlfile import Scalar, YamlDoc, parse_yaml
 from ssjpub.model import (
     Agency,
@@ -110,13 +112,42 @@ class AgencyData:
     timestamps: dict[tuple[int, str], "TimestampFile"] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
 class DrawFile:
-    """A committed draw record: its JSON form, and where the staff-facing YAML copy lives."""
+    """A committed draw record: its JSON form, and where the staff-facing YAML copy lives.
 
-    file: str
-    data: dict
-    yaml_file: str | None
+    A record whose bytes a cached `verify` read before (ssjpub.loader.parsecache) is not parsed
+    when loaded: only its `passed_on` part comes from the cache, and `data` is read from the file
+    when something asks for it (a draw re-executed after it, a changed key)."""
+
+    __slots__ = ("file", "yaml_file", "_data", "_passed_on", "_path")
+
+    def __init__(self, file: str, data: dict | None, yaml_file: str | None,
+                 passed_on: dict | None = None, path: Path | None = None) -> None:
+        self.file, self.yaml_file = file, yaml_file
+        self._data, self._passed_on, self._path = data, passed_on, path
+
+    @property
+    def data(self) -> dict:
+        if self._data is None:  # plain JSON when it was read: its digest was in the cache
+            self._data = _plain_json(self._path) or {}
+        return self._data
+
+    @property
+    def passed_on(self) -> dict:
+        """What the record passes on to later draws and the roster check (records.passed_on)."""
+        if self._passed_on is None:
+            self._passed_on = passed_on(self.data)
+        return self._passed_on
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DrawFile):
+            return NotImplemented
+        return (self.file, self.yaml_file, self.data) == (other.file, other.yaml_file, other.data)
+
+    __hash__ = None  # mutable cache inside, compared by content
+
+    def __repr__(self) -> str:
+        return f"DrawFile({self.file!r}, yaml_file={self.yaml_file!r})"
 
 
 @dataclass(frozen=True)
@@ -137,6 +168,7 @@ class Repository:
     calendar: dict[int, Loaded[CalendarYear]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # every data file read, repository-relative
     broken: set[str] = field(default_factory=set)  # files that exist but failed to load
+    digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of the bytes read, where the parse cache took one
 
     def is_broken(self, rel: str) -> bool:
         """True when a referenced file (or a folder above it) exists but could not be loaded:
@@ -146,9 +178,11 @@ class Repository:
 
 
 class _Reader:
-    def __init__(self, root: Path, deferred: bool = False) -> None:
+    def __init__(self, root: Path, deferred: bool = False, parsed: ParseCache | None = None) -> None:
         self.root = root
         self.deferred = deferred  # see load_repository
+        self.parsed = parsed  # YAML documents already read, by their bytes
+        self.digests: dict[str, str] = {}  # rel -> SHA-256 of what was read, with `parsed`
         self.problems: list[Problem] = []
         self.files: list[str] = []
         self.broken: set[str] = set()
@@ -203,11 +237,25 @@ class _Reader:
         return rel, tf
 
     def yaml(self, path: Path, model: type[M]) -> Loaded[M] | None:
-        rel, tf, read = self._read(path)
-        if tf is None:
-            self.problems += read
+        rel = self.rel(path)
+        self.files.append(rel)
+        raw, problems = read_bytes(path, rel)
+        if raw is None:
+            self.broken.add(rel)
+            self.problems += problems
             return None
-        loaded, problems = load_yaml(tf, read, model)
+        # What these bytes gave before (the document and every problem) is what they give now.
+        kind, digest = f"{model.__module__}.{model.__qualname__}", hashlib.sha256(raw).hexdigest() if self.parsed else ""
+        found = None
+        if self.parsed:
+            self.digests[rel] = digest
+            found = self.parsed.get(rel, kind, digest)
+        if found is None:
+            tf, read = decode_data_file(raw, rel)
+            found = (None, read) if tf is None else load_yaml(tf, read, model)
+            if self.parsed:
+                self.parsed.put(rel, kind, digest, found)
+        loaded, problems = found
         self.problems += problems
         if loaded is None:
             self.broken.add(rel)
@@ -273,10 +321,32 @@ class _Reader:
             self.broken.add(rel)
         return snapshot
 
+    def draw_record(self, path: Path, mirror: str | None) -> DrawFile | None:
+        """A draw record; deferred, one whose bytes the parse cache knows is left unparsed."""
+        if self.deferred and self.parsed is not None:
+            rel = self.rel(path)
+            raw = _plain_bytes(path)
+            digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
+            known = None
+            if raw is not None:
+                self.digests[rel] = digest
+                known = self.parsed.get(rel, _RECORD, digest)
+            if isinstance(known, dict):
+                self.files.append(rel)
+                return DrawFile(rel, None, mirror, known, path)
+            data = _plain_dict(raw)
+            if data is not None:
+                self.files.append(rel)
+                found = DrawFile(rel, data, mirror)
+                self.parsed.put(rel, _RECORD, digest, found.passed_on)
+                return found
+        record = self.json(path)
+        return None if record is None else DrawFile(self.rel(path), record, mirror)
+
     def json(self, path: Path, failure: bool = False) -> dict | None:
         """A draw record (or with `failure`, a failure record), shape-checked unless deferred."""
         if self.deferred:
-            data = _plain_json(path)
+            data = _plain_dict(_plain_bytes(path))
             if data is not None:
                 self.files.append(self.rel(path))
                 return data
@@ -329,16 +399,29 @@ class _Reader:
         return False
 
 
-def _plain_json(path: Path) -> dict | None:
+_RECORD = "draw-record"  # what a draw record's bytes are kept as in the parse cache: its passed_on part
+
+
+def _plain_json(path: Path | None) -> dict | None:
     """A record that is a JSON object in plain UTF-8 as `ssjpub draw` writes it, read without the
     text checks (personal data, line endings: the file's own checks, which load_inputs and
     `validate` make); None for anything else, which the full reading then reports."""
+    return _plain_dict(_plain_bytes(path)) if path is not None else None
+
+
+def _plain_bytes(path: Path) -> bytes | None:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as fh:
-            raw = fh.read()
-        data = json.loads(raw.decode("utf-8")) if not raw.startswith(BOM) and b"\r" not in raw else None
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+            return fh.read()
+    except OSError:
+        return None
+
+
+def _plain_dict(raw: bytes | None) -> dict | None:
+    try:
+        data = json.loads(raw.decode("utf-8")) if raw is not None and not raw.startswith(BOM) and b"\r" not in raw else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 
@@ -461,12 +544,10 @@ def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
             r.problems += halves.problems(r.root, inner, data.code, year)  # what a crashed draw left
             for path in r.visible(inner):
                 if path.suffix == ".json" and _SLUG.match(path.stem):
-                    record = r.json(path)
                     mirror = path.with_suffix(".yaml")
+                    record = r.draw_record(path, r.rel(mirror) if r.is_file(mirror) else None)
                     if record is not None:
-                        data.draws[(year, path.stem)] = DrawFile(
-                            r.rel(path), record, r.rel(mirror) if r.is_file(mirror) else None
-                        )
+                        data.draws[(year, path.stem)] = record
                 elif not (path.suffix == ".yaml" and _SLUG.match(path.stem)):  # a lone copy: reported above
                     r.unexpected(path, "抽取记录应为“<任务编号>.json”及同名的 .yaml")
         elif inner.name == "timestamps" and r.is_dir(inner):
@@ -512,16 +593,17 @@ def _load_results(r: _Reader, repo: Repository, folder: Path, agencies: frozense
 
 
 def load_repository(root: Path, results: bool = True, agencies: frozenset[str] | None = None,
-                    deferred: bool = False) -> tuple[Repository, list[Problem]]:
+                    deferred: bool = False, parsed: ParseCache | None = None) -> tuple[Repository, list[Problem]]:
     """Everything under plans/ and, unless ``results`` is False, results/ and the links check of
     content/ (no draw reads them: `verify` leaves them to `validate`). With ``agencies``, only
     those agencies' folders of plans/ and results/ (and the shared files): one CI job per agency.
 
     ``deferred`` (verify with its cache) leaves the snapshots (targets/) and the randomness files
     unread and the draw records' shape unchecked: `load_inputs` reads those of the draws that are
-    re-executed; `validate`, run beside it, reads the rest."""
+    re-executed; `validate`, run beside it, reads the rest. With ``parsed``, a YAML file whose
+    bytes are in that cache is taken from it (ssjpub.loader.parsecache)."""
     root = root.resolve()
-    r = _Reader(root, deferred)
+    r = _Reader(root, deferred, parsed)
     repo = Repository(root)
     plans = root / "plans"
     found = r.kind(plans)
@@ -562,14 +644,16 @@ def load_repository(root: Path, results: bool = True, agencies: frozenset[str] |
             r.link(link)
     repo.files = sorted(r.files)
     repo.broken = r.broken
+    repo.digests = r.digests
     return repo, r.problems
 
 
-def load_inputs(repo: Repository, records: list[tuple[str, int, str, str]]) -> list[Problem]:
+def load_inputs(repo: Repository, records: list[tuple[str, int, str, str]],
+                parsed: ParseCache | None = None) -> list[Problem]:
     """In a repository loaded ``deferred``: what re-executing ``records`` ((agency, year, task,
     "draw" | "failure")) reads that was left unread: each one's shape check, the snapshot its task
     names and its randomness file, checked as a full load checks them. Their problems."""
-    r = _Reader(repo.root)
+    r = _Reader(repo.root, parsed=parsed)
     for code, year, task, kind in sorted(records):
         data = repo.agencies[code]
         record = (data.draws if kind == "draw" else data.failures)[(year, task)]

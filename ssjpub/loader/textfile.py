@@ -24,16 +24,26 @@ class TextFile:
 
 
 def read_data_file(path: Path, rel: str) -> tuple[TextFile | None, list[Problem]]:
-    """Decode and scan for personal data; None when the file cannot be used at all. A symbolic
-    link is never read through (O_NOFOLLOW), whoever asks: the tree walk reports it first."""
+    """Decode and scan for personal data; None when the file cannot be used at all."""
+    raw, problems = read_bytes(path, rel)
+    return (None, problems) if raw is None else decode_data_file(raw, rel)
+
+
+def read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, or None and why. A symbolic link is never read through (O_NOFOLLOW),
+    whoever asks: the tree walk reports it first."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as fh:
-            raw = fh.read()
+            return fh.read(), []
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return None, [symlink_problem(rel)]
         return None, [Pos(rel).problem("file-read", f"文件无法读取：{exc.strerror}")]
+
+
+def decode_data_file(raw: bytes, rel: str) -> tuple[TextFile | None, list[Problem]]:
+    """The bytes of a data file decoded and scanned for personal data (see read_data_file)."""
     body = raw[len(BOM):] if raw.startswith(BOM) else raw
     try:
         text = body.decode("utf-8")
