@@ -28,11 +28,11 @@ LIMIT = 4  # pages a bundle in these tests: each agency's 11 pages make 4 bundle
 # Each agency's pages: its own page, two years, a list, and an archive larger than LIMIT.
 PAGES = ("index.html", "2024/index.html", "2024/t1/index.html", "2025/index.html", "checklist/index.html",
          *(f"enterprises/e{i}/index.html" for i in range(6)))
-BUNDLES = (  # by LIMIT: the top pages and the years packed, the list alone, the archive cut in two
+BUNDLES = (  # by LIMIT: the top pages and the years packed, the list alone, the archive cut by sorted path
     ("index.html", "2024/index.html", "2024/t1/index.html", "2025/index.html"),
     ("checklist/index.html",),
-    tuple(f"enterprises/e{i}/index.html" for i in range(3)),
-    tuple(f"enterprises/e{i}/index.html" for i in range(3, 6)),
+    tuple(f"enterprises/e{i}/index.html" for i in range(4)),
+    tuple(f"enterprises/e{i}/index.html" for i in range(4, 6)),
 )
 
 
@@ -138,26 +138,38 @@ def test_the_bundles_are_the_same_bytes_every_run(fresh, tmp_path):
 _FIRST = st.sampled_from(["", "2024", "2025", "checklist", "enterprises", "targets"])
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(_FIRST, st.text("abc", min_size=1, max_size=4)), unique=True, max_size=60),
-       st.integers(1, 12))
-def test_split_keeps_every_page_once_in_order_bounded_and_a_small_folder_whole(named, limit):
-    pages = [f"{d}/{n}.html" if d else f"{n}.html" for d, n in named]
-    bundles = S.split(pages, limit)
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.tuples(_FIRST, st.text("abc", min_size=1, max_size=4)), st.integers(1, 50), max_size=60),
+       st.integers(1, 12), st.integers(1, 120))
+def test_split_keeps_every_page_once_in_order_within_both_limits(named, pages, size):
+    sizes = {(f"{d}/{n}.html" if d else f"{n}.html"): b for (d, n), b in named.items()}
+    bundles = S.split(sizes, pages, size)
     flat = [p for b in bundles for p in b]
-    assert flat == sorted(pages, key=lambda p: (S._first(p), p))  # each page once, in order
-    assert all(0 < len(b) <= limit for b in bundles)
-    for first in {S._first(p) for p in pages}:
-        holding = [i for i, b in enumerate(bundles) if any(S._first(p) == first for p in b)]
-        size = sum(S._first(p) == first for p in pages)
-        if size <= limit:
-            assert len(holding) == 1, (first, bundles)  # a folder that fits is never cut
+    assert flat == sorted(sizes, key=lambda p: (S._first(p), p))  # each page once, in order
+    weight = lambda b: sum(sizes[p] for p in b)  # noqa: E731
+    assert all(0 < len(b) <= pages and (weight(b) <= size or len(b) == 1) for b in bundles)
+    folder = {f: [p for p in sizes if S._first(p) == f] for f in {S._first(p) for p in sizes}}
+    fits = {f: len(ps) <= pages and weight(ps) <= size for f, ps in folder.items()}
+    for f, ps in folder.items():
+        holding = [i for i, b in enumerate(bundles) if set(b) & set(ps)]
+        if fits[f]:
+            assert len(holding) == 1, (f, bundles)  # a folder that fits is never cut
         else:
-            assert len(holding) == -(-size // limit)  # as few chunks as fit
-    # Packed: two neighbouring bundles of whole folders could not have been one (a cut folder's
-    # chunks stay its own, so that its neighbours' bundles do not change with it).
-    whole = [all(sum(S._first(q) == S._first(p) for q in pages) <= limit for p in b) for b in bundles]
-    assert all(len(a) + len(b) > limit for a, b, wa, wb in zip(bundles, bundles[1:], whole, whole[1:]) if wa and wb)
+            assert all(set(bundles[i]) <= set(ps) for i in holding)  # a cut folder's chunks are its own
+    # As few bundles as fit: two neighbours of whole folders, or of one cut folder, could not be one.
+    for a, b in zip(bundles, bundles[1:]):
+        whole = all(fits[S._first(p)] for p in a + b)
+        same_cut = {S._first(p) for p in a + b} == {S._first(a[0])} and not fits[S._first(a[0])]
+        if whole or same_cut:
+            assert len(a) + len(b) > pages or weight(a + b) > size, (a, b)
+
+
+def test_a_bundle_stays_within_the_bytes_as_well(tmp_path):
+    site = _site(tmp_path / "site")
+    largest = max(p.stat().st_size for p in (site / "alpha/enterprises").rglob("*.html"))
+    bundles = S.agency_bundles(site / "alpha", "alpha", pages=100, size=largest * 2)
+    archive = [b.pages for b in bundles if b.pages[0].startswith("enterprises/")]
+    assert [len(b) for b in archive] == [2, 2, 2]
 
 
 def _index(folder: Path) -> dict:

@@ -1,17 +1,18 @@
 """The site's full-text search index: each agency's pages in a few Pagefind bundles of a bounded
-number of pages, merged in the browser (issue 16 item 3).
+size, merged in the browser (issue 16 item 3).
 
 Pagefind holds every page of a bundle in memory until it writes the bundle (5.3 GiB for a whole
-city site, 2.8 GiB for one city agency of 9,791 pages), so no bundle holds more than ``PAGES``
-pages. An agency's pages (every HTML file under ``<code>/``, whatever kinds of page there are) are
-grouped by their first folder (``enterprises/``, each year, ``targets/``, …; the agency's own
-pages together), the groups taken in sorted order and packed into bundles of at most ``PAGES``
-pages; a group larger than that is cut, by sorted path, into as few near-equal chunks as fit
-(the enterprise archive at city scale). The bundles are ``<code>/pagefind/1/``, ``2/``, … with
-the agency's folder as their site (result URLs relative to it). The pages outside every agency
-(home, results, verify, content pages) go into ``pagefind/``, whose ``pagefind.js`` the search
-page loads and whose instance merges all the others (Pagefind's ``mergeIndex``). The bundles are
-built one after another: the peak is that of the largest bundle, not of an agency or the site.
+city site, 2.8 GiB for one city agency of 9,791 pages), about 25 times the HTML it indexes, so no
+bundle holds more than ``PAGES`` pages or ``BYTES`` of HTML. An agency's pages (every HTML file
+under ``<code>/``, whatever kinds of page there are) are grouped by their first folder
+(``enterprises/``, each year, ``targets/``, …; the agency's own pages together), the groups taken
+in sorted order and packed into bundles within both limits; a group over them is cut, by sorted
+path, into as few chunks as fit (the enterprise archive at county and city scale). The bundles
+are ``<code>/pagefind/1/``, ``2/``, … with the agency's folder as their site (result URLs
+relative to it). The pages outside every agency (home, results, verify, content pages) go into
+``pagefind/``, whose ``pagefind.js`` the search page loads and whose instance merges all the
+others (Pagefind's ``mergeIndex``). The bundles are built one after another: the peak is that of
+the largest bundle, not of an agency or the site.
 
 The list of bundles is data: the search page is rendered with its agencies (``data-bundles``,
 ssjpub.site.pages.search) and, once the bundles are known, rewritten here to list every bundle
@@ -51,9 +52,12 @@ logger = logging.getLogger(__name__)
 FORMAT = "ssjpub-search-index/2"
 BUNDLE = "pagefind"  # the bundles' folder, inside the folder they index
 SITE = "_site"  # the cache's name for the pages outside every agency (no agency code starts with "_")
-# The most pages in one bundle. Measured (docs/scale.md 第四节第 2 条): ~2,500 synthetic pages
-# take ≈ 0.8 GiB in Pagefind, which leaves a margin under the 1.5 GiB goal for heavier pages.
+# The most pages and HTML bytes in one bundle. Pagefind's peak is about 25 times the HTML it
+# indexes, ~0.1 GiB at least (docs/scale.md 第四节第 2 条: 2,363 enterprise records of 24.8 MiB
+# 618 MiB, 222 task and plan pages of 16.4 MiB 414 MiB): 40 MiB stays near 1 GiB, under the
+# 1.5 GiB goal with a margin; the page count bounds the per-page part for small pages.
 PAGES = 2_500
+BYTES = 40 * 1024 * 1024
 TIMEOUT = 600  # seconds for one bundle
 REUSED = "%s的搜索索引：页面未变，从缓存复制"
 # What Pagefind ships as: the wrapper and the binary it runs (extended: it segments Chinese).
@@ -72,8 +76,9 @@ class Bundle:
 
 
 def index_site(site: Path, agencies: Iterable[str], cache: sitecache.SiteCache | None = None,
-               pages: int = PAGES) -> list[str]:
-    """Index `site`: every agency folder of `agencies` into bundles of at most `pages` pages, the
+               pages: int = PAGES, size: int = BYTES) -> list[str]:
+    """Index `site`: every agency folder of `agencies` into bundles of at most `pages` pages and
+    `size` bytes of HTML (agency_bundles), the
     rest of the site into ``pagefind/``; list the agencies' bundles on the search page. Returns
     every bundle file written (relative to `site`, sorted). A bundle that cannot be built is left
     out with a warning and stays on the list: the search page says which agency's is missing."""
@@ -82,7 +87,7 @@ def index_site(site: Path, agencies: Iterable[str], cache: sitecache.SiteCache |
     plan: dict[str, list[Bundle]] = {}
     for code in codes:
         shutil.rmtree(site / code / BUNDLE, ignore_errors=True)
-        plan[code] = agency_bundles(site / code, code, pages)
+        plan[code] = agency_bundles(site / code, code, pages, size)
         for bundle in plan[code]:
             _build(bundle, cache)
     list_bundles(site, plan)  # before the rest is indexed: the list is part of no bundle, but the key covers every page
@@ -107,23 +112,34 @@ def html_pages(folder: Path, skip: frozenset[str] = frozenset()) -> list[str]:
     return sorted(found)
 
 
-def split(pages: list[str], limit: int) -> list[list[str]]:
-    """`pages` in bundles of at most `limit`: grouped by first folder (the pages at the top
-    together, first), the groups packed in sorted order, a group over `limit` cut by sorted path
-    into as few near-equal chunks as fit."""
+def split(sizes: dict[str, int], pages: int = PAGES, size: int = BYTES) -> list[list[str]]:
+    """The pages of `sizes` (path → bytes) in bundles of at most `pages` pages and `size` bytes
+    (a page larger than that alone): grouped by first folder (the pages at the top together,
+    first), the groups packed in sorted order, a group over either limit cut by sorted path into
+    as few chunks as fit, which are not packed with other groups (a change in the group does not
+    move its neighbours' bundles)."""
     out: list[list[str]] = []
     current: list[str] = []
-    for _, group in groupby(sorted(pages, key=lambda p: (_first(p), p)), key=_first):
+    held = 0
+    for _, group in groupby(sorted(sizes, key=lambda p: (_first(p), p)), key=_first):
         unit = list(group)
-        if current and len(current) + len(unit) > limit:
+        total = sum(sizes[p] for p in unit)
+        if current and (len(current) + len(unit) > pages or held + total > size):
             out.append(current)
-            current = []
-        if len(unit) > limit:
-            count = -(-len(unit) // limit)
-            cuts = [len(unit) * i // count for i in range(count + 1)]
-            out += [unit[a:b] for a, b in zip(cuts, cuts[1:])]
-        else:
+            current, held = [], 0
+        if len(unit) <= pages and total <= size:
             current += unit
+            held += total
+            continue
+        chunk: list[str] = []
+        taken = 0
+        for p in unit:
+            if chunk and (len(chunk) == pages or taken + sizes[p] > size):
+                out.append(chunk)
+                chunk, taken = [], 0
+            chunk.append(p)
+            taken += sizes[p]
+        out.append(chunk)
     return out + [current] if current else out
 
 
@@ -131,9 +147,10 @@ def _first(page: str) -> str:
     return page.split("/")[0] if "/" in page else ""
 
 
-def agency_bundles(folder: Path, code: str, limit: int = PAGES) -> list[Bundle]:
+def agency_bundles(folder: Path, code: str, pages: int = PAGES, size: int = BYTES) -> list[Bundle]:
     """The bundles of an agency's folder: its pages split (split) and numbered from 1."""
-    chunks = split(html_pages(folder), max(1, limit))
+    sizes = {rel: (folder / rel).stat().st_size for rel in html_pages(folder)}
+    chunks = split(sizes, max(1, pages), max(1, size))
     return [Bundle(f"{code}/{n}", folder, f"{BUNDLE}/{n}", tuple(chunk)) for n, chunk in enumerate(chunks, 1)]
 
 
