@@ -110,6 +110,9 @@ def test_each_agency_is_split_into_bounded_bundles_and_the_rest_is_one_more(fres
     assert _urls(site / "pagefind") == {"/", "/results/"}  # none of the agencies' pages
     for folder in _folders(site):
         assert not (site / folder / "pagefind-ui.js").exists()  # settled: the unused interfaces dropped
+        # The search's code only where the search page loads it; the agencies' bundles are merged into it.
+        assert {p.name for p in (site / folder).glob("*.js")} == ({"pagefind.js", "pagefind-worker.js"} if folder == "pagefind" else set())
+        assert any((site / folder).glob("wasm.*.pagefind")) == (folder == "pagefind")
 
 
 def test_the_search_page_lists_every_bundle_of_each_agency(fresh, tmp_path):

@@ -184,7 +184,7 @@ def _build(bundle: Bundle, cache: sitecache.SiteCache | None) -> None:
     out = bundle.folder / bundle.out
     if not _pagefind(bundle):
         return
-    settle(out)
+    settle(out, merged=bundle.name != SITE)
     if cache is not None and out.is_dir():
         files = {p.relative_to(bundle.folder).as_posix(): cache.put(p.read_bytes())
                  for p in sorted(out.rglob("*")) if p.is_file()}
@@ -251,11 +251,11 @@ def _pagefind(bundle: Bundle) -> bool:
     return True
 
 
-def settle(bundle: Path) -> None:
-    """Pagefind's bundle without the files the site does not use, rewritten to the same bytes for
-    the same pages; none at all when it cannot be (an index that differed from build to build
-    would break "same commit, same site")."""
-    pagefind_bundle.drop_unused(bundle)
+def settle(bundle: Path, merged: bool = False) -> None:
+    """Pagefind's bundle without the files the site does not use (a `merged` one: nor the search's
+    code, the site's bundle runs it), rewritten to the same bytes for the same pages; none at all
+    when it cannot be (an index that differed from build to build would break "same commit, same site")."""
+    pagefind_bundle.drop_unused(bundle, merged)
     try:
         pagefind_bundle.canonicalise(bundle)
     except pagefind_bundle.UnknownBundle as exc:
