@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gzip
 import html
 import http.server
 import json
@@ -23,6 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ssjpub.site import pagefind_bundle, search_index as S
 from test_browser import _QuietHandler, _close_page, _open, browser, pytestmark  # noqa: F401 (fixtures)
 from test_site import ROOT
 
@@ -30,13 +32,26 @@ RECORD = re.compile(r"^(\w+)/enterprises/([0-9a-z]{18})/index\.html$")
 
 
 @pytest.fixture(scope="module")
-def site(demo_site) -> Path:
-    return demo_site
+def site(demo_site, tmp_path_factory) -> Path:
+    """The demo site indexed again in bundles of a third of the smaller agency's enterprise
+    archive, so that the searches below run across several bundles of each agency, the archive
+    cut in chunks (a city agency's split, ssjpub.site.search_index, at the demo's size)."""
+    copy = tmp_path_factory.mktemp("bundles") / "site"
+    shutil.copytree(demo_site, copy)
+    codes = sorted(p.name for p in (ROOT / "plans").iterdir() if (p / "agency.yaml").is_file())
+    limit = min(len(list((copy / c / "enterprises").rglob("*.html"))) for c in codes) // 3
+    assert limit >= 3
+    S.index_site(copy, codes, pages=limit)
+    return copy
 
 
 @pytest.fixture(scope="module")
-def served(demo_served):
-    return demo_served
+def served(site):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
 
 
 def _records(site: Path) -> dict[str, tuple[str, str]]:
@@ -245,22 +260,43 @@ def test_from_the_home_page_to_an_enterprise_record_and_its_result_in_three_taps
         _close_page(browser, target)
 
 
-def _agency_names(site: Path) -> dict[str, str]:
-    """The search page's list of agency indexes: folder → the agency's short name."""
+def _bundles(site: Path) -> list[dict]:
+    """The search page's list of bundles."""
     text = (site / "search/index.html").read_text(encoding="utf-8")
-    bundles = json.loads(html.unescape(re.search(r"data-bundles='([^']*)'", text).group(1)))
-    assert all(b["url"] == b["url"].split("/")[0] + "/pagefind/" for b in bundles), bundles
-    return {b["url"].split("/")[0]: b["name"] for b in bundles}
+    return json.loads(html.unescape(re.search(r"data-bundles='([^']*)'", text).group(1)))
 
 
-def test_each_agency_has_its_own_index_and_one_search_finds_an_enterprise_of_each(search_page, site, chosen):
+def _agency_names(site: Path) -> dict[str, str]:
+    """Folder → the agency's short name, from the search page's list."""
+    return {b["agency"]: b["name"] for b in _bundles(site)}
+
+
+def _urls(bundle: Path) -> set[str]:
+    """The URLs of a bundle's pages (relative to its base)."""
+    out = set()
+    for frag in (bundle / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(frag.read_bytes())
+        out.add(json.loads(raw[len(pagefind_bundle.SIGNATURE):])["url"])
+    return out
+
+
+def _pages(bundle: Path) -> int:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(lang["page_count"] for lang in entry["languages"].values())
+
+
+def test_each_agency_has_several_bounded_indexes_and_one_search_finds_an_enterprise_of_each(search_page, site, chosen):
     names = _agency_names(site)
     assert set(names) == {p.name for p in (ROOT / "plans").iterdir() if (p / "agency.yaml").is_file()}
-    for code in names:  # the agency's pages are in its own index only
-        entry = json.loads((site / code / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-        assert sum(lang["page_count"] for lang in entry["languages"].values()) > 20
-    shared = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert sum(lang["page_count"] for lang in shared["languages"].values()) < 20
+    bundles = _bundles(site)
+    for code in names:  # the agency's pages are in its own indexes only, none over the limit
+        mine = [b for b in bundles if b["agency"] == code]
+        assert len(mine) >= 3 and all(b["base"] == f"{code}/" for b in mine), mine
+        counts = [_pages(site / b["url"]) for b in mine]
+        assert sum(counts) == len(S.html_pages(site / code)) and max(counts) < sum(counts) / 2, counts
+        archive = [b for b in mine if any(u.startswith("/enterprises/") for u in _urls(site / b["url"]))]
+        assert len(archive) >= 2, mine  # the archive cut in chunks
+    assert _pages(site / "pagefind") < 20
     for code in names:
         url, name, _, piece = next(c for c in chosen if c[0].startswith(f"/{code}/"))
         for query in (name, piece):
@@ -286,25 +322,34 @@ def test_the_agency_filter_keeps_one_agencys_index(search_page, site):
 
 
 def test_the_page_works_when_one_agencys_index_fails_to_load(site, browser, chosen, tmp_path):  # noqa: F811
-    """yanshi's index is missing from the server: the page says so, and finds baofeng's enterprises."""
+    """The yanshi bundle holding one of its enterprises' records is missing from the server: the
+    page says which agency and how many of its indexes, finds baofeng's enterprises and yanshi's
+    others, and no longer that record."""
     copy = tmp_path / "site"
     shutil.copytree(site, copy)
-    (copy / "yanshi/pagefind/pagefind-entry.json").unlink()
+    url, other, _, _ = next(c for c in chosen if c[0].startswith("/yanshi/"))
+    yanshi = [b for b in _bundles(site) if b["agency"] == "yanshi"]
+    lost = next(b for b in yanshi if url.removeprefix("/yanshi") in _urls(site / b["url"]))
+    (copy / lost["url"] / "pagefind-entry.json").unlink()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(copy)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     page = SearchPage(browser, f"http://127.0.0.1:{server.server_address[1]}/")
     try:
         note = page.wait("!document.getElementById('search-missing').hidden"
                          " && document.getElementById('search-missing').textContent")
-        assert _agency_names(site)["yanshi"] in note and _agency_names(site)["baofeng"] not in note, note
-        url, name, _, _ = next(c for c in chosen if c[0].startswith("/baofeng/"))
+        names = _agency_names(site)
+        assert f"{names['yanshi']}（{len(yanshi)} 个索引中的 1 个）" in note and names["baofeng"] not in note, note
+        b_url, name, _, _ = next(c for c in chosen if c[0].startswith("/baofeng/"))
         found = page.search(name)
-        assert found and found[0]["url"] == url, found[:3]
-        _, other, _, _ = next(c for c in chosen if c[0].startswith("/yanshi/"))
-        assert not any(r["url"].startswith("/yanshi/") for r in page.search(other))
+        assert found and found[0]["url"] == b_url, found[:3]
+        assert url not in [r["url"] for r in page.search(other)]
+        kept = next(u for u in sorted(_records(site)) if u.startswith("/yanshi/")
+                    and u.removeprefix("/yanshi") not in _urls(site / lost["url"]))
+        found = page.search(_records(site)[kept][1])  # by its credit code
+        assert found and found[0]["url"] == kept, found[:3]  # the agency's other bundles still searched
         filters = page.page.evaluate(
             "[...document.querySelector('select[data-filter=\"机关\"]').options].map(o => o.value).filter(Boolean)")
-        assert filters == [_agency_names(site)["baofeng"]], filters
+        assert sorted(filters) == sorted(names.values()), filters
     finally:
         page.close()
         server.shutdown()

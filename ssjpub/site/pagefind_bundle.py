@@ -44,9 +44,20 @@ class UnknownBundle(ValueError):
     """The bundle is not laid out as Pagefind 1.x writes it; the message says where."""
 
 
-def drop_unused(bundle: Path) -> None:
+# What runs the search, fetched from the bundle the page loads only: a bundle merged into it
+# (mergeIndex) gets its entry, metadata, index, filters and fragments, and the first one's wasm.
+RUNTIME = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
+
+
+def drop_unused(bundle: Path, merged: bool = False) -> None:
+    """Drop what the site does not fetch from `bundle`: Pagefind's ready-made interfaces and, for a
+    bundle only merged into another (`merged`), the search's own code."""
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
+    if merged:
+        for pattern in RUNTIME:
+            for path in bundle.glob(pattern):
+                path.unlink()
 
 
 def canonicalise(bundle: Path) -> None:

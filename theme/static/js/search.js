@@ -12,9 +12,10 @@
 // 2. the query as typed, over every page (Pagefind lower-cases).
 // The reader narrows both by agency, kind of page and year (Pagefind filters, same module).
 //
-// Each agency's pages have their own index (<agency>/pagefind/, listed in data-bundles), merged
-// into the one of the pages outside every agency (pagefind/, whose pagefind.js runs the search):
-// Pagefind's multisite search (ssjpub.site.search_index).
+// Each agency's pages are in a few indexes of a bounded size (<agency>/pagefind/1/, 2/, …, listed
+// in data-bundles with the folder their result URLs are relative to), merged into the one of the
+// pages outside every agency (pagefind/, whose pagefind.js runs the search): Pagefind's multisite
+// search (ssjpub.site.search_index).
 (function () {
   "use strict";
   var box = document.getElementById("search");
@@ -45,9 +46,9 @@
   function mergeAll(pagefind, wanted, failed) {
     // Result URLs relative to each index's own site (the site's root, an agency's folder).
     return pagefind.options({ baseUrl: new URL("..", base).pathname }).then(function () {
+      var root = new URL("..", base);
       return Promise.all(wanted.map(function (b) {
-        var url = new URL(b.url, new URL("..", base));
-        return pagefind.mergeIndex(url.href, { baseUrl: new URL("..", url).pathname }).then(
+        return pagefind.mergeIndex(new URL(b.url, root).href, { baseUrl: new URL(b.base, root).pathname }).then(
           function () { return null; }, function () { return b; });
       }));
     }).then(function (outcome) {
@@ -58,11 +59,24 @@
     });
   }
 
+  // Each agency once, with how many of its indexes failed when it has several.
+  function named(failed) {
+    var order = [], count = {}, all = {};
+    bundles.forEach(function (b) { all[b.name] = (all[b.name] || 0) + 1; });
+    failed.forEach(function (b) {
+      if (!(b.name in count)) { order.push(b.name); count[b.name] = 0; }
+      count[b.name]++;
+    });
+    return order.map(function (n) {
+      return all[n] > 1 ? n + "（" + all[n] + " 个索引中的 " + count[n] + " 个）" : n;
+    }).join("、");
+  }
+
   function start(pagefind) {
     mergeAll(pagefind, bundles, []).then(function (failed) {
       if (failed.length) {
-        missing.textContent = "以下机关的搜索索引未能加载，它们的页面不在搜索结果中：" +
-          failed.map(function (b) { return b.name; }).join("、") + "。请稍后刷新本页重试，或从首页进入该机关的页面浏览。";
+        missing.textContent = "以下机关的搜索索引未能加载，它们的页面（或其中一部分）不在搜索结果中：" +
+          named(failed) + "。请稍后刷新本页重试，或从首页进入该机关的页面浏览。";
         missing.hidden = false;
       }
       return pagefind.filters();
