@@ -10,6 +10,7 @@ stays whatever fails later.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import sys
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 UNKNOWN_COMMIT = trace.UNKNOWN
 OUTPUTS_KEY = "SSJPUB_BUILT_FILES"
+WRITTEN_KEY = "SSJPUB_WRITTEN_FILES"  # output file → its Stamp, as the generator wrote it
 AGENCIES_KEY = "SSJPUB_SEARCH_AGENCIES"  # the agencies' codes: each folder its own search bundle
 _PAGE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -246,6 +248,9 @@ class SiteGenerator(Generator):
         # Pelican object's own dict: `finish_build` reads it there on `finalized`.
         self.outputs: dict[str, list[str]] = {}
         self.settings[OUTPUTS_KEY] = self.outputs
+        # Each file this generator wrote, with its SHA-256: manifest.json need not read it back.
+        self.written: dict[str, publish.Stamp] = {}
+        self.settings[WRITTEN_KEY] = self.written
         self.settings[AGENCIES_KEY] = [code for code, _ in _agencies(self.repo)]
 
     def template(self, name: str) -> Template:
@@ -316,6 +321,7 @@ class SiteGenerator(Generator):
         if problems:
             raise fail(problems, "输入文件在生成期间被改动")
         self.outputs.update(written)
+        self.note_written({urls.FILES + rel: (f.sha256, f.bytes) for rel, f in self.served.items()})
         # The agencies' pages, built with the placeholders when cached (ssjpub.site.sitecache).
         commit = self.placeholders.shown_commit if self.cache is not None else self.commit
         groups: dict[str | None, list[SitePage]] = {None: self.shared}  # None: the shared pages
@@ -338,10 +344,12 @@ class SiteGenerator(Generator):
             plain = owned
         else:
             output = Path(self.output_path)
+            restored: dict[str, tuple[str, int]] = {}
             for page, jobs in owned[len(self.shared):]:
                 key = self.page_key(page, jobs)
-                if key is None or not self.cache.restore(key, output, self.placeholders):
+                if key is None or not self.cache.restore(key, output, self.placeholders, restored):
                     cached.append((page, jobs, key))
+            self.note_written(restored)
             logger.info("增量构建：%d 个页面沿用缓存，%d 个重新生成",
                         len(owned) - len(self.shared) - len(cached), len(cached))
         tasks: list[Callable[[], dict]] = [lambda: self.write_pages(writer, plain, cached)]
@@ -349,8 +357,9 @@ class SiteGenerator(Generator):
             tasks.append(lambda: self.write_downloads([*plain, *((p, j) for p, j, _k in cached)]))
         forked = len(tasks) > 1 and parallel.usable_cpus() > 1
         stored: dict[str, str | None] = {}
-        for done in parallel.share_forked(_call, None, tasks) if forked else [task() for task in tasks]:
+        for done, digests in parallel.share_forked(_call, None, tasks) if forked else [task() for task in tasks]:
             stored.update(done)
+            self.note_written(digests)
         if self.cache is not None:
             for page, jobs, key in cached:
                 rels = [page.save_as, *(rel for job in jobs for rel in downloads.files(job.base) if rel in stored)]
@@ -364,20 +373,21 @@ class SiteGenerator(Generator):
         """A page's cache key: its value, and each file its page and downloads name as they show
         it (the commit, day and link of ``source_ref``)."""
         names = sorted({*page.sources, *(s for job in jobs for s in job.sources)})
-        return self.keys.page(page, {"refs": [self.source_ref(p) for p in names],
+        return self.keys.page(page, {"refs": [self.keys.part(("ref", p), lambda p=p: self.source_ref(p)) for p in names],
                                      "downloads": [job.base for job in jobs],
                                      "write_downloads": self.settings.get("SSJPUB_DOWNLOADS", True)})
 
     def write_pages(self, writer: Any, plain: list[tuple[SitePage, Any]],
-                    cached: list[tuple[SitePage, Any, str | None]]) -> dict[str, str | None]:
+                    cached: list[tuple[SitePage, Any, str | None]]) -> tuple[dict[str, str | None], dict]:
         """The pages through the theme: `plain` by Pelican's writer with the build's values,
         `cached` with the placeholders, stored, then written with the real values. Returns each
-        cached page's stored digest."""
+        cached page's stored digest, and each written page's (sha256, size)."""
         relative = self.settings["RELATIVE_URLS"]
         for page, _jobs in plain:
             writer.write_file(page.save_as, self.template(page.template), self.context,
                               relative_urls=relative, view=page, **page.data)
         stored: dict[str, str | None] = {}
+        digests: dict[str, tuple[str, int]] = {}
         if cached:
             context = {**self.context, "ssjpub_commit": self.placeholders.shown_commit,
                        "ssjpub_commit_url": trace.commit_url(self.repository, self.placeholders.shown_commit),
@@ -385,13 +395,15 @@ class SiteGenerator(Generator):
         for page, _jobs, _key in cached:
             data = _render(self.template(page.template), context, page, relative).encode("utf-8")
             stored[page.save_as] = self.cache.put(data)
-            _put(self.output_path, page.save_as, self.placeholders.real(data))
-        return stored
+            digests[page.save_as] = _put(self.output_path, page.save_as, self.placeholders.real(data))
+        return stored, digests
 
-    def write_downloads(self, owned: list[tuple[SitePage, list[downloads.Job]]]) -> dict[str, str | None]:
+    def write_downloads(self, owned: list[tuple[SitePage, list[downloads.Job]]]) -> tuple[dict[str, str | None], dict]:
         """Every table's CSV, JSON and XLSX, each dataset once; with the cache, each file's stored
-        digest (None: not to be stored, the build-wide values are inside)."""
+        digest (None: not to be stored, the build-wide values are inside); and each file's
+        (sha256, size)."""
         stored: dict[str, str | None] = {}
+        digests: dict[str, tuple[str, int]] = {}
         author = self.settings.get("SITENAME", "")
         for _page, jobs in owned:
             for job in jobs:
@@ -405,14 +417,21 @@ class SiteGenerator(Generator):
                     csv, js = downloads.table_csv(table), downloads.table_json(table, refs)
                 xlsx = downloads.table_xlsx(table, trace.latest_day(self.history, job.sources), author)
                 for rel, data in zip(downloads.files(job.base), (csv, js, xlsx)):
-                    _put(self.output_path, rel, data)
+                    digests[rel] = _put(self.output_path, rel, data)
                     if self.cache is not None:
                         stored[rel] = self.cache.put(data) if keep else None
-        return stored
+        return stored, digests
 
     def _write(self, rel: str, data: bytes, sources: Iterable[str]) -> None:
-        _put(self.output_path, rel, data)
+        self.note_written({rel: _put(self.output_path, rel, data)})
         self.outputs[rel] = list(sources)
+
+    def note_written(self, digests: dict[str, tuple[str, int]]) -> None:
+        """Record the files just written with their digests, stamped as they are now on disk."""
+        for rel, (sha, size) in digests.items():
+            stamp = publish.stamp(Path(self.output_path, rel), sha, size)
+            if stamp is not None:
+                self.written[rel] = stamp
 
     def _ref_dict(self, path: str) -> dict:
         ref = self.source_ref(path)
@@ -456,10 +475,12 @@ class SiteGenerator(Generator):
         return day
 
 
-def _put(folder: str, rel: str, data: bytes) -> None:
+def _put(folder: str, rel: str, data: bytes) -> tuple[str, int]:
+    """Write the file; its SHA-256 and size."""
     path = Path(folder, rel)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest(), len(data)
 
 
 def _call(_shared: None, job: Callable[[], Any]) -> Any:
@@ -507,6 +528,7 @@ def finish_build(pelican: Any) -> None:
     theme = Path(pelican.settings["THEME"]).resolve()
     outputs: dict[str, list[str]] = pelican.settings.get(OUTPUTS_KEY, {})
     sources: dict[str, list[dict]] = {}
+    commits: dict[str, dict] = {}  # a source file → its entry, looked up once (thousands of files share one)
     for path in staging.rglob("*"):
         if not path.is_file():
             continue
@@ -514,13 +536,17 @@ def finish_build(pelican: Any) -> None:
         files = outputs.get(rel)
         if files is None:
             files = _theme_source(rel, pelican.settings.get("THEME_STATIC_DIR", "theme"), theme, root)
-        sources[rel] = [{"path": f, "commit": trace.source_ref(history, f, None).sha} for f in files]
+        for f in files:
+            if f not in commits:
+                commits[f] = {"path": f, "commit": trace.source_ref(history, f, None).sha}
+        sources[rel] = [commits[f] for f in files]
     if pelican.settings.get("SSJPUB_PAGEFIND"):
         cache = search_cache(pelican.settings, root)
         for rel in search_index.index_site(staging, pelican.settings.get(AGENCIES_KEY, ()), cache):
             sources.setdefault(rel, [])  # derived from the pages: its source is the build itself
     commit = trace.build_commit(root)
-    (staging / urls.MANIFEST).write_bytes(publish.manifest(staging, commit, sources, exclude=[urls.MANIFEST]))
+    (staging / urls.MANIFEST).write_bytes(publish.manifest(staging, commit, sources, exclude=[urls.MANIFEST],
+                                                           known=pelican.settings.get(WRITTEN_KEY, {})))
     publish.swap_into(staging, Path(final))
     pelican.output_path = str(publish.start_staging(Path(final)))  # the next run (autoreload)
 

@@ -113,8 +113,29 @@ def file_sha256(path: Path) -> str:
 MANIFEST_FORMAT = "ssjpub-manifest/3"
 
 
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A file as it was written: its digest, and its size and modification time then. A file on
+    disk with the same size and time is that file; one rewritten since has another time."""
+
+    sha256: str
+    bytes: int
+    mtime_ns: int
+
+
+def stamp(path: Path, sha256: str, size: int) -> Stamp | None:
+    """`path` just written with bytes of that digest and size; None if it is not there or not
+    those bytes' size (then manifest.json reads it)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return Stamp(sha256, size, st.st_mtime_ns) if st.st_size == size else None
+
+
 def manifest(
-    output: Path, build_commit: str, sources: dict[str, list[dict]], exclude: Iterable[str] = ()
+    output: Path, build_commit: str, sources: dict[str, list[dict]], exclude: Iterable[str] = (),
+    known: dict[str, Stamp] | None = None,
 ) -> bytes:
     """Every file under ``output`` (posix paths, sorted) with its SHA-256, its size and the source
     files it was built from, each fact once:
@@ -127,7 +148,8 @@ def manifest(
     A source feeds many files and a page's set of sources its every download: listing them with
     each file made a city's manifest 185 MiB, and the county's 8.3 MiB with one set a file. No
     indentation; one entry a line, so that a diff between two builds still reads line by line.
-    ``read_manifest`` reads it back."""
+    ``read_manifest`` reads it back. A file in `known` with that stamp's size and time is not
+    read again: the stamp's digest is its bytes'."""
     skip = set(exclude)
     commits: dict[str, str] = {}
     files: list[tuple[str, str, int, tuple[str, ...]]] = []
@@ -140,7 +162,10 @@ def manifest(
         srcs = sources.get(rel, [])
         for src in srcs:
             commits[src["path"]] = src["commit"]
-        files.append((rel, file_sha256(path), path.stat().st_size, tuple(sorted({s["path"] for s in srcs}))))
+        st = path.stat()
+        mark = (known or {}).get(rel)
+        sha = mark.sha256 if mark and (mark.bytes, mark.mtime_ns) == (st.st_size, st.st_mtime_ns) else file_sha256(path)
+        files.append((rel, sha, st.st_size, tuple(sorted({s["path"] for s in srcs}))))
     order = sorted(commits)
     number = {p: i for i, p in enumerate(order)}
     sets: dict[tuple[str, ...], int] = {}

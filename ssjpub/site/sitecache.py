@@ -43,7 +43,7 @@ import sys
 import tempfile
 from datetime import date, datetime
 from pathlib import Path, PurePath
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from pydantic import BaseModel
 
@@ -58,7 +58,7 @@ BLOBS = "blobs"
 # Settings that say where the build runs, not what it writes (the output folder, the cache itself,
 # what the generator passes between its steps).
 LOCAL_SETTINGS = frozenset({
-    "OUTPUT_PATH", "SSJPUB_FINAL_OUTPUT", "SSJPUB_BUILT_FILES", "SSJPUB_CACHE", "SSJPUB_PAGEFIND", "SSJPUB_PAGEFIND_CACHE",
+    "OUTPUT_PATH", "SSJPUB_FINAL_OUTPUT", "SSJPUB_BUILT_FILES", "SSJPUB_WRITTEN_FILES", "SSJPUB_CACHE", "SSJPUB_PAGEFIND", "SSJPUB_PAGEFIND_CACHE",
     "PATH", "SSJPUB_ROOT", "CACHE_PATH", "LOAD_CONTENT_CACHE", "CACHE_CONTENT", "WRITE_SELECTED",
     "DELETE_OUTPUT_DIRECTORY", "BIND", "PORT",
 })
@@ -164,12 +164,20 @@ class _ValuePickler(pickle.Pickler):
         self.top = top
 
     def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, Table) and obj is not self.top:
+        # Called for every object but the builtin containers and scalars: by its exact type, looked
+        # up once (isinstance on pydantic's ABC metaclass was a third of the digest's time).
+        kind = type(obj)
+        how = _HOW.get(kind)
+        if how is None:
+            how = _HOW[kind] = "table" if issubclass(kind, Table) else "model" if issubclass(kind, BaseModel) else ""
+        if how == "table" and obj is not self.top:
             return str, ("table:" + value_digest(obj, self.tables),)
-        if isinstance(obj, BaseModel):
-            kind = type(obj)
+        if how == "model":
             return str, (f"model:{kind.__module__}.{kind.__qualname__}:{obj.model_dump_json()}",)
         return NotImplemented
+
+
+_HOW: dict[type, str] = {}  # a type → how _ValuePickler writes its objects ("" as pickle does)
 
 
 def value_digest(value: Any, tables: dict[int, tuple[Table, str]]) -> str:
@@ -192,6 +200,15 @@ class Keys:
         whole = {"format": FORMAT, "code": code_version(), "python": sys.version, **build}
         self.base = hashlib.sha256(_json(whole)).digest()
         self.tables: dict[int, tuple[Table, str]] = {}
+        self.parts: dict[Any, str] = {}
+
+    def part(self, name: Any, value: Callable[[], Any]) -> str:
+        """The SHA-256 of ``value()``'s JSON, computed once per `name` in a build: a source file as
+        pages show it is named by thousands of pages (each enterprise its results and draws)."""
+        digest = self.parts.get(name)
+        if digest is None:
+            digest = self.parts[name] = hashlib.sha256(_json(value())).hexdigest()
+        return digest
 
     def page(self, value: Any, shown: Any) -> str | None:
         """`value`: the page's value; `shown`: what else its files show (the source files as the page
@@ -236,9 +253,11 @@ class SiteCache:
     def blob(self, sha: str) -> Path:
         return self.folder / BLOBS / sha[:2] / sha
 
-    def restore(self, key: str, output: Path, placeholders: Placeholders | None = None) -> bool:
+    def restore(self, key: str, output: Path, placeholders: Placeholders | None = None,
+                written: dict[str, tuple[str, int]] | None = None) -> bool:
         """Write the entry's files into `output`, the placeholders (if given) replaced; False (and
-        nothing written) when there is no entry or any file of it is not exactly what was stored."""
+        nothing written) when there is no entry or any file of it is not exactly what was stored.
+        `written`, if given, gets each file written: its SHA-256 and size (for manifest.json)."""
         files = self.index.get(key)
         if not files:
             return False
@@ -254,7 +273,10 @@ class SiteCache:
         for rel, data in datas:
             dst = output / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
-            dst.write_bytes(placeholders.real(data) if placeholders else data)
+            real = placeholders.real(data) if placeholders else data
+            dst.write_bytes(real)
+            if written is not None:  # the blob's digest when nothing was replaced: not hashed again
+                written[rel] = (files[rel] if real is data else hashlib.sha256(real).hexdigest(), len(real))
         self.used[key] = files
         return True
 

@@ -120,21 +120,41 @@ def page_tables(value: Any) -> list[Table]:
     found: list[Table] = []
 
     def walk(v: Any) -> None:
-        if isinstance(v, Table):
+        # By exact type, each type classified once: this walks every value of every page per build.
+        kind = type(v)
+        how = _WALK.get(kind)
+        if how is None:
+            how = _WALK[kind] = _walk_kind(kind)
+        if how == "table":
             found.append(v)
-        elif isinstance(v, (Link, Cell, str)):
-            return
-        elif isinstance(v, SitePage):
+        elif how == "page":
             walk(v.data)
-        elif isinstance(v, dict):
+        elif how == "dict":
             for x in v.values():
                 walk(x)
-        elif isinstance(v, (list, tuple)):
+        elif how == "items":
             for x in v:
                 walk(x)
-        elif hasattr(v, "__dataclass_fields__"):
+        elif how == "fields":
             for name in v.__dataclass_fields__:
                 walk(getattr(v, name))
 
     walk(value)
     return found
+
+
+_WALK: dict[type, str] = {}  # a type → how page_tables walks its values ("" for a leaf)
+
+
+def _walk_kind(kind: type) -> str:
+    if issubclass(kind, Table):
+        return "table"
+    if issubclass(kind, (Link, Cell, str)):
+        return ""
+    if issubclass(kind, SitePage):
+        return "page"
+    if issubclass(kind, dict):
+        return "dict"
+    if issubclass(kind, (list, tuple)):
+        return "items"
+    return "fields" if hasattr(kind, "__dataclass_fields__") else ""
