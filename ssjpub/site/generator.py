@@ -278,7 +278,6 @@ class SiteGenerator(Generator):
         self.context["ssjpub_content_dir"] = prefix
         self.context["ssjpub_ref"] = self.source_ref
         self.context["ssjpub_rows"] = table_html.table_rows
-        self.context["ssjpub_href"] = table_html.href
         self.context["ssjpub_foot"] = table_html.table_foot
         self.context["ssjpub_download"] = downloads.table_base
         self.context["ssjpub_card_labels"] = table_html.card_labels

@@ -32,7 +32,7 @@ def href(url: str, siteurl: str, here: str | None = None) -> str:
     URLs (SITEURL "../.." is the way up from the page at ``here``), the shortest way there."""
     if "://" in url or url.startswith("#"):
         return url
-    if here is not None and all(part in (".", "..") for part in siteurl.split("/")):
+    if here and all(part in (".", "..") for part in siteurl.split("/")):  # the home page keeps "./…"
         return urls.relative(url, here)
     return f"{siteurl}/{url}"
 
