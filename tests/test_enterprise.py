@@ -155,7 +155,8 @@ def test_every_table_that_names_an_enterprise_links_to_its_record(demo, site):
     data = demo.agencies["baofeng"]
     rec = data.draws[(2024, "2024-01")].data
     task = site / "baofeng/2024/2024-01/index.html"
-    targets = {_resolve(task, site, h)[0] for h in _hrefs(task) if "/enterprises/" in h}
+    pages = [task, *task.parent.glob("drawn/*/index.html")]  # the drawn table a page at a time
+    targets = {_resolve(p, site, h)[0] for p in pages for h in _hrefs(p) if "/enterprises/" in h}
     wanted = {site / urls.save_as(urls.enterprise("baofeng", t["code"])) for t in rec["targets"]}
     assert wanted <= targets and all(p.is_file() for p in targets)
     # Each result is shown in its enterprise's row of the drawn table, which holds its #r- anchor.

@@ -23,7 +23,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 
 from conftest import make_repo, problems_of
 from ssjpub.draw.encoding import sha256_fields
@@ -362,3 +362,29 @@ def test_every_internal_link_of_the_built_site_lands(built, siteurl):
     # The inputs served by the site, the index of them and the order evidence were checked too.
     assert "#order-h" in same_page and [r for r in task.refs if r.endswith("files/index.json")]
     assert len([r for r in task.refs if "files/plans/" in r]) >= 6
+
+
+# --- relative links: the shortest way from a page (issue 16 item 7) -------------------------------
+
+_SEGMENT = st.sampled_from(["x419001", "baofeng", "2024", "2024-03", "enterprises", "drawn", "2", "files"])
+
+
+@given(here=st.lists(_SEGMENT, max_size=4), to=st.lists(_SEGMENT, max_size=4),
+       leaf=st.sampled_from(["", "drawn.csv"]), fragment=st.sampled_from(["", "#t-1", "#records-h"]))
+def test_a_relative_link_leads_where_the_site_relative_url_does(here, to, leaf, fragment):
+    """urls.relative (what table cells and the theme's href write with relative URLs) resolves,
+    from the page at `here`, to the same file and anchor as SITEURL/url, and is never longer."""
+    from ssjpub.site import table_html, urls
+
+    page = "".join(f"{s}/" for s in here)
+    url = "".join(f"{s}/" for s in to) + leaf + fragment
+    assume(not url.startswith("#"))  # that is a same-page anchor, not the home page's
+    siteurl = "/".join([".."] * len(here)) or "."
+    link = table_html.href(url, siteurl, page)
+    full = f"{siteurl}/{url}"
+    resolved = urllib.parse.urljoin(f"http://h/{page}", link)
+    assert resolved == urllib.parse.urljoin(f"http://h/{page}", full)
+    assert len(link) <= len(full) and not link.startswith("/")
+    # An absolute SITEURL keeps absolute links; a same-page anchor passes through.
+    assert table_html.href(url, "https://s.example/x", page) == f"https://s.example/x/{url}"
+    assert table_html.href("#t-1", siteurl, page) == "#t-1"

@@ -424,7 +424,7 @@ def test_task_page_shows_every_drawn_target_with_its_ticket_group_and_result(dem
                 rec = draw.data
                 view = page.data["draw"]
                 assert view.seed == rec["seed"]
-                drawn = view.targets
+                drawn = view.targets.part_of.table if view.targets.part_of else view.targets  # every page's rows
                 assert drawn.column("统一社会信用代码") == [t["code"] for t in rec["targets"]]
                 assert drawn.column("签号") == [t["ticket"] for t in rec["targets"]]
                 assert drawn.column("顺序") == [str(t["rank"]) for t in rec["targets"]]
@@ -667,6 +667,9 @@ def test_home_page_leads_to_every_drawn_enterprise_result_with_its_commit(demo, 
             assert page in seen, page
             html = Html(page.read_text(encoding="utf-8"))
             ids = {a["id"] for _, a, _ in html.tags if "id" in a}
+            for later in page.parent.glob("drawn/*/index.html"):  # the drawn table's other pages
+                assert later.resolve() in seen, later
+                ids |= {a["id"] for _, a, _ in Html(later.read_text(encoding="utf-8")).tags if "id" in a}
             results = data.results.get((year, task_id))
             for r in results.model.results if results else []:
                 assert f"r-{r.target}" in ids

@@ -1,8 +1,10 @@
 """The task page's enterprise table (issue 15 item 4, issue 16 item 7): every fact of the draw
 record's targets and groups, and every published result, is in the drawn table, one row per
-enterprise (the results table is only a download there); in headless Chromium at
+enterprise (the results table is only a download there), paged urls.DRAWN_PAGE_SIZE rows a page
+(the first on the task page, the others at <task>/drawn/<n>/) with one complete download; every
+link into it from an enterprise archive names the page that holds the row. In headless Chromium at
 360 px each row is a card whose name and result are on the screen, at 1280 px the table is a table,
-a link to a row of a folded table opens it, and print shows every row.
+and a link from an archive to a row on a later page lands on that row.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from ssjpub.site import urls
 from test_browser import BROWSER, _close_page, _new_page, browser  # noqa: F401 (fixture)
 from test_site import ROOT
 
-TASK = "baofeng/2024/2024-03/"  # 245 drawn, in batches: both tables are folded
+TASK = "baofeng/2024/2024-03/"  # 245 drawn, in batches: the drawn table has many pages
 SMALL = "baofeng/2024/2024-04/"  # 17 drawn: not folded
 
 
@@ -68,6 +71,22 @@ def _rows(page: Path) -> dict[str, str]:
     return p.rows
 
 
+def _task_pages(task_page: Path) -> list[Path]:
+    """A task page and its drawn table's later pages (<task>/drawn/<n>/), in page order."""
+    later = sorted((task_page.parent / "drawn").glob("*/index.html"), key=lambda p: int(p.parent.name))
+    return [task_page, *later]
+
+
+def _all_rows(task_page: Path) -> dict[str, str]:
+    """The rows of the drawn table on all its pages (and the task page's other tables)."""
+    rows: dict[str, str] = {}
+    for page in _task_pages(task_page):
+        found = _rows(page)
+        assert not found.keys() & rows.keys(), page  # no row on two pages
+        rows.update(found)
+    return rows
+
+
 def test_every_fact_of_the_draw_is_in_its_enterprise_row(site):
     """For every draw record of the demo: each drawn enterprise's row (#t-) holds its rank, code,
     name, area, industry, grade, stratum, weight, copy, ticket, batch, its group's leader and
@@ -79,7 +98,7 @@ def test_every_fact_of_the_draw_is_in_its_enterprise_row(site):
         page = site / agency / year / task / "index.html"
         html = page.read_text(encoding="utf-8")
         assert 'id="cap-groups"' not in html and "<h3 id=\"drawn-h\">" in html
-        rows = _rows(page)
+        rows = _all_rows(page)
         pool = {p["id"]: p.get("name") for p in rec["inspectors"]["pool"]}
         groups = {g["target"]: g for g in rec["groups"]}
         for t in rec["targets"]:
@@ -101,8 +120,11 @@ def test_every_fact_of_the_draw_is_in_its_enterprise_row(site):
             # the leader first, as the column says
             assert lines.index(f"{pool[g['leader']]}（{g['leader']}）") < min(
                 lines.index(f"{pool[m]}（{m}）") for m in g["members"] if m != g["leader"])
-            for key, what in (("recused", "申报回避的"), ("previous", "上次检查本单位的")):
-                assert (f"{what} {len(g[key])} 人不参加" in row) == bool(g.get(key)), (key, row)
+            # Who could not be sent: a short mark after the group's names, the legend above the table says it in full.
+            last = max(lines.index(f"{pool[m]}（{m}）" if pool.get(m) else m) for m in [g["leader"], *g["members"]])
+            marks = lines[last + 1].split("，")
+            for key, mark in (("recused", "回避"), ("previous", "上次")):
+                assert (f"{mark} {len(g[key])}" in marks) == bool(g.get(key)), (key, row)
             checked += 1
     assert checked > 1000
 
@@ -136,7 +158,7 @@ def test_every_result_is_in_its_drawn_row_and_only_downloaded_as_a_table(site):
         for ext in ("csv", "xlsx", "json"):
             assert f'href="results.{ext}"' in html or f'/{task}/results.{ext}"' in html, ext
         assert len(json.loads((page.parent / "results.json").read_text(encoding="utf-8"))["rows"]) == len(doc["results"])
-        rows = _rows(page)
+        rows = _all_rows(page)
         for r in doc["results"]:
             row = rows[f"t-{r['target']}"]
             assert rows[f"r-{r['target']}"] == row
@@ -231,39 +253,67 @@ def test_at_1280_px_the_tables_are_tables(served, browser):
 
 
 @needs_chromium
-def test_a_link_to_a_row_of_a_folded_table_opens_it(served, browser, site):
+def test_a_link_from_an_archive_to_a_row_on_a_later_page_lands_on_it(served, browser, site):
+    """The enterprise archive's link to its row in the drawn table opens the page that holds it,
+    scrolled to the row; the drawn table is never folded (a page is fewer rows than FOLD_OVER)."""
+    from ssjpub.site.pages.draw import FOLD_OVER
+
+    assert urls.DRAWN_PAGE_SIZE < FOLD_OVER
     rec = json.loads((ROOT / "plans/baofeng/2024/draws/2024-03.json").read_text(encoding="utf-8"))
     code = rec["targets"][200]["code"]
-    for anchor in (f"t-{code}", f"r-{code}"):
-        page, target = _page(browser, served + TASK + "#" + anchor, 1280)
-        try:
-            state = page.evaluate(f"""(() => {{
-              const e = document.getElementById({json.dumps(anchor)}); const r = e.getBoundingClientRect();
-              return {{open: e.closest('details').open, top: r.top, height: r.height, inner: innerHeight}}; }})()""")
-            assert state["open"] and state["height"] > 0 and -1 <= state["top"] < state["inner"], (anchor, state)
-        finally:
-            page.ws.close()
-            _close_page(browser, target)
-    # Folded when closed: the rows take no room until opened.
-    page, target = _page(browser, served + TASK, 1280)
+    archive = site / urls.save_as(urls.enterprise("baofeng", code))
+    [href] = re.findall(r'href="([^"]*#t-' + code + ')"', archive.read_text(encoding="utf-8"))
+    assert "/drawn/" in href
+    at = (archive.parent / href.split("#")[0]).resolve().relative_to(site.resolve()).as_posix() + "/"
+    assert at == urls.drawn("baofeng", 2024, "2024-03", urls.drawn_page_of(200))
+    page, target = _page(browser, served + at + "#t-" + code, 1280)
     try:
-        assert page.evaluate("[...document.querySelectorAll('details.fold')].map(d => d.open)") == [False]
+        state = page.evaluate(f"""(() => {{
+          const e = document.getElementById({json.dumps("t-" + code)}); const r = e.getBoundingClientRect();
+          return {{folds: document.querySelectorAll('details.fold').length, top: r.top, height: r.height,
+                   inner: innerHeight}}; }})()""")
+        assert state["folds"] == 0 and state["height"] > 0 and -1 <= state["top"] < state["inner"], state
     finally:
         page.ws.close()
         _close_page(browser, target)
 
 
-@needs_chromium
-def test_print_shows_every_row_of_the_folded_tables(served, browser):
-    page, target = _page(browser, served + TASK, 703, media="print")
-    try:
-        shown = page.evaluate("""[...document.querySelectorAll('details.fold')].map(d => ({
-          open: d.open, summary: d.querySelector('summary').getClientRects().length,
-          rows: d.querySelectorAll('tbody tr').length,
-          visible: [...d.querySelectorAll('tbody tr')].filter(r => r.checkVisibility() && r.getBoundingClientRect().height > 0).length}))""")
-        assert len(shown) == 1, shown
-        for d in shown:
-            assert not d["open"] and d["summary"] == 0 and d["rows"] > 200 and d["visible"] == d["rows"], d
-    finally:
-        page.ws.close()
-        _close_page(browser, target)
+def test_a_long_drawn_table_has_every_row_once_across_its_pages_in_ticket_order(site):
+    """245 drawn: the task page holds the first DRAWN_PAGE_SIZE rows, drawn/2/, … the others; every
+    page says which page it is of how many and of how many enterprises, links to the others, and
+    links to the one complete download (beside the task page, none beside the later pages)."""
+    rec = json.loads((ROOT / "plans/baofeng/2024/draws/2024-03.json").read_text(encoding="utf-8"))
+    codes = [t["code"] for t in rec["targets"]]
+    pages = _task_pages(site / TASK / "index.html")
+    assert len(pages) == -(-len(codes) // urls.DRAWN_PAGE_SIZE) > 2
+    seen = []
+    for n, page in enumerate(pages, start=1):
+        html = page.read_text(encoding="utf-8")
+        found = re.findall(r'<th scope="row" id="t-([^"]+)"', html)
+        assert 0 < len(found) <= urls.DRAWN_PAGE_SIZE, page
+        seen += found
+        assert f"第 {n} 页，共 {len(pages)} 页，共 {len(codes)} 家" in html, page
+        assert f"第 {n} 页，共 {len(pages)} 页</p>" in html, page  # the pager
+        pager = re.search(r'<nav class="pager"[^>]*>(.*?)</nav>', html, re.S).group(1)
+        linked = {(page.parent / h).resolve() for h in re.findall(r'href="([^"]*)"', pager)}
+        assert pages[-1].parent.resolve() in linked if n == 1 else (site / TASK).resolve() in linked, page
+        [csv] = re.findall(r'href="([^"]*drawn\.csv)"', html)
+        assert (page.parent / csv).resolve() == (site / TASK / "drawn.csv").resolve(), page
+    assert seen == codes
+    assert not list((site / TASK / "drawn").rglob("*.csv"))
+    assert len(json.loads((site / TASK / "drawn.json").read_text(encoding="utf-8"))["rows"]) == len(codes)
+
+
+def test_every_drawn_row_link_of_an_enterprise_archive_names_the_page_that_holds_it(site):
+    """Each #t- link of every enterprise archive resolves to a row id on the page it names."""
+    ids: dict[Path, set[str]] = {}
+    checked = 0
+    for archive in sorted(site.glob("*/enterprises/*/index.html")):
+        for href in re.findall(r'href="([^"]*#t-[^"]+)"', archive.read_text(encoding="utf-8")):
+            path, _, anchor = href.partition("#")
+            target = (archive.parent / path / "index.html").resolve()
+            if target not in ids:
+                ids[target] = set(re.findall(r'<th scope="row" id="(t-[^"]+)"', target.read_text(encoding="utf-8")))
+            assert anchor in ids[target], (archive, href)
+            checked += 1
+    assert checked > 1000 and any("/drawn/" in str(p) for p in ids)

@@ -10,7 +10,7 @@ from every page), not a file per page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from ssjpub.loader.repository import AgencyData
@@ -48,8 +48,8 @@ def ordered(snapshot: Snapshot) -> list[Target]:
     return sorted(snapshot.targets, key=lambda t: (t.area, t.credit_code))
 
 
-def page_count(total: int) -> int:
-    return max(1, -(-total // PAGE_SIZE))
+def page_count(total: int, size: int = PAGE_SIZE) -> int:
+    return max(1, -(-total // size))
 
 
 def area_starts(code: str, rows: list, url: Callable[[str, int], str] = urls.target_list) -> list[AreaStart]:
@@ -64,15 +64,15 @@ def area_starts(code: str, rows: list, url: Callable[[str, int], str] = urls.tar
 
 
 def pager(code: str, page: int, pages: int, total: int, window: int = 3,
-          url: Callable[[str, int], str] = urls.target_list) -> Pager:
+          url: Callable[[str, int], str] = urls.target_list, size: int = PAGE_SIZE) -> Pager:
     """Page 1, the pages within ``window`` of this one, and the last page; ``url`` gives a page's
-    address (the enterprise list's, or another list paged the same way)."""
+    address (the enterprise list's, or another list paged the same way, ``size`` rows a page)."""
     shown = sorted({1, pages, *range(max(1, page - window), min(pages, page + window) + 1)})
     return Pager(
         page=page,
         pages=pages,
-        first_row=min(total, (page - 1) * PAGE_SIZE + 1),
-        last_row=min(total, page * PAGE_SIZE),
+        first_row=min(total, (page - 1) * size + 1),
+        last_row=min(total, page * size),
         previous=url(code, page - 1) if page > 1 else None,
         next=url(code, page + 1) if page < pages else None,
         links=tuple((n, url(code, n)) for n in shown),
@@ -114,16 +114,20 @@ def list_tables(snapshot: Snapshot, rows: list[Target], records: frozenset[str] 
                  lambda page, pages: f"{snapshot.taken_on.isoformat()} 快照中的单位（第 {page} 页，共 {pages} 页）")
 
 
-def paged(whole: Table, first_url: str, key: str, caption: Callable[[int, int], str]) -> list[Table]:
-    """``whole`` cut into pages of PAGE_SIZE rows (``key``-1, ``key``-2, …), each linking to the
-    whole table's downloads beside the first page."""
+def paged(whole: Table, first_url: str, key: str, caption: Callable[[int, int], str],
+          size: int = PAGE_SIZE) -> list[Table]:
+    """``whole`` cut into pages of ``size`` rows (``key``-1, ``key``-2, …), each linking to the
+    whole table's downloads beside the first page; a shown table's shown rows are cut alike."""
     dataset = Dataset(f"{first_url}{whole.key}", whole)
-    pages = page_count(len(whole.rows))
-    return [
-        Table(key=f"{key}-{page}", caption=caption(page, pages), columns=whole.columns,
-              rows=whole.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], part_of=dataset)
-        for page in range(1, pages + 1)
-    ]
+    pages = page_count(len(whole.rows), size)
+
+    def part(page: int) -> Table:
+        cut = slice((page - 1) * size, page * size)
+        shown = replace(whole.shown, rows=whole.shown.rows[cut]) if whole.shown else None
+        return replace(whole, key=f"{key}-{page}", caption=caption(page, pages), rows=whole.rows[cut], foot=None,
+                       sources=None, part_of=dataset, shown=shown)
+
+    return [part(page) for page in range(1, pages + 1)]
 
 
 def list_link(data: AgencyData) -> Link | None:

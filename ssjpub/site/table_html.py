@@ -12,6 +12,7 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
+from ssjpub.site import urls
 from ssjpub.site.tables import Cell, Column, Shown, Table
 
 
@@ -25,30 +26,36 @@ def column_class(column: Column) -> str:
     return ""
 
 
-def href(url: str, siteurl: str) -> str:
+def href(url: str, siteurl: str, here: str | None = None) -> str:
     """A site-relative URL ("baofeng/checklist/") under SITEURL; absolute URLs and same-page
-    anchors ("#r-…": under SITEURL they would lead to the home page) pass through."""
-    return url if "://" in url or url.startswith("#") else f"{siteurl}/{url}"
+    anchors ("#r-…": under SITEURL they would lead to the home page) pass through. With relative
+    URLs (SITEURL "../.." is the way up from the page at ``here``), the shortest way there."""
+    if "://" in url or url.startswith("#"):
+        return url
+    if here and all(part in (".", "..") for part in siteurl.split("/")):  # the home page keeps "./…"
+        return urls.relative(url, here)
+    return f"{siteurl}/{url}"
 
 
 _CELL, _LINE = "\x1f", "\x1e"  # separators no validated text holds; checked below all the same
 
 
-def _open(c: Cell, css: str, header: bool, siteurl: str) -> tuple[str, str]:
+def _open(c: Cell, css: str, header: bool, siteurl: str, here: str | None) -> tuple[str, str]:
     """The tags before and after a cell's text."""
     tag = "th" if header else "td"
     attrs = ' scope="row"' if header else ""
     if c.anchor:
         attrs += f' id="{escape(c.anchor)}"'
     if c.url:
-        return f'<{tag}{attrs}{css}><a href="{escape(href(c.url, siteurl))}">', f"</a></{tag}>"
+        return f'<{tag}{attrs}{css}><a href="{escape(href(c.url, siteurl, here))}">', f"</a></{tag}>"
     return f"<{tag}{attrs}{css}>", f"</{tag}>"
 
 
-def _row(cells: tuple[Cell, ...], plain: list[tuple[str, str]], classes: list[str], siteurl: str) -> str:
+def _row(cells: tuple[Cell, ...], plain: list[tuple[str, str]], classes: list[str], siteurl: str,
+         here: str | None) -> str:
     """``plain``: each column's tags for a cell without link or anchor (computed once a table)."""
     tags = [
-        _open(c, css, tag[0].startswith("<th"), siteurl) if c.url or c.anchor else tag
+        _open(c, css, tag[0].startswith("<th"), siteurl, here) if c.url or c.anchor else tag
         for c, tag, css in zip(cells, plain, classes)
     ]
     # The row's texts are escaped in one call: per cell, escaping was most of the table's cost.
@@ -60,20 +67,20 @@ def _row(cells: tuple[Cell, ...], plain: list[tuple[str, str]], classes: list[st
     return "<tr>" + "".join([a + t + b for (a, b), t in zip(tags, parts)]) + "</tr>\n"
 
 
-def _rows(rows: Iterable[tuple[Cell, ...]], table: Table, siteurl: str) -> Markup:
+def _rows(rows: Iterable[tuple[Cell, ...]], table: Table, siteurl: str, here: str | None) -> Markup:
     classes = [column_class(c) for c in table.columns]
     plain = [(f"<td{css}>", "</td>") for css in classes]
     if table.row_headers and plain:
         plain[0] = (f'<th scope="row"{classes[0]}>', "</th>")
-    return Markup("".join([_row(r, plain, classes, siteurl) for r in rows]))
+    return Markup("".join([_row(r, plain, classes, siteurl, here) for r in rows]))
 
 
-def _part(p: Cell, siteurl: str) -> str:
+def _part(p: Cell, siteurl: str, here: str | None) -> str:
     text = "<br>".join([str(escape(line)) for line in p.lines])
-    return f'<a href="{escape(href(p.url, siteurl))}">{text}</a>' if p.url else text
+    return f'<a href="{escape(href(p.url, siteurl, here))}">{text}</a>' if p.url else text
 
 
-def _shown_rows(shown: Shown, siteurl: str) -> Markup:
+def _shown_rows(shown: Shown, siteurl: str, here: str | None) -> Markup:
     """A shown table's rows: the first cell is the row's header; a cell's parts are joined by a
     line break, each with its own link; the cell takes the id of its first anchored part. Column
     classes only where a column has one (the labels and the rest are the stylesheet's)."""
@@ -89,17 +96,17 @@ def _shown_rows(shown: Shown, siteurl: str) -> Markup:
             anchor = next((p.anchor for p in parts if p.anchor), None)
             if anchor:
                 attrs += f' id="{escape(anchor)}"'
-            body = "<br>".join([_part(p, siteurl) for p in parts if p.lines])
+            body = "<br>".join([_part(p, siteurl, here) for p in parts if p.lines])
             cells.append(f"<{tag}{attrs}{css}>{body}</{tag}>")
         out.append("<tr>" + "".join(cells) + "</tr>\n")
     return Markup("".join(out))
 
 
-def table_rows(table: Table, siteurl: str = "") -> Markup:
-    """``<tr>…</tr>`` for every body row (or shown row), one per line."""
+def table_rows(table: Table, siteurl: str = "", here: str | None = None) -> Markup:
+    """``<tr>…</tr>`` for every body row (or shown row), one per line; ``here``: the page's URL."""
     if table.shown is not None:
-        return _shown_rows(table.shown, siteurl)
-    return _rows(table.rows, table, siteurl)
+        return _shown_rows(table.shown, siteurl, here)
+    return _rows(table.rows, table, siteurl, here)
 
 
 def _css_string(text: str) -> str:
@@ -125,5 +132,5 @@ def card_labels(tables: Iterable[Table | None]) -> Markup:
     return Markup("<style>@media (max-width:40rem){" + "\n".join(rules) + "}</style>\n")
 
 
-def table_foot(table: Table, siteurl: str = "") -> Markup:
-    return _rows([table.foot], table, siteurl) if table.foot else Markup("")
+def table_foot(table: Table, siteurl: str = "", here: str | None = None) -> Markup:
+    return _rows([table.foot], table, siteurl, here) if table.foot else Markup("")

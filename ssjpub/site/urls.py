@@ -58,6 +58,29 @@ def target_anchor(credit_code: str) -> str:
     return f"t-{credit_code}"
 
 
+DRAWN_PAGE_SIZE = 20  # drawn enterprises a page: keeps the median county task page under 50 KB (docs/scale.md)
+
+
+def drawn(code: str, year: int, task_id: str, page: int = 1) -> str:
+    """A page of a task's drawn table (1-based): the first is on the task page itself."""
+    return task(code, year, task_id) if page <= 1 else f"{task(code, year, task_id)}drawn/{page}/"
+
+
+def drawn_page_of(index: int) -> int:
+    """The page of the drawn table holding the row at ``index`` (0-based, in ticket order)."""
+    return index // DRAWN_PAGE_SIZE + 1
+
+
+def drawn_row(code: str, year: int, task_id: str, index: int, credit_code: str, result: bool = False,
+              here: str | None = None) -> str:
+    """Where a drawn enterprise's row is (its #t- anchor, or its result cell's #r- with ``result``):
+    every link into the drawn table is made here, so that it names the page that holds the row.
+    From that very page (``here``) the anchor alone."""
+    page = drawn(code, year, task_id, drawn_page_of(index))
+    anchor = "#" + (result_anchor(credit_code) if result else target_anchor(credit_code))
+    return anchor if page == here else page + anchor
+
+
 def record_anchor(task_id: str) -> str:
     """A task's draw record in its annual plan page's list of records."""
     return f"d-{task_id}"
@@ -114,3 +137,14 @@ def target_list(code: str, page: int = 1) -> str:
 def area_anchor(row: int) -> str:
     """The first row of an area in the enterprise list (by its 0-based position)."""
     return f"a-{row + 1}"
+
+
+def relative(url: str, here: str) -> str:
+    """The site-relative ``url`` as a link from the page at ``here``: up to the folders they share
+    only ("../../enterprises/…" from a task page, not "../../../<agency>/enterprises/…")."""
+    path, mark, fragment = url.partition("#")
+    at, to = here.split("/")[:-1], path.split("/")
+    n = 0
+    while n < len(at) and n < len(to) - 1 and at[n] == to[n]:
+        n += 1
+    return ("../" * (len(at) - n) + "/".join(to[n:]) or "./") + mark + fragment

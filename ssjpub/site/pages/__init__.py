@@ -35,7 +35,7 @@ from ssjpub.site.pages.plan import NonRandomResults, non_random_results, plan_pa
 from ssjpub.site.pages.results import RESULTS_COLUMNS, results_page, results_tables
 from ssjpub.site.pages.search import search_page
 from ssjpub.site.pages.task import (
-    ResultsView, compliance_table, failure_view, named_table, results_view, task_facts, task_page,
+    ResultsView, compliance_table, drawn_pages, failure_view, named_table, results_view, task_facts, task_page,
     timestamp_evidence, verify_commands,
 )
 from ssjpub.site.pages.verify import DRAWS_COLUMNS, verify_page
@@ -48,7 +48,7 @@ __all__ = [
     "Announcement", "Cell", "Document", "DrawView", "Link", "NonRandomResults", "ResultsView", "SitePage",
     "SnapshotSummary", "Table",
     "agency_page", "agency_pages", "announcements", "cell", "checklist_page", "checklist_table", "clip", "columns", "compliance_table",
-    "draw_view", "enterprise_pages", "failure_view", "home_page", "inspectors_page", "inspectors_table", "is_random",
+    "draw_view", "drawn_pages", "enterprise_pages", "failure_view", "home_page", "inspectors_page", "inspectors_table", "is_random",
     "named_table", "nav_links", "non_random_results", "page_tables", "plan_page", "record_areas", "record_codes",
     "result_categories", "results_page",
     "results_tables", "results_view", "search_page", "section_links", "shared_pages", "site_pages", "snapshot_summary",
@@ -110,7 +110,8 @@ def agency_pages(
         pages.append(plan_page(data, year, files))
         for task in data.plans[year].model.tasks:
             rows = compliance.get(data.code, {}).get(str(year), {}).get(task.id)
-            pages.append(task_page(data, year, task, categories, commit, rows, history, dirty, files, games))
+            page = task_page(data, year, task, categories, commit, rows, history, dirty, files, games)
+            pages += [page, *drawn_pages(page)]
     pages.extend(records)
     return with_facets(repo, pages)
 

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ssjpub.digits import is_ascii_int
 from ssjpub.loader.repository import AgencyData
 from ssjpub.model import Task
-from ssjpub.site import urls
+from ssjpub.site import directory, urls
 from ssjpub.site.commands import seed_argv
 from ssjpub.site.pages.common import _day, _result_cells
 from ssjpub.site.tables import Cell, Shown, Table, cell, columns
@@ -73,7 +73,8 @@ class DrawView:
     capped: list[str]
     drawn: int
     strata: Table
-    targets: Table  # the drawn enterprises with their groups (drawn_table)
+    targets: Table  # the drawn enterprises with their groups (drawn_table): its first page
+    pager: directory.Pager | None  # where the pages of the drawn table are, if more than one
     batches: int | None
     group_size: int
     requirements: list[str]
@@ -100,9 +101,14 @@ def _group_lines(pool: dict[str, dict], g: dict | None) -> tuple[Cell, ...]:
     if g is None:
         return ()
     names = [_inspector_name(pool, g["leader"])] + [_inspector_name(pool, m) for m in g["members"] if m != g["leader"]]
-    notes = [f"{what} {len(g[key])} 人不参加" for key, what in (("recused", "申报回避的"), ("previous", "上次检查本单位的"))
-             if g.get(key)]
+    notes = [f"{mark} {len(g[key])}" for key, mark in GROUP_MARKS if g.get(key)]
     return (cell(names), *((cell("，".join(notes)),) if notes else ()))
+
+
+# Who could not be sent, as a short mark in the group's cell (the legend above the table says it
+# in full once, rather than every row "上次检查本单位的 2 人不参加").
+GROUP_MARKS = (("recused", "回避"), ("previous", "上次"))
+GROUP_LEGEND = "检查组一格末尾的“回避 n”是申报回避而不参加的人数，“上次 n”是上次检查过本单位而不参加的人数"
 
 
 def result_parts(code: str, r: Any) -> tuple[Cell, ...]:
@@ -161,13 +167,30 @@ def drawn_table(agency: str, rec: dict, results: dict[str, Any], pool: dict[str,
                     "层和权重" if stratified else "权重", "签号")
     return Table(
         key="drawn",
-        caption=f"抽中的单位和检查组（{len(rows)} 家，按签号从小到大排列，即检查顺序）",
+        caption=f"抽中的单位和检查组（共 {len(rows)} 家，按签号从小到大排列，即检查顺序）",
         columns=columns(*titles, numeric=("顺序", "权重", "签", "批次", "回避人数", "上次检查人员数")),
         rows=tuple(rows),
         shown=Shown(columns(*shown_titles), tuple(shown)),
-        cards=True,
-        fold_over=FOLD_OVER,
+        cards=True,  # never folded: a page holds urls.DRAWN_PAGE_SIZE rows, fewer than FOLD_OVER
     )
+
+
+def drawn_parts(agency: str, year: int, task_id: str, whole: Table) -> list[Table]:
+    """The drawn table a page at a time (urls.DRAWN_PAGE_SIZE rows, in ticket order), paged as the
+    directory lists are and downloaded whole; a table of one page is the whole table. Every page's
+    caption id stays ``cap-drawn`` (one drawn table a page)."""
+    size, total = urls.DRAWN_PAGE_SIZE, len(whole.rows)
+    if total <= size:
+        return [whole]
+    parts = directory.paged(whole, urls.task(agency, year, task_id), "drawn", lambda page, pages: (
+        f"抽中的单位和检查组（第 {page} 页，共 {pages} 页，共 {total} 家，按签号从小到大排列，即检查顺序）"), size)
+    return [replace(t, key="drawn") for t in parts]
+
+
+def drawn_pager(agency: str, year: int, task_id: str, page: int, total: int) -> directory.Pager:
+    pages = directory.page_count(total, urls.DRAWN_PAGE_SIZE)
+    return directory.pager(agency, page, pages, total, size=urls.DRAWN_PAGE_SIZE,
+                           url=lambda code, n: urls.drawn(code, year, task_id, n))
 
 
 def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) -> DrawView | None:
@@ -178,8 +201,9 @@ def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) 
     batches = rec.get("parameters", {}).get("batches")
     insp = rec.get("inspectors", {})
     pool = {p["id"]: p for p in insp.get("pool", [])}
-    targets = drawn_table(data.code, rec, results, pool)
-    rows = targets.rows
+    whole = drawn_table(data.code, rec, results, pool)
+    rows = whole.rows
+    targets = drawn_parts(data.code, year, task.id, whole)[0]
     strata = Table(
         key="strata",
         caption="各层的抽取数量和截止签号",
@@ -235,6 +259,7 @@ def draw_view(data: AgencyData, year: int, task: Task, results: dict[str, Any]) 
         drawn=len(rows),
         strata=strata,
         targets=targets,
+        pager=drawn_pager(data.code, year, task.id, 1, len(rows)) if targets.part_of else None,
         batches=batches,
         group_size=int(rec.get("parameters", {}).get("group_size", 2)),
         requirements=list(insp.get("requirements", [])),

@@ -39,6 +39,7 @@ class Visit:
     group: Facts
     result: Facts
     category: str  # the result's category, "" before the results are published
+    row: str = ""  # its row in the task's drawn table (urls.drawn_row), "" if not drawn
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class _Draws:
         self.data = data
         self._rows: dict[tuple[int, str], tuple[dict, dict, dict, dict]] = {}
         self._snapshots: dict[str, dict[str, Target]] = {}
+        self._index: dict[tuple[int, str], dict[str, int]] = {}
 
     def of(self, key: tuple[int, str]) -> tuple[dict, dict, dict, dict] | None:
         """(record, targets by code, groups by target, pool by id) of a task's draw."""
@@ -143,6 +145,15 @@ class _Draws:
                 {p["id"]: p for p in d.get("inspectors", {}).get("pool", [])},
             )
         return self._rows[key]
+
+    def rank_index(self, key: tuple[int, str], code: str) -> int | None:
+        """The 0-based position of ``code`` among a draw's targets (ticket order), None if not drawn."""
+        found = self.of(key)
+        if found is None:
+            return None
+        if key not in self._index:
+            self._index[key] = {c: i for i, c in enumerate(found[1])}
+        return self._index[key].get(code)
 
     def snapshot_row(self, day: str | None, code: str) -> Target | None:
         if not day:
@@ -220,6 +231,7 @@ def visits(data: AgencyData, code: str, keys: list[tuple[int, str]], draws: _Dra
         random = task is None or is_random(task)
         draw, group = _draw_facts(draws, (year, task_id), code) if random else ([], [])
         result, category = _result_facts(data, (year, task_id), code)
+        index = draws.rank_index((year, task_id), code) if random else None
         out.append(Visit(
             anchor=urls.visit_anchor(year, task_id),
             year=year,
@@ -230,6 +242,7 @@ def visits(data: AgencyData, code: str, keys: list[tuple[int, str]], draws: _Dra
             group=group,
             result=result,
             category=category,
+            row="" if index is None else urls.drawn_row(data.code, year, task_id, index, code),
         ))
     return out
 

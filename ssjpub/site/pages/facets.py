@@ -25,6 +25,7 @@ KINDS = (RECORD, TASK, PLAN, DIRECTORY, RESULTS, OTHER)
 _KIND_OF_TEMPLATE = {
     "enterprise.html": RECORD,
     "task.html": TASK,
+    "drawn.html": TASK,  # a page of a task's drawn table
     "plan.html": PLAN,
     "enterprises.html": DIRECTORY,
     "target_list.html": DIRECTORY,

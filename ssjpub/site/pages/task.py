@@ -20,7 +20,7 @@ from ssjpub.site.pages.common import (
     NON_RANDOM_LABEL, RESULT_COLUMNS, Link, SitePage, _agency_crumbs, _day, _result_cells, _short, checklist_files,
     clip, is_random, population_files, target_names, task_source,
 )
-from ssjpub.site.pages.draw import FOLD_OVER, DrawView, draw_view
+from ssjpub.site.pages.draw import FOLD_OVER, GROUP_LEGEND, DrawView, draw_view, drawn_pager, drawn_parts
 from ssjpub.site.pages.plan import task_size
 from ssjpub.site.pages.verifier import verifier_view
 from ssjpub.site.served import Catalogue
@@ -119,8 +119,10 @@ def results_view(
     for x in ordered:
         cells = list(_result_cells(x, names))
         cells[0] = Cell(cells[0].lines, urls.enterprise(data.code, x.target), urls.result_anchor(x.target))
-        if x.target in rank:  # back to its row in the drawn (or named) table
-            cells[1] = Cell(cells[1].lines, f"#{urls.target_anchor(x.target)}")
+        if x.target in rank:  # back to its row in the drawn (or named) table, on the page that holds it
+            here = urls.task(data.code, year, task.id)
+            cells[1] = Cell(cells[1].lines, urls.drawn_row(data.code, year, task.id, rank[x.target], x.target, here=here)
+                            if is_random(task) else f"#{urls.target_anchor(x.target)}")
         rows.append(tuple(cells))
     caption = f"{task.id} 检查结果" + ("" if is_random(task) else f"（{task.basis}，非随机抽取）")
     table = Table(key="results", caption=caption, columns=columns(*RESULT_COLUMNS), rows=tuple(rows),
@@ -297,6 +299,8 @@ def task_page(
             "verifier": verifier,
             "non_random_label": NON_RANDOM_LABEL,
             "plan_url": urls.plan(data.code, year),
+            "group_legend": GROUP_LEGEND,
+            "drawn_page_size": urls.DRAWN_PAGE_SIZE,
             "compliance": compliance_table(task.id, compliance),
             "choice": choice_view(data, year, task),
             "timestamp_evidence": stamp_text,
@@ -339,3 +343,34 @@ def failure_view(data: AgencyData, year: int, task: Task) -> dict | None:
             "canonical": rec.get("randomness", {}).get("canonical"),
             "reasons": [f"{f.get('message')}（{f.get('code')}）" for f in rec.get("failure", [])],
             "retries": retries}
+
+
+def drawn_pages(task_page: SitePage) -> list[SitePage]:
+    """The drawn table's pages after the first (which is on the task page): ``<task>/drawn/2/``, …,
+    each with the task page's sources and search facets, so that an enterprise found by name in
+    the search lands on the page that holds its row."""
+    draw: DrawView | None = task_page.data.get("draw")
+    if draw is None or draw.targets.part_of is None:
+        return []
+    task: Task = task_page.data["task"]
+    agency, year = task_page.url.split("/")[:2]
+    whole = draw.targets.part_of.table
+    parts = drawn_parts(agency, int(year), task.id, whole)
+    out = []
+    for page, table in enumerate(parts[1:], start=2):
+        at = drawn_pager(agency, int(year), task.id, page, len(whole.rows))
+        out.append(SitePage(
+            url=urls.drawn(agency, int(year), task.id, page),
+            template="drawn.html",
+            title=f"{task_page.title}：抽中的单位（第 {page} 页）",
+            crumbs=(*task_page.crumbs, Link(f"{task.id} {task.name}", task_page.url)),
+            sources=task_page.sources,
+            depends=task_page.depends,
+            description=clip(f"{task_page.title}抽中的单位和检查组第 {page}/{at.pages} 页：按签号排列的第 "
+                             f"{at.first_row}—{at.last_row} 家（共 {at.pages} 页，共 {len(whole.rows)} 家），"
+                             "列明检查结果、检查组、权重和签号。"),
+            # Not the draw view: its other tables are the task page's (page_tables, downloads).
+            data={"task": task, "task_url": task_page.url, "table": table, "pager": at, "batches": draw.batches,
+                  "group_legend": GROUP_LEGEND, "drawn_page_size": urls.DRAWN_PAGE_SIZE},
+        ))
+    return out
