@@ -10,7 +10,6 @@ from __future__ import annotations
 import gzip
 import html
 import json
-import logging
 import re
 import shutil
 import subprocess
@@ -89,6 +88,15 @@ def _folders(site: Path) -> list[str]:
 
 def _index_site(site: Path, cache: SiteCache | None = None) -> list[str]:
     return S.index_site(site, AGENCIES, cache, pages=LIMIT)
+
+
+def _indexed(site: Path, folder: Path) -> set[str]:
+    """Index `site` with the cache in `folder`: the bundles Pagefind built (not restored). Read from
+    the cache rather than the log: Pelican's log filter, once a test ran Pelican in this process,
+    drops a message it has already shown."""
+    cache = SiteCache(folder)
+    _index_site(site, cache)
+    return set(cache.rendered)
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +187,7 @@ def _index(folder: Path) -> dict:
     return json.loads((folder / "index.json").read_bytes())["pages"]
 
 
-def test_an_unchanged_bundle_comes_from_the_cache_byte_for_byte(fresh, tmp_path, caplog):
+def test_an_unchanged_bundle_comes_from_the_cache_byte_for_byte(fresh, tmp_path):
     site, _ = fresh
     cache = SiteCache(tmp_path / "cache")
     first = _site(tmp_path / "one")
@@ -189,10 +197,7 @@ def test_an_unchanged_bundle_comes_from_the_cache_byte_for_byte(fresh, tmp_path,
     # The next build: one enterprise of beta's second archive chunk changed.
     second = _site(tmp_path / "two")
     _page(second / "beta/enterprises/e4/index.html", "beta示例单位9", "检查对象第9号，已整改。", "beta")
-    with caplog.at_level(logging.INFO, logger=S.__name__):
-        _index_site(second, cache)
-    reused = {r.args[0] for r in caplog.records if r.msg == S.REUSED}
-    assert reused == {*(f"{c}/{n}" for c in AGENCIES for n in range(1, 5)), S.SITE} - {"beta/4"}, caplog.text
+    assert _indexed(second, tmp_path / "cache") == {"beta/4"}
     for folder in set(_folders(site)) - {"beta/pagefind/4"}:
         assert _files(second / folder) == _files(site / folder), folder  # identical to a fresh build
     assert _files(second / "beta/pagefind/4") != _files(site / "beta/pagefind/4")
@@ -202,7 +207,7 @@ def test_an_unchanged_bundle_comes_from_the_cache_byte_for_byte(fresh, tmp_path,
     assert _files(second / "beta/pagefind") == _files(fresh_two / "beta/pagefind")
 
 
-def test_a_damaged_cache_entry_is_not_used(fresh, tmp_path, caplog):
+def test_a_damaged_cache_entry_is_not_used(fresh, tmp_path):
     site, _ = fresh
     cache = SiteCache(tmp_path / "cache")
     _index_site(_site(tmp_path / "one"), cache)
@@ -214,17 +219,11 @@ def test_a_damaged_cache_entry_is_not_used(fresh, tmp_path, caplog):
     beta = index[S.cache_key(plan["beta/1"])]
     cache.blob(beta["pagefind/1/pagefind-entry.json"]).unlink()
     again = _site(tmp_path / "two")
-    with caplog.at_level(logging.INFO, logger=S.__name__):
-        _index_site(again, cache)
-    assert {r.args[0] for r in caplog.records if r.msg == S.REUSED} == {*plan, S.SITE} - {"alpha/3", "beta/1"}
+    assert _indexed(again, tmp_path / "cache") == {"alpha/3", "beta/1"}
     for folder in _folders(site):
         assert _files(again / folder) == _files(site / folder), folder
     # And the entries were replaced by good ones.
-    third = _site(tmp_path / "three")
-    caplog.clear()
-    with caplog.at_level(logging.INFO, logger=S.__name__):
-        _index_site(third, cache)
-    assert {r.args[0] for r in caplog.records if r.msg == S.REUSED} == {*plan, S.SITE}
+    assert _indexed(_site(tmp_path / "three"), tmp_path / "cache") == set()
 
 
 def test_a_key_covers_every_page_and_only_the_pages_of_the_bundle(tmp_path):
