@@ -38,8 +38,9 @@ def read_parts(files: list[tuple[Path, str]], agency: str, taken_on: date, known
     if (len(files) < 2 or sum(sizes) < PARALLEL_MIN_BYTES or parallel.usable_cpus() < 2
             or multiprocessing.parent_process() is not None):  # verify's workers stay serial
         return _read_some((files, agency, taken_on, known), (range(len(files)), False))
-    half, run = sum(sizes) / 2, 0
-    cut = next(i for i, size in enumerate(sizes) if (run := run + size) >= half) + 1
+    total, run = sum(sizes), 0
+    cut = next(i for i, size in enumerate(sizes) if 2 * (run := run + size) >= total) + 1
+    cut = min(cut, len(files) - 1)  # the other process has a part to read, however large the last
     pieces = [(range(0, cut), False), (range(cut, len(files)), True)]
     here, there = parallel.share_forked(_read_some, (files, agency, taken_on, known), pieces)
     return here + [(tf, unpacked(snap) if snap is not None else None, problems) for tf, snap, problems in there]
