@@ -545,3 +545,60 @@ def test_a_blank_status_or_grade_cell_is_said_to_be_empty(repo, tmp_path):
     assert f"{shown}:参保单位!E3: missing-field 诚信等级为空：请在表格中填写 A、B 或 C（第 3 行）" in result.stdout
     assert "import.yaml" not in result.stdout
     assert f"{shown} 中有 2 行有问题，未写入任何文件。" in result.stderr
+
+
+# --- one part of a split snapshot (--part): a large agency imports one county at a time ----------
+
+
+def test_parts_are_imported_one_county_at_a_time_into_the_day_folder(repo, tmp_path):
+    first = write_xlsx(tmp_path / "a.xlsx", rows=[ROWS[0], ROWS[1]])
+    second = write_xlsx(tmp_path / "b.xlsx", rows=[ROWS[4]])
+    assert import_targets(repo, first, "--source", "参保登记", "--part", "410402", date="2025-01-02").exit_code == 0
+    result = import_targets(repo, second, "--source", "参保登记", "--part", "410421-宝丰县.csv", date="2025-01-02")
+    assert result.exit_code == 0, result.output
+    folder = repo / "plans/shili/targets/2025-01-02"
+    assert sorted(p.name for p in folder.iterdir()) == ["410402.csv", "410421-宝丰县.csv"]
+    assert f"已写入 {folder.as_posix()}/410421-宝丰县.csv" in result.stderr
+    assert [r["credit_code"] for r in rows_of(folder / "410402.csv")] == [CODE_A, CODE_B]
+    assert not snapshot_path(repo, "2025-01-02").exists()
+    assert problems_of(repo) == []  # the two parts are one snapshot of three units
+    from ssjpub.validate import validate
+
+    snapshot = validate(repo)[0].agencies["shili"].snapshots[__import__("datetime").date(2025, 1, 2)]
+    assert [p.file.rsplit("/", 1)[1] for p in snapshot.parts] == ["410402.csv", "410421-宝丰县.csv"] and len(snapshot) == 3
+    # The same part again is refused, nothing changed.
+    before = (folder / "410402.csv").read_bytes()
+    again = import_targets(repo, second, "--source", "参保登记", "--part", "410402", date="2025-01-02")
+    assert again.exit_code == 1 and "duplicate-id" in again.stdout and "410402.csv" in again.stdout
+    assert (folder / "410402.csv").read_bytes() == before
+
+
+def test_a_day_is_one_file_or_one_folder_of_parts(repo, tmp_path):
+    xlsx = write_xlsx(tmp_path / "a.xlsx", rows=[ROWS[0]])
+    # 2024-01-05.csv exists in the example repository: no folder of parts beside it.
+    result = import_targets(repo, xlsx, "--source", "参保登记", "--part", "410402", date="2024-01-05")
+    assert result.exit_code == 1 and "snapshot-twice" in result.stdout and "2024-01-05.csv" in result.stdout
+    assert not (repo / "plans/shili/targets/2024-01-05").exists()
+    assert import_targets(repo, xlsx, "--source", "参保登记", "--part", "410402", date="2025-01-02").exit_code == 0
+    whole = import_targets(repo, xlsx, "--source", "参保登记", date="2025-01-02")
+    assert whole.exit_code == 1 and "snapshot-twice" in whole.stdout and "--part" in whole.stdout
+    assert not snapshot_path(repo, "2025-01-02").exists()
+
+
+def test_a_part_name_that_is_no_plain_file_name_is_refused(repo, tmp_path):
+    xlsx = write_xlsx(tmp_path / "a.xlsx", rows=[ROWS[0]])
+    for name in ("../x", "a/b", ".hidden", "", "县 1"):
+        result = import_targets(repo, xlsx, "--source", "参保登记", "--part", name, date="2025-01-02")
+        assert result.exit_code == 1 and "invalid-value" in result.stdout and "--part" in result.stdout, name
+    assert not (repo / "plans/shili/targets/2025-01-02").exists()
+
+
+def test_carry_with_a_part_takes_the_same_part_of_an_earlier_day(repo, tmp_path):
+    graded = write_xlsx(tmp_path / "a.xlsx", rows=[ROWS[0], ROWS[4]])
+    assert import_targets(repo, graded, "--source", "参保登记", "--part", "410402", date="2025-01-02").exit_code == 0
+    bare = write_xlsx(tmp_path / "b.xlsx", headers=HEADERS[:4] + HEADERS[7:8], rows=[r[:4] + r[7:8] for r in (ROWS[0], ROWS[4])])
+    result = import_targets(repo, bare, "--source", "参保登记", "--part", "410402", "--carry", date="2025-02-03")
+    assert result.exit_code == 0, result.output
+    assert rows_of(repo / "plans/shili/targets/2025-02-03/410402.csv") == rows_of(repo / "plans/shili/targets/2025-01-02/410402.csv")
+    missing = import_targets(repo, bare, "--source", "参保登记", "--part", "410403", "--carry", date="2025-02-03")
+    assert missing.exit_code == 1 and "410403.csv" in missing.stdout

@@ -31,17 +31,24 @@ def _day(_ctx, _param, value: str) -> date:
 @click.option("--carry", is_flag=True, help="表中没有的诚信等级等列，合并的表中没有的单位沿用该日期之前最近的快照中的值。")
 @click.option("--carry-from", "carry_from", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="同 --carry，但沿用指定的快照文件，如 plans/baofeng/targets/2024-07-01.csv。")
+@click.option("--part", default=None, metavar="NAME",
+              help="写入拆分的名录中的一个文件 plans/AGENCY/targets/DATE/NAME.csv（名录太大、按县导入时，"
+                   "如 --part 410402，每个县导入一次），而不是 DATE.csv。")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="数据仓库根目录。")
 @click.option("--skip-invalid", is_flag=True, help="跳过有问题的行，只写入其余行（默认：有问题就什么也不写）。")
 def import_targets(file: Path, agency: str, taken_on: date, source: str | None, sheet: str | None,
-                   merges: tuple[Path, ...], carry: bool, carry_from: Path | None, root: Path, skip_invalid: bool) -> None:
-    """把参保系统导出的 XLSX/CSV 转为检查对象名录快照 plans/AGENCY/targets/DATE.csv。
+                   merges: tuple[Path, ...], carry: bool, carry_from: Path | None, part: str | None, root: Path,
+                   skip_invalid: bool) -> None:
+    """把参保系统导出的 XLSX/CSV 转为检查对象名录快照 plans/AGENCY/targets/DATE.csv
+    （加 --part NAME 时为拆分的名录中的一个文件 plans/AGENCY/targets/DATE/NAME.csv）。
 
     表头可以在标题行、日期行之下（自动查找）；列名和单位状态按默认对照及 plans/AGENCY/import.yaml
     识别；合计行、空行跳过并计数。只保留公开字段（统一社会信用代码、单位名称、区域、行业、诚信等级、
     投诉举报数、严重违法记录、经营状态、来源），其余列（联系人、电话等）一律丢弃。表中没有的诚信等级、
     投诉举报数、严重违法记录、经营状态不会取默认值：用 --merge 合并，或用 --carry 沿用上一快照。
     问题按 Excel 中的单元格（如 Sheet1!D7）列出；已有的快照不会被覆盖。
+
+    --part 时 --carry 沿用该日期之前最近的、同名部分的文件（DATE/NAME.csv）中的值。
     """
     from ssjpub.excel import UnreadableFile, read_sheets
     from ssjpub.importer import REQUIRED, Importer, fact_sources, header_problems, locate, unmatched
@@ -52,16 +59,29 @@ def import_targets(file: Path, agency: str, taken_on: date, source: str | None, 
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", agency):
         _fail([Pos(shown).problem("invalid-value", f"机关代号“{agency}”只能用小写字母、数字和连字符")])
     agency_dir = root / "plans" / agency
+    day = taken_on.isoformat()
+    whole, folder = agency_dir / "targets" / f"{day}.csv", agency_dir / "targets" / day
+    if part is not None:
+        part = part.removesuffix(".csv")
+        if not _PART.fullmatch(part):
+            _fail([Pos(shown).problem("invalid-value", f"--part“{part}”不能用作文件名：只能用字母、数字、汉字、连字符和下划线，"
+                                                      "如 410402 或 410421-宝丰县")])
+    target = whole if part is None else folder / f"{part}.csv"
     # Never write through a link: the snapshot would land outside the repository.
-    on_the_way = (root / "plans", agency_dir, agency_dir / "targets", agency_dir / "targets" / f"{taken_on}.csv")
+    on_the_way = (root / "plans", agency_dir, agency_dir / "targets", *((folder,) if part else ()), target)
     links = [p for p in on_the_way if tree.kind(p) == "link"]
     if links:
         _fail([tree.symlink_problem(p.as_posix()) for p in links])
     if not agency_dir.is_dir():
         _fail([Pos(shown).problem("dangling-reference", f"机关“{agency}”不存在（没有目录 {agency_dir.as_posix()}）")])
-    target = agency_dir / "targets" / f"{taken_on.isoformat()}.csv"
     if target.exists():
-        _fail([Pos(target.as_posix()).problem("duplicate-id", "该日期的快照已存在；快照一经提交不得修改，请换一个日期")])
+        _fail([Pos(target.as_posix()).problem("duplicate-id", "该日期的快照已存在；快照一经提交不得修改，请换一个日期" if part is None
+                                              else f"该日期的快照中已有部分 {part}.csv；快照一经提交不得修改，请换一个日期或部分的名称")])
+    other = folder if part is None else whole  # one day's snapshot is one file or one folder of parts
+    if tree.kind(other) is not None:
+        _fail([Pos(other.as_posix()).problem("snapshot-twice", (
+            f"{day} 的名录快照已经拆分成目录 {folder.as_posix()}/：要加入一个部分，请加 --part（如 --part 410402）"
+            if part is None else f"{day} 的名录快照已经是单个文件 {whole.as_posix()}：同一天不能再有拆分的目录，请换一个日期"))])
     mapping, problems = load_mapping(root, agency)
     if mapping is not None:
         from ssjpub.importmap import mapping_problems
@@ -93,7 +113,7 @@ def import_targets(file: Path, agency: str, taken_on: date, source: str | None, 
     merged = [importer.merged(t) for p, t in tables if p != file]
     carry_facts = None
     if carry or carry_from is not None:
-        carry_facts, carry_problems = _carry(root, agency, taken_on, carry_from)
+        carry_facts, carry_problems = _carry(root, agency, taken_on, carry_from, part)
         problems += carry_problems
     sources, missing = fact_sources(main, merged, carry_facts, names)
     if carry_facts is not None or not (carry or carry_from):  # a carry that failed is reported as such
@@ -113,6 +133,7 @@ def import_targets(file: Path, agency: str, taken_on: date, source: str | None, 
                       f"不用合并的表中有问题的行，只写入其余 {result.kept} 家单位。" if result.kept and not missing else ""),
                    err=True)
         sys.exit(1)
+    target.parent.mkdir(exist_ok=True)  # a split snapshot's folder, made by its first part
     write_file(target, result.csv_text.encode("utf-8"))
     click.echo(f"已写入 {target.as_posix()}：{result.kept} 家单位；跳过空行 {result.blank} 行、合计行 {result.totals} 行、"
                f"有问题的行 {result.refused} 行。", err=True)
@@ -136,18 +157,21 @@ def _read_line(table) -> str:
     return f"读取 {table.sheet.file} {sheet}：表头在第 {table.header.row} 行。"
 
 
-def _carry(root: Path, agency: str, taken_on: date, carry_from: Path | None):
-    """The snapshot to carry values from: the one named, or the latest one before ``taken_on``."""
+def _carry(root: Path, agency: str, taken_on: date, carry_from: Path | None, part: str | None = None):
+    """The snapshot to carry values from: the one named, or the latest one before ``taken_on``
+    (with `part`, the latest part of that name in a split snapshot before it)."""
     from ssjpub.importer import carried
     from ssjpub.loader.csvfile import parse_snapshot
     from ssjpub.loader.textfile import read_data_file
 
     folder = root / "plans" / agency / "targets"
     if carry_from is None:
-        earlier = sorted(p for p in folder.glob("*.csv") if p.stem < taken_on.isoformat())
+        pattern = "*.csv" if part is None else f"*/{part}.csv"
+        earlier = sorted((p for p in folder.glob(pattern) if _day_of(p, part) < taken_on.isoformat()), key=lambda p: _day_of(p, part))
         if not earlier:
+            what = "快照" if part is None else f"拆分的快照中名为 {part}.csv 的部分"
             return None, [Pos(folder.as_posix()).problem(
-                "missing-file", f"--carry：{folder.as_posix()} 中没有 {taken_on} 之前的快照可以沿用")]
+                "missing-file", f"--carry：{folder.as_posix()} 中没有 {taken_on} 之前的{what}可以沿用")]
         path = earlier[-1]
     else:
         path = carry_from if carry_from.is_file() or carry_from.is_absolute() else root / carry_from
@@ -160,12 +184,24 @@ def _carry(root: Path, agency: str, taken_on: date, carry_from: Path | None):
     try:
         day = date.fromisoformat(path.stem)
     except ValueError:
-        day = taken_on
+        try:  # a part: its folder's name
+            day = date.fromisoformat(path.parent.name)
+        except ValueError:
+            day = taken_on
     snapshot, more = parse_snapshot(tf, agency, day) if tf else (None, [])
     problems += more
     if snapshot is None:
         return None, problems
     return carried(snapshot, shown), problems
+
+
+# A part's name: a file name on every system and in a URL path segment, as county codes and names are.
+_PART = re.compile(r"[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff_-]*")
+
+
+def _day_of(path: Path, part: str | None) -> str:
+    """The snapshot day a file is of: its name, or its folder's for a part."""
+    return path.stem if part is None else path.parent.name
 
 
 def _fail(problems) -> None:

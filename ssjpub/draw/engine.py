@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from functools import partial
+from itertools import compress
+from operator import itemgetter
 
 from ssjpub.draw.encoding import ALGORITHM, ALGORITHM_1, ALGORITHM_3, derive_seed, field, fields
 from ssjpub.draw.population import Kind, population
@@ -429,10 +432,8 @@ class Pick:
     capped: list[str]
 
     def sizes(self) -> dict[str, int]:
-        sizes: dict[str, int] = {}
-        for c in self.candidates:
-            sizes[c.stratum] = sizes.get(c.stratum, 0) + 1
-        return sizes
+        """Candidates per stratum, the strata in the order they first come (counted in C)."""
+        return dict(Counter(map(itemgetter(1), self.candidates)))
 
 
 # Candidate(code, stratum, weight) built in C from a plain tuple: a province draw makes a million.
@@ -457,7 +458,7 @@ def candidates_of(snapshot, task: Task, times: dict[str, int]) -> Pick:
             out_of_scope += pop.sizes[at]
     strata = {at: stratum_of(kind, task) for at, kind in pop.kinds.items()}
     kind_of = pop.kind_of
-    chosen = [i for i, k in enumerate(kind_of) if weight[k]]
+    chosen = list(compress(range(len(kind_of)), map(weight.__getitem__, kind_of)))  # in C
     capped_at = set(pop.find(code for code, n in times.items() if n >= YEARLY_CAP).values())
     capped = sorted(codes[i] for i in capped_at if weight[kind_of[i]])
     if capped:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import weakref
 from collections import Counter
 from functools import cached_property
-from itertools import count
+from itertools import compress, count
 from typing import NamedTuple
 
 from ssjpub.model import Columns, Snapshot, Target
@@ -58,7 +58,8 @@ class Population:
             return {}
         if "index" in self.__dict__:
             return {c: self.index[c] for c in wanted if c in self.index}
-        return {c: i for i, c in enumerate(self.columns.credit_code) if c in wanted}
+        codes = self.columns.credit_code
+        return {codes[i]: i for i in compress(range(len(codes)), map(wanted.__contains__, codes))}  # in C
 
     def get(self, code: str) -> Target | None:
         """The row of credit code `code`, or None."""

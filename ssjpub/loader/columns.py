@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import csv
 import re
+from array import array
 from itertools import repeat
 from operator import itemgetter, mod, ne
+from typing import NamedTuple
 
 from ssjpub.digits import is_ascii_int
 from ssjpub.identifiers import CREDIT_CHARSET
@@ -69,6 +71,37 @@ def read_columns(text: str, order: list[int], known_codes: set[str]) -> Columns 
     formed and valid; else None (the caller reads row by row). `order` is each SNAPSHOT_COLUMNS
     field's position in the header; `known_codes` are codes already found valid (the agency's
     earlier snapshot), not checked again."""
+    found = _read(text, order, known_codes)
+    return None if found is None else _expand(*found)
+
+
+class Packed(NamedTuple):
+    """What read_columns finds, in the form that is cheap to send to another process: a million
+    strings cost seconds to pickle and unpickle, one long string and an array of integers almost
+    nothing. No cell of a file read this way has a line break."""
+
+    codes: str  # the credit codes, one per line
+    names: str
+    rests: list[tuple]  # each distinct rest of a row (area … source), its cells converted
+    row_rest: array  # per row, the index of its rest in `rests` ("I": unsigned, 32 bits or more)
+
+    def columns(self) -> Columns:
+        codes = self.codes.split("\n") if self.codes else []
+        names = self.names.split("\n") if self.names else []
+        return _expand(codes, names, self.rests, self.row_rest)
+
+
+def read_packed(text: str, order: list[int], known_codes: set[str]) -> Packed | None:
+    """read_columns, packed (Packed.columns() gives the same columns)."""
+    found = _read(text, order, known_codes)
+    if found is None:
+        return None
+    code, name, by_id, row_id = found
+    return Packed("\n".join(code), "\n".join(name), by_id, array("I", row_id))
+
+
+def _read(text: str, order: list[int], known_codes: set[str]):
+    """(codes, names, each distinct rest's converted cells, each row's rest index), or None."""
     if order[:2] != [0, 1] or '"' in text or "\r" in text or "\0" in text:
         return None
     if not text.endswith("\n"):
@@ -94,12 +127,22 @@ def read_columns(text: str, order: list[int], known_codes: set[str]) -> Columns 
     ids = {r: k for k, r in enumerate(split)}
     row_id = list(map(ids.__getitem__, rest))
     del rest
-    by_id = list(split.values())
-    convert = {"complaints": int, "serious_violation": FLAGS.__getitem__}
+    convert = [_CONVERT.get(field, str) for field in _REST]
+    by_id = [tuple(f(v) for f, v in zip(convert, cells)) for cells in split.values()]
+    return code, name, by_id, row_id
+
+
+_CONVERT = {"complaints": int, "serious_violation": FLAGS.__getitem__}
+
+
+def _expand(code: list[str], name: list[str], by_id: list[tuple], row_id) -> Columns:
     found = {}
+    if len(row_id) > 1:
+        pick = itemgetter(*row_id)  # a tuple of values by index, in C: the row ids made ints once
+    else:
+        pick = lambda values: tuple(values[i] for i in row_id)  # noqa: E731 (itemgetter needs 2+)
     for k, field in enumerate(_REST):
-        values = [convert.get(field, str)(cells[k]) for cells in by_id]
-        found[field] = tuple(map(values.__getitem__, row_id))
+        found[field] = pick([cells[k] for cells in by_id])
     return Columns(tuple(code), tuple(name), **found, line=tuple(range(2, len(code) + 2)))
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import re
 import sys
+from dataclasses import replace
 from datetime import date
 
 from ssjpub.digits import is_ascii_int, non_ascii_digits
 from ssjpub.identifiers import credit_code_problem, credit_code_valid
-from ssjpub.loader.columns import FLAGS, GRADES, read_columns
+from ssjpub.loader.columns import FLAGS, GRADES, Packed, read_columns, read_packed
 from ssjpub.loader.textfile import TextFile
 from ssjpub.model import (
     SNAPSHOT_COLUMNS,
@@ -121,9 +122,11 @@ def _lazy_lines(text: str):
 
 
 def parse_snapshot(
-    tf: TextFile, agency: str, taken_on: date, reuse: Reuse | None = None
+    tf: TextFile, agency: str, taken_on: date, reuse: Reuse | None = None, packed: bool = False
 ) -> tuple[Snapshot | None, list[Problem]]:
-    """The snapshot, or None and every problem."""
+    """The snapshot, or None and every problem. With `packed`, a file the column reader reads
+    has its columns as ssjpub.loader.columns.Packed (to send to another process, which calls
+    unpacked()); the others have Columns."""
     reuse = Reuse() if reuse is None else reuse
     problems: list[Problem] = []
     first = tf.text.split("\n", 1)[0]
@@ -151,15 +154,22 @@ def parse_snapshot(
         return None, problems
 
     order = [header.index(name) for name in SNAPSHOT_COLUMNS]
-    columns = read_columns(tf.text, order, reuse.valid_codes)
+    columns = (read_packed if packed else read_columns)(tf.text, order, reuse.valid_codes)
     if columns is None:  # something is irregular or wrong: row by row, to say what and where
         targets, problems = _read_rows(tf, tf.text.split("\n"), header, order)
         if problems:
             return None, problems
         columns = Columns.of(targets)
     if reuse.more:
-        reuse.valid_codes.update(columns.credit_code)
+        reuse.valid_codes.update(columns.codes.split("\n") if isinstance(columns, Packed) else columns.credit_code)
     return Snapshot(agency, taken_on, tf.rel, tf.sha256, columns), []
+
+
+def unpacked(snapshot: Snapshot) -> Snapshot:
+    """A snapshot parse_snapshot(…, packed=True) gave, with its columns as Columns."""
+    if isinstance(snapshot.columns, Packed):
+        return replace(snapshot, columns=snapshot.columns.columns())
+    return snapshot
 
 
 def _read_rows(tf: TextFile, lines: list[str], header: list[str], order: list[int]) -> tuple[list[Target], list[Problem]]:

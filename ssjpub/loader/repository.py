@@ -38,7 +38,7 @@ from ssjpub.loader.documents import read_document
 from ssjpub.loader import tree
 from ssjpub.loader.personal import certificate_paths, yaml_hits
 from ssjpub.loader.records import passed_on, shape_problems
-from ssjpub.loader.snapshotparts import join_parts
+from ssjpub.loader.snapshotparts import join_parts, read_parts
 from ssjpub.loader.parsecache import ParseCache
 from ssjpub.loader.textfile import BOM, TextFile, decode_data_file, read_bytes, read_data_file
 from ssjpub.loader.yamlfile import Scalar, YamlDoc, parse_yaml
@@ -281,25 +281,26 @@ class _Reader:
             self.broken.add(rel)
         return snapshot
 
-    def split_snapshot(self, folder: Path, agency: str, reuse: dict[str, Reuse], codes: set[str], more: bool) -> Snapshot | None:
-        """A snapshot split into the folder's *.csv files (ssjpub-draw/3), read part by part.
-        `reuse` holds one reader state per part name: a county's file of one day mostly repeats
-        the same county's file of the day before."""
+    def split_snapshot(self, folder: Path, agency: str, codes: set[str], more: bool) -> Snapshot | None:
+        """A snapshot split into the folder's *.csv files (ssjpub-draw/3), read part by part
+        (ssjpub.loader.snapshotparts.read_parts). `codes`: credit codes found valid in the
+        agency's earlier snapshots; with `more` (a later one follows), this one's are added."""
         taken_on = self._taken_on(folder, folder.name)
         if taken_on is None:
             return None
         rel = self.rel(folder)
+        found = self.visible(folder)
+        parts = [path for path in found if path.suffix == ".csv" and self.is_file(path)]
+        done = dict(zip(parts, read_parts([(path, self.rel(path)) for path in parts], agency, taken_on, codes)))
         read: list[tuple[TextFile, Snapshot]] = []
         whole = True
-        found = self.visible(folder)
-        for path in found:
-            if not (path.suffix == ".csv" and self.is_file(path)):
+        for path in found:  # what each entry brings, in the folder's order
+            if path not in done:
                 self.unexpected(path, "拆分的名录快照目录中只能放 .csv 文件（每个文件是名录的一部分，例如一个县一个文件）")
                 continue
-            part_rel, tf = self.text(path)
-            state = reuse.setdefault(path.name, Reuse())
-            state.valid_codes, state.more = codes, more
-            part, problems = parse_snapshot(tf, agency, taken_on, state) if tf else (None, [])
+            part_rel = self.rel(path)
+            self.files.append(part_rel)
+            tf, part, problems = done[path]
             self.problems += problems
             if part is None or tf is None:
                 self.broken.add(part_rel)
@@ -310,6 +311,9 @@ class _Reader:
             self.problems.append(Pos(rel).problem(
                 "snapshot-parts-empty", "拆分的名录快照目录中没有 .csv 文件：请放入各部分的名录，或删去这个目录"))
             whole = False
+        if more:
+            for _, part in read:
+                codes.update(part.columns.credit_code)
         if not whole:
             self.broken.add(rel)
             if read:  # the parts that were read are still checked against each other: all in one run
@@ -454,7 +458,6 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
     targets = folder / "targets"
     if r.is_dir(targets) and not r.deferred:
         reuse = Reuse()  # snapshots in date order: each mostly repeats the one before
-        part_reuse: dict[str, Reuse] = {}  # the same for split snapshots, part by part name
         targets_rel = r.rel(targets)
         found = r.visible(targets)
         days = [_DAY_CSV.match(p.name) or (_DAY.match(p.name) if tree.kind(p) == "dir" else None) for p in found]
@@ -466,7 +469,7 @@ def _load_agency(r: _Reader, folder: Path) -> AgencyData:
                 reuse.more = m.group(1) != last
                 snap = r.snapshot(path, data.code, reuse)
             elif _DAY.match(path.name) and r.is_dir(path):
-                snap = r.split_snapshot(path, data.code, part_reuse, reuse.valid_codes, m.group(1) != last)
+                snap = r.split_snapshot(path, data.code, reuse.valid_codes, m.group(1) != last)
             else:
                 if not r.odd_digits(path, _DAY_CSV, "快照文件名"):
                     r.unexpected(path, "检查对象名录快照应命名为“YYYY-MM-DD.csv”，拆分成多个文件时放在目录“YYYY-MM-DD/”中")
@@ -672,7 +675,7 @@ def load_inputs(repo: Repository, records: list[tuple[str, int, str, str]],
             if r.is_file(path) and not r.is_dir(split):  # both: validate reports snapshot-twice
                 snap = r.snapshot(path, code, reuse)
             elif r.is_dir(split) and not r.is_file(path):
-                snap = r.split_snapshot(split, code, {}, reuse.valid_codes, False)
+                snap = r.split_snapshot(split, code, reuse.valid_codes, False)
             if snap is not None:
                 data.snapshots[snap.taken_on] = snap
         path = folder / str(year) / "randomness" / f"{task}.yaml"
