@@ -119,3 +119,23 @@ def write_files(files: list[tuple[Path, bytes]]) -> None:
 
 def write_file(path: Path, data: bytes) -> None:
     write_files([(path, data)])
+
+
+def write_cache_file(path: Path, data: bytes) -> bool:
+    """``data`` renamed into place whole, without flushing to disk: for cache entries, which are
+    checked when read (a torn one is a miss), so the fsync of write_file would only cost time.
+    False when the folder cannot be written (the caller goes on without caching)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path))
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        return False
+    return True

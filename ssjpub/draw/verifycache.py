@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from ssjpub.atomicfile import write_cache_file
 from ssjpub.draw.encoding import ALGORITHMS
 from ssjpub.draw.engine import made_at
 from ssjpub.loader.parsecache import source_digest
@@ -159,20 +158,4 @@ class Cache:
 
     def put(self, key: str) -> bool:
         """Record an exact verdict; False when the folder cannot be written (the run goes on)."""
-        path = self.path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}.tmp-")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(_entry(key, self.verdict))
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
-        except OSError:
-            return False
-        return True
+        return write_cache_file(self.path(key), _entry(key, self.verdict))

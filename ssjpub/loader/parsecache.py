@@ -16,15 +16,14 @@ naming its key and the SHA-256 of the pickle that follows; an entry whose header
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import ssjpub
+from ssjpub.atomicfile import write_cache_file
 
 FORMAT = "ssjpub-parse-cache/1"
 FOLDER = "parsed"  # inside the verify cache folder
@@ -78,19 +77,5 @@ class ParseCache:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - not picklable: simply not cached
             return False
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}.tmp-")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(f"{FORMAT} {key} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload)
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
-        except OSError:
-            return False
-        return True
+        header = f"{FORMAT} {key} {hashlib.sha256(payload).hexdigest()}\n".encode()
+        return write_cache_file(path, header + payload)
