@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import gzip
 import html
 import http.server
 import json
@@ -24,7 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ssjpub.site import pagefind_bundle, search_index as S
+from pagefind_pages import bundle_urls
+from ssjpub.site import search_index as S
 from test_browser import _QuietHandler, _close_page, _open, browser, pytestmark  # noqa: F401 (fixtures)
 from test_site import ROOT
 
@@ -271,15 +271,6 @@ def _agency_names(site: Path) -> dict[str, str]:
     return {b["agency"]: b["name"] for b in _bundles(site)}
 
 
-def _urls(bundle: Path) -> set[str]:
-    """The URLs of a bundle's pages (relative to its base)."""
-    out = set()
-    for frag in (bundle / "fragment").glob("*.pf_fragment"):
-        raw = gzip.decompress(frag.read_bytes())
-        out.add(json.loads(raw[len(pagefind_bundle.SIGNATURE):])["url"])
-    return out
-
-
 def _pages(bundle: Path) -> int:
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     return sum(lang["page_count"] for lang in entry["languages"].values())
@@ -294,7 +285,7 @@ def test_each_agency_has_several_bounded_indexes_and_one_search_finds_an_enterpr
         assert len(mine) >= 3 and all(b["base"] == f"{code}/" for b in mine), mine
         counts = [_pages(site / b["url"]) for b in mine]
         assert sum(counts) == len(S.html_pages(site / code)) and max(counts) < sum(counts) / 2, counts
-        archive = [b for b in mine if any(u.startswith("/enterprises/") for u in _urls(site / b["url"]))]
+        archive = [b for b in mine if any(u.startswith("/enterprises/") for u in bundle_urls(site / b["url"]))]
         assert len(archive) >= 2, mine  # the archive cut in chunks
     assert _pages(site / "pagefind") < 20
     for code in names:
@@ -329,7 +320,7 @@ def test_the_page_works_when_one_agencys_index_fails_to_load(site, browser, chos
     shutil.copytree(site, copy)
     url, other, _, _ = next(c for c in chosen if c[0].startswith("/yanshi/"))
     yanshi = [b for b in _bundles(site) if b["agency"] == "yanshi"]
-    lost = next(b for b in yanshi if url.removeprefix("/yanshi") in _urls(site / b["url"]))
+    lost = next(b for b in yanshi if url.removeprefix("/yanshi") in bundle_urls(site / b["url"]))
     (copy / lost["url"] / "pagefind-entry.json").unlink()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(copy)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -344,7 +335,7 @@ def test_the_page_works_when_one_agencys_index_fails_to_load(site, browser, chos
         assert found and found[0]["url"] == b_url, found[:3]
         assert url not in [r["url"] for r in page.search(other)]
         kept = next(u for u in sorted(_records(site)) if u.startswith("/yanshi/")
-                    and u.removeprefix("/yanshi") not in _urls(site / lost["url"]))
+                    and u.removeprefix("/yanshi") not in bundle_urls(site / lost["url"]))
         found = page.search(_records(site)[kept][1])  # by its credit code
         assert found and found[0]["url"] == kept, found[:3]  # the agency's other bundles still searched
         filters = page.page.evaluate(

@@ -7,7 +7,6 @@ search runs in Chromium (tests/test_search.py)."""
 
 from __future__ import annotations
 
-import gzip
 import html
 import json
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from pagefind_pages import bundle_urls
 from ssjpub.site import pagefind_bundle, search_index as S
 from ssjpub.site.sitecache import SiteCache
 
@@ -63,15 +63,6 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _urls(bundle: Path) -> set[str]:
-    """Every page URL a bundle's fragments name."""
-    out = set()
-    for frag in (bundle / "fragment").glob("*.pf_fragment"):
-        raw = gzip.decompress(frag.read_bytes())
-        out.add(json.loads(raw[len(pagefind_bundle.SIGNATURE):])["url"])
-    return out
-
-
 def _url(rel: str) -> str:
     return "/" + rel.removesuffix("index.html")
 
@@ -114,8 +105,8 @@ def test_each_agency_is_split_into_bounded_bundles_and_the_rest_is_one_more(fres
     assert {w.rsplit("/", 1)[0] for w in written if w.endswith(pagefind_bundle.ENTRY)} == set(_folders(site))
     for code in AGENCIES:
         for n, pages in enumerate(BUNDLES, 1):  # each result URL relative to the agency's folder
-            assert _urls(site / code / "pagefind" / str(n)) == {_url(p) for p in pages}, (code, n)
-    assert _urls(site / "pagefind") == {"/", "/results/"}  # none of the agencies' pages
+            assert bundle_urls(site / code / "pagefind" / str(n)) == {_url(p) for p in pages}, (code, n)
+    assert bundle_urls(site / "pagefind") == {"/", "/results/"}  # none of the agencies' pages
     for folder in _folders(site):
         assert not (site / folder / "pagefind-ui.js").exists()  # settled: the unused interfaces dropped
         # The search's code only where the search page loads it; the agencies' bundles are merged into it.
@@ -268,5 +259,5 @@ def test_a_name_with_glob_characters_is_taken_literally(tmp_path):
     _page(site / "alpha/x/index.html", "机关页", "内容", "alpha")
     _page(site / "alpha/y,z}/index.html", "机关页二", "内容", "alpha")
     S.index_site(site, ["alpha"])
-    assert len(_urls(site / "pagefind")) == 2  # both, and not the agency's
-    assert len(_urls(site / "alpha/pagefind/1")) == 2
+    assert len(bundle_urls(site / "pagefind")) == 2  # both, and not the agency's
+    assert len(bundle_urls(site / "alpha/pagefind/1")) == 2
