@@ -600,5 +600,21 @@ def test_carry_with_a_part_takes_the_same_part_of_an_earlier_day(repo, tmp_path)
     result = import_targets(repo, bare, "--source", "参保登记", "--part", "410402", "--carry", date="2025-02-03")
     assert result.exit_code == 0, result.output
     assert rows_of(repo / "plans/shili/targets/2025-02-03/410402.csv") == rows_of(repo / "plans/shili/targets/2025-01-02/410402.csv")
-    missing = import_targets(repo, bare, "--source", "参保登记", "--part", "410403", "--carry", date="2025-02-03")
-    assert missing.exit_code == 1 and "410403.csv" in missing.stdout
+    # A part no earlier split day has: the single-file day before them (the first time a county is split).
+    # (These two units are not in it, so nothing is written: the message names the file it looked in.)
+    first = import_targets(repo, bare, "--source", "参保登记", "--part", "410403", "--carry", date="2025-02-03")
+    assert first.exit_code == 1 and "plans/shili/targets/2024-01-05.csv 中没有这些单位" in first.stdout, first.output
+    # Plain --carry after a split day: the values of all its parts.
+    whole = import_targets(repo, bare, "--source", "参保登记", "--carry", date="2025-03-03")
+    assert whole.exit_code == 0, whole.output
+    assert "取自 plans/shili/targets/2025-02-03/" in whole.stderr
+    assert rows_of(snapshot_path(repo, "2025-03-03")) == rows_of(repo / "plans/shili/targets/2025-02-03/410402.csv")
+
+
+def test_nothing_to_carry_from_writes_nothing_even_with_skip_invalid(repo, tmp_path):
+    bare = write_xlsx(tmp_path / "b.xlsx", headers=HEADERS[:4] + HEADERS[7:8], rows=[r[:4] + r[7:8] for r in (ROWS[0], ROWS[4])])
+    for how in (("--carry-from", "plans/shili/targets/2000-01-01.csv"), ("--carry",)):
+        result = import_targets(repo, bare, "--source", "参保登记", *how, "--skip-invalid", date="2000-01-01")
+        assert result.exit_code == 1 and "missing-file" in result.stdout, how
+        assert "--skip-invalid" not in result.output, how  # no way round it to offer
+    assert not snapshot_path(repo, "2000-01-01").exists()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -48,7 +49,8 @@ def import_targets(file: Path, agency: str, taken_on: date, source: str | None, 
     投诉举报数、严重违法记录、经营状态不会取默认值：用 --merge 合并，或用 --carry 沿用上一快照。
     问题按 Excel 中的单元格（如 Sheet1!D7）列出；已有的快照不会被覆盖。
 
-    --part 时 --carry 沿用该日期之前最近的、同名部分的文件（DATE/NAME.csv）中的值。
+    --carry 沿用该日期之前最近的快照（单个文件，或拆分的目录的全部部分）中的值；加 --part 时沿用最近的同名部分
+    （DATE/NAME.csv），还没有拆分过时沿用此前的单个文件。
     """
     from ssjpub.excel import UnreadableFile, read_sheets
     from ssjpub.importer import REQUIRED, Importer, fact_sources, header_problems, locate, unmatched
@@ -114,10 +116,11 @@ def import_targets(file: Path, agency: str, taken_on: date, source: str | None, 
     carry_facts = None
     if carry or carry_from is not None:
         carry_facts, carry_problems = _carry(root, agency, taken_on, carry_from, part)
+        if carry_facts is None:  # nothing to carry from: never written, --skip-invalid or not
+            _fail(problems + carry_problems)
         problems += carry_problems
     sources, missing = fact_sources(main, merged, carry_facts, names)
-    if carry_facts is not None or not (carry or carry_from):  # a carry that failed is reported as such
-        problems += missing
+    problems += missing
     result = importer.run(main, sources)
     problems = sort_problems(problems + importer.out.all())
     sys.stdout.write(format_problems(problems))
@@ -158,50 +161,71 @@ def _read_line(table) -> str:
 
 
 def _carry(root: Path, agency: str, taken_on: date, carry_from: Path | None, part: str | None = None):
-    """The snapshot to carry values from: the one named, or the latest one before ``taken_on``
-    (with `part`, the latest part of that name in a split snapshot before it)."""
+    """The snapshot to carry values from: the file named, or the latest one before ``taken_on``,
+    in either form: a single-file day, or a split day (with `part`, its part of that name; a split
+    day without it is passed over; without `part`, all its parts together)."""
+    folder = root / "plans" / agency / "targets"
+    if carry_from is None:
+        days = []
+        for path in folder.iterdir() if folder.is_dir() else ():
+            day = path.stem if path.suffix == ".csv" and path.is_file() else path.name if path.is_dir() else ""
+            if not _is_day(day) or day >= taken_on.isoformat():
+                continue
+            files = [path] if path.is_file() else sorted(path.glob("*.csv")) if part is None else \
+                [p for p in (path / f"{part}.csv",) if p.is_file()]
+            if files:
+                days.append((day, files))
+        if not days:
+            what = "快照" if part is None else f"快照（单个文件，或拆分的快照中名为 {part}.csv 的部分）"
+            return None, [Pos(folder.as_posix()).problem(
+                "missing-file", f"--carry：{folder.as_posix()} 中没有 {taken_on} 之前的{what}可以沿用；"
+                                "可用 --carry-from 指定一个快照文件")]
+        day, files = max(days)
+        return _carried_from(root, agency, date.fromisoformat(day), files)
+    path = carry_from if carry_from.is_file() or carry_from.is_absolute() else root / carry_from
+    if not path.is_file():
+        return None, [Pos(carry_from.as_posix()).problem("missing-file", "--carry-from 指定的快照文件不存在")]
+    day = next((date.fromisoformat(d) for d in (path.stem, path.parent.name) if _is_day(d)), taken_on)
+    return _carried_from(root, agency, day, [path])
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def _carried_from(root: Path, agency: str, day: date, paths: list[Path]):
+    """The values of the snapshot files `paths` (one file, or the parts of a split day)."""
     from ssjpub.importer import carried
     from ssjpub.loader.csvfile import parse_snapshot
     from ssjpub.loader.textfile import read_data_file
 
-    folder = root / "plans" / agency / "targets"
-    if carry_from is None:
-        pattern = "*.csv" if part is None else f"*/{part}.csv"
-        earlier = sorted((p for p in folder.glob(pattern) if _day_of(p, part) < taken_on.isoformat()), key=lambda p: _day_of(p, part))
-        if not earlier:
-            what = "快照" if part is None else f"拆分的快照中名为 {part}.csv 的部分"
-            return None, [Pos(folder.as_posix()).problem(
-                "missing-file", f"--carry：{folder.as_posix()} 中没有 {taken_on} 之前的{what}可以沿用")]
-        path = earlier[-1]
-    else:
-        path = carry_from if carry_from.is_file() or carry_from.is_absolute() else root / carry_from
-        if not path.is_file():
-            return None, [Pos(carry_from.as_posix()).problem("missing-file", "--carry-from 指定的快照文件不存在")]
-    resolved = path.resolve()
-    root = root.resolve()
-    shown = resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else path.as_posix()
-    tf, problems = read_data_file(path, shown)
-    try:
-        day = date.fromisoformat(path.stem)
-    except ValueError:
-        try:  # a part: its folder's name
-            day = date.fromisoformat(path.parent.name)
-        except ValueError:
-            day = taken_on
-    snapshot, more = parse_snapshot(tf, agency, day) if tf else (None, [])
-    problems += more
-    if snapshot is None:
-        return None, problems
-    return carried(snapshot, shown), problems
+    def shown(path: Path) -> str:
+        resolved, base = path.resolve(), root.resolve()
+        return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else path.as_posix()
+
+    problems, facts = [], None
+    for path in paths:
+        tf, more = read_data_file(path, shown(path))
+        problems += more
+        snapshot, more = parse_snapshot(tf, agency, day) if tf else (None, [])
+        problems += more
+        if snapshot is None:
+            return None, problems
+        values = carried(snapshot, shown(path))
+        if facts is None:
+            facts = values
+        else:  # a split day's parts: one source, named by its folder
+            label = shown(path.parent) + "/"
+            facts = {c: replace(f, label=label, values={**f.values, **values[c].values}) for c, f in facts.items()}
+    return facts, problems
 
 
 # A part's name: a file name on every system and in a URL path segment, as county codes and names are.
 _PART = re.compile(r"[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff_-]*")
-
-
-def _day_of(path: Path, part: str | None) -> str:
-    """The snapshot day a file is of: its name, or its folder's for a part."""
-    return path.stem if part is None else path.parent.name
 
 
 def _fail(problems) -> None:
