@@ -73,7 +73,7 @@ def test_help_lists_the_commands_in_chinese():
 
 def test_validate_help_explains_path_and_exit_codes():
     code, out, _ = ssjpub("validate", "--help")
-    assert code == 0 and "PATH" in out and "退出码" in out and "github" in out
+    assert code == 0 and "[路径]" in out and "退出码" in out and "github" in out
 
 
 def test_version():
@@ -207,6 +207,8 @@ def test_unknown_format_is_refused(repo):
     (("verify", "--jobs", "x"), "'-j' / '--jobs' 的值不对：'x' 不是整数。"),
     (("verify", "--root"), "选项 '--root' 后面要写 1 个值。"),
     (("draw", "a", "b"), "多余的参数（b）"),
+    (("import-targets",), "错误：缺少参数 '表格文件'。"),
+    (("validate", "--format"), "选项 '--format' 后面要写 1 个值。"),
 ])
 def test_click_usage_errors_are_in_chinese(args, expected):
     code, out, err = ssjpub(*args)
@@ -238,6 +240,26 @@ def test_help_wraps_chinese_by_display_width_and_keeps_paths_whole():
     columns = {line.index("数据仓库根目录") for c in ("verify", "check") for line in ssjpub(c, "--help")[1].splitlines()
                if "--root 目录" in line}
     assert len(columns) == 1  # the help column lines up after a Chinese metavar
+
+
+def test_the_list_of_commands_gives_each_one_line_cut_by_display_width():
+    _, out, _ = ssjpub("--help")
+    listed = out.split("命令:\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in listed] == cli.list_commands(None)  # one line each
+    assert all(clickzh.display_width(line) <= 80 for line in listed), listed
+    assert "校验数据仓库中的全部数据，一次列出所有问题。" in out  # a first sentence that fits: whole
+    assert "plans/A……" not in out and all(line.endswith(("。", "……")) for line in listed)
+
+
+@pytest.mark.parametrize("text, width, expected", [
+    ("执行一次抽取，写入抽取记录。抽取完全由输入决定。", 45, "执行一次抽取，写入抽取记录。"),
+    ("把参保系统导出的 XLSX/CSV 转为检查对象名录快照 plans/AGENCY/targets/DATE.csv。", 40,
+     "把参保系统导出的 XLSX/CSV 转为检查对象……"),
+    ("第一句很长很长很长很长很长，第二句", 30, "第一句很长很长很长很长很长……"),
+    ("第一句很长很长很长很长很长，第二句", 20, "第一句很长很长很长……"),
+])
+def test_short_help_is_the_first_sentence_cut_where_a_line_may_break(text, width, expected):
+    assert clickzh.short_help(text, width) == expected
 
 
 def test_a_paragraph_broken_between_chinese_characters_is_joined_without_a_gap():

@@ -29,7 +29,7 @@ def _day(_ctx, _param, value: str | None) -> date | None:
               help="数据仓库根目录。")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
               help="输出格式，同 ssjpub validate。")
-@click.option("--as-of", "as_of", callback=_day, default=None,
+@click.option("--as-of", "as_of", callback=_day, default=None, metavar="YYYY-MM-DD",
               help="按哪一天判断“尚未到期”，YYYY-MM-DD；默认为当前提交的日期（不用系统时钟，同一提交结果相同）。")
 @click.option("--compliance", "compliance_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="把每个任务的合规记录（每条规则：符合、不符合、尚未到期……）写入此 JSON 文件。")

@@ -12,6 +12,7 @@ message a user can meet is here.
 from __future__ import annotations
 
 import importlib
+import re
 import unicodedata
 
 from click._compat import strip_ansi
@@ -198,6 +199,27 @@ def _wrap_text(text: str, *args, **kwargs) -> str:
     return _CLICK_WRAP(_join_wrapped_lines(text), *args, **kwargs)
 
 
+def short_help(help: str, max_length: int = 45) -> str:
+    """A command's line in the list of commands: its help's first sentence (to the first 。), cut
+    to `max_length` columns at a Chinese comma or semicolon if it must be, else at the width.
+    Click's looks for an English full stop and counts characters, so the whole paragraph spilled
+    over two lines."""
+    lines = help.partition("\n\n")[0].strip().removeprefix("\b").strip()
+    text = " ".join(_join_wrapped_lines("\n".join(line.strip() for line in lines.splitlines())).split())
+    text = text.partition("。")[0] + ("。" if "。" in text else "")
+    if display_width(text) <= max_length:
+        return text
+    room = max_length - 2  # for the ellipsis
+    fits = [i for i in range(1, len(text)) if display_width(text[:i]) <= room]
+    # Break after a comma if that keeps half the line, else between two characters where a line
+    # may break (never inside a path or an option).
+    commas = [i for i in fits if text[i - 1] in "，；："]
+    whole = [i for i in fits if _wide(text[i - 1]) or _wide(text[i]) or text[i] == " "]
+    cut = commas[-1] - 1 if commas and display_width(text[:commas[-1]]) * 2 >= room else \
+        (whole[-1] if whole else len(fits))
+    return text[:cut].rstrip("，；：、 ") + "……"
+
+
 def install() -> None:
     for name in MODULES:
         module = importlib.import_module(name)
@@ -207,6 +229,13 @@ def install() -> None:
     formatting.term_len = click_textwrap.term_len = display_width
     click_textwrap.TextWrapper = _Wrapper  # wrap_text imports it when called
     formatting.wrap_text = _wrap_text
+    importlib.import_module("click.core")._make_default_short_help = short_help
+    exceptions = importlib.import_module("click.exceptions")
+    if not hasattr(exceptions.MissingParameter, "_click_format_message"):
+        exceptions.MissingParameter._click_format_message = exceptions.MissingParameter.format_message
+        # "缺少参数 '表格文件'." : Click puts an English full stop after the name
+        exceptions.MissingParameter.format_message = lambda self: re.sub(
+            r"^(缺少[^.]*)\.", r"\1。", self._click_format_message())
     types = importlib.import_module("click.types")
     for cls, name in TYPE_NAMES.items():
         getattr(types, cls).name = name

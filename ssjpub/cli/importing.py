@@ -22,11 +22,11 @@ def _day(_ctx, _param, value: str) -> date:
 
 
 @click.command("import-targets")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--agency", required=True, help="机关代号，即 plans/ 下的目录名，如 baofeng。")
-@click.option("--date", "taken_on", required=True, callback=_day, help="快照日期（导出日期），YYYY-MM-DD。")
+@click.argument("file", metavar="表格文件", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--agency", required=True, metavar="CODE", help="机关代号，即 plans/ 下的目录名，如 baofeng。")
+@click.option("--date", "taken_on", required=True, callback=_day, metavar="YYYY-MM-DD", help="快照日期（导出日期），YYYY-MM-DD。")
 @click.option("--source", type=click.Choice(TARGET_SOURCES), default=None, help="表中没有“来源”列时，全部行的来源。")
-@click.option("--sheet", default=None, help="要导入的工作表名称（工作簿中有多个带表头的工作表时）。")
+@click.option("--sheet", default=None, metavar="工作表", help="要导入的工作表名称（工作簿中有多个带表头的工作表时）。")
 @click.option("--merge", "merges", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="按统一社会信用代码合并另一个表中的诚信等级、投诉举报数、严重违法记录或单位状态（可重复）。")
 @click.option("--carry", is_flag=True, help="表中没有的诚信等级等列，合并的表中没有的单位沿用该日期之前最近的快照中的值。")

@@ -86,7 +86,7 @@ def results_template_cmd(task_ref: str, output: Path | None, force: bool, root: 
 
 
 @click.command("import-results")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", metavar="填报表", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @ROOT
 def import_results_cmd(file: Path, root: Path) -> None:
     """把填好的检查结果填报表（ssjpub results-template 生成的 .xlsx）写入 results/机关/年度/任务编号.yaml。

@@ -86,7 +86,7 @@ def _pending(repo: Repository) -> list[tuple[AgencyData, int, Task]]:
 @click.command("timestamp")
 @click.argument("task_ref", metavar="[AGENCY/YEAR/TASK]", required=False)
 @click.option("--pending", is_flag=True, help="为所有已提交声明、尚无时间戳、开奖日未到的任务取得时间戳（供 CI 使用）。")
-@click.option("--commit", "rev", default="HEAD", show_default=True, help="为哪次提交取得时间戳；该提交中须已有本任务的声明。")
+@click.option("--commit", "rev", default="HEAD", show_default=True, metavar="提交", help="为哪次提交取得时间戳；该提交中须已有本任务的声明。")
 @ROOT
 @FORMAT
 def timestamp_cmd(task_ref: str | None, pending: bool, rev: str, root: Path, fmt: str) -> None:

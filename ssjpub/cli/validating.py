@@ -13,7 +13,7 @@ FORMATS = click.Choice(["text", "json", "github"])
 
 
 @click.command("validate")
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("path", default=".", metavar="[路径]", type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -26,7 +26,7 @@ FORMATS = click.Choice(["text", "json", "github"])
 def validate_cmd(path: Path, fmt: str, agencies: tuple[str, ...]) -> None:
     """校验数据仓库中的全部数据，一次列出所有问题。
 
-    PATH 是仓库根目录（含 plans/）或其中的某个文件；给出文件时只列出该文件的问题，
+    路径是仓库根目录（含 plans/）或其中的某个文件；给出文件时只列出该文件的问题，
     但引用关系仍按整个仓库检查。有错误时退出码为 1，没有错误时为 0。
     --agency 只校验所写的机关和共享文件（CI 按机关分作业）。
     """
