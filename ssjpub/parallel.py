@@ -36,6 +36,12 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def second_process_helps() -> bool:
+    """A forked helper can run beside this process: two CPUs are ours, and this is not already a
+    worker (verify's workers share the CPUs among themselves and stay serial inside)."""
+    return usable_cpus() >= 2 and multiprocessing.parent_process() is None
+
+
 def _child_start(parent: int) -> None:
     """A forked child dies of Ctrl-C at once and silently (the terminal sends it to every process
     of the command; the parent reports it), and it dies with its parent: a child left waiting for

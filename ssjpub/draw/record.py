@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 from pathlib import Path
 
 from ssjpub.atomicfile import write_files
@@ -77,8 +76,7 @@ PARALLEL_TARGETS = 5_000
 def _rendered(record: dict) -> tuple[bytes, bytes]:
     """render_yaml(record) and render_json(record), encoded. A block mapping's YAML is its keys'
     renderings one after another (tests compare), so `targets` can be rendered apart."""
-    if (len(record.get("targets", ())) < PARALLEL_TARGETS or parallel.usable_cpus() < 2
-            or multiprocessing.parent_process() is not None):
+    if len(record.get("targets", ())) < PARALLEL_TARGETS or not parallel.second_process_helps():
         return render_yaml(record).encode("utf-8"), render_json(record).encode("utf-8")
     (before, after, json_bytes), targets = parallel.share_forked(_render_piece, record, ["rest", "targets"])
     return YAML_HEAD.encode("utf-8") + before + targets + after, json_bytes

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import multiprocessing
 from collections import Counter
 from fractions import Fraction
 from typing import NamedTuple, Sequence
@@ -123,7 +122,7 @@ PARALLEL_MIN = 200_000
 def _halves(n: int) -> list[range] | None:
     """Two halves of a large scan for two processes, or None: too small, one core, or already in
     a worker process (verify shares draws among processes; a draw inside one stays serial)."""
-    if n < PARALLEL_MIN or parallel.usable_cpus() < 2 or multiprocessing.parent_process() is not None:
+    if n < PARALLEL_MIN or not parallel.second_process_helps():
         return None
     return [range(0, n // 2), range(n // 2, n)]
 

@@ -9,7 +9,6 @@ in one part only, and the joined snapshot names its folder, the parts' digest an
 from __future__ import annotations
 
 import csv
-import multiprocessing
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -35,8 +34,7 @@ def read_parts(files: list[tuple[Path, str]], agency: str, taken_on: date, known
     half here, half (by bytes) in a forked process, which sends its columns packed (one string
     per column instead of a million: see ssjpub.loader.columns.Packed); the result is the same."""
     sizes = [_size(path) for path, _ in files]
-    if (len(files) < 2 or sum(sizes) < PARALLEL_MIN_BYTES or parallel.usable_cpus() < 2
-            or multiprocessing.parent_process() is not None):  # verify's workers stay serial
+    if len(files) < 2 or sum(sizes) < PARALLEL_MIN_BYTES or not parallel.second_process_helps():
         return _read_some((files, agency, taken_on, known), (range(len(files)), False))
     total, run = sum(sizes), 0
     cut = next(i for i, size in enumerate(sizes) if 2 * (run := run + size) >= total) + 1
