@@ -17,6 +17,7 @@ import unicodedata
 
 from click._compat import strip_ansi
 from click import _textwrap as click_textwrap
+from click import exceptions as click_exceptions
 from click import formatting
 
 MODULES = ("click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
@@ -199,6 +200,14 @@ def _wrap_text(text: str, *args, **kwargs) -> str:
     return _CLICK_WRAP(_join_wrapped_lines(text), *args, **kwargs)
 
 
+_CLICK_MISSING = click_exceptions.MissingParameter.format_message  # kept at import, as _CLICK_WRAP
+
+
+def _missing_message(self) -> str:
+    """Click puts an English full stop after the name: "缺少参数 '表格文件'."."""
+    return re.sub(r"^(缺少[^.]*)\.", r"\1。", _CLICK_MISSING(self))
+
+
 def short_help(help: str, max_length: int = 45) -> str:
     """A command's line in the list of commands: its help's first sentence (to the first 。), cut
     to `max_length` columns at a Chinese comma or semicolon if it must be, else at the width.
@@ -215,7 +224,7 @@ def short_help(help: str, max_length: int = 45) -> str:
     # may break (never inside a path or an option).
     commas = [i for i in fits if text[i - 1] in "，；："]
     whole = [i for i in fits if _wide(text[i - 1]) or _wide(text[i]) or text[i] == " "]
-    cut = commas[-1] - 1 if commas and display_width(text[:commas[-1]]) * 2 >= room else \
+    cut = commas[-1] if commas and display_width(text[:commas[-1]]) * 2 >= room else \
         (whole[-1] if whole else len(fits))
     return text[:cut].rstrip("，；：、 ") + "……"
 
@@ -230,12 +239,7 @@ def install() -> None:
     click_textwrap.TextWrapper = _Wrapper  # wrap_text imports it when called
     formatting.wrap_text = _wrap_text
     importlib.import_module("click.core")._make_default_short_help = short_help
-    exceptions = importlib.import_module("click.exceptions")
-    if not hasattr(exceptions.MissingParameter, "_click_format_message"):
-        exceptions.MissingParameter._click_format_message = exceptions.MissingParameter.format_message
-        # "缺少参数 '表格文件'." : Click puts an English full stop after the name
-        exceptions.MissingParameter.format_message = lambda self: re.sub(
-            r"^(缺少[^.]*)\.", r"\1。", self._click_format_message())
+    click_exceptions.MissingParameter.format_message = _missing_message
     types = importlib.import_module("click.types")
     for cls, name in TYPE_NAMES.items():
         getattr(types, cls).name = name
