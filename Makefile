@@ -78,6 +78,12 @@ bench-verify: $(BIN)/ssjpub
 bench-site: $(BIN)/ssjpub
 	$(BIN)/python bench/run.py --site-only
 
+# The city site (10 agencies): full build, size, rebuild after one result changes, Pagefind's peak
+# memory; up to an hour; writes docs/benchmarks-city.md.
+.PHONY: bench-city
+bench-city: $(BIN)/ssjpub
+	$(BIN)/python bench/run.py --city-site
+
 # County, city and province benchmarks side by side (draw, verify, site build, Pagefind, memory);
 # synthetic data in bench/data/ (git-ignored); prints the table and writes docs/benchmarks.md.
 .PHONY: bench

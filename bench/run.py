@@ -7,7 +7,8 @@ Every step runs once, in its own process (os.wait4 gives that process tree's pea
 synthetic repositories of bench/synth.py (generated into bench/data/, git-ignored, and reused while
 the code they depend on is unchanged). The whole run keeps to a time budget (default 14 minutes, the
 issue allows 15 on this 2-core machine): a step that would overrun it is stopped, and the table
-says so with what was measured instead — never a made-up number.
+says so with what was measured instead — never a made-up number. The city site does not fit that
+budget: `make bench-city` (`--city-site`, one hour) measures it into docs/benchmarks-city.md.
 
 Side by side:
   - draw 5 % of 1,000,000 ids: the raw SHA-256 loop (the floor), ssjpub, consistent_sampler 1.0.10
@@ -16,8 +17,9 @@ Side by side:
     cache, a pull request adding one draw and one changing nothing (bench/verify_cache.py);
   - the site: `pelican content -s pelicanconf.py` as `make html` runs it (Pagefind off, timed on
     its own) against plain Pelican (default settings and theme) building the same number of
-    Markdown pages holding the same text and tables (bench/steps.py markdown); a rebuild after a new
-    commit changing one result file, the page cache warm; Pagefind's index time and size;
+    Markdown pages holding the same text and tables (bench/steps.py markdown; run last, with the
+    time left: stopped, it still bounds the ratio); the site's size; a rebuild after a new commit
+    changing one result file, the page cache warm; Pagefind's index time, size and peak memory;
   - git size of the data: every object of the synthetic repositories after `git gc`, by kind.
 """
 
@@ -46,6 +48,9 @@ LOGS = DATA / "logs"
 SITES = DATA / "site"
 DOC = ROOT / "docs" / "benchmarks.md"
 COMMAND = "make bench"
+CITY_DOC = ROOT / "docs" / "benchmarks-city.md"
+CITY_COMMAND = "make bench-city"
+PELICAN_RESERVE = 300  # seconds kept after the county site: city verify (~80 s) and plain Pelican
 MiB = 1024 * 1024
 
 
@@ -111,8 +116,11 @@ class Row:
     goal: str = ""
     verdict: str = ""
     note: str = ""
+    untimed: bool = False  # a size, not a step that ran
 
     def time_text(self) -> str:
+        if self.untimed:
+            return ""
         if self.run is None:
             return "未测量"
         if self.run.timed_out:
@@ -138,8 +146,9 @@ class Bench:
 
     def add(self, row: Row) -> Row:
         self.rows.append(row)
-        print(f"  {row.step}（{row.scale}）：{row.time_text()} s，峰值内存 {row.memory_text()} MiB"
-              f"{'，' + row.ratio if row.ratio else ''}{'，' + row.verdict if row.verdict else ''}", flush=True)
+        measured = row.ratio if row.untimed else row.time_text() if row.run is None else \
+            f"{row.time_text()} s，峰值内存 {row.memory_text()} MiB{'，' + row.ratio if row.ratio else ''}"
+        print(f"  {row.step}（{row.scale}）：{measured}{'，' + row.verdict if row.verdict else ''}", flush=True)
         return row
 
 
@@ -301,41 +310,117 @@ def tree_size(folder: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def site(b: Bench, scale: str, reserve: float = 0.0) -> None:
-    """Full build, plain Pelican on as many Markdown pages, rebuild after a commit changing one result,
-    Pagefind. Each step only when the budget (less `reserve` for what must follow) allows."""
+SITE_STEP = "网站完整构建（ssjpub，不含 Pagefind）"
+REBUILD_STEP = "新提交改动一个结果文件后重新构建"
+PAGEFIND_STEP = "Pagefind 建立全文索引（每个机关按页数分成几个索引）"
+SIZE_LIMIT = 300 * MiB  # issue 16: the city site in all
+
+
+def site(b: Bench, scale: str, reserve: float = 0.0) -> Row | None:
+    """Full build, the site's size, a rebuild after a commit changing one result, Pagefind; each only
+    when the budget (less `reserve` for what must follow) allows. Plain Pelican, which only gives
+    the full build's ratio, runs later (`plain_pelican`) with whatever time is left then. Returns the
+    full build's row when the build succeeded."""
     stamp = b.facts.get(scale)
     if not stamp:
-        return
+        return None
     out = SITES / scale
     shutil.rmtree(out, ignore_errors=True)
     projection = ""
     county = b.facts.get("site-county")
     if county and scale != "county":  # the county's build time per draw, times this scale's draws
         projection = f"；按县级每次抽取的构建用时推算约 {county['seconds'] / b.facts['county']['draws'] * stamp['draws']:.0f} s"
+    goal = "≤ 0.3× 纯 Pelican" if scale == "county" else ""
     if b.left() - reserve < 120:
-        b.add(Row("网站完整构建（ssjpub，不含 Pagefind）", scale, None, goal="≤ 0.3× 纯 Pelican", verdict="未测量",
-                  note=f"本次运行剩余时间 {max(b.left(), 0):.0f} s，不足以构建{projection}；"
-                       "完整测量用 `bench/run.py --budget 3600`"))
-        return
+        b.add(Row(SITE_STEP, scale, None, goal=goal, verdict="未测量",
+                  note=f"本次运行剩余时间 {max(b.left(), 0):.0f} s，不足以构建{projection}；{OUT_OF_TIME}"))
+        return None
     shutil.rmtree(DATA / scale / SITE_CACHE, ignore_errors=True)  # the full build renders every agency
     build = ssjpub_build(scale, out, b.left() - reserve, f"build-{scale}")
-    row = b.add(Row("网站完整构建（ssjpub，不含 Pagefind）", scale, build, goal="≤ 0.3× 纯 Pelican"))
+    row = b.add(Row(SITE_STEP, scale, build, goal=goal))
     if not build.ok:
-        row.verdict = "未达到" if build.timed_out else "失败"
+        row.verdict = "未达到" if build.timed_out and goal else "未测量" if build.timed_out else "失败"
         if build.timed_out:
-            row.note = (f"在本次运行的时间预算内未完成（{build.seconds:.0f} s 时中止）{projection}；"
-                        "完整测量用 `bench/run.py --budget 3600`")
+            row.note = f"在本次运行的时间预算内未完成（{build.seconds:.0f} s 时中止）{projection}；{OUT_OF_TIME}"
         else:
             row.note = f"构建失败，见 {build.log.relative_to(ROOT)}"
-        return
+        return None
     files, size = tree_size(out)
     pages = sum(1 for _ in out.rglob("*.html"))
     sizes = sorted(p.stat().st_size for p in out.rglob("*.html"))
     b.facts[f"site-{scale}"] = {"pages": pages, "files": files, "bytes": size, "seconds": build.seconds}
+    row.ratio = f"CPU {build.cpu:.0f} s"
     row.note = (f"{pages:,} 个 HTML 页面（中位数 {statistics.median(sizes) / 1024:.0f} KiB，最大 {sizes[-1] / 1024:.0f} KiB），"
                 f"共 {files:,} 个文件 {size / MiB:.0f} MiB（含 CSV/JSON/XLSX 下载）")
+    site_size(b, scale, stamp, files, size)
 
+    # Rebuild after a new commit that changes one result file: the same command over the same
+    # output folder, the cache warm from the full build (pelicanconf's SSJPUB_CACHE). The commit is
+    # dated as the last one, so that the compliance date stays; it is undone afterwards.
+    if b.left() - reserve < MIN_STEP:
+        b.add(Row(REBUILD_STEP, scale, None, verdict="未测量", note=OUT_OF_TIME))
+        b.add(Row(PAGEFIND_STEP, scale, None, verdict="未测量", note=OUT_OF_TIME))
+        return row
+    target, rebuild, rendered = rebuild_after_commit(scale, out, b.left() - reserve)
+    rrow = Row(REBUILD_STEP, scale, rebuild, goal="≤ 0.1× 完整构建",
+               note=f"改动并提交 {target}，缓存来自上一次构建；重新生成 {rendered} 个页面")
+    if rebuild.ok:
+        ratio = rebuild.seconds / build.seconds
+        rrow.ratio = f"{ratio:.2f}× 完整构建（CPU {rebuild.cpu:.0f} s，完整构建 CPU {build.cpu:.0f} s）"
+        rrow.verdict = met(ratio <= 0.1)
+    elif rebuild.timed_out:
+        rrow.verdict = "未测量"
+        rrow.note = f"{rrow.note}；{OUT_OF_TIME}"
+    b.add(rrow)
+
+    if not (out / "index.html").exists():
+        return row
+    if b.left() - reserve < MIN_STEP:
+        b.add(Row(PAGEFIND_STEP, scale, None, verdict="未测量", note=OUT_OF_TIME))
+        return row
+    # As the build indexes (ssjpub.site.search_index): each agency's pages in bundles of at most
+    # search_index.PAGES pages, one after another, then the rest of the site; the peak is that of
+    # the largest bundle's Pagefind, not of an agency or the whole site.
+    agencies = sorted(p.parent.name for p in (DATA / scale / "plans").glob("*/agency.yaml"))
+    index = measure(f"pagefind-{scale}", python("-m", "ssjpub.site.search_index", str(out), *agencies),
+                    timeout=max(b.left() - reserve, 1))
+    irow = Row(PAGEFIND_STEP, scale, index, goal="峰值内存 ≤ 1.5 GiB")
+    if index.ok:
+        folders = [out / "pagefind", *(out / a / "pagefind" for a in agencies)]
+        files, size = map(sum, zip(*(tree_size(f) for f in folders)))
+        bundles = sum(1 for f in folders for _ in f.rglob("pagefind-entry.json"))
+        irow.ratio = f"{bundles} 个索引共 {size / MiB:.1f} MiB（{files:,} 个文件），CPU {index.cpu:.0f} s"
+        irow.verdict = met(index.rss <= 1.5 * 1024 * MiB)
+        b.facts[f"pagefind-{scale}"] = {"files": files, "bytes": size, "bundles": bundles}
+    else:
+        irow.verdict = "未测量" if index.timed_out else "失败"
+        irow.note = OUT_OF_TIME if index.timed_out else f"见 {index.log.relative_to(ROOT)}"
+    b.add(irow)
+    return row
+
+
+def site_size(b: Bench, scale: str, stamp: dict, files: int, size: int) -> None:
+    """The built site's bytes (without the Pagefind index); the goal is the city's. At county scale,
+    the city figure it projects to, by draws (a city is ten such agencies)."""
+    row = Row("生成的网站（不含 Pagefind 索引）", scale, None, goal="市级 ≤ 300 MiB", untimed=True)
+    row.ratio = f"{size / MiB:,.1f} MiB，{files:,} 个文件"
+    city = b.facts.get("city")
+    if scale == "city":
+        row.verdict = met(size <= SIZE_LIMIT)
+    elif city:
+        projected = size / stamp["draws"] * city["draws"]
+        row.note = (f"按抽取次数推算市级（{city['draws']:,} 次抽取）约 {projected / MiB:,.0f} MiB；"
+                    "市级实测用 `make bench-city`（见 benchmarks-city.md）")
+    b.add(row)
+
+
+def plain_pelican(b: Bench, scale: str, build_row: Row | None) -> None:
+    """Plain Pelican (default settings and theme) on as many Markdown pages holding the same text and
+    tables, with all the time left: if stopped, its time is a lower bound, so the full build's
+    ratio has an upper bound — enough to say the goal is met when that bound is under it."""
+    out = SITES / scale
+    if build_row is None or not (out / "index.html").exists():
+        return
     md = DATA / "markdown" / scale
     shutil.rmtree(md, ignore_errors=True)
     convert = measure(f"markdown-{scale}", python(str(HERE / "steps.py"), "markdown", str(out), str(md)))
@@ -343,62 +428,32 @@ def site(b: Bench, scale: str, reserve: float = 0.0) -> None:
     shutil.rmtree(plain_out, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="ssjpub-bench-") as cwd:  # no pelicanconf.py here: defaults
         plain = measure(f"pelican-{scale}", python("-m", "pelican", str(md), "-o", str(plain_out), "--fatal", "errors"),
-                        cwd=Path(cwd), env=env_with(), timeout=b.left() - reserve) \
-            if convert.ok and b.left() - reserve >= MIN_STEP else None
+                        cwd=Path(cwd), env=env_with(), timeout=b.left()) \
+            if convert.ok and b.left() >= MIN_STEP else None
     md_facts = json.loads(convert.stdout) if convert.ok else {}
     prow = Row("纯 Pelican（默认设置和主题），同样多的 Markdown 页面", scale, plain,
                note=f"{md_facts.get('pages', 0):,} 个页面，内容为 ssjpub 各页的文字和表格"
                     f"（Markdown 共 {md_facts.get('markdown_bytes', 0) / MiB:.1f} MiB）")
+    build = build_row.run
+    build_row.peer = "纯 Pelican"
     if plain is None:
         prow.verdict, prow.note = "未测量", f"{prow.note}；{OUT_OF_TIME}"
-        row.verdict, row.ratio = "未测量", "纯 Pelican 未测量"
-    b.add(prow)
-    if plain is not None and plain.ok:
+        build_row.verdict = "未测量"
+        build_row.ratio += "；纯 Pelican 未测量"
+    elif plain.ok:
         ratio = build.seconds / plain.seconds
-        row.peer = "纯 Pelican"
-        row.ratio = f"{ratio:.2f}× 纯 Pelican"
-        row.verdict = met(ratio <= 0.3)
-    elif plain is not None and plain.timed_out:
-        row.verdict = "未测量"
-        row.ratio = f"纯 Pelican > {plain.seconds:.0f} s（中止）"
-
-    # Rebuild after a new commit that changes one result file: the same command over the same
-    # output folder, the cache warm from the full build (pelicanconf's SSJPUB_CACHE). The commit is
-    # dated as the last one, so that the compliance date stays; it is undone afterwards.
-    if b.left() - reserve < MIN_STEP:
-        b.add(Row("新提交改动一个结果文件后重新构建", scale, None, verdict="未测量", note=OUT_OF_TIME))
-        b.add(Row("Pagefind 建立全文索引（每个机关按页数分成几个索引）", scale, None, verdict="未测量", note=OUT_OF_TIME))
-        return
-    target, rebuild, rendered = rebuild_after_commit(scale, out, b.left() - reserve)
-    rrow = Row("新提交改动一个结果文件后重新构建", scale, rebuild, goal="≤ 0.1× 完整构建",
-               note=f"改动并提交 {target}，缓存来自上一次构建；重新生成 {rendered} 个页面，其余从缓存复制"
-                    "（每次构建仍要读取、校验数据并算出每一页的内容）")
-    if rebuild.ok:
-        ratio = rebuild.seconds / build.seconds
-        rrow.ratio = f"{ratio:.2f}× 完整构建（CPU {rebuild.cpu:.0f} s，完整构建 CPU {build.cpu:.0f} s）"
-        rrow.verdict = met(ratio <= 0.1)
-    b.add(rrow)
-
-    if not (out / "index.html").exists():
-        return
-    if b.left() - reserve < MIN_STEP:
-        b.add(Row("Pagefind 建立全文索引（每个机关按页数分成几个索引）", scale, None, verdict="未测量", note=OUT_OF_TIME))
-        return
-    # As the build indexes (ssjpub.site.search_index): each agency's pages in bundles of at most
-    # search_index.PAGES pages, one after another, then the rest of the site; the peak is that of
-    # the largest bundle's Pagefind, not of an agency or the whole site.
-    agencies = sorted(p.parent.name for p in (DATA / scale / "plans").glob("*/agency.yaml"))
-    index = measure(f"pagefind-{scale}", python("-m", "ssjpub.site.search_index", str(out), *agencies),
-                    timeout=max(b.left() - reserve, 1))
-    irow = Row("Pagefind 建立全文索引（每个机关按页数分成几个索引）", scale, index, goal="峰值内存 ≤ 1.5 GiB")
-    if index.ok:
-        folders = [out / "pagefind", *(out / a / "pagefind" for a in agencies)]
-        files, size = map(sum, zip(*(tree_size(f) for f in folders)))
-        bundles = sum(1 for f in folders for _ in f.rglob("pagefind-entry.json"))
-        irow.ratio = f"{bundles} 个索引共 {size / MiB:.1f} MiB（{files:,} 个文件）"
-        irow.verdict = met(index.rss <= 1.5 * 1024 * MiB)
-        b.facts[f"pagefind-{scale}"] = {"files": files, "bytes": size, "bundles": bundles}
-    b.add(irow)
+        build_row.ratio = f"{ratio:.2f}× 纯 Pelican（{build_row.ratio}）"
+        build_row.verdict = met(ratio <= 0.3)
+    elif plain.timed_out:
+        bound = build.seconds / plain.seconds
+        build_row.ratio = f"< {bound:.2f}× 纯 Pelican（纯 Pelican > {plain.seconds:.0f} s 时中止；{build_row.ratio}）"
+        build_row.verdict = "达到" if bound <= 0.3 else "未测量"
+    else:
+        build_row.verdict = "未测量"
+        prow.note = f"{prow.note}；失败，见 {plain.log.relative_to(ROOT)}"
+    b.add(prow)
+    b.rows.remove(prow)  # shown beside the build it is compared with, though it ran last
+    b.rows.insert(b.rows.index(build_row) + 1, prow)
 
 
 def git_sizes(b: Bench, scale: str) -> None:
@@ -505,15 +560,16 @@ def shown(cmd: list[str]) -> str:
     return text.replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
 
 
-def write_doc(b: Bench, m: dict, commit: tuple[str, str, bool], load: tuple, total: float) -> None:
+def write_doc(b: Bench, m: dict, commit: tuple[str, str, bool], load: tuple, total: float,
+              command: str, doc: Path) -> None:
     sha, day, dirty = commit
     lines = [
-        "# 性能基准：县、市、省三种规模",
+        "# 性能基准：市级网站" if doc == CITY_DOC else "# 性能基准：县、市、省三种规模",
         "",
-        f"由 `{COMMAND}`（`bench/run.py`）生成，请勿手工修改。每一步运行一次，各在独立进程中（峰值内存取自 `os.wait4`，"
+        f"由 `{command}`（`bench/run.py`）生成，请勿手工修改。每一步运行一次，各在独立进程中（峰值内存取自 `os.wait4`，"
         "含该进程等待过的子进程）。合成数据由 `bench/synth.py` 生成到 `bench/data/`（不进入 git）。",
         "",
-        f"- 命令：`{COMMAND}`",
+        f"- 命令：`{command}`",
         f"- 代码：提交 `{sha}`（{day}）" + ("，测量时工作区另有未提交的改动" if dirty else ""),
         f"- 机器：{m['cpus']} 核（{m['model']}），内存 {m['memory'] / 1024 ** 3:.1f} GiB；{m['system']}",
         f"- 软件：Python {m['python']}，Pelican {m['pelican']}，{m['pagefind']}，{m['git']}",
@@ -551,47 +607,62 @@ def write_doc(b: Bench, m: dict, commit: tuple[str, str, bool], load: tuple, tot
         if r.run is not None:
             commands.append(f"- {r.step}（{r.scale}）：`{shown(r.run.cmd)}`")
     if commands:
-        lines += ["## 各步骤的命令", "", "`make bench` 依次运行下列命令（各步骤的输出在 `bench/data/logs/`）：", "", *commands, ""]
+        lines += ["## 各步骤的命令", "", f"`{command}` 依次运行下列命令（各步骤的输出在 `bench/data/logs/`）：", "", *commands, ""]
     lines += ["规模的分析和扩展方案见 [scale.md](scale.md)。", ""]
-    DOC.write_text("\n".join(lines), encoding="utf-8")
+    doc.write_text("\n".join(lines), encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--budget", type=float, default=14 * 60, help="seconds for the whole run (default 840)")
+    parser.add_argument("--budget", type=float, default=None,
+                        help="seconds for the whole run (default 840; 3600 with --city-site)")
     parser.add_argument("--no-write", action="store_true", help="print the table only")
-    parser.add_argument("--site-only", action="store_true",
-                        help="only the county site build vs plain Pelican (make bench-site); implies --no-write")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--site-only", action="store_true",
+                      help="only the county site steps and plain Pelican (make bench-site); implies --no-write")
+    mode.add_argument("--city-site", action="store_true",
+                      help="the city site: build, size, rebuild, Pagefind (make bench-city); writes "
+                           f"{CITY_DOC.relative_to(ROOT)}")
     args = parser.parse_args()
+    budget = args.budget if args.budget is not None else 3600 if args.city_site else 14 * 60
     load = os.getloadavg()
     m = machine()
-    b = Bench(args.budget)
-    print(f"{COMMAND}：{m['cpus']} 核，内存 {m['memory'] / 1024 ** 3:.1f} GiB，平均负载 {load[0]:.2f}；时间预算 {args.budget:.0f} s",
+    b = Bench(budget)
+    command, doc = (CITY_COMMAND, CITY_DOC) if args.city_site else (COMMAND, DOC)
+    print(f"{command}：{m['cpus']} 核，内存 {m['memory'] / 1024 ** 3:.1f} GiB，平均负载 {load[0]:.2f}；时间预算 {budget:.0f} s",
           flush=True)
     if args.site_only:
         generate(b, "county")
-        site(b, "county")
+        plain_pelican(b, "county", site(b, "county"))
         print()
         print("\n".join(table(b.rows)))
         return
-    for scale in ("county", "city", "province"):
-        generate(b, scale)
-    draws(b)
-    province_draw(b)
-    verify(b, "county", 2.0)
-    verify_cached(b, "county")
-    site(b, "county", reserve=400)
-    git_sizes(b, "county")
-    verify(b, "city", None)
-    site(b, "city", reserve=90)
-    git_sizes(b, "city")
+    if args.city_site:
+        generate(b, "city")
+        site(b, "city")
+    else:
+        for scale in ("county", "city", "province"):
+            generate(b, scale)
+        draws(b)
+        province_draw(b)
+        verify(b, "county", 2.0)
+        verify_cached(b, "county")
+        # What follows the county site: the city's verify and git size, then plain Pelican, which
+        # needs at least the county build's time / 0.3 to show the goal met even when stopped.
+        county_build = site(b, "county", reserve=PELICAN_RESERVE)
+        git_sizes(b, "county")
+        verify(b, "city", None)
+        git_sizes(b, "city")
+        plain_pelican(b, "county", county_build)
+        b.notes.append(f"市级网站（构建、大小、改动一个结果后重建、Pagefind 索引）放不进这里的时间预算，由 `{CITY_COMMAND}`"
+                       f"单独测量，结果见 [{CITY_DOC.name}]({CITY_DOC.name})。")
     total = time.perf_counter() - b.started
     print()
     print("\n".join(table(b.rows)))
     print(f"\n全程 {total / 60:.1f} 分钟。")
     if not args.no_write:
-        write_doc(b, m, commit_info(), load, total)
-        print(f"已写入 {DOC.relative_to(ROOT)}")
+        write_doc(b, m, commit_info(), load, total, command, doc)
+        print(f"已写入 {doc.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
