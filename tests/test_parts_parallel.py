@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 import string
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 
 from ssjpub import parallel
 from ssjpub.draw import record, yamlcopy
+from ssjpub.draw.engine import candidates_of, find_task
 from ssjpub.loader import snapshotparts
 from ssjpub.loader.columns import read_columns, read_packed
 from ssjpub.validate import validate
@@ -113,6 +115,27 @@ def test_two_processes_read_the_same_snapshot_and_problems(tmp_path, monkeypatch
     one = repo1.agencies["shili"].snapshots
     two = repo2.agencies["shili"].snapshots
     assert one == two and len(one[max(one)]) == 8 * 60
+
+
+def test_the_readers_row_kinds_group_the_rows_as_the_columns_do(tmp_path, monkeypatch, two_processes):
+    """Each row's kind comes from the column reader (issue 16 item 5), through the packed half and
+    across parts; a draw's candidates are the same as when the rows are grouped from the columns."""
+    root = _repository(tmp_path, broken=False)
+    (root / PARTS / "410103.csv").write_text(HEADER + _rows(301, 60, "县3"), encoding="utf-8")  # all by column
+    snapshots = []
+    for _ in range(2):  # two processes, then one
+        repo, _ = validate(root)
+        snapshots.append(snapshot := repo.agencies["shili"].snapshots[max(repo.agencies["shili"].snapshots)])
+        assert snapshot.kinds is not None and len(snapshot.kinds.of_row) == 8 * 60
+        c = snapshot.columns
+        assert [snapshot.kinds.kinds[k] for k in snapshot.kinds.of_row] == list(
+            zip(c.area, c.industry, c.grade, c.status, c.complaints, c.serious_violation))
+        task = find_task(repo, "shili", 2024, "2024-01").task
+        capped = {c.credit_code[3]: 2}
+        assert candidates_of(snapshot, task, capped) == candidates_of(replace(snapshot, kinds=None), task, capped)
+        monkeypatch.undo()
+        _one_process(monkeypatch)
+    assert len(two_processes) == 1 and snapshots[0].kinds == snapshots[1].kinds
 
 
 def test_the_cli_says_the_same_and_draws_the_same_bytes(tmp_path, monkeypatch, two_processes):

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from ssjpub import parallel
 from ssjpub.draw.encoding import parts_digest
+from ssjpub.loader.columns import dense_ids
 from ssjpub.loader.csvfile import Reuse, _field_columns, parse_snapshot, unpacked
 from ssjpub.loader.textfile import TextFile, read_data_file
-from ssjpub.model import Columns, Snapshot, SnapshotPart
+from ssjpub.model import Columns, RowKinds, Snapshot, SnapshotPart
 from ssjpub.problems import Pos, Problem
 
 
@@ -123,4 +124,16 @@ def join_parts(
                               for i in range(1, len(Columns._fields))))
     named = tuple(SnapshotPart(tf.rel, tf.sha256, len(snap)) for tf, snap in parts)
     digest = parts_digest([(p.file.rsplit("/", 1)[1], p.sha256) for p in named])
-    return Snapshot(agency, taken_on, folder_rel, digest, joined, named), []
+    return Snapshot(agency, taken_on, folder_rel, digest, joined, named, _joined_kinds([s.kinds for _, s in parts])), []
+
+
+def _joined_kinds(each: list[RowKinds | None]) -> RowKinds | None:
+    """The parts' row kinds as one table (the parts' rows one after another), or None when a part
+    was read row by row (then a draw groups the rows itself)."""
+    if any(k is None for k in each):
+        return None
+    ids: dict[tuple, int] = {}
+    of_row: list[int] = []
+    for part in each:
+        of_row += map(dense_ids(ids, part.kinds).__getitem__, part.of_row)  # in C
+    return RowKinds(tuple(ids), of_row)
