@@ -326,16 +326,25 @@ def assign_inspectors(
     ctx: Context, seed_hex: str, drawn: list[dict], pool: list[dict], previous: dict[str, list[str]],
     algorithm: str = ALGORITHM,
 ) -> list[dict]:
-    """Groups of `group_size` for every drawn target, least-loaded first, then by ticket."""
+    """Groups of `group_size` for every drawn target, least-loaded first, then by ticket. The
+    same as asking selectable() and inspector_order() per target, with what does not depend on
+    the target found once (a province draw assigns 50,000 groups)."""
     base = [p for p in pool if not p["excluded"]]
     load = {p["id"]: 0 for p in base}
-    prefix = inspector_ticket_prefix(seed_hex, algorithm)
+    everyone = list(load)  # in pool order, as selectable() lists the eligible
+    declared: dict[str, list[str]] = {}  # code -> who declared a conflict with it, in pool order
+    for p in base:
+        for code in dict.fromkeys(p["conflicts"]):
+            declared.setdefault(code, []).append(p["id"])
+    copy = inspector_ticket_prefix(seed_hex, algorithm).copy
     id_fields = {i: field(i) for i in load}
     groups = []
     size = ctx.task.group_size
     for target in drawn:
         code = target["code"]
-        eligible, recused, barred = selectable(base, code, previous)
+        recused = list(declared.get(code, ()))
+        barred = [i for i in previous.get(code, ()) if i in load]
+        eligible = [i for i in everyone if i not in recused and i not in barred] if recused or barred else everyone
         if len(eligible) < size:
             raise DrawError([ctx.pos("group_size").problem(
                 "invalid-value",
@@ -344,12 +353,18 @@ def assign_inspectors(
                 f"回避 {len(recused)} 人，上次检查过该单位 {len(barred)} 人）",
             )])
         # Ranked by (load, ticket, id). Only those with one of the `size` lowest loads can be among
-        # the first `size`, so only their tickets are computed.
-        cutoff = sorted(load[i] for i in eligible)[size - 1]
+        # the first `size`, so only their tickets (inspector_order, inlined) are computed.
+        loads = list(map(load.__getitem__, eligible))
+        cutoff = sorted(loads)[size - 1]
         code_field = field(code)
-        ranked = sorted((i for i in eligible if load[i] <= cutoff),
-                        key=lambda i: (load[i], inspector_order(prefix, code_field, id_fields[i]), i))
-        members = ranked[:size]
+        ranked = []
+        for i, n in zip(eligible, loads):
+            if n <= cutoff:
+                h = copy()
+                h.update(code_field + id_fields[i])
+                ranked.append((n, h.digest(), i))
+        ranked.sort()
+        members = [i for _, _, i in ranked[:size]]
         for i in members:
             load[i] += 1
         groups.append({"target": code, "leader": members[0], "members": members,
