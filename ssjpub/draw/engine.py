@@ -473,13 +473,13 @@ def candidates_of(snapshot, task: Task, times: dict[str, int]) -> Pick:
             out_of_scope += pop.sizes[at]
     strata = {at: stratum_of(kind, task) for at, kind in pop.kinds.items()}
     kind_of = pop.kind_of
-    chosen = list(compress(range(len(kind_of)), map(weight.__getitem__, kind_of)))  # in C
+    drawn_from = list(map(weight.__getitem__, kind_of))  # per row, in C; 0: not drawn from
     capped_at = set(pop.find(code for code, n in times.items() if n >= YEARLY_CAP).values())
-    capped = sorted(codes[i] for i in capped_at if weight[kind_of[i]])
-    if capped:
-        chosen = [i for i in chosen if i not in capped_at]
-    kinds = list(map(kind_of.__getitem__, chosen))
-    candidates = list(map(_candidate, zip(map(codes.__getitem__, chosen), map(strata.__getitem__, kinds),
+    capped = sorted(codes[i] for i in capped_at if drawn_from[i])
+    for i in capped_at:
+        drawn_from[i] = 0
+    kinds = list(compress(kind_of, drawn_from))
+    candidates = list(map(_candidate, zip(compress(codes, drawn_from), map(strata.__getitem__, kinds),
                                           map(weight.__getitem__, kinds))))
     return Pick(candidates, out_of_scope, capped)
 
