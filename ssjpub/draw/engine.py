@@ -268,14 +268,6 @@ def inspector_ticket_prefix(seed_hex: str, algorithm: str = ALGORITHM):
     return hashlib.sha256(fields(algorithm, "inspector", seed_hex))
 
 
-def inspector_order(prefix, code_field: bytes, id_field: bytes) -> bytes:
-    """An inspector's ticket for a target: the prefix's hash continued with field(code) and
-    field(inspector id), encoded by the caller (each is used many times)."""
-    h = prefix.copy()
-    h.update(code_field + id_field)
-    return h.digest()
-
-
 def roster_section(inspectors, checklist, task: Task, file: str) -> dict:
     """The roster facts a draw depends on: who may serve and why not, as committed."""
     required: set[str] = set()
@@ -326,8 +318,9 @@ def assign_inspectors(
     ctx: Context, seed_hex: str, drawn: list[dict], pool: list[dict], previous: dict[str, list[str]],
     algorithm: str = ALGORITHM,
 ) -> list[dict]:
-    """Groups of `group_size` for every drawn target, least-loaded first, then by ticket. The
-    same as asking selectable() and inspector_order() per target, with what does not depend on
+    """Groups of `group_size` for every drawn target, least-loaded first, then by ticket: an
+    inspector's ticket for a target is the prefix's hash continued with field(code) and
+    field(inspector id). Who may serve is selectable()'s answer, with what does not depend on
     the target found once (a province draw assigns 50,000 groups)."""
     base = [p for p in pool if not p["excluded"]]
     load = {p["id"]: 0 for p in base}
@@ -353,7 +346,7 @@ def assign_inspectors(
                 f"回避 {len(recused)} 人，上次检查过该单位 {len(barred)} 人）",
             )])
         # Ranked by (load, ticket, id). Only those with one of the `size` lowest loads can be among
-        # the first `size`, so only their tickets (inspector_order, inlined) are computed.
+        # the first `size`, so only their tickets are computed.
         loads = list(map(load.__getitem__, eligible))
         cutoff = sorted(loads)[size - 1]
         code_field = field(code)

@@ -15,7 +15,7 @@ from functools import cached_property
 from itertools import compress, count
 from typing import NamedTuple
 
-from ssjpub.model import Columns, Snapshot, Target
+from ssjpub.model import Snapshot, Target
 
 
 class Kind(NamedTuple):
