@@ -12,7 +12,7 @@ it no longer pays for 36 validators and ~900 string annotations compiled one by 
 
 import re
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -395,6 +395,16 @@ class Columns(typing.NamedTuple):
         return cls(*found) if found else cls(*([()] * len(cls._fields)))
 
 
+class RowKinds(typing.NamedTuple):
+    """Each row's kind, as the column reader finds it (ssjpub.loader.columns): a draw decides per
+    kind, and rows of one kind share area, industry, grade, status, complaints and serious
+    violation (ssjpub.draw.population.Kind, in that order). The reader knows every row's kind
+    while it reads; grouping a million rows again would cost a second."""
+
+    kinds: tuple[tuple, ...]  # each kind's six values (one kind may stand twice: ids mean nothing)
+    of_row: list[int]  # per row, in file order, the index of its kind in `kinds`
+
+
 @dataclass(frozen=True)
 class SnapshotPart:
     """One file of a snapshot split into several (plans/<code>/targets/<day>/<name>.csv)."""
@@ -412,6 +422,9 @@ class Snapshot:
     sha256: str  # the file's SHA-256, or the parts' digest (ssjpub-draw/3)
     columns: Columns
     parts: tuple[SnapshotPart, ...] = ()  # a split snapshot's files, by name; () for one file
+    # Each row's kind when the column reader read it (else None): derived from the columns, so
+    # neither compared nor shown.
+    kinds: RowKinds | None = field(default=None, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.columns.credit_code)

@@ -80,29 +80,40 @@ def map_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P], workers:
         _work = None
 
 
-def share_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P]) -> list[R]:
+def share_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P], *, one_helper: bool = False,
+                 then: Callable[[R], R] | None = None) -> list[R]:
     """[fn(shared, piece) for piece in pieces], in order: the first piece computed here while
     forked processes compute the others (for one large job split in two, this process would
     otherwise sit waiting). Where no process can be forked, or one dies (killed for memory, say),
-    this process computes those pieces itself. An exception raised by fn is raised here."""
+    this process computes those pieces itself. An exception raised by fn is raised here.
+
+    With `one_helper`, a single forked process computes the other pieces one after another, and
+    `then` (applied here to each of their results) runs on each as soon as it comes, while the
+    helper computes the next: the results stream in instead of waiting for all."""
+    then = then if then is not None else _same
     if len(pieces) < 2 or not can_fork():
-        return [fn(shared, piece) for piece in pieces]
+        return [fn(shared, pieces[0]), *(then(fn(shared, piece)) for piece in pieces[1:])] if pieces else []
     global _work
     _work = fn, shared, pieces
     try:
         try:
-            pool = ProcessPoolExecutor(max_workers=len(pieces) - 1, mp_context=multiprocessing.get_context("fork"),
+            pool = ProcessPoolExecutor(max_workers=1 if one_helper else len(pieces) - 1,
+                                       mp_context=multiprocessing.get_context("fork"),
                                        initializer=_child_start, initargs=(os.getpid(),))
             futures = [pool.submit(_one, i) for i in range(1, len(pieces))]
         except OSError:  # no process could start
-            return [fn(shared, piece) for piece in pieces]
+            return [fn(shared, pieces[0]), *(then(fn(shared, piece)) for piece in pieces[1:])]
         with pool:
             results = [fn(shared, pieces[0])]
             for i, future in enumerate(futures, 1):
                 try:
-                    results.append(future.result())
+                    results.append(then(future.result()))
                 except BrokenProcessPool:
-                    results.append(fn(shared, pieces[i]))
+                    results.append(then(fn(shared, pieces[i])))
             return results
     finally:
         _work = None
+
+
+def _same(result):
+    return result

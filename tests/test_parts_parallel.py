@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 import string
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from hypothesis import strategies as st
 
 from ssjpub import parallel
 from ssjpub.draw import record, yamlcopy
+from ssjpub.draw.engine import candidates_of, find_task
 from ssjpub.loader import snapshotparts
 from ssjpub.loader.columns import read_columns, read_packed
 from ssjpub.validate import validate
@@ -77,9 +80,9 @@ def two_processes(monkeypatch):
     calls = []
     share = parallel.share_forked
 
-    def kept(fn, shared, pieces):
+    def kept(fn, shared, pieces, **options):
         calls.append(pieces)
-        return share(fn, shared, pieces)
+        return share(fn, shared, pieces, **options)
 
     monkeypatch.setattr(snapshotparts, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "usable_cpus", lambda: 2)
@@ -96,8 +99,9 @@ def _one_process(monkeypatch):
 def test_two_processes_read_the_same_snapshot_and_problems(tmp_path, monkeypatch, two_processes, broken, swapped):
     root = _repository(tmp_path, broken, swapped)
     repo2, problems2 = validate(root)
-    (here, packed_here), (there, packed_there) = two_processes[0]  # one call: halves by bytes, the second packed
-    assert len(two_processes) == 1 and here and there and (packed_here, packed_there) == (False, True)
+    (here, packed_here), *there = two_processes[0]  # one call: some parts here, each other one packed
+    assert len(two_processes) == 1 and here and not packed_here and [len(p) for p, _ in there] == [1] * len(there)
+    assert there and all(packed for _, packed in there)
     monkeypatch.undo()
     _one_process(monkeypatch)
     repo1, problems1 = validate(root)
@@ -113,6 +117,44 @@ def test_two_processes_read_the_same_snapshot_and_problems(tmp_path, monkeypatch
     one = repo1.agencies["shili"].snapshots
     two = repo2.agencies["shili"].snapshots
     assert one == two and len(one[max(one)]) == 8 * 60
+
+
+def test_the_readers_row_kinds_group_the_rows_as_the_columns_do(tmp_path, monkeypatch, two_processes):
+    """Each row's kind comes from the column reader (issue 16 item 5), through the packed half and
+    across parts; a draw's candidates are the same as when the rows are grouped from the columns."""
+    root = _repository(tmp_path, broken=False)
+    (root / PARTS / "410103.csv").write_text(HEADER + _rows(301, 60, "县3"), encoding="utf-8")  # all by column
+    snapshots = []
+    for _ in range(2):  # two processes, then one
+        repo, _ = validate(root)
+        snapshots.append(snapshot := repo.agencies["shili"].snapshots[max(repo.agencies["shili"].snapshots)])
+        assert snapshot.kinds is not None and len(snapshot.kinds.of_row) == 8 * 60
+        c = snapshot.columns
+        assert [snapshot.kinds.kinds[k] for k in snapshot.kinds.of_row] == list(
+            zip(c.area, c.industry, c.grade, c.status, c.complaints, c.serious_violation))
+        task = find_task(repo, "shili", 2024, "2024-01").task
+        capped = {c.credit_code[3]: 2}
+        assert candidates_of(snapshot, task, capped) == candidates_of(replace(snapshot, kinds=None), task, capped)
+        monkeypatch.undo()
+        _one_process(monkeypatch)
+    assert len(two_processes) == 1 and snapshots[0].kinds == snapshots[1].kinds
+
+
+def _sleep_then_say(shared: None, seconds: float) -> tuple[float, float]:
+    time.sleep(seconds)
+    return seconds, time.monotonic()  # CLOCK_MONOTONIC: one clock for every process
+
+
+def test_one_helper_streams_each_result_back_as_soon_as_it_is_done():
+    """The helper's results are handed on here while it computes the next (the parts of a split
+    snapshot are unpacked here while the helper reads the rest)."""
+    if not parallel.can_fork():
+        pytest.skip("no fork here")
+    arrived = []
+    out = parallel.share_forked(_sleep_then_say, None, [0, 0, 0, 3], one_helper=True,
+                                then=lambda r: arrived.append(time.monotonic()) or r)
+    assert [seconds for seconds, _ in out] == [0, 0, 0, 3]
+    assert len(arrived) == 3 and arrived[0] < out[3][1]  # the first came before the last was done
 
 
 def test_the_cli_says_the_same_and_draws_the_same_bytes(tmp_path, monkeypatch, two_processes):

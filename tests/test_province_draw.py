@@ -16,14 +16,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from bench import synth
 from ssjpub.draw import yamlcopy
 from ssjpub.draw.record import YAML_HEAD, render_json
 from ssjpub.identifiers import CREDIT_CHARSET, credit_code_problem, credit_code_valid
-from ssjpub.loader.columns import credit_codes_valid, read_columns
+from ssjpub.loader.columns import credit_codes_valid, read_columns, read_with_kinds
 from ssjpub.loader.csvfile import Reuse, parse_snapshot
 from ssjpub.loader.textfile import TextFile
 from conftest import REPO, credit_code, run_cli
@@ -133,3 +133,39 @@ def test_a_valid_export_is_read_by_column_and_an_invalid_one_row_by_row():
                 max_size=6))
 def test_the_column_check_of_credit_codes_agrees_with_the_explained_one(codes):
     assert credit_codes_valid(codes) == all(credit_code_problem(c) is None for c in codes)
+
+
+# Cells a rest of a row may hold: (valid ones, ones the row reader refuses); a valid one 9 times
+# in 10, so that whole files pass too.
+REST_CELLS = [st.sampled_from(valid * 9 + invalid) for valid, invalid in [
+    (["东城", " 西城", "南城\t"], ["", "=东城", "+1"]),  # area
+    (["制造业", "建筑业 "], ["", "@业"]),  # industry
+    (["A", "B", " C"], ["D", "", "a"]),  # grade
+    (["0", "3", " 12"], ["-1", "²", "1.5", ""]),  # complaints
+    (["是", "否 "], ["", "Y"]),  # serious_violation
+    (["在营", "停业", "注销"], ["歇业", ""]),  # status
+    (["参保登记", " 本部门审批"], ["其他", ""]),  # source
+]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(*REST_CELLS), min_size=1, max_size=12))
+def test_the_column_check_of_the_rest_of_a_row_agrees_with_the_row_reader(rests):
+    """The column reader checks each distinct rest column by column (issue 16 item 5): it takes a
+    file exactly when the row reader finds nothing wrong, the same cells, and gives each row's
+    kind (area, industry, grade, status, complaints, serious violation)."""
+    header = ",".join(synth.SNAPSHOT_COLUMNS)
+    text = header + "\n" + "".join(f"{credit_code(f'91410999MA{i:07d}')},丙公司{i},{','.join(r)}\n"
+                                   for i, r in enumerate(rests))
+    found = read_with_kinds(text, list(range(9)), set())
+    rows, problems = parse_snapshot(TextFile("t.csv", text.replace("丙公司0,", '"丙公司0",'), "0" * 64),
+                                    "shili", date(2024, 1, 5))  # quoted: the row reader only
+    assert (found is None) == bool(problems)
+    event("read by column" if found is not None else "refused")
+    if found is not None:
+        columns, kinds = found
+        assert columns == rows.columns and rows.kinds is None
+        c = columns
+        assert [kinds.kinds[k] for k in kinds.of_row] == list(
+            zip(c.area, c.industry, c.grade, c.status, c.complaints, c.serious_violation))
+        assert len(set(kinds.kinds)) == len(kinds.kinds)  # one id per kind within a file

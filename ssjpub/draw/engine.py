@@ -268,14 +268,6 @@ def inspector_ticket_prefix(seed_hex: str, algorithm: str = ALGORITHM):
     return hashlib.sha256(fields(algorithm, "inspector", seed_hex))
 
 
-def inspector_order(prefix, code_field: bytes, id_field: bytes) -> bytes:
-    """An inspector's ticket for a target: the prefix's hash continued with field(code) and
-    field(inspector id), encoded by the caller (each is used many times)."""
-    h = prefix.copy()
-    h.update(code_field + id_field)
-    return h.digest()
-
-
 def roster_section(inspectors, checklist, task: Task, file: str) -> dict:
     """The roster facts a draw depends on: who may serve and why not, as committed."""
     required: set[str] = set()
@@ -326,16 +318,26 @@ def assign_inspectors(
     ctx: Context, seed_hex: str, drawn: list[dict], pool: list[dict], previous: dict[str, list[str]],
     algorithm: str = ALGORITHM,
 ) -> list[dict]:
-    """Groups of `group_size` for every drawn target, least-loaded first, then by ticket."""
+    """Groups of `group_size` for every drawn target, least-loaded first, then by ticket: an
+    inspector's ticket for a target is the prefix's hash continued with field(code) and
+    field(inspector id). Who may serve is selectable()'s answer, with what does not depend on
+    the target found once (a province draw assigns 50,000 groups)."""
     base = [p for p in pool if not p["excluded"]]
     load = {p["id"]: 0 for p in base}
-    prefix = inspector_ticket_prefix(seed_hex, algorithm)
+    everyone = list(load)  # in pool order, as selectable() lists the eligible
+    declared: dict[str, list[str]] = {}  # code -> who declared a conflict with it, in pool order
+    for p in base:
+        for code in dict.fromkeys(p["conflicts"]):
+            declared.setdefault(code, []).append(p["id"])
+    copy = inspector_ticket_prefix(seed_hex, algorithm).copy
     id_fields = {i: field(i) for i in load}
     groups = []
     size = ctx.task.group_size
     for target in drawn:
         code = target["code"]
-        eligible, recused, barred = selectable(base, code, previous)
+        recused = list(declared.get(code, ()))
+        barred = [i for i in previous.get(code, ()) if i in load]
+        eligible = [i for i in everyone if i not in recused and i not in barred] if recused or barred else everyone
         if len(eligible) < size:
             raise DrawError([ctx.pos("group_size").problem(
                 "invalid-value",
@@ -345,11 +347,17 @@ def assign_inspectors(
             )])
         # Ranked by (load, ticket, id). Only those with one of the `size` lowest loads can be among
         # the first `size`, so only their tickets are computed.
-        cutoff = sorted(load[i] for i in eligible)[size - 1]
+        loads = list(map(load.__getitem__, eligible))
+        cutoff = sorted(loads)[size - 1]
         code_field = field(code)
-        ranked = sorted((i for i in eligible if load[i] <= cutoff),
-                        key=lambda i: (load[i], inspector_order(prefix, code_field, id_fields[i]), i))
-        members = ranked[:size]
+        ranked = []
+        for i, n in zip(eligible, loads):
+            if n <= cutoff:
+                h = copy()
+                h.update(code_field + id_fields[i])
+                ranked.append((n, h.digest(), i))
+        ranked.sort()
+        members = [i for _, _, i in ranked[:size]]
         for i in members:
             load[i] += 1
         groups.append({"target": code, "leader": members[0], "members": members,
@@ -458,13 +466,13 @@ def candidates_of(snapshot, task: Task, times: dict[str, int]) -> Pick:
             out_of_scope += pop.sizes[at]
     strata = {at: stratum_of(kind, task) for at, kind in pop.kinds.items()}
     kind_of = pop.kind_of
-    chosen = list(compress(range(len(kind_of)), map(weight.__getitem__, kind_of)))  # in C
+    drawn_from = list(map(weight.__getitem__, kind_of))  # per row, in C; 0: not drawn from
     capped_at = set(pop.find(code for code, n in times.items() if n >= YEARLY_CAP).values())
-    capped = sorted(codes[i] for i in capped_at if weight[kind_of[i]])
-    if capped:
-        chosen = [i for i in chosen if i not in capped_at]
-    kinds = list(map(kind_of.__getitem__, chosen))
-    candidates = list(map(_candidate, zip(map(codes.__getitem__, chosen), map(strata.__getitem__, kinds),
+    capped = sorted(codes[i] for i in capped_at if drawn_from[i])
+    for i in capped_at:
+        drawn_from[i] = 0
+    kinds = list(compress(kind_of, drawn_from))
+    candidates = list(map(_candidate, zip(compress(codes, drawn_from), map(strata.__getitem__, kinds),
                                           map(weight.__getitem__, kinds))))
     return Pick(candidates, out_of_scope, capped)
 

@@ -3,8 +3,8 @@ status, complaints, serious violation).
 
 A province snapshot has a million rows but some thousands of kinds. A draw decides scope,
 stratum and weight once per kind and then only picks the codes of the rows of the kinds it
-takes. Built from the snapshot's columns on first use (no row object), dropped together with
-the snapshot.
+takes. Built on first use (no row object), dropped together with the snapshot; each row's kind
+is the column reader's when it read the snapshot (Snapshot.kinds), else found from the columns.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functools import cached_property
 from itertools import compress, count
 from typing import NamedTuple
 
-from ssjpub.model import Columns, Snapshot, Target
+from ssjpub.model import Snapshot, Target
 
 
 class Kind(NamedTuple):
@@ -37,11 +37,15 @@ class Kind(NamedTuple):
 class Population:
     def __init__(self, snapshot: Snapshot) -> None:
         c = self.columns = snapshot.columns
-        first: dict[tuple, int] = {}
-        # Per row, the position of the first row of its kind (which names the kind): one pass in C.
-        self.kind_of: list[int] = list(map(
-            first.setdefault, zip(c.area, c.industry, c.grade, c.status, c.complaints, c.serious_violation), count()))
-        self.kinds: dict[int, Kind] = {at: Kind._make(key) for key, at in first.items()}  # in file order
+        known = snapshot.kinds
+        if known is not None:  # the column reader's (a kind may have two ids: each is decided alike)
+            self.kind_of: list[int] = known.of_row
+            self.kinds: dict[int, Kind] = dict(enumerate(map(Kind._make, known.kinds)))
+        else:  # read row by row, or built here: the position of the first row of its kind names it
+            first: dict[tuple, int] = {}
+            self.kind_of = list(map(first.setdefault, zip(c.area, c.industry, c.grade, c.status, c.complaints,
+                                                          c.serious_violation), count()))  # in C
+            self.kinds = {at: Kind._make(key) for key, at in first.items()}
         self.sizes: Counter[int] = Counter(self.kind_of)
         self.inactive = sum(self.sizes[at] for at, kind in self.kinds.items() if not kind.active)
 

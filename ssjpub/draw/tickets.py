@@ -78,14 +78,7 @@ def _threshold(n: int, size: int) -> bytes | None:
 
 
 _LENGTHS = {n: n.to_bytes(4, "big") for n in range(64)}
-
-
-def _code_field(code: str) -> bytes:
-    data = code.encode()
-    n = len(data)
-    if n == len(code) and n < 64:  # ASCII (one byte per character): NFC changes nothing
-        return _LENGTHS[n] + data
-    return field(code)
+_COPIES = [field(str(k)) for k in range(64)]  # field(str(copy)) of the usual weights, made once
 
 
 def _scan(prefix, candidates: Sequence[Candidate], bounds: dict[str, bytes | None]) -> dict[str, list]:
@@ -94,19 +87,24 @@ def _scan(prefix, candidates: Sequence[Candidate], bounds: dict[str, bytes | Non
     pools: dict[str, list] = {s: [] for s in bounds}
     copy = prefix.copy
     first = field("1")
+    lengths = _LENGTHS
     get = bounds.get
     skip = object()
     for code, stratum, weight in candidates:
         bound = get(stratum, skip)
         if bound is skip:
             continue
-        code_field = _code_field(code)
+        # field(code), inlined (a call per candidate cost a tenth of the scan): an ASCII code (one byte
+        # per character) is its own NFC form
+        data = code.encode()
+        n = len(data)
+        code_field = lengths[n] + data if n == len(code) and n < 64 else field(code)
         h = copy()
         h.update(code_field + first)
         best, best_copy = h.digest(), 1
         for k in range(2, weight + 1):
             h = copy()
-            h.update(code_field + field(str(k)))
+            h.update(code_field + (_COPIES[k] if k < len(_COPIES) else field(str(k))))
             d = h.digest()
             if d < best:
                 best, best_copy = d, k
@@ -157,7 +155,7 @@ def _scan_plain_parallel(prefix, codes: Sequence[str], bound: bytes | None) -> l
 
 def _scan_plain(prefix, codes: Sequence[str], bound: bytes | None) -> list:
     """_scan for one stratum of unweighted ids: the hot loop of a province-sized draw, with
-    _code_field inlined (a call per id costs as much as the hashing)."""
+    field(code) inlined as in _scan (a call per id costs as much as the hashing)."""
     pool = []
     append = pool.append
     copy = prefix.copy

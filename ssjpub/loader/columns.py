@@ -14,13 +14,13 @@ from __future__ import annotations
 import csv
 import re
 from array import array
-from itertools import repeat
+from itertools import count, repeat
 from operator import itemgetter, mod, ne
 from typing import NamedTuple
 
 from ssjpub.digits import is_ascii_int
 from ssjpub.identifiers import CREDIT_CHARSET
-from ssjpub.model import SNAPSHOT_COLUMNS, TARGET_SOURCES, TARGET_STATUSES, Columns
+from ssjpub.model import SNAPSHOT_COLUMNS, TARGET_SOURCES, TARGET_STATUSES, Columns, RowKinds
 from ssjpub.spreadsheet import FORMULA_START
 
 FLAGS = {"是": True, "否": False}
@@ -75,6 +75,12 @@ def read_columns(text: str, order: list[int], known_codes: set[str]) -> Columns 
     return None if found is None else _expand(*found)
 
 
+def read_with_kinds(text: str, order: list[int], known_codes: set[str]) -> tuple[Columns, RowKinds] | None:
+    """read_columns, and each row's kind."""
+    found = _read(text, order, known_codes)
+    return None if found is None else (_expand(*found), _kinds(found[2], found[3]))
+
+
 class Packed(NamedTuple):
     """What read_columns finds, in the form that is cheap to send to another process: a million
     strings cost seconds to pickle and unpickle, one long string and an array of integers almost
@@ -89,6 +95,27 @@ class Packed(NamedTuple):
         codes = self.codes.split("\n") if self.codes else []
         names = self.names.split("\n") if self.names else []
         return _expand(codes, names, self.rests, self.row_rest)
+
+    def kinds(self) -> RowKinds:
+        return _kinds(self.rests, self.row_rest)
+
+
+def _kinds(by_id: list[tuple], row_id) -> RowKinds:
+    """Each row's kind: its rest without the source (rests of two sources share a kind)."""
+    ids: dict[tuple, int] = {}
+    rest_kind = dense_ids(ids, map(_KIND_OF_REST, by_id))
+    return RowKinds(tuple(ids), list(map(rest_kind.__getitem__, row_id)))  # in C
+
+
+def dense_ids(ids: dict, keys) -> list[int]:
+    """Each key's id in `ids`, a new key getting the next (0, 1, …: `tuple(ids)[i]` is the key of
+    id i), in C: map asks len(ids) for each key just before that key goes in."""
+    return list(map(ids.setdefault, keys, map(len, repeat(ids))))
+
+
+# A rest (area, industry, grade, complaints, serious_violation, status, source) as its kind
+# (area, industry, grade, status, complaints, serious_violation: ssjpub.draw.population.Kind).
+_KIND_OF_REST = itemgetter(0, 1, 2, 5, 3, 4)
 
 
 def read_packed(text: str, order: list[int], known_codes: set[str]) -> Packed | None:
@@ -114,25 +141,37 @@ def _read(text: str, order: list[int], known_codes: set[str]):
     name = _stripped(list(map(itemgetter(1), rows)))
     rest = list(map(itemgetter(2), rows))
     del rows
-    # Each distinct rest of a row, split once into its cells (in SNAPSHOT_COLUMNS order).
-    picks = [i - 2 for i in order[2:]]
-    split: dict[str, tuple[str, ...]] = {}
-    for r in set(rest):
-        cells = r.split(",")
-        if len(cells) != len(order) - 2 or len(r) > csv.field_size_limit():
-            return None
-        split[r] = tuple(cells[i].strip() for i in picks)
-    if not _valid_rest(split.values()) or not _valid_codes(code, known_codes) or not _valid_names(name):
+    distinct = list(dict.fromkeys(rest))  # in the order they first come
+    by_id = _rests(distinct, [i - 2 for i in order[2:]])
+    if by_id is None or not _valid_codes(code, known_codes) or not _valid_names(name):
         return None
-    ids = {r: k for k, r in enumerate(split)}
+    ids = dict(zip(distinct, count()))
     row_id = list(map(ids.__getitem__, rest))
-    del rest
-    convert = [_CONVERT.get(field, str) for field in _REST]
-    by_id = [tuple(f(v) for f, v in zip(convert, cells)) for cells in split.values()]
     return code, name, by_id, row_id
 
 
-_CONVERT = {"complaints": int, "serious_violation": FLAGS.__getitem__}
+def _rests(distinct: list[str], picks: list[int]) -> list[tuple] | None:
+    """Each distinct rest of a row split into its cells, in SNAPSHOT_COLUMNS order, stripped and
+    converted; None when one is not as the row reader accepts it. Column by column: a split
+    snapshot's part has some thousands of distinct rests, and a loop per rest in Python cost
+    as much as the rest of the reading."""
+    if not distinct:
+        return []
+    if max(map(len, distinct)) > csv.field_size_limit():  # what csv would refuse
+        return None
+    cells = list(map(str.split, distinct, repeat(",")))
+    if set(map(len, cells)) != {len(picks)}:
+        return None
+    by_position = list(zip(*cells))
+    area, industry, grade, complaints, violation, status, source = (_stripped(list(by_position[i])) for i in picks)
+    if not (all(area) and all(industry) and not set(map(itemgetter(0), area + industry)) & set(FORMULA_START)
+            and set(grade) <= set(GRADES) and all(map(is_ascii_int, set(complaints)))
+            and set(violation) <= FLAGS.keys() and set(status) <= set(TARGET_STATUSES)
+            and set(source) <= set(TARGET_SOURCES)):
+        return None
+    numbers = {v: int(v) for v in set(complaints)}
+    return list(zip(area, industry, grade, map(numbers.__getitem__, complaints),
+                    map(FLAGS.__getitem__, violation), status, source))
 
 
 def _expand(code: list[str], name: list[str], by_id: list[tuple], row_id) -> Columns:
@@ -156,13 +195,3 @@ def _valid_codes(code: list[str], known: set[str]) -> bool:
 def _valid_names(name: list[str]) -> bool:
     return (all(name) and not set(map(itemgetter(0), name)) & set(FORMULA_START)
             and max(map(len, name), default=0) <= csv.field_size_limit())  # what csv would refuse
-
-
-def _valid_rest(rests) -> bool:
-    """Every distinct rest of a row: its cells as the row reader accepts them."""
-    for area, industry, grade, complaints, violation, status, source in rests:
-        if not (area and industry and area[0] not in FORMULA_START and industry[0] not in FORMULA_START
-                and grade in GRADES and is_ascii_int(complaints) and violation in FLAGS
-                and status in TARGET_STATUSES and source in TARGET_SOURCES):
-            return False
-    return True

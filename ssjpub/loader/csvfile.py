@@ -10,7 +10,7 @@ from datetime import date
 
 from ssjpub.digits import is_ascii_int, non_ascii_digits
 from ssjpub.identifiers import credit_code_problem, credit_code_valid
-from ssjpub.loader.columns import FLAGS, GRADES, Packed, read_columns, read_packed
+from ssjpub.loader.columns import FLAGS, GRADES, Packed, read_packed, read_with_kinds
 from ssjpub.loader.textfile import TextFile
 from ssjpub.model import (
     SNAPSHOT_COLUMNS,
@@ -154,7 +154,13 @@ def parse_snapshot(
         return None, problems
 
     order = [header.index(name) for name in SNAPSHOT_COLUMNS]
-    columns = (read_packed if packed else read_columns)(tf.text, order, reuse.valid_codes)
+    kinds = None  # the column reader knows each row's kind (ssjpub.draw.population uses it)
+    if packed:
+        columns = read_packed(tf.text, order, reuse.valid_codes)
+    elif (found := read_with_kinds(tf.text, order, reuse.valid_codes)) is not None:
+        columns, kinds = found
+    else:
+        columns = None
     if columns is None:  # something is irregular or wrong: row by row, to say what and where
         targets, problems = _read_rows(tf, tf.text.split("\n"), header, order)
         if problems:
@@ -162,13 +168,13 @@ def parse_snapshot(
         columns = Columns.of(targets)
     if reuse.more:
         reuse.valid_codes.update(columns.codes.split("\n") if isinstance(columns, Packed) else columns.credit_code)
-    return Snapshot(agency, taken_on, tf.rel, tf.sha256, columns), []
+    return Snapshot(agency, taken_on, tf.rel, tf.sha256, columns, kinds=kinds), []
 
 
 def unpacked(snapshot: Snapshot) -> Snapshot:
     """A snapshot parse_snapshot(…, packed=True) gave, with its columns as Columns."""
     if isinstance(snapshot.columns, Packed):
-        return replace(snapshot, columns=snapshot.columns.columns())
+        return replace(snapshot, columns=snapshot.columns.columns(), kinds=snapshot.columns.kinds())
     return snapshot
 
 
