@@ -54,6 +54,10 @@ class ParseCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
+    def has(self, rel: str, kind: str, digest: str) -> bool:
+        """Whether there is an entry (without reading it: it may still turn out torn)."""
+        return self._path(self.key(rel, kind, digest)).is_file()
+
     def get(self, rel: str, kind: str, digest: str) -> Any | None:
         """The stored value, or None for a missing, torn or foreign entry."""
         key = self.key(rel, kind, digest)
