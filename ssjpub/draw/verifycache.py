@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,13 +52,21 @@ class _Digests:
     def __init__(self, root: Path, known: dict[str, str] | None = None) -> None:
         self.root = root
         self.seen: dict[str, str] = dict(known or {})
+        self.split: dict[str, list | None] = {}
+
+    def parts(self, snapshot: str) -> list | None:
+        """_parts of the snapshot, once per snapshot (many draws name the same one)."""
+        if snapshot not in self.split:
+            self.split[snapshot] = _parts(self.root, snapshot, self)
+        return self.split[snapshot]
 
     def __call__(self, rel: str | None) -> str:
         if rel is None:
             return "absent"
         if rel not in self.seen:
             try:
-                self.seen[rel] = hashlib.sha256((self.root / rel).read_bytes()).hexdigest()
+                with open(os.path.join(self.root, rel), "rb") as fh:  # not pathlib: ~400 files a run
+                    self.seen[rel] = hashlib.sha256(fh.read()).hexdigest()
             except (OSError, ValueError):
                 self.seen[rel] = "absent"
         return self.seen[rel]
@@ -112,7 +121,7 @@ def _key(repo: Repository, data: AgencyData, key: tuple[int, str], kind: str, sh
         "json": digest(record.file), "yaml": digest(record.yaml_file),
         "plan": digest(f"plans/{data.code}/{year}/plan.yaml"),
         "snapshot": [snapshot, digest(snapshot)] if snapshot is not None else None,
-        "snapshot_parts": _parts(repo.root, snapshot, digest) if snapshot is not None else None,
+        "snapshot_parts": digest.parts(snapshot) if snapshot is not None else None,
         "randomness": digest(f"plans/{data.code}/{year}/randomness/{task}.yaml"),
     }
     text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
