@@ -430,6 +430,16 @@ def test_a_pull_request_starts_from_the_cached_state_and_it_never_hides_a_tamper
         path.write_bytes(b"")
     entry.unlink()
     assert verify(demo, "--cache", str(cache))[:3] == (0, 1, n - 1)
+    import hashlib
+
+    from ssjpub.loader.parsecache import FORMAT
+
+    def intact(path: Path) -> bool:
+        header, _, payload = path.read_bytes().partition(b"\n")
+        return header == f"{FORMAT} {path.name} {hashlib.sha256(payload).hexdigest()}".encode()
+
+    kept = sorted(p for p in (cache / "states").rglob("*") if p.is_file())
+    assert kept == states and all(intact(p) for p in kept)  # each agency's two rewritten whole
     entry.unlink()
     flip_ticket(demo / record)
     rc, ran, cached, out = verify(demo, "--cache", str(cache))
