@@ -15,7 +15,8 @@ written to a temporary file and renamed; they are not fsync'ed, as a lost or tor
 a re-execution. `verify --history` is never cached; the roster check of plain `verify` keeps its
 own entries (verdict ROSTER, keyed by the record's key and the roster versions it was checked
 against: ssjpub.draw.history.check_rosters). The YAML documents and draw records read are cached
-beside, in `parsed/` (ssjpub.loader.parsecache).
+beside, in `parsed/` (ssjpub.loader.parsecache), and what each agency's records pass on to the
+next draw, in `states/` (States).
 """
 
 from __future__ import annotations
