@@ -6,15 +6,14 @@ results are pickled. Where fork is unavailable the caller does the work itself.
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
+
+# multiprocessing, concurrent.futures and ctypes (~40 ms to import) are imported where a process
+# is forked: a command that forks none (a cached `verify`) never pays for them.
 
 S = TypeVar("S")
 P = TypeVar("P")
@@ -26,6 +25,8 @@ _work: tuple | None = None  # (fn, shared, pieces) for the children, set just be
 def can_fork() -> bool:
     """Fork where it is the platform's safe default: not on macOS (system frameworks break in
     forked children; Python starts processes by spawning there) and not on Windows (no fork)."""
+    import multiprocessing
+
     return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -39,7 +40,9 @@ def usable_cpus() -> int:
 def second_process_helps() -> bool:
     """A forked helper can run beside this process: two CPUs are ours, and this is not already a
     worker (verify's workers share the CPUs among themselves and stay serial inside)."""
-    return usable_cpus() >= 2 and multiprocessing.parent_process() is None
+    # No multiprocessing loaded: no pool made this process (a forked worker inherits the module).
+    loaded = sys.modules.get("multiprocessing")
+    return usable_cpus() >= 2 and (loaded is None or loaded.parent_process() is None)
 
 
 def _child_start(parent: int) -> None:
@@ -48,6 +51,8 @@ def _child_start(parent: int) -> None:
     work that will never come would hold the command's output open for ever."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
+        import ctypes
+
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before that
         os._exit(1)
@@ -67,6 +72,10 @@ def map_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P], workers:
     An exception raised by fn is raised here, as it would be in the caller's own loop."""
     if not can_fork():
         return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     global _work
     _work = fn, shared, pieces
     try:
@@ -93,6 +102,10 @@ def share_forked(fn: Callable[[S, P], R], shared: S, pieces: Sequence[P], *, one
     then = then if then is not None else _same
     if len(pieces) < 2 or not can_fork():
         return [fn(shared, pieces[0]), *(then(fn(shared, piece)) for piece in pieces[1:])] if pieces else []
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     global _work
     _work = fn, shared, pieces
     try:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository, load_repository
 from ssjpub.problems import Problem, sort_problems
-from ssjpub.rules.integrity import check_repository
 
 
 def unresolved(path: Path) -> Path:
@@ -34,6 +32,9 @@ def validate(root: Path, results: bool = True,
     """Every problem of the repository; ``results=False`` (for commands that only re-execute
     draws) also leaves the published text beside the data (content/, draws' YAML copies) unread.
     ``agencies`` limits it to those agencies and the shared files (see load_repository)."""
+    # Imported here: `find_root` serves commands that check no rule (a cached `verify`).
+    from ssjpub.loader.published import PUBLISHED, scan_unread
+    from ssjpub.rules.integrity import check_repository
     from ssjpub.timestamp.check import file_problems as timestamp_problems  # cryptography: only here
 
     repo, problems = load_repository(root, results, agencies)

@@ -397,3 +397,77 @@ def test_passed_on_keeps_what_prior_draws_reads_whatever_the_shape(records):
         assert {k: record[k] for k in ("inspectors", "randomness") if k in record} == \
             {k: v for k, v in passed_on(record).items() if k in ("inspectors", "randomness")}
     assert vars(whole) == vars(part)
+
+
+def _latest_verdict(root: Path, cache: Path) -> tuple[str, Path]:
+    """The agency's last record in draw order (what a pull request adds) and its verdict entry."""
+    from ssjpub.draw import verifycache
+    from ssjpub.draw.engine import made_at
+    from ssjpub.loader.repository import load_repository
+
+    repo, _ = load_repository(root, results=False, deferred=True)
+    data = repo.agencies["baofeng"]
+    latest = max(data.draws, key=lambda k: made_at(data, *k))
+    return data.draws[latest].file, verifycache.Cache(cache).path(verifycache.record_keys(repo)[("baofeng", *latest, "draw")])
+
+
+def test_a_pull_request_starts_from_the_cached_state_and_it_never_hides_a_tamper(demo):
+    """The draw a pull request adds starts from the state cached for the chain of records before it
+    (verifycache.States); torn or swapped state entries are misses; a tampered record is reported
+    exactly as by the full run."""
+    cache = demo / "cache"
+    n = total(demo)
+    assert verify(demo, "--cache", str(cache))[:3] == (0, n, 0)
+    states = sorted(p for p in (cache / "states").rglob("*") if p.is_file())
+    assert len(states) >= 2
+    record, entry = _latest_verdict(demo, cache)
+    entry.unlink()
+    assert verify(demo, "--cache", str(cache))[:3] == (0, 1, n - 1)
+    first, second = states[0].read_bytes(), states[1].read_bytes()
+    states[0].write_bytes(second)  # another chain's state under this key: its header names the other key
+    states[1].write_bytes(first[:-1])  # torn
+    for path in states[2:]:
+        path.write_bytes(b"")
+    entry.unlink()
+    assert verify(demo, "--cache", str(cache))[:3] == (0, 1, n - 1)
+    import hashlib
+
+    from ssjpub.loader.parsecache import FORMAT
+
+    def intact(path: Path) -> bool:
+        header, _, payload = path.read_bytes().partition(b"\n")
+        return header == f"{FORMAT} {path.name} {hashlib.sha256(payload).hexdigest()}".encode()
+
+    kept = sorted(p for p in (cache / "states").rglob("*") if p.is_file())
+    assert kept == states and all(intact(p) for p in kept)  # each agency's two rewritten whole
+    entry.unlink()
+    flip_ticket(demo / record)
+    rc, ran, cached, out = verify(demo, "--cache", str(cache))
+    assert (rc, ran) == (1, 1) and f"{record}:" in out and " draw-mismatch " in out, out
+    assert out == verify(demo, "--no-cache")[3]
+
+
+def test_the_cached_states_are_those_the_records_add_up_to(demo):
+    """What States keeps for an agency (before its last record, after all) is the PriorDraws of
+    adding up its whole records in draw order, and the record index names each record's values."""
+    from ssjpub.draw import verifycache
+    from ssjpub.draw.engine import PriorDraws, made_at
+    from ssjpub.loader.parsecache import ParseCache
+    from ssjpub.loader.repository import load_repository
+
+    cache = demo / "cache"
+    assert verify(demo, "--cache", str(cache))[0] == 0
+    repo, _ = load_repository(demo, results=False, deferred=True, parsed=ParseCache(cache / "parsed"))
+    chains: dict[str, list[str]] = {}
+    verifycache.record_keys(repo, chains)
+    states = verifycache.States(cache)
+    for code, data in sorted(repo.agencies.items()):
+        order = sorted(data.draws, key=lambda k: made_at(data, *k))
+        whole = PriorDraws()
+        for i, key in enumerate(order):
+            if i == len(order) - 1:
+                assert vars(states.get(chains[code][i])) == vars(whole), code
+            record = json.loads((demo / data.draws[key].file).read_text(encoding="utf-8"))
+            assert data.draws[key].values_file == record["randomness"]["file"]
+            whole.add(key, record)
+        assert vars(states.get(chains[code][len(order)])) == vars(whole), code

@@ -8,6 +8,8 @@ import csv
 import gc
 import json
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -249,3 +251,22 @@ def test_the_verify_command_prints_the_same_whatever_the_number_of_jobs(demo):
     outputs = {jobs: CliRunner().invoke(cli, ["verify", "--root", str(demo), "--jobs", jobs]) for jobs in ("1", "2")}
     assert outputs["1"].exit_code == outputs["2"].exit_code == 1
     assert outputs["1"].output == outputs["2"].output and "draw-mismatch" in outputs["1"].output
+
+
+def _helps(_shared, _piece) -> bool:
+    from ssjpub import parallel
+
+    return parallel.second_process_helps()
+
+
+def test_a_forked_worker_never_forks_again_and_a_fresh_process_may():
+    """multiprocessing is imported only where a process is forked (a cached verify never loads it):
+    a worker still knows it is one, and a process that never loaded it is none."""
+    from ssjpub import parallel
+
+    if not parallel.can_fork():
+        pytest.skip("no fork here")
+    assert parallel.map_forked(_helps, None, [0, 1], 2) == [False, False]
+    probe = "import sys; from ssjpub import parallel; print(parallel.second_process_helps(), 'multiprocessing' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(parallel.usable_cpus() >= 2), "False"]

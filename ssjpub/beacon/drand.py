@@ -20,9 +20,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from importlib.resources import files
-
-import drand_verify
+from pathlib import Path
 
 SIGNATURE_BYTES = 48  # a compressed G1 point
 CHINA = timezone(timedelta(hours=8))  # a declaration's expected_on is the round's date in Beijing time
@@ -41,7 +39,7 @@ class Chain:
 
 
 def _load() -> Chain:
-    pinned = json.loads(files(__package__).joinpath("quicknet.json").read_text(encoding="utf-8"))
+    pinned = json.loads((Path(__file__).parent / "quicknet.json").read_text(encoding="utf-8"))
     info = pinned["info"]
     return Chain(
         hash=info["hash"], public_key=info["public_key"], genesis=info["genesis_time"],
@@ -72,6 +70,8 @@ def verify(round: int, signature: bytes) -> str | None:
     if len(signature) != SIGNATURE_BYTES:
         return (f"签名长度不对：quicknet 的签名是 {SIGNATURE_BYTES} 字节（{2 * SIGNATURE_BYTES} 位十六进制），"
                 f"这里是 {len(signature)} 字节")
+    import drand_verify  # the pairing library, imported only when a signature is checked
+
     try:
         drand_verify.verify_quicknet(round, signature.hex(), QUICKNET.public_key)
     except ValueError as exc:

@@ -219,17 +219,21 @@ def verify_cmd(root: Path, fmt: str, history: bool, jobs: int | None, cache_dir:
     parsed = ParseCache(cache.folder / parsecache.FOLDER) if deferred else None
     repo, _ = load_valid(root, fmt, results=False, agencies=chosen_agencies(root, agencies),
                          deferred=deferred, parsed=parsed)
-    keys = verifycache.record_keys(repo) if cache is not None else {}
+    chains: dict[str, list[str]] = {}
+    keys = verifycache.record_keys(repo, chains) if cache is not None else {}
     known = frozenset(k for k, digest in keys.items() if cache.has(digest))
+    states = verifycache.States(cache.folder) if cache is not None else None
+    start = verifycache.starts(repo, chains, known, states) if states is not None else {}
     if deferred:
         with gc_paused():
             inputs = load_inputs(repo, [k for k in keys if k not in known], parsed)
         exit_if_invalid(inputs, fmt)
-    found = verify_records(repo, workers=jobs, known=known)
+    found = verify_records(repo, workers=jobs, known=known, start=start)
     if cache is not None:
         for (code, year, task, kind), digest in sorted(keys.items()):
             if (code, year, task, kind) not in known and found.get((code, year, task)) == []:
                 cache.put(digest)
+        verifycache.save_states(repo, chains, start, states)
     problems = [p for key in sorted(found) for p in found[key]]
     unchecked = ""
     if history:

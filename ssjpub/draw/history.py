@@ -158,7 +158,7 @@ class _History:
                 if _is_split(d.data):
                     pop.append(d.data["population"]["file"])  # its tree: the parts it held, no more
                 inputs = (*pop, plan_rel)
-            for parent in self.revealed_in(d.passed_on.get("randomness", {}).get("file", "")):
+            for parent in self.revealed_in(d.values_file):
                 for rel in (*inputs, f"plans/{code}/inspectors.yaml", f"plans/{code}/checklist.yaml"):
                     if rel:
                         specs.add(self.spec(parent, rel))
@@ -237,7 +237,7 @@ class _History:
     def roster_key(self, code: str, d, verified: str) -> str:
         """The roster check's cache key: see check_rosters."""
         h = hashlib.sha256(f"ssjpub-roster-check/1\n{verified}\n".encode())
-        for parent in self.revealed_in(d.passed_on["randomness"]["file"]):
+        for parent in self.revealed_in(d.values_file):
             for rel in (f"plans/{code}/inspectors.yaml", f"plans/{code}/checklist.yaml"):
                 blob = self.blobs.get(self.spec(parent, rel))
                 h.update(b"absent\n" if blob is None else hashlib.sha256(blob).hexdigest().encode() + b"\n")

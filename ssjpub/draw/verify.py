@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from ssjpub import parallel
 from ssjpub.draw.encoding import ALGORITHMS
 from ssjpub.draw.engine import DrawError, DrawFailed, PriorDraws, execute, made_at
@@ -46,10 +48,13 @@ def verify_draws(repo: Repository, workers: int | None = None) -> tuple[int, lis
 
 
 def verify_records(repo: Repository, workers: int | None = None,
-                   known: frozenset[tuple[str, int, str, str]] = frozenset()) -> dict[Key, list[Problem]]:
+                   known: frozenset[tuple[str, int, str, str]] = frozenset(),
+                   start: Mapping[str, tuple[int, PriorDraws]] | None = None) -> dict[Key, list[Problem]]:
     """Each re-executed record's problems (draw and failure records of a task together), by
     (agency, year, task); the records in `known` ((agency, year, task, "draw" | "failure"), found
-    exact before: ssjpub.draw.verifycache) are not re-executed and not in the result.
+    exact before: ssjpub.draw.verifycache) are not re-executed and not in the result. `start`: by
+    agency, the state before its i-th record in made_at order (verifycache.States), for when the
+    records before it are all in `known`: they are not added up again.
 
     Each agency's records are re-executed in the order they were made, carrying what earlier
     records pass on (PriorDraws) from one to the next. With `workers` > 1 (by default the usable
@@ -59,7 +64,7 @@ def verify_records(repo: Repository, workers: int | None = None,
     if workers is None:
         todo = sum(1 for code, data in repo.agencies.items() for key in data.draws if (code, *key, "draw") not in known)
         workers = parallel.usable_cpus() if todo >= _MIN_PARALLEL else 1
-    runs = _runs(repo, workers, known)
+    runs = _runs(repo, workers, known, start or {})
     parts = parallel.map_forked(_verify_run, repo, runs, workers) if workers > 1 and len(runs) > 1 else None
     if parts is None:
         parts = [_verify_run(repo, run) for run in runs]
@@ -95,7 +100,8 @@ def verify_failure(repo: Repository, code: str, key: tuple[int, str]) -> list[Pr
     return compare(failed.file, path.read_text(encoding="utf-8"), failed.data, expected)
 
 
-def _runs(repo: Repository, workers: int, known: frozenset[tuple[str, int, str, str]] = frozenset()) -> list[Run]:
+def _runs(repo: Repository, workers: int, known: frozenset[tuple[str, int, str, str]] = frozenset(),
+          start: Mapping[str, tuple[int, PriorDraws]] | None = None) -> list[Run]:
     """Every agency's records in made_at order, cut into runs, each with the state before it.
 
     Serially, one run per agency. In parallel, about four runs per worker in all, so that they
@@ -111,6 +117,9 @@ def _runs(repo: Repository, workers: int, known: frozenset[tuple[str, int, str, 
         todo = [i for i, k in enumerate(ordered) if (code, *k, "draw") not in known]
         step = max(1, len(todo)) if workers <= 1 else max(_MIN_RUN, -(-len(todo) // pieces))
         prior, done = PriorDraws(), 0
+        begin, state = (start or {}).get(code, (0, None))
+        if state is not None and todo and begin <= todo[0]:
+            prior, done = state.copy(), begin
         for j in range(0, len(todo), step):
             first, last = todo[j], todo[min(j + step, len(todo)) - 1]
             for key in ordered[done:first]:

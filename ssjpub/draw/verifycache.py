@@ -15,20 +15,22 @@ written to a temporary file and renamed; they are not fsync'ed, as a lost or tor
 a re-execution. `verify --history` is never cached; the roster check of plain `verify` keeps its
 own entries (verdict ROSTER, keyed by the record's key and the roster versions it was checked
 against: ssjpub.draw.history.check_rosters). The YAML documents and draw records read are cached
-beside, in `parsed/` (ssjpub.loader.parsecache).
+beside, in `parsed/` (ssjpub.loader.parsecache), and what each agency's records pass on to the
+next draw, in `states/` (States).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
 from ssjpub.atomicfile import write_cache_file
 from ssjpub.draw.encoding import ALGORITHMS
-from ssjpub.draw.engine import made_at
-from ssjpub.loader.parsecache import source_digest
+from ssjpub.draw.engine import PriorDraws, made_at
+from ssjpub.loader.parsecache import ParseCache, source_digest
 from ssjpub.loader.repository import AgencyData, Repository
 
 DEFAULT_DIR = ".ssjpub-cache/verify"  # under the repository root; git-ignored, kept by CI's cache step
@@ -51,13 +53,21 @@ class _Digests:
     def __init__(self, root: Path, known: dict[str, str] | None = None) -> None:
         self.root = root
         self.seen: dict[str, str] = dict(known or {})
+        self.split: dict[str, list | None] = {}
+
+    def parts(self, snapshot: str) -> list | None:
+        """_parts of the snapshot, once per snapshot (many draws name the same one)."""
+        if snapshot not in self.split:
+            self.split[snapshot] = _parts(self.root, snapshot, self)
+        return self.split[snapshot]
 
     def __call__(self, rel: str | None) -> str:
         if rel is None:
             return "absent"
         if rel not in self.seen:
             try:
-                self.seen[rel] = hashlib.sha256((self.root / rel).read_bytes()).hexdigest()
+                with open(os.path.join(self.root, rel), "rb") as fh:  # not pathlib: ~400 files a run
+                    self.seen[rel] = hashlib.sha256(fh.read()).hexdigest()
             except (OSError, ValueError):
                 self.seen[rel] = "absent"
         return self.seen[rel]
@@ -71,8 +81,10 @@ def _shared(repo: Repository, digest: _Digests) -> dict:
             "calendar": {f: digest(f) for f in calendar}}
 
 
-def record_keys(repo: Repository) -> dict[Key, str]:
-    """The cache key of every draw record and failure record of the loaded repository."""
+def record_keys(repo: Repository, chains: dict[str, list[str]] | None = None) -> dict[Key, str]:
+    """The cache key of every draw record and failure record of the loaded repository. With
+    `chains`, each agency's chain digests go there too: the i-th is that of the records made
+    before its i-th record in made_at order, the last that of all of them (States' keys)."""
     digest = _Digests(repo.root, repo.digests)
     shared = _shared(repo, digest)
     keys: dict[Key, str] = {}
@@ -83,6 +95,8 @@ def record_keys(repo: Repository) -> dict[Key, str]:
         for key in order:
             before[key] = chain.hexdigest()
             chain.update(f"{data.draws[key].file}\0{digest(data.draws[key].file)}\n".encode())
+        if chains is not None:
+            chains[code] = [*(before[key] for key in order), chain.hexdigest()]
         for key in order:
             keys[(code, *key, "draw")] = _key(repo, data, key, "draw", shared, agency, before[key], digest)
         for key in sorted(data.failures):
@@ -108,7 +122,7 @@ def _key(repo: Repository, data: AgencyData, key: tuple[int, str], kind: str, sh
         "json": digest(record.file), "yaml": digest(record.yaml_file),
         "plan": digest(f"plans/{data.code}/{year}/plan.yaml"),
         "snapshot": [snapshot, digest(snapshot)] if snapshot is not None else None,
-        "snapshot_parts": _parts(repo.root, snapshot, digest) if snapshot is not None else None,
+        "snapshot_parts": digest.parts(snapshot) if snapshot is not None else None,
         "randomness": digest(f"plans/{data.code}/{year}/randomness/{task}.yaml"),
     }
     text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
@@ -159,3 +173,64 @@ class Cache:
     def put(self, key: str) -> bool:
         """Record an exact verdict; False when the folder cannot be written (the run goes on)."""
         return write_cache_file(self.path(key), _entry(key, self.verdict))
+
+
+class States:
+    """What an agency's records pass on (PriorDraws), by the digest of the chain of records that
+    made it (record_keys' `chains`: every record's path and SHA-256, in made_at order), kept in the
+    parse cache's format (ssjpub.loader.parsecache: the key names ssjpub's code, a torn entry is a
+    miss). A pull request that adds a draw after the last, or redoes the last, finds the state
+    before it here instead of adding up every earlier record (ssjpub.draw.verify `start`)."""
+
+    KIND = "prior-draws"
+
+    def __init__(self, folder: Path) -> None:
+        self.store = ParseCache(folder / "states")
+
+    def get(self, chain: str) -> PriorDraws | None:
+        found = self.store.get("", self.KIND, chain)
+        return found if isinstance(found, PriorDraws) else None
+
+    def put(self, chain: str, state: PriorDraws) -> bool:
+        return self.store.put("", self.KIND, chain, state)
+
+    def has(self, chain: str) -> bool:
+        return self.store.has("", self.KIND, chain)
+
+
+Start = dict[str, tuple[int, PriorDraws]]  # agency -> (index in made_at order, the state before that record)
+
+
+def _ordered(data: AgencyData) -> list[tuple[int, str]]:
+    return sorted(data.draws, key=lambda k: made_at(data, *k))
+
+
+def starts(repo: Repository, chains: dict[str, list[str]], known: frozenset[Key], states: States) -> Start:
+    """For each agency with a record to re-execute, the cached state before the first of them."""
+    out: Start = {}
+    for code, data in sorted(repo.agencies.items()):
+        first = next((i for i, k in enumerate(_ordered(data)) if (code, *k, "draw") not in known), None)
+        if first and code in chains and (state := states.get(chains[code][first])) is not None:
+            out[code] = (first, state)
+    return out
+
+
+def save_states(repo: Repository, chains: dict[str, list[str]], start: Start, states: States) -> None:
+    """Keep each agency's state before its last record and after all of them: what the next pull
+    request starts from when it adds a draw, or redoes the last one. Built from `start` when there
+    is one (adding the records after it), else from the first record."""
+    for code, data in sorted(repo.agencies.items()):
+        order, marks = _ordered(data), chains.get(code, [])
+        n = len(order)
+        if not n or len(marks) != n + 1 or (states.has(marks[n - 1]) and states.has(marks[n])):
+            continue
+        begin, state = start.get(code, (0, None))
+        if state is None or begin > n - 1:
+            begin, state = 0, PriorDraws()
+        else:
+            state = state.copy()
+        for key in order[begin:n - 1]:
+            state.add(key, data.draws[key].passed_on)
+        states.put(marks[n - 1], state)
+        state.add(order[n - 1], data.draws[order[n - 1]].passed_on)
+        states.put(marks[n], state)

@@ -54,15 +54,25 @@ class ParseCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
-    def get(self, rel: str, kind: str, digest: str) -> Any | None:
-        """The stored value, or None for a missing, torn or foreign entry."""
-        key = self.key(rel, kind, digest)
+    def _payload(self, key: str) -> bytes | None:
+        """The pickle of an entry whose header matches, else None."""
         try:
             raw = self._path(key).read_bytes()
         except (OSError, ValueError):
             return None
         header, _, payload = raw.partition(b"\n")
         if header != f"{FORMAT} {key} {hashlib.sha256(payload).hexdigest()}".encode():
+            return None
+        return payload
+
+    def has(self, rel: str, kind: str, digest: str) -> bool:
+        """Whether there is an intact entry (its header checked, the value not loaded)."""
+        return self._payload(self.key(rel, kind, digest)) is not None
+
+    def get(self, rel: str, kind: str, digest: str) -> Any | None:
+        """The stored value, or None for a missing, torn or foreign entry."""
+        payload = self._payload(self.key(rel, kind, digest))
+        if payload is None:
             return None
         try:
             return pickle.loads(payload)

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, Mapping, TypeVar
+from typing import Any, Callable, Generic, Mapping, TypeVar
 
 from ssjpub.digits import non_ascii_digits
 from ssjpub.draw import halves
@@ -116,15 +116,19 @@ class DrawFile:
     """A committed draw record: its JSON form, and where the staff-facing YAML copy lives.
 
     A record whose bytes a cached `verify` read before (ssjpub.loader.parsecache) is not parsed
-    when loaded: only its `passed_on` part comes from the cache, and `data` is read from the file
-    when something asks for it (a draw re-executed after it, a changed key)."""
+    when loaded: its `passed_on` part is taken from the cache only when something asks for it (a
+    draw re-executed after it whose state before is not cached), the randomness file it names from
+    the agency's record index (RecordIndex), and `data` is read from the file when something asks
+    for it (a draw re-executed after it, a changed key)."""
 
-    __slots__ = ("file", "yaml_file", "_data", "_passed_on", "_path")
+    __slots__ = ("file", "yaml_file", "_data", "_passed_on", "_path", "_cached", "_values")
 
     def __init__(self, file: str, data: dict | None, yaml_file: str | None,
-                 passed_on: dict | None = None, path: Path | None = None) -> None:
+                 passed_on: dict | None = None, path: Path | None = None,
+                 cached: Callable[[], Any] | None = None, values_file: str | None = None) -> None:
         self.file, self.yaml_file = file, yaml_file
         self._data, self._passed_on, self._path = data, passed_on, path
+        self._cached, self._values = cached, values_file
 
     @property
     def data(self) -> dict:
@@ -136,8 +140,17 @@ class DrawFile:
     def passed_on(self) -> dict:
         """What the record passes on to later draws and the roster check (records.passed_on)."""
         if self._passed_on is None:
-            self._passed_on = passed_on(self.data)
+            found = self._cached() if self._cached is not None else None
+            # A torn or missing entry: the same bytes (their digest was indexed) read again.
+            self._passed_on = found if isinstance(found, dict) else passed_on(self.data)
         return self._passed_on
+
+    @property
+    def values_file(self) -> str:
+        """The randomness file the record names ("" when it names none)."""
+        if self._values is None:
+            self._values = values_file(self.passed_on)
+        return self._values
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DrawFile):
@@ -148,6 +161,13 @@ class DrawFile:
 
     def __repr__(self) -> str:
         return f"DrawFile({self.file!r}, yaml_file={self.yaml_file!r})"
+
+
+def values_file(record: dict) -> str:
+    """The randomness file a record (or its passed_on part) names; "" for any other shape."""
+    section = record.get("randomness")
+    found = section.get("file") if isinstance(section, dict) else None
+    return found if isinstance(found, str) else ""
 
 
 @dataclass(frozen=True)
@@ -183,6 +203,7 @@ class _Reader:
         self.deferred = deferred  # see load_repository
         self.parsed = parsed  # YAML documents already read, by their bytes
         self.digests: dict[str, str] = {}  # rel -> SHA-256 of what was read, with `parsed`
+        self.indexes: dict[str, RecordIndex] = {}  # agency -> its records known to `parsed`
         self.problems: list[Problem] = []
         self.files: list[str] = []
         self.broken: set[str] = set()
@@ -190,6 +211,11 @@ class _Reader:
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
+
+    def index(self, code: str) -> RecordIndex:
+        if code not in self.indexes:
+            self.indexes[code] = RecordIndex(self.parsed, code)
+        return self.indexes[code]
 
     def link(self, path: Path) -> None:
         """A symbolic link in the tree: reported once, at its own path; what is behind it is broken."""
@@ -325,24 +351,27 @@ class _Reader:
             self.broken.add(rel)
         return snapshot
 
-    def draw_record(self, path: Path, mirror: str | None) -> DrawFile | None:
+    def draw_record(self, code: str, path: Path, mirror: str | None) -> DrawFile | None:
         """A draw record; deferred, one whose bytes the parse cache knows is left unparsed."""
         if self.deferred and self.parsed is not None:
             rel = self.rel(path)
             raw = _plain_bytes(path)
             digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
-            known = None
+            index = self.index(code)
             if raw is not None:
                 self.digests[rel] = digest
-                known = self.parsed.get(rel, _RECORD, digest)
-            if isinstance(known, dict):
-                self.files.append(rel)
-                return DrawFile(rel, None, mirror, known, path)
+                named = index.known(rel, digest)
+                if named is not None:
+                    self.files.append(rel)
+                    parsed = self.parsed
+                    return DrawFile(rel, None, mirror, None, path,
+                                    cached=lambda: parsed.get(rel, _RECORD, digest), values_file=named)
             data = _plain_dict(raw)
             if data is not None:
                 self.files.append(rel)
                 found = DrawFile(rel, data, mirror)
-                self.parsed.put(rel, _RECORD, digest, found.passed_on)
+                if self.parsed.put(rel, _RECORD, digest, found.passed_on):
+                    index.add(rel, digest, found.values_file)
                 return found
         record = self.json(path)
         return None if record is None else DrawFile(self.rel(path), record, mirror)
@@ -404,6 +433,34 @@ class _Reader:
 
 
 _RECORD = "draw-record"  # what a draw record's bytes are kept as in the parse cache: its passed_on part
+_INDEX = "draw-record-index"  # an agency's RecordIndex in the parse cache
+
+
+class RecordIndex:
+    """An agency's draw records whose passed_on part the parse cache holds, in one entry (one read
+    for all of them rather than one per record): by path, the SHA-256 of the bytes and the
+    randomness file they name. Saved with only this run's records when anything differs."""
+
+    def __init__(self, parsed: ParseCache, code: str) -> None:
+        self.parsed, self.rel = parsed, f"plans/{code}/"
+        found = parsed.get(self.rel, _INDEX, "")
+        self.before: dict = found if isinstance(found, dict) else {}
+        self.now: dict[str, tuple[str, str]] = {}
+
+    def known(self, rel: str, digest: str) -> str | None:
+        """The randomness file the record names, when these bytes are indexed; else None."""
+        entry = self.before.get(rel)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == digest and isinstance(entry[1], str):
+            self.now[rel] = entry
+            return entry[1]
+        return None
+
+    def add(self, rel: str, digest: str, values: str) -> None:
+        self.now[rel] = (digest, values)
+
+    def save(self) -> None:
+        if self.now != self.before:
+            self.parsed.put(self.rel, _INDEX, "", self.now)
 
 
 def _plain_json(path: Path | None) -> dict | None:
@@ -548,7 +605,7 @@ def _load_year(r: _Reader, data: AgencyData, folder: Path) -> None:
             for path in r.visible(inner):
                 if path.suffix == ".json" and _SLUG.match(path.stem):
                     mirror = path.with_suffix(".yaml")
-                    record = r.draw_record(path, r.rel(mirror) if r.is_file(mirror) else None)
+                    record = r.draw_record(data.code, path, r.rel(mirror) if r.is_file(mirror) else None)
                     if record is not None:
                         data.draws[(year, path.stem)] = record
                 elif not (path.suffix == ".yaml" and _SLUG.match(path.stem)):  # a lone copy: reported above
@@ -645,6 +702,8 @@ def load_repository(root: Path, results: bool = True, agencies: frozenset[str] |
     if results:
         for link in tree.links_under(root / "content"):  # Pelican would follow them
             r.link(link)
+    for index in r.indexes.values():
+        index.save()
     repo.files = sorted(r.files)
     repo.broken = r.broken
     repo.digests = r.digests
