@@ -281,7 +281,7 @@ class SiteGenerator(Generator):
         self.context["ssjpub_commit_url"] = trace.commit_url(self.repository, self.commit)
         self.context["ssjpub_nav"] = nav_links(self.repo, extra)
         self.context["ssjpub_content_dir"] = prefix
-        self.context["ssjpub_ref"] = self.source_ref
+        self.context["ssjpub_refs"] = lambda files: trace.by_commit([self.source_ref(f) for f in files])
         self.context["ssjpub_rows"] = table_html.table_rows
         self.context["ssjpub_foot"] = table_html.table_foot
         self.context["ssjpub_download"] = downloads.table_base
