@@ -283,6 +283,7 @@ class SiteGenerator(Generator):
         self.context["ssjpub_content_dir"] = prefix
         self.context["ssjpub_refs"] = lambda files: trace.by_commit([self.source_ref(f) for f in files])
         self.context["ssjpub_rows"] = table_html.table_rows
+        self.context["ssjpub_href"] = table_html.href
         self.context["ssjpub_foot"] = table_html.table_foot
         self.context["ssjpub_download"] = downloads.table_base
         self.context["ssjpub_card_labels"] = table_html.card_labels
