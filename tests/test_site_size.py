@@ -126,3 +126,32 @@ def test_an_unknown_agency_in_the_selection_stops_the_build_with_the_known_ones(
     assert done.returncode == 1, log
     assert re.search(r"pelicanconf\.py:\d+:1: invalid-value 设置 SSJPUB_AGENCIES 无效：没有机关 nowhere（仓库中的机关：baofeng、yanshi）", log), log
     assert "Traceback" not in log and not (out / "index.html").exists()
+
+
+def test_a_records_search_summary_is_its_description_read_from_the_page_head(demo_site, tmp_path):
+    """The record's summary is no longer copied into its body: Pagefind reads the meta
+    description (data-pagefind-meta="摘要[content]"); every record's fragment still carries it."""
+    import gzip
+    import html as H
+    import shutil
+
+    from ssjpub.site import pagefind_bundle
+    from ssjpub.site import search_index as S
+
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site)
+    S.index_site(site, ["yanshi"])
+    described = {}
+    for page in (site / "yanshi/enterprises").glob("*/index.html"):
+        if len(page.parent.name) != 18:  # a page of the list of records, not a record
+            continue
+        text = page.read_text(encoding="utf-8")
+        assert 'data-pagefind-meta="摘要">' not in text  # no second copy in the body
+        [content] = re.findall(r'<meta name="description" content="([^"]*)" data-pagefind-meta="摘要\[content\]">', text)
+        described[page.parent.name] = H.unescape(content)
+    summaries = {}
+    for frag in site.glob("yanshi/pagefind/*/fragment/*.pf_fragment"):
+        doc = json.loads(gzip.decompress(frag.read_bytes())[len(pagefind_bundle.SIGNATURE):])
+        if "/enterprises/" in doc["url"] and doc["meta"].get("类别") == "企业档案":
+            summaries[doc["url"].rstrip("/").rsplit("/", 1)[-1]] = doc["meta"]["摘要"]
+    assert described and summaries == described
