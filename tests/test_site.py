@@ -926,7 +926,7 @@ def test_task_pages_say_from_how_many_inspectors_each_group_was_drawn(demo, site
     varied = Html((site / "baofeng/2024/2024-02/index.html").read_text(encoding="utf-8"))
     assert "名可选检查人员中抽取 2 名：" in varied.text() and "各检查组从多少名可选检查人员中抽取" in varied.text()
     assert "没有真正的选择余地" not in varied.text()
-    assert (site / "baofeng/2024/2024-02/choice.csv").is_file()  # the table has its downloads
+    assert (site / "baofeng/2024/choice.csv").is_file()  # the table has its downloads (the year's, ssjpub.site.yearly)
     pages = {p.url: p for p in P.site_pages(demo)}
     assert pages["baofeng/2024/2024-01/"].data["choice"]["note"] is None
     assert pages["baofeng/2024/2024-06/"].data["choice"] is None  # a complaint case draws no one
