@@ -55,10 +55,14 @@ def _swap(value: Any, new: dict[int, Table]) -> Any:
     return value
 
 
-def year_downloads(pages: list, plan_url: str, year: int) -> list:
+def year_downloads(pages: list, plan_url: str, year: int) -> tuple[list, tuple[Table, ...]]:
     """The year's task pages (ssjpub.site.pages.SitePage, in plan order, each with data["task"]),
-    each merged table made part of the year's one (``<plan_url><key>``). Tables whose columns
-    differ from the first of their kind (a choice table predicted before the draw) keep their own."""
+    each merged table made part of the year's one (``<plan_url><key>``), and a table per year's
+    download for the plan page to hold: listed before the tasks, it is the page that writes them
+    (ssjpub.site.downloads.owned), so that a change to one task's rows or sources re-renders the
+    plan page and that task's, not the year's first task page (ssjpub.site.sitecache). Tables whose
+    columns differ from the first of their kind (a choice table predicted before the draw) keep
+    their own."""
     found: dict[str, list[tuple[str, Table]]] = {}
     titles: dict[str, tuple[str, ...]] = {}
     sources: dict[str, dict[str, None]] = {}
@@ -86,4 +90,5 @@ def year_downloads(pages: list, plan_url: str, year: int) -> list:
         new = {id(t): dataclasses.replace(t, part_of=datasets[t.key]) for t in mine
                if t.key in datasets and any(t is x for _, x in found[t.key])}
         out.append(dataclasses.replace(page, data=_swap(page.data, new)) if new else page)
-    return out
+    owners = tuple(dataclasses.replace(d.table, rows=(), sources=None, part_of=d) for d in datasets.values())
+    return out, owners

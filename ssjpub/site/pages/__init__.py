@@ -12,6 +12,7 @@ are the package's public ones.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable
 
 from ssjpub.draw.history import History
@@ -109,11 +110,13 @@ def agency_pages(
         pages.append(targets_page(data))
         pages.extend(target_list_pages(data, codes))
     for year in sorted(data.plans):
-        pages.append(plan_page(data, year, files))
+        plan = plan_page(data, year, files)
         tasks = [task_page(data, year, task, categories, commit,
                            compliance.get(data.code, {}).get(str(year), {}).get(task.id), history, dirty, files, games)
                  for task in data.plans[year].model.tasks]
-        for page in year_downloads(tasks, urls.plan(code, year), year):
+        tasks, downloads = year_downloads(tasks, urls.plan(code, year), year)
+        pages.append(replace(plan, data={**plan.data, "year_downloads": downloads}))  # not shown: written
+        for page in tasks:
             pages += [page, *drawn_pages(page)]
     pages.extend(records)
     return with_facets(repo, pages)
