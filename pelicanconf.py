@@ -30,6 +30,10 @@ SSJPUB_REPOSITORY = None
 # git-ignored) by the digest of everything they are made from, and reused while that is unchanged.
 # None builds every page every time.
 SSJPUB_CACHE = ".ssjpub-cache/site"
+# A site of some agencies only (one site per agency when a city or province outgrows one host,
+# docs/scale.md), e.g. ["x419001"]: the repository is checked whole, only these agencies' pages and
+# their own and the shared input files are published. None: every agency.
+SSJPUB_AGENCIES = None
 
 # Escape every value; page.html marks the rendered Markdown as safe itself.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}

@@ -30,7 +30,7 @@ from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository
 from ssjpub.draw.stale import stale_records
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors, sort_problems
-from ssjpub.site import downloads, publish, search_index, served, sitecache, table_html, trace, urls
+from ssjpub.site import downloads, publish, search_index, selection, served, sitecache, table_html, trace, urls
 from ssjpub.site.pages import (
     Document, SitePage, agency_pages, announcements, clip, nav_links, page_tables, shared_pages,
 )
@@ -235,6 +235,13 @@ class SiteGenerator(Generator):
         }
         self.repository = site_repository(self.settings, self.repositories)
         self.served = served.catalogue(self.root)  # the raw inputs the pages link with their digests
+        codes, problems = selection.selection(self.settings, self.repo, self.root)
+        if problems:
+            raise fail(problems, "网站设置有误")
+        if codes is not None:  # a site of some agencies (SSJPUB_AGENCIES): checked whole, published in part
+            every = set(self.repo.agencies)
+            self.repo = selection.only(self.repo, codes)
+            self.served = {rel: f for rel, f in self.served.items() if selection.served_by(rel, codes, every)}
         # Every text from the data reaches HTML through autoescaping, whatever JINJA_ENVIRONMENT
         # says. A fresh template cache: nothing compiled without autoescaping is reused.
         self.data_env = self.env.overlay(autoescape=True, cache_size=400)
@@ -281,8 +288,9 @@ class SiteGenerator(Generator):
         self.context["ssjpub_commit_url"] = trace.commit_url(self.repository, self.commit)
         self.context["ssjpub_nav"] = nav_links(self.repo, extra)
         self.context["ssjpub_content_dir"] = prefix
-        self.context["ssjpub_ref"] = self.source_ref
+        self.context["ssjpub_refs"] = lambda files: trace.by_commit([self.source_ref(f) for f in files])
         self.context["ssjpub_rows"] = table_html.table_rows
+        self.context["ssjpub_href"] = table_html.href
         self.context["ssjpub_foot"] = table_html.table_foot
         self.context["ssjpub_download"] = downloads.table_base
         self.context["ssjpub_card_labels"] = table_html.card_labels

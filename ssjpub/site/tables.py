@@ -87,10 +87,12 @@ class Table:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A table shown a page at a time (the enterprise lists) and downloaded whole, once."""
+    """A table shown a page at a time (the enterprise lists), or a part on each of several pages
+    (a year's tasks: ssjpub.site.yearly), and downloaded whole, once."""
 
     base: str  # site-relative URL of its download files, without the extension
     table: Table  # every row; its ``sources`` are the files it is built from
+    label: str = ""  # the download link's text when the table is not a page of a list (ssjpub.site.yearly)
 
 
 def cell(value: object = None, url: str | None = None, anchor: str | None = None) -> Cell:

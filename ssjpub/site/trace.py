@@ -151,6 +151,16 @@ def source_ref(history: History, path: str, repository: str | None) -> SourceRef
     return SourceRef(path, last.sha, last.day.isoformat(), blob_url(repository, last.sha, path), dirty)
 
 
+def by_commit(refs: list[SourceRef]) -> list[list[SourceRef]]:
+    """A page's sources grouped by the commit that last changed them, in the order each commit is
+    first named: a page names a few commits for many files (a record's every draw and result), and
+    each file said its commit again."""
+    groups: dict[tuple[str, str], list[SourceRef]] = {}
+    for ref in refs:
+        groups.setdefault((ref.sha, ref.day), []).append(ref)
+    return list(groups.values())
+
+
 def latest_day(history: History, paths: list[str] | tuple[str, ...]) -> date | None:
     days = [c.day for p in paths if (c := history.last(p)) is not None]
     return max(days) if days else None

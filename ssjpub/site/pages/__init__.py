@@ -12,10 +12,12 @@ are the package's public ones.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable
 
 from ssjpub.draw.history import History
 from ssjpub.loader.repository import Repository
+from ssjpub.site import urls
 from ssjpub.site.served import Catalogue, catalogue
 from ssjpub.site.pages.agency import agency_page
 from ssjpub.site.pages.announcements import Announcement, announcements
@@ -40,6 +42,7 @@ from ssjpub.site.pages.task import (
 )
 from ssjpub.site.pages.verify import DRAWS_COLUMNS, verify_page
 from ssjpub.site.tables import Cell, Link, Table, cell, columns
+from ssjpub.site.yearly import year_downloads
 
 __all__ = [
     "CHECKLIST_COLUMNS", "DESCRIPTION_LIMIT", "DRAWS_COLUMNS", "GRADES", "HOME_LATEST", "HOME_LINK",
@@ -107,10 +110,13 @@ def agency_pages(
         pages.append(targets_page(data))
         pages.extend(target_list_pages(data, codes))
     for year in sorted(data.plans):
-        pages.append(plan_page(data, year, files))
-        for task in data.plans[year].model.tasks:
-            rows = compliance.get(data.code, {}).get(str(year), {}).get(task.id)
-            page = task_page(data, year, task, categories, commit, rows, history, dirty, files, games)
+        plan = plan_page(data, year, files)
+        tasks = [task_page(data, year, task, categories, commit,
+                           compliance.get(data.code, {}).get(str(year), {}).get(task.id), history, dirty, files, games)
+                 for task in data.plans[year].model.tasks]
+        tasks, downloads = year_downloads(tasks, urls.plan(code, year), year)
+        pages.append(replace(plan, data={**plan.data, "year_downloads": downloads}))  # not shown: written
+        for page in tasks:
             pages += [page, *drawn_pages(page)]
     pages.extend(records)
     return with_facets(repo, pages)

@@ -88,10 +88,17 @@ SITE_LINKS = (
 )
 
 
+# More agencies than this: the navigation names none but links to the home page's list of them. It
+# is on every page: a city's ten names were ~0.6 KB a page, a province's hundred ~6 KB.
+NAV_AGENCIES = 3
+
+
 def nav_links(repo: Repository, extra: Iterable[Link] = ()) -> tuple[Link, ...]:
-    """The site-wide navigation: home, one entry per agency, then the site's own pages
-    (``extra``: Markdown pages such as 关于本站)."""
-    agencies = (Link(_short(d), urls.agency(code)) for code, d in _agencies(repo))
+    """The site-wide navigation: home, one entry per agency (or, past NAV_AGENCIES, one to the
+    home page's list), then the site's own pages (``extra``: Markdown pages such as 关于本站)."""
+    found = _agencies(repo)
+    agencies = ([Link(_short(d), urls.agency(code)) for code, d in found] if len(found) <= NAV_AGENCIES
+                else [Link(f"各机关（{len(found)} 个）", "index.html#agencies-h")])
     return (HOME_LINK, *agencies, *SITE_LINKS, *extra)
 
 

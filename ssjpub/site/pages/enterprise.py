@@ -24,6 +24,14 @@ Facts = list[tuple[str, list[str]]]
 
 INDEX_COLUMNS = ("单位名称", "统一社会信用代码", "区域", "随机抽中", "非随机检查", "最近结果")
 NOT_LISTED = "本档案只列出本单位被抽中或被检查的任务；本单位参加抽取但未被抽中的任务不逐一列出（每次抽取的可抽单位有数百家），可在各任务页面的抽取记录中核对。"
+# What every record's facts mean, said once on the list of records (enterprises.html, #read-h),
+# which each record links to: a county has thousands of records, each said it again.
+READING = (
+    ("抽取日期", "公开随机数公布之日，即抽取之日"),
+    ("抽中顺序", "按签号从小到大的位次，即检查顺序；括号中是这次抽中的家数"),
+    ("权重、签", "权重是本单位的签数（及加权的原因），“签”是其中签号最小、被取中的一张"),
+    ("签号、检查组", "取自该任务已提交的抽取记录，可在任务页面上重新核对；检查组第一人为组长"),
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class Visit:
 
     anchor: str
     year: int
+    task_id: str
     task: Link
     source: str  # 随机抽查 / 投诉举报（非随机）…
     random: bool
@@ -176,13 +185,13 @@ def _draw_facts(draws: _Draws, key: tuple[int, str], code: str) -> tuple[Facts, 
     t = targets[code]
     params = rec.get("parameters", {})
     facts: Facts = [
-        ("抽取日期", [f"{draws.announced_on(key)}（公开随机数公布之日）"] if draws.announced_on(key) else []),
-        ("抽中顺序", [f"第 {t['rank']} 家（共抽中 {len(targets)} 家，即检查顺序）"]),
+        ("抽取日期", [draws.announced_on(key)] if draws.announced_on(key) else []),
+        ("抽中顺序", [f"第 {t['rank']} 家（共 {len(targets)} 家）"]),
         ("层", [t["stratum"]] if t.get("stratum") else []),
         ("批次", [f"第 {t['batch']} 批（共 {params['batches']} 批）"] if params.get("batches") else []),
         ("权重", [f"{t['weight']} 张签", *weight_reasons(params.get("weights", {}), t["grade"],
                                                       draws.snapshot_row(params.get("snapshot"), code))]),
-        ("签", [f"第 {t['copy']} 张（取中的一张）"]),
+        ("签", [f"第 {t['copy']} 张"]),
         ("签号", [t["ticket"]]),
     ]
     group: Facts = []
@@ -235,6 +244,7 @@ def visits(data: AgencyData, code: str, keys: list[tuple[int, str]], draws: _Dra
         out.append(Visit(
             anchor=urls.visit_anchor(year, task_id),
             year=year,
+            task_id=task_id,
             task=Link(f"{year} 年 {task_id} {name}".rstrip(), urls.task(data.code, year, task_id)),
             source="随机抽查" if random else f"{task.basis}（非随机，未经抽取）",
             random=random,
@@ -252,7 +262,7 @@ def enterprise_page(data: AgencyData, who: Identity, found: list[Visit], sources
     drawn = sum(v.random and bool(v.draw) for v in found)
     other = sum(not v.random for v in found)
     facts = [("统一社会信用代码", who.code), ("单位名称", who.name), ("区域", who.area), ("行业", who.industry),
-             ("名录快照", f"{who.snapshot}（以上信息出自本单位所在的最新快照）" if who.snapshot else "")]
+             ("名录快照", who.snapshot)]
     return SitePage(
         url=urls.enterprise(data.code, who.code),
         template="enterprise.html",
@@ -268,7 +278,7 @@ def enterprise_page(data: AgencyData, who: Identity, found: list[Visit], sources
             "other_visits": [v for v in found if not v.random],
             "drawn": drawn,
             "other": other,
-            "not_listed": NOT_LISTED,
+            "reading": urls.enterprises(data.code) + "#read-h",
             "non_random_label": NON_RANDOM_LABEL,
             "latest": latest_result(found),
         },
@@ -365,6 +375,7 @@ def index_pages(data: AgencyData, records: list[SitePage]) -> list[SitePage]:
                 "pager": directory.pager(data.code, page, pages, len(records), url=urls.enterprises),
                 "table": table,
                 "not_listed": NOT_LISTED,
+                "reading": READING,
             },
         ))
     return out

@@ -370,8 +370,7 @@ def drawn_pages(task_page: SitePage) -> list[SitePage]:
                              f"{at.first_row}–{at.last_row} 家（共 {len(whole.rows)} 家），"
                              "列明检查结果、检查组、权重和签号。"),
             # Not the draw view: its other tables are the task page's (page_tables, downloads).
-            data={"task": task, "task_url": task_page.url, "table": table, "pager": at, "batches": draw.batches,
-                  "group_legend": GROUP_LEGEND, "drawn_page_size": urls.DRAWN_PAGE_SIZE,
+            data={"task": task, "task_url": task_page.url, "table": table, "pager": at,
                   "verifier": task_page.data.get("verifier") is not None},
         ))
     return out

@@ -1,0 +1,54 @@
+"""``SSJPUB_AGENCIES``: a site of some agencies only, the first piece of publishing a city or a
+province as one site per agency (docs/scale.md, 第四节第 2 条): a city's ten agencies in one site
+are ~2.2 GiB, over GitHub Pages' 1 GB; one agency's are ~0.23 GiB.
+
+The repository is validated, checked against the rules and its records against their inputs
+whole, as for any build (a draw may name another agency's file, a rule may look across agencies);
+only what is published is cut: the selected agencies' pages, and of the served inputs theirs and
+the shared ones (plans/*.yaml, the calendar), never another agency's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+from ssjpub.loader.repository import Repository
+from ssjpub.problems import Pos, Problem
+
+SETTING = "SSJPUB_AGENCIES"
+
+
+def selection(settings: dict[str, Any], repo: Repository, root: Path) -> tuple[tuple[str, ...] | None, list[Problem]]:
+    """The agency codes the setting selects, None for every agency (unset or empty); a problem for
+    a value that is no list of the repository's agency codes, at its line in pelicanconf.py."""
+    value = settings.get(SETTING)
+    if value in (None, "", [], ()):
+        return None, []
+    known = sorted(repo.agencies)
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        why = f"应是机关代码的列表，如 {SETTING} = [\"{known[0] if known else '机关代码'}\"]"
+    else:
+        unknown = [v for v in value if v not in repo.agencies]
+        if not unknown:
+            return tuple(sorted(set(value))), []
+        why = f"没有机关 {'、'.join(unknown)}（仓库中的机关：{'、'.join(known) or '无'}）"
+    conf = root / "pelicanconf.py"
+    text = conf.read_text(encoding="utf-8", errors="replace") if conf.is_file() else ""
+    line = next((i for i, s in enumerate(text.split("\n"), 1) if re.match(rf"\s*{SETTING}\s*=", s)), 1)
+    return None, [Pos("pelicanconf.py", line).problem("invalid-value", f"设置 {SETTING} 无效：{why}")]
+
+
+def only(repo: Repository, codes: tuple[str, ...]) -> Repository:
+    """The repository with only these agencies: what the pages are made from."""
+    return dataclasses.replace(repo, agencies={c: d for c, d in repo.agencies.items() if c in codes})
+
+
+def served_by(rel: str, codes: tuple[str, ...], every: set[str]) -> bool:
+    """Whether a served input (repository-relative) belongs in a site of ``codes``: an agency's own
+    folder under plans/ or results/ only in its own site; everything else (shared) in every site."""
+    top, _, rest = rel.partition("/")
+    agency = rest.partition("/")[0]
+    return not (top in ("plans", "results") and agency in every and agency not in codes)
