@@ -50,7 +50,7 @@ from pydantic import BaseModel
 from ssjpub.draw.verifycache import code_version
 from ssjpub.site.tables import Table
 
-FORMAT = "ssjpub-site-cache/2"
+FORMAT = "ssjpub-site-cache/3"
 DEFAULT_DIR = ".ssjpub-cache/site"  # under the repository root; git-ignored
 INDEX = "index.json"
 BLOBS = "blobs"
@@ -222,6 +222,15 @@ class Keys:
         h.update(_json(shown))
         return h.hexdigest()
 
+    def group(self, name: str, files: Iterable[str], file_part: Callable[[str], str], values: Any) -> str:
+        """A group of pages' key (ssjpub.site.groups): its name, each input file by `file_part`
+        (its bytes' digest and how the pages show it), and its other inputs as values."""
+        h = hashlib.sha256(self.base)
+        h.update(_json({"group": name, "values": values}))
+        for f in files:
+            h.update(f"\n{f}\0{file_part(f)}".encode())
+        return h.hexdigest()
+
 
 def _replace_file(path: Path, data: bytes) -> None:
     """Write by a temporary file renamed into place: a reader sees the old file or the new one."""
@@ -238,17 +247,32 @@ def _replace_file(path: Path, data: bytes) -> None:
 class SiteCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.index = self._read_index()
+        self.index, self.groups = self._read_index()
         self.used: dict[str, dict[str, str]] = {}  # the entries this build restored or stored
+        self.used_groups: dict[str, list[dict]] = {}  # the groups of pages this build reused or stored
         self.rendered: list[str] = []  # the pages this build rendered (saved in the index: what it cost)
 
-    def _read_index(self) -> dict[str, dict[str, str]]:
+    def _read_index(self) -> tuple[dict[str, dict[str, str]], dict[str, list[dict]]]:
         try:
             meta = json.loads((self.folder / INDEX).read_bytes())
-            pages = meta["pages"] if meta.get("format") == FORMAT else {}
-            return {k: dict(v) for k, v in pages.items() if all(isinstance(s, str) for s in v.values())}
+            if meta.get("format") != FORMAT:
+                return {}, {}
+            pages = {k: dict(v) for k, v in meta["pages"].items() if all(isinstance(s, str) for s in v.values())}
+            groups = {k: v for k, v in meta.get("groups", {}).items()
+                      if isinstance(v, list) and all(isinstance(e, dict) and e.get("key") in pages for e in v)}
+            return pages, groups
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return {}
+            return {}, {}
+
+    def group(self, key: str) -> list[dict] | None:
+        """A group's stored pages (ssjpub.site.groups): per page its key, address, template,
+        source files, downloads and summary; None when not stored."""
+        return self.groups.get(key)
+
+    def keep_group(self, key: str, entries: list[dict]) -> None:
+        """Record a group reused or just built, if each of its pages is stored."""
+        if all(e["key"] in self.used for e in entries):
+            self.used_groups[key] = entries
 
     def blob(self, sha: str) -> Path:
         return self.folder / BLOBS / sha[:2] / sha
@@ -304,11 +328,12 @@ class SiteCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _replace_file(self.folder / INDEX,
-                          json.dumps({"format": FORMAT, "pages": self.used, "rendered": sorted(self.rendered)},
-                                     sort_keys=True).encode("utf-8"))
+                          json.dumps({"format": FORMAT, "pages": self.used, "groups": self.used_groups,
+                                      "rendered": sorted(self.rendered)},
+                                     sort_keys=True, ensure_ascii=False).encode("utf-8"))
         except OSError:
             return
-        self.index = dict(self.used)  # what the next build with this object finds
+        self.index, self.groups = dict(self.used), dict(self.used_groups)  # what the next build with this object finds
         named = {sha for files in self.used.values() for sha in files.values()}
         for folder in _children(self.folder / BLOBS):
             for path in _children(folder):
