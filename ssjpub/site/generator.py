@@ -400,7 +400,7 @@ class SiteGenerator(Generator):
         done: list[tuple[groups.Group, list[SitePage]]] = []
         fresh: list[tuple[str, list[SitePage]]] = []
         # The records first: the agency group is built from their summaries.
-        for group in sorted(plan.groups, key=lambda g: g.name == groups.AGENCY):
+        for group in sorted(plan.groups, key=groups.is_agency):
             key = self.keys.group(group.name, group.files, self.file_part, group.values)
             entries = self.cache.group(key)
             if entries is not None and self.restore_group(entries, output, restored):
@@ -409,6 +409,7 @@ class SiteGenerator(Generator):
                 entries_of = {e["url"]: e for e in entries}
             else:
                 pages, entries_of = group.build(), {}
+                self.cache.computed.append(group.name)
                 fresh.append((key, pages))
             for page in pages:
                 if page.template == "enterprise.html":

@@ -46,7 +46,7 @@ SUMMARY_FIELDS = ("drawn", "other", "latest")  # with "who": what the records' i
 
 @dataclass
 class Group:
-    name: str
+    name: str  # <agency>/agency, <agency>/year/<year>, <agency>/enterprise/<code>
     files: tuple[str, ...]  # the input files its pages are built from (repository paths, sorted)
     values: Any  # what else they are built from, as plain values (compliance rows, the proof …)
     build: Callable[[], list[SitePage]]
@@ -142,7 +142,7 @@ def plan(repo: Repository, code: str, files: list[str], commit: str, compliance:
             pages.extend(target_list_pages(data, frozenset(who)))
         return facets(pages + index)
 
-    out.groups.append(Group(AGENCY, tuple(sorted({*shared, *mine})), base, agency_group))
+    out.groups.append(Group(f"{code}/{AGENCY}", tuple(sorted({*shared, *mine})), base, agency_group))
 
     proof_of = {k: v for k, v in (proof.records.items() if proof else ()) if k[0] == code}
     for year in years:
@@ -158,7 +158,7 @@ def plan(repo: Repository, code: str, files: list[str], commit: str, compliance:
         values = {**base, "compliance": compliance.get(code, {}).get(str(year)),
                   "proof": [proof is not None and proof.checked, proof.reason if proof else "",
                             sorted(([list(k), v] for k, v in proof_of.items() if k[1] == year), key=repr)]}
-        out.groups.append(Group(f"year/{year}", tuple(sorted(deps)), values, year_group))
+        out.groups.append(Group(f"{code}/year/{year}", tuple(sorted(deps)), values, year_group))
 
     codes = record_codes(data)
     if codes:
@@ -178,16 +178,20 @@ def plan(repo: Repository, code: str, files: list[str], commit: str, compliance:
             tasks = keys.get(c, [])
             deps = {*shared, *own, *(f for k in tasks for f in per_task.get(k, ())),
                     *(data.plans[y].file for y, _t in tasks if y in data.plans)}
-            out.groups.append(Group(f"enterprise/{c}", tuple(sorted(deps)),
+            out.groups.append(Group(f"{code}/enterprise/{c}", tuple(sorted(deps)),
                                     {**base, "tasks": [list(k) for k in tasks]},
                                     lambda c=c: records(c)))
     return out
 
 
+def is_agency(group: Group) -> bool:
+    return group.name.endswith(f"/{AGENCY}")
+
+
 def assemble(groups: list[tuple[Group, list[SitePage]]]) -> list[SitePage]:
     """The agency's pages in ``agency_pages``' order: the agency group's (but the records' index),
     each year's, the records, then the records' index."""
-    head = [p for g, pages in groups if g.name == AGENCY for p in pages]
-    rest = [p for g, pages in groups if g.name != AGENCY for p in pages]
+    head = [p for g, pages in groups if is_agency(g) for p in pages]
+    rest = [p for g, pages in groups if not is_agency(g) for p in pages]
     return ([p for p in head if p.template != "enterprises.html"] + rest
             + [p for p in head if p.template == "enterprises.html"])

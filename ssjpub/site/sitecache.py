@@ -251,6 +251,7 @@ class SiteCache:
         self.used: dict[str, dict[str, str]] = {}  # the entries this build restored or stored
         self.used_groups: dict[str, list[dict]] = {}  # the groups of pages this build reused or stored
         self.rendered: list[str] = []  # the pages this build rendered (saved in the index: what it cost)
+        self.computed: list[str] = []  # the groups of pages this build computed (ssjpub.site.groups), likewise
 
     def _read_index(self) -> tuple[dict[str, dict[str, str]], dict[str, list[dict]]]:
         try:
@@ -329,7 +330,7 @@ class SiteCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             _replace_file(self.folder / INDEX,
                           json.dumps({"format": FORMAT, "pages": self.used, "groups": self.used_groups,
-                                      "rendered": sorted(self.rendered)},
+                                      "rendered": sorted(self.rendered), "computed": sorted(self.computed)},
                                      sort_keys=True, ensure_ascii=False).encode("utf-8"))
         except OSError:
             return
