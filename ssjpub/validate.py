@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ssjpub.loader.parsecache import ParseCache
 from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository, load_repository
 from ssjpub.problems import Problem, sort_problems
@@ -29,14 +30,15 @@ def find_root(path: Path) -> Path:
     return start
 
 
-def validate(root: Path, results: bool = True,
-             agencies: frozenset[str] | None = None) -> tuple[Repository, list[Problem]]:
+def validate(root: Path, results: bool = True, agencies: frozenset[str] | None = None,
+             parsed: ParseCache | None = None) -> tuple[Repository, list[Problem]]:
     """Every problem of the repository; ``results=False`` (for commands that only re-execute
     draws) also leaves the published text beside the data (content/, draws' YAML copies) unread.
-    ``agencies`` limits it to those agencies and the shared files (see load_repository)."""
+    ``agencies`` limits it to those agencies and the shared files (see load_repository); with
+    ``parsed``, YAML files whose bytes that cache holds are not parsed again (the site build's cache)."""
     from ssjpub.timestamp.check import file_problems as timestamp_problems  # cryptography: only here
 
-    repo, problems = load_repository(root, results, agencies)
+    repo, problems = load_repository(root, results, agencies, parsed=parsed)
     if results:
         problems += scan_unread(repo.root, [repo.root / f for f in PUBLISHED], repo.files)
     problems += check_repository(repo)

@@ -27,6 +27,7 @@ from pelican.utils import get_relative_path, path_to_url
 from ssjpub import parallel
 from ssjpub.draw.history import read_history
 from ssjpub.loader import tree
+from ssjpub.loader.parsecache import ParseCache
 from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository
 from ssjpub.draw.stale import stale_records
@@ -127,10 +128,10 @@ def content_links(content: Path, root: Path) -> list[Problem]:
     return [tree.symlink_problem(p.relative_to(base).as_posix()) for p in tree.links_under(content)]
 
 
-def load_valid_repository(root: Path, also: Iterable[Problem] = ()) -> Repository:
+def load_valid_repository(root: Path, also: Iterable[Problem] = (), parsed: ParseCache | None = None) -> Repository:
     """The validated repository; on any error (or any in `also`), report every problem and stop
-    the build."""
-    repo, problems = validate(root)
+    the build. `parsed`: the YAML documents read by earlier builds (with the site cache)."""
+    repo, problems = validate(root, parsed=parsed)
     problems = sort_problems([*problems, *also])
     for p in problems:
         if p.severity is Severity.WARNING:
@@ -220,7 +221,7 @@ class SiteGenerator(Generator):
         # Pelican reads the content only after every generator is made: this runs first.
         also = settings_problems(self.settings, self.root) + content_links(Path(self.path), self.root)
         also += content_links(Path(self.settings["THEME"]), self.root)  # the theme is published too
-        self.repo = load_valid_repository(self.root, also)
+        self.repo = load_valid_repository(self.root, also, parse_cache(self.settings, self.root))
         stale = stale_records(self.repo)  # never publish a draw its inputs no longer give
         if stale:
             raise fail(stale, "抽取记录与它的输入不符")
@@ -592,6 +593,13 @@ def _render(template: Template, context: dict[str, Any], page: SitePage, relativ
     local["output_file"] = page.save_as
     local.update(view=page, **page.data)
     return template.render(local)
+
+
+def parse_cache(settings: dict[str, Any], root: Path) -> ParseCache | None:
+    """With the site cache, the loader's parse cache in its ``parsed/`` folder: unchanged YAML files
+    are neither parsed nor validated again (ssjpub.loader.parsecache)."""
+    folder = settings.get("SSJPUB_CACHE")
+    return ParseCache(root / folder / sitecache.PARSED) if folder else None
 
 
 def site_cache(settings: dict[str, Any], root: Path) -> sitecache.SiteCache | None:

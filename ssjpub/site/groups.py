@@ -38,6 +38,7 @@ from ssjpub.site.pages.enterprise import (
     visits,
 )
 from ssjpub.site.pages.facets import with_facets
+from ssjpub.site import sitecache
 from ssjpub.site.served import Catalogue
 
 AGENCY = "agency"
@@ -118,7 +119,11 @@ def plan(repo: Repository, code: str, files: list[str], commit: str, compliance:
     mine = agency_files(code, files)
     shared = shared_files(repo, files)
     years = sorted(data.plans)
-    base = {"years": years, "commit": commit, "dirty": sorted(dirty)}
+    # What every group of the agency shares, digested once. Of the working tree's changes only the
+    # data's (git status also lists untracked files such as the cache's own): each input file's
+    # part of the key says whether it is changed too (trace.SourceRef.dirty).
+    base = {"shared": sitecache.digest({"years": years, "commit": commit,
+                                        "dirty": sorted(f for f in dirty if f.startswith(("plans/", "results/")))})}
     # The agency's own files: outside its year folders (snapshots, agency, checklist, inspectors).
     own = [f for f in mine if _year_of(f, code) is None]
     plans_all = [f for f in mine if f.startswith(f"plans/{code}/")]

@@ -54,6 +54,7 @@ FORMAT = "ssjpub-site-cache/3"
 DEFAULT_DIR = ".ssjpub-cache/site"  # under the repository root; git-ignored
 INDEX = "index.json"
 BLOBS = "blobs"
+PARSED = "parsed"  # the loader's parse cache (ssjpub.loader.parsecache), kept beside: not this module's
 
 # Settings that say where the build runs, not what it writes (the output folder, the cache itself,
 # what the generator passes between its steps).
@@ -135,6 +136,11 @@ def _order(v: Any) -> str:
 
 def _json(value: Any) -> bytes:
     return json.dumps(stable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def digest(value: Any) -> str:
+    """The SHA-256 of `value` as ``stable`` JSON."""
+    return hashlib.sha256(_json(value)).hexdigest()
 
 
 def output_settings(settings: dict[str, Any]) -> Any:
@@ -341,7 +347,7 @@ class SiteCache:
                 if path.name not in named:
                     path.unlink(missing_ok=True)
         for path in _children(self.folder):  # an entry of the first version, a torn temporary file
-            if path.name not in (INDEX, BLOBS):
+            if path.name not in (INDEX, BLOBS, PARSED):
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
