@@ -2,9 +2,11 @@
 downloads it is the first to show), stored under a key of everything they are made from, so that a
 build renders again only the pages whose data changed (issue 16 item 1).
 
-Grain: one page. Every build still loads and validates the repository and builds every page's
-value (ssjpub.site.pages); what the cache saves is rendering the templates and writing the
-downloads. A page's key (``Keys.page``) is the SHA-256 of:
+Two grains. A group of pages (ssjpub.site.groups: an agency's own pages, one year's, one
+enterprise record) is keyed by the input files it depends on (``Keys.group``); a group whose key is
+stored (``index.json``'s "groups") is not computed at all: its pages are restored by their keys.
+The pages of a group that is computed are each keyed by their value, and only those whose key
+changed are rendered. A page's key (``Keys.page``) is the SHA-256 of:
 
 - its value, all of it (``value_digest``): whatever the page shows from the data is in it, so no
   list of the files it depends on can be incomplete for the key;
@@ -21,8 +23,9 @@ A download with a placeholder inside (an XLSX is a zip, where bytes cannot be re
 from the real values and never stored.
 
 Layout of the folder: ``blobs/<sha256>`` (files by the SHA-256 of their stored form, placeholders
-included) and ``index.json`` (format; per key: output file → blob digest; the pages the last
-build rendered). Each is written to
+included), ``index.json`` (format; per key: output file → blob digest; per group key: its pages;
+the pages the last build rendered and the groups it computed) and ``parsed/`` (the loader's
+parse cache, ssjpub.loader.parsecache, not cleaned here). Each is written to
 a temporary file and renamed. A blob is used only if its bytes have its name's digest, checked when
 restored: a page with any file missing or altered is rendered again and stored again; an
 unreadable index is an empty one. After a build, entries and blobs the build did not use are
