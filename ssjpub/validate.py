@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssjpub.loader.repository import Repository, load_repository
 from ssjpub.problems import Problem, sort_problems
+
+if TYPE_CHECKING:
+    from ssjpub.loader.parsecache import ParseCache
 
 
 def unresolved(path: Path) -> Path:
@@ -27,17 +31,18 @@ def find_root(path: Path) -> Path:
     return start
 
 
-def validate(root: Path, results: bool = True,
-             agencies: frozenset[str] | None = None) -> tuple[Repository, list[Problem]]:
+def validate(root: Path, results: bool = True, agencies: frozenset[str] | None = None,
+             parsed: ParseCache | None = None) -> tuple[Repository, list[Problem]]:
     """Every problem of the repository; ``results=False`` (for commands that only re-execute
     draws) also leaves the published text beside the data (content/, draws' YAML copies) unread.
-    ``agencies`` limits it to those agencies and the shared files (see load_repository)."""
+    ``agencies`` limits it to those agencies and the shared files (see load_repository); with
+    ``parsed``, YAML files whose bytes that cache holds are not parsed again (the site build's cache)."""
     # Imported here: `find_root` serves commands that check no rule (a cached `verify`).
     from ssjpub.loader.published import PUBLISHED, scan_unread
     from ssjpub.rules.integrity import check_repository
     from ssjpub.timestamp.check import file_problems as timestamp_problems  # cryptography: only here
 
-    repo, problems = load_repository(root, results, agencies)
+    repo, problems = load_repository(root, results, agencies, parsed=parsed)
     if results:
         problems += scan_unread(repo.root, [repo.root / f for f in PUBLISHED], repo.files)
     problems += check_repository(repo)

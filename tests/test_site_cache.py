@@ -9,6 +9,7 @@ Each build runs with another PYTHONHASHSEED: a key must not depend on the proces
 from __future__ import annotations
 
 import itertools
+import re
 import json
 import os
 import shutil
@@ -130,3 +131,69 @@ def test_incremental_build_equals_full_build(repo: Path, tmp_path: Path) -> None
     path = repo / CACHE / "index.json"
     path.write_bytes(path.read_bytes()[:-20])
     assert check(repo, tmp_path, "torn") == pages
+
+
+def computed(root: Path) -> set[str]:
+    """The groups of pages (ssjpub.site.groups) the last build computed rather than restored."""
+    return set(index(root)["computed"])
+
+
+def append(path: Path, text: str) -> None:
+    path.write_bytes(path.read_bytes() + text.encode("utf-8"))
+
+
+def new_snapshot(root: Path) -> None:
+    """A later snapshot of yanshi's enterprises under new names: each record takes its name from
+    the latest snapshot that has it."""
+    folder = root / "plans/yanshi/targets"
+    lines = sorted(folder.glob("*.csv"))[-1].read_text(encoding="utf-8").split("\n")
+    renamed = [lines[0]] + [re.sub(r"^([^,]+),([^,]+),", r"\1,\2（更名）,", line) for line in lines[1:]]
+    (folder / "2029-12-31.csv").write_text("\n".join(renamed), encoding="utf-8")
+
+
+def holiday(root: Path) -> None:
+    """A calendar override: 2024-07-15 a holiday, moving the working-day deadlines after it."""
+    (root / "plans/calendar").mkdir(exist_ok=True)
+    (root / "plans/calendar/2024.yaml").write_text(
+        "year: 2024\nnotice: 《关于2024年部分节假日安排的通知》（测试用）\nholidays: [2024-07-15]\nworkdays: []\n",
+        encoding="utf-8")
+
+
+# Each kind of input the pages are built from, changed in a way the data stays valid; committed,
+# so the pages that list the file show a new commit for it as well.
+EDITS = {
+    "result": lambda r: append(r / "results/yanshi/2023/2023-01.yaml", "# 复查\n"),
+    "plan": lambda r: append(r / "plans/yanshi/2023/plan.yaml", "# 计划备注\n"),
+    "snapshot": new_snapshot,
+    "randomness": lambda r: append(sorted((r / "plans/yanshi/2023/randomness").glob("*.yaml"))[0], "# 备注\n"),
+    "draw record": lambda r: append(sorted((r / "plans/yanshi/2023/draws").glob("*.json"))[0], "\n"),
+    "inspectors": lambda r: append(r / "plans/yanshi/inspectors.yaml", "# 备注\n"),
+    "checklist": lambda r: append(r / "plans/yanshi/checklist.yaml", "# 备注\n"),
+    "result categories": lambda r: append(r / "plans/result-categories.yaml", "# 备注\n"),
+    "calendar": holiday,
+    "theme": lambda r: append(r / "theme/templates/enterprise.html", "\n"),
+}
+
+
+def test_each_input_kind_gives_the_full_build(repo: Path, tmp_path: Path) -> None:
+    """A change to each kind of input, one commit each, cached build after cached build: the same
+    bytes as a clean full build every time. A change inside one agency computes none of the other
+    agency's groups; an empty commit computes none at all."""
+    build(repo, tmp_path / "output", cached=True)
+    everything = computed(repo)
+    assert {g.split("/")[1] for g in everything} == {"agency", "year", "enterprise"}
+    commit(repo, "空提交")
+    check(repo, tmp_path, "empty")
+    assert computed(repo) == set()
+    for name, edit in EDITS.items():
+        edit(repo)
+        commit(repo, name)
+        check(repo, tmp_path, name.replace(" ", "-"))
+        groups = computed(repo)
+        assert groups, name
+        if name not in ("result categories", "calendar", "theme"):
+            assert all(g.startswith("yanshi/") for g in groups), name
+        if name == "result":
+            # The one year's pages and the records of the enterprises in that task, not the others.
+            assert "yanshi/year/2023" in groups and "yanshi/agency" in groups
+            assert len(groups) < len({g for g in everything if g.startswith("yanshi/")})

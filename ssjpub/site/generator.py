@@ -11,6 +11,7 @@ stays whatever fails later.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import sys
@@ -26,11 +27,14 @@ from pelican.utils import get_relative_path, path_to_url
 from ssjpub import parallel
 from ssjpub.draw.history import read_history
 from ssjpub.loader import tree
+from ssjpub.loader.parsecache import ParseCache
 from ssjpub.loader.published import PUBLISHED, scan_unread
 from ssjpub.loader.repository import Repository
 from ssjpub.draw.stale import stale_records
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors, sort_problems
-from ssjpub.site import downloads, publish, search_index, selection, served, sitecache, table_html, trace, urls
+from ssjpub.site import (
+    downloads, groups, publish, search_index, selection, served, sitecache, table_html, trace, urls,
+)
 from ssjpub.site.pages import (
     Document, SitePage, agency_pages, announcements, clip, nav_links, page_tables, shared_pages,
 )
@@ -126,10 +130,10 @@ def content_links(content: Path, root: Path) -> list[Problem]:
     return [tree.symlink_problem(p.relative_to(base).as_posix()) for p in tree.links_under(content)]
 
 
-def load_valid_repository(root: Path, also: Iterable[Problem] = ()) -> Repository:
+def load_valid_repository(root: Path, also: Iterable[Problem] = (), parsed: ParseCache | None = None) -> Repository:
     """The validated repository; on any error (or any in `also`), report every problem and stop
-    the build."""
-    repo, problems = validate(root)
+    the build. `parsed`: the YAML documents read by earlier builds (with the site cache)."""
+    repo, problems = validate(root, parsed=parsed)
     problems = sort_problems([*problems, *also])
     for p in problems:
         if p.severity is Severity.WARNING:
@@ -219,7 +223,7 @@ class SiteGenerator(Generator):
         # Pelican reads the content only after every generator is made: this runs first.
         also = settings_problems(self.settings, self.root) + content_links(Path(self.path), self.root)
         also += content_links(Path(self.settings["THEME"]), self.root)  # the theme is published too
-        self.repo = load_valid_repository(self.root, also)
+        self.repo = load_valid_repository(self.root, also, parse_cache(self.settings, self.root))
         stale = stale_records(self.repo)  # never publish a draw its inputs no longer give
         if stale:
             raise fail(stale, "抽取记录与它的输入不符")
@@ -250,6 +254,8 @@ class SiteGenerator(Generator):
         self.cache = site_cache(self.settings, self.root)
         self.placeholders = sitecache.Placeholders(self.commit, self.compliance_as_of)
         self.keys: sitecache.Keys | None = None  # the cached pages' keys (the build-wide part)
+        self._data_files: list[str] | None = None
+        self._file_parts: dict[str, str] = {}
         self.content_pages: dict[str, str] = {}  # save_as → its Markdown source
         # Output file → the source files it comes from, for manifest.json. The settings are the
         # Pelican object's own dict: `finish_build` reads it there on `finalized`.
@@ -332,13 +338,22 @@ class SiteGenerator(Generator):
         self.note_written({urls.FILES + rel: (f.sha256, f.bytes) for rel, f in self.served.items()})
         # The agencies' pages, built with the placeholders when cached (ssjpub.site.sitecache).
         commit = self.placeholders.shown_commit if self.cache is not None else self.commit
-        groups: dict[str | None, list[SitePage]] = {None: self.shared}  # None: the shared pages
+        by_agency: dict[str | None, list[SitePage]] = {None: self.shared}  # None: the shared pages
+        built: list[tuple[str, list[tuple[str, list[SitePage]]]]] = []  # per agency: its groups built, by key
+        self.pages = list(self.shared)
+        restored: dict[str, tuple[str, int]] = {}
         for code, _data in _agencies(self.repo):
-            groups[code] = agency_pages(self.repo, code, commit, self.compliance, self.proof,
-                                        self.history.dirty, self.served)
-        self.pages = [p for pages in groups.values() for p in pages]
+            if self.cache is None:
+                by_agency[code] = agency_pages(self.repo, code, commit, self.compliance, self.proof,
+                                            self.history.dirty, self.served)
+                self.pages += by_agency[code]
+            else:
+                pages, fresh = self.grouped_pages(code, commit, restored)
+                self.pages += pages
+                by_agency[code] = [p for _key, ps in fresh for p in ps]
+                built.append((code, fresh))
         # Each page with the downloads it is the first of its group to show (each dataset once).
-        owned = [(page, jobs) for pages in groups.values() for page, jobs in downloads.owned(
+        owned = [(page, jobs) for pages in by_agency.values() for page, jobs in downloads.owned(
             (page, (page.url, page.sources, page_tables(page))) for page in pages)]
         for page, jobs in owned:
             self.outputs[page.save_as] = list(page.inputs)
@@ -352,14 +367,16 @@ class SiteGenerator(Generator):
             plain = owned
         else:
             output = Path(self.output_path)
-            restored: dict[str, tuple[str, int]] = {}
+            page_keys: dict[str, tuple[str | None, list[downloads.Job]]] = {}  # save_as → its key and downloads
             for page, jobs in owned[len(self.shared):]:
                 key = self.page_key(page, jobs)
+                page_keys[page.save_as] = (key, jobs)
                 if key is None or not self.cache.restore(key, output, self.placeholders, restored):
                     cached.append((page, jobs, key))
             self.note_written(restored)
-            logger.info("增量构建：%d 个页面沿用缓存，%d 个重新生成",
-                        len(owned) - len(self.shared) - len(cached), len(cached))
+            logger.info("增量构建：%d 个页面沿用缓存（其中 %d 个未重新计算内容），%d 个重新生成",
+                        len(self.pages) - len(self.shared) - len(cached),
+                        len(self.pages) - len(owned), len(cached))
         tasks: list[Callable[[], dict]] = [lambda: self.write_pages(writer, plain, cached)]
         if self.settings.get("SSJPUB_DOWNLOADS", True):
             tasks.append(lambda: self.write_downloads([*plain, *((p, j) for p, j, _k in cached)]))
@@ -372,10 +389,93 @@ class SiteGenerator(Generator):
             for page, jobs, key in cached:
                 rels = [page.save_as, *(rel for job in jobs for rel in downloads.files(job.base) if rel in stored)]
                 self.cache.keep(key, page.save_as, {rel: stored.get(rel) for rel in rels})
+            for code, fresh in built:
+                for gkey, pages in fresh:
+                    entries = [self.group_entry(page, *page_keys[page.save_as]) for page in pages]
+                    if all(e["key"] is not None for e in entries):
+                        self.cache.keep_group(gkey, entries)
             self.cache.save()
         for save_as, source in self.content_pages.items():
             self.outputs[save_as] = [source]
         self.write_feeds()
+
+    def grouped_pages(self, code: str, commit: str, restored: dict[str, tuple[str, int]]
+                      ) -> tuple[list[SitePage], list[tuple[str, list[SitePage]]]]:
+        """One agency's pages by groups (ssjpub.site.groups): a group whose key is in the cache is
+        not computed, its files are restored and its pages stand in as the summaries stored with
+        them; the others are built. Returns every page in order (for the sitemap), and the groups
+        built, by key."""
+        plan = groups.plan(self.repo, code, self.data_files(), commit, self.compliance, self.proof,
+                           self.history.dirty, self.served)
+        output = Path(self.output_path)
+        done: list[tuple[groups.Group, list[SitePage]]] = []
+        fresh: list[tuple[str, list[SitePage]]] = []
+        # The records first: the agency group is built from their summaries.
+        for group in sorted(plan.groups, key=groups.is_agency):
+            key = self.keys.group(group.name, group.files, self.file_part, group.values)
+            entries = self.cache.group(key)
+            if entries is not None and self.restore_group(entries, output, restored):
+                self.cache.keep_group(key, entries)
+                pages = [self.stub(e) for e in entries]
+                entries_of = {e["url"]: e for e in entries}
+            else:
+                pages, entries_of = group.build(), {}
+                self.cache.computed.append(group.name)
+                fresh.append((key, pages))
+            for page in pages:
+                if page.template == "enterprise.html":
+                    # Always as read back from JSON: the records' index is keyed by the pickle of its
+                    # value, and a pickle tells shared strings from equal ones.
+                    entry = entries_of.get(page.url) or json.loads(json.dumps(self.group_entry(page, "", [])))
+                    plan.summaries[page.url] = self.stub(entry)
+            done.append((group, pages))
+        return groups.assemble(done), fresh
+
+    def restore_group(self, entries: list[dict], output: Path, restored: dict[str, tuple[str, int]]) -> bool:
+        """Restore every page of a stored group with its downloads; False if any is missing (the
+        group is then built, and the pages restored so far are written again)."""
+        for e in entries:
+            if not self.cache.restore(e["key"], output, self.placeholders, restored):
+                return False
+            self.outputs[urls.save_as(e["url"])] = list(dict.fromkeys((*e["sources"], *e["depends"])))
+            for rel, sources in e["downloads"]:
+                self.outputs[rel] = list(sources)
+        return True
+
+    def group_entry(self, page: SitePage, key: str | None, jobs: list[downloads.Job]) -> dict:
+        """What a group stores of one page: its key, what the manifest and sitemap take, and a
+        record's summary."""
+        entry = {"key": key, "url": page.url, "template": page.template, "sources": list(page.sources),
+                 "depends": list(page.depends),
+                 "downloads": [[rel, list(job.sources)] for job in jobs for rel in downloads.files(job.base)
+                               if self.settings.get("SSJPUB_DOWNLOADS", True)]}
+        if page.template == "enterprise.html":
+            entry["summary"] = groups.summary_json(page)
+        return entry
+
+    @staticmethod
+    def stub(entry: dict) -> SitePage:
+        data = groups.summary_from_json(entry["summary"]) if "summary" in entry else {}
+        return SitePage(entry["url"], entry["template"], "", sources=tuple(entry["sources"]),
+                        depends=tuple(entry["depends"]), data=data)
+
+    def data_files(self) -> list[str]:
+        """Every data file: those served (under plans/ and results/) and those read."""
+        if self._data_files is None:
+            self._data_files = sorted({*self.served, *self.repo.files})
+        return self._data_files
+
+    def file_part(self, path: str) -> str:
+        """A group key's part for one input file: its bytes' SHA-256 and how pages show it."""
+        part = self._file_parts.get(path)
+        if part is None:
+            entry = self.served.get(path)
+            try:
+                sha = entry.sha256 if entry else hashlib.sha256((self.root / path).read_bytes()).hexdigest()
+            except OSError:
+                sha = "missing"
+            part = self._file_parts[path] = sha + self.keys.part(("ref", path), lambda: self.source_ref(path))
+        return part
 
     def page_key(self, page: SitePage, jobs: list[downloads.Job]) -> str | None:
         """A page's cache key: its value, and each file its page and downloads name as they show
@@ -503,6 +603,13 @@ def _render(template: Template, context: dict[str, Any], page: SitePage, relativ
     local["output_file"] = page.save_as
     local.update(view=page, **page.data)
     return template.render(local)
+
+
+def parse_cache(settings: dict[str, Any], root: Path) -> ParseCache | None:
+    """With the site cache, the loader's parse cache in its ``parsed/`` folder: unchanged YAML files
+    are neither parsed nor validated again (ssjpub.loader.parsecache)."""
+    folder = settings.get("SSJPUB_CACHE")
+    return ParseCache(root / folder / sitecache.PARSED) if folder else None
 
 
 def site_cache(settings: dict[str, Any], root: Path) -> sitecache.SiteCache | None:

@@ -2,9 +2,11 @@
 downloads it is the first to show), stored under a key of everything they are made from, so that a
 build renders again only the pages whose data changed (issue 16 item 1).
 
-Grain: one page. Every build still loads and validates the repository and builds every page's
-value (ssjpub.site.pages); what the cache saves is rendering the templates and writing the
-downloads. A page's key (``Keys.page``) is the SHA-256 of:
+Two grains. A group of pages (ssjpub.site.groups: an agency's own pages, one year's, one
+enterprise record) is keyed by the input files it depends on (``Keys.group``); a group whose key is
+stored (``index.json``'s "groups") is not computed at all: its pages are restored by their keys.
+The pages of a group that is computed are each keyed by their value, and only those whose key
+changed are rendered. A page's key (``Keys.page``) is the SHA-256 of:
 
 - its value, all of it (``value_digest``): whatever the page shows from the data is in it, so no
   list of the files it depends on can be incomplete for the key;
@@ -21,8 +23,9 @@ A download with a placeholder inside (an XLSX is a zip, where bytes cannot be re
 from the real values and never stored.
 
 Layout of the folder: ``blobs/<sha256>`` (files by the SHA-256 of their stored form, placeholders
-included) and ``index.json`` (format; per key: output file → blob digest; the pages the last
-build rendered). Each is written to
+included), ``index.json`` (format; per key: output file → blob digest; per group key: its pages;
+the pages the last build rendered and the groups it computed) and ``parsed/`` (the loader's
+parse cache, ssjpub.loader.parsecache, not cleaned here). Each is written to
 a temporary file and renamed. A blob is used only if its bytes have its name's digest, checked when
 restored: a page with any file missing or altered is rendered again and stored again; an
 unreadable index is an empty one. After a build, entries and blobs the build did not use are
@@ -50,10 +53,11 @@ from pydantic import BaseModel
 from ssjpub.draw.verifycache import code_version
 from ssjpub.site.tables import Table
 
-FORMAT = "ssjpub-site-cache/2"
+FORMAT = "ssjpub-site-cache/3"
 DEFAULT_DIR = ".ssjpub-cache/site"  # under the repository root; git-ignored
 INDEX = "index.json"
 BLOBS = "blobs"
+PARSED = "parsed"  # the loader's parse cache (ssjpub.loader.parsecache), kept beside: not this module's
 
 # Settings that say where the build runs, not what it writes (the output folder, the cache itself,
 # what the generator passes between its steps).
@@ -135,6 +139,11 @@ def _order(v: Any) -> str:
 
 def _json(value: Any) -> bytes:
     return json.dumps(stable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def digest(value: Any) -> str:
+    """The SHA-256 of `value` as ``stable`` JSON."""
+    return hashlib.sha256(_json(value)).hexdigest()
 
 
 def output_settings(settings: dict[str, Any]) -> Any:
@@ -222,6 +231,15 @@ class Keys:
         h.update(_json(shown))
         return h.hexdigest()
 
+    def group(self, name: str, files: Iterable[str], file_part: Callable[[str], str], values: Any) -> str:
+        """A group of pages' key (ssjpub.site.groups): its name, each input file by `file_part`
+        (its bytes' digest and how the pages show it), and its other inputs as values."""
+        h = hashlib.sha256(self.base)
+        h.update(_json({"group": name, "values": values}))
+        for f in files:
+            h.update(f"\n{f}\0{file_part(f)}".encode())
+        return h.hexdigest()
+
 
 def _replace_file(path: Path, data: bytes) -> None:
     """Write by a temporary file renamed into place: a reader sees the old file or the new one."""
@@ -238,17 +256,33 @@ def _replace_file(path: Path, data: bytes) -> None:
 class SiteCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.index = self._read_index()
+        self.index, self.groups = self._read_index()
         self.used: dict[str, dict[str, str]] = {}  # the entries this build restored or stored
+        self.used_groups: dict[str, list[dict]] = {}  # the groups of pages this build reused or stored
         self.rendered: list[str] = []  # the pages this build rendered (saved in the index: what it cost)
+        self.computed: list[str] = []  # the groups of pages this build computed (ssjpub.site.groups), likewise
 
-    def _read_index(self) -> dict[str, dict[str, str]]:
+    def _read_index(self) -> tuple[dict[str, dict[str, str]], dict[str, list[dict]]]:
         try:
             meta = json.loads((self.folder / INDEX).read_bytes())
-            pages = meta["pages"] if meta.get("format") == FORMAT else {}
-            return {k: dict(v) for k, v in pages.items() if all(isinstance(s, str) for s in v.values())}
+            if meta.get("format") != FORMAT:
+                return {}, {}
+            pages = {k: dict(v) for k, v in meta["pages"].items() if all(isinstance(s, str) for s in v.values())}
+            groups = {k: v for k, v in meta.get("groups", {}).items()
+                      if isinstance(v, list) and all(isinstance(e, dict) and e.get("key") in pages for e in v)}
+            return pages, groups
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return {}
+            return {}, {}
+
+    def group(self, key: str) -> list[dict] | None:
+        """A group's stored pages (ssjpub.site.groups): per page its key, address, template,
+        source files, downloads and summary; None when not stored."""
+        return self.groups.get(key)
+
+    def keep_group(self, key: str, entries: list[dict]) -> None:
+        """Record a group reused or just built, if each of its pages is stored."""
+        if all(e["key"] in self.used for e in entries):
+            self.used_groups[key] = entries
 
     def blob(self, sha: str) -> Path:
         return self.folder / BLOBS / sha[:2] / sha
@@ -304,18 +338,19 @@ class SiteCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _replace_file(self.folder / INDEX,
-                          json.dumps({"format": FORMAT, "pages": self.used, "rendered": sorted(self.rendered)},
-                                     sort_keys=True).encode("utf-8"))
+                          json.dumps({"format": FORMAT, "pages": self.used, "groups": self.used_groups,
+                                      "rendered": sorted(self.rendered), "computed": sorted(self.computed)},
+                                     sort_keys=True, ensure_ascii=False).encode("utf-8"))
         except OSError:
             return
-        self.index = dict(self.used)  # what the next build with this object finds
+        self.index, self.groups = dict(self.used), dict(self.used_groups)  # what the next build with this object finds
         named = {sha for files in self.used.values() for sha in files.values()}
         for folder in _children(self.folder / BLOBS):
             for path in _children(folder):
                 if path.name not in named:
                     path.unlink(missing_ok=True)
         for path in _children(self.folder):  # an entry of the first version, a torn temporary file
-            if path.name not in (INDEX, BLOBS):
+            if path.name not in (INDEX, BLOBS, PARSED):
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
