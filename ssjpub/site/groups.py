@@ -30,8 +30,8 @@ from typing import Any, Callable
 from ssjpub.draw.history import History
 from ssjpub.loader.repository import AgencyData, Repository
 from ssjpub.site.pages import (
-    SitePage, agency_page, checklist_page, drawn_pages, inspectors_page, plan_page, result_categories,
-    target_list_pages, targets_page, task_page,
+    SitePage, agency_page, checklist_page, inspectors_page, result_categories, target_list_pages, targets_page,
+    year_pages,
 )
 from ssjpub.site.pages.enterprise import (
     Identity, _Draws, _files, _identities, _tasks_of, enterprise_page, index_pages, record_areas, record_codes,
@@ -152,12 +152,8 @@ def plan(repo: Repository, code: str, files: list[str], commit: str, compliance:
     proof_of = {k: v for k, v in (proof.records.items() if proof else ()) if k[0] == code}
     for year in years:
         def year_group(year: int = year) -> list[SitePage]:
-            pages = [plan_page(data, year, served)]
-            for task in data.plans[year].model.tasks:
-                rows = compliance.get(code, {}).get(str(year), {}).get(task.id)
-                page = task_page(data, year, task, categories, commit, rows, proof, dirty, served, games)
-                pages += [page, *drawn_pages(page)]
-            return facets(pages)
+            return facets(year_pages(data, year, categories, commit, compliance.get(code, {}).get(str(year), {}),
+                                     proof, dirty, served, games))
 
         deps = {*shared, *plans_all, *(f for f in mine if f.startswith(f"results/{code}/{year}/"))}
         values = {**base, "compliance": compliance.get(code, {}).get(str(year)),

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any, Iterable
 
 from ssjpub.draw.history import History
-from ssjpub.loader.repository import Repository
+from ssjpub.loader.repository import AgencyData, Repository
 from ssjpub.site import urls
 from ssjpub.site.served import Catalogue, catalogue
 from ssjpub.site.pages.agency import agency_page
@@ -55,7 +55,7 @@ __all__ = [
     "named_table", "nav_links", "non_random_results", "page_tables", "plan_page", "record_areas", "record_codes",
     "result_categories", "results_page",
     "results_tables", "results_view", "search_page", "section_links", "shared_pages", "site_pages", "snapshot_summary",
-    "target_list_pages", "target_names", "targets_page", "task_facts", "task_of", "task_page", "task_size",
+    "target_list_pages", "target_names", "targets_page", "task_facts", "task_of", "task_page", "task_size", "year_pages",
     "task_source", "tasks_table", "timestamp_evidence", "verify_commands", "verify_draw_argv", "verify_page",
 ]
 
@@ -110,16 +110,24 @@ def agency_pages(
         pages.append(targets_page(data))
         pages.extend(target_list_pages(data, codes))
     for year in sorted(data.plans):
-        plan = plan_page(data, year, files)
-        tasks = [task_page(data, year, task, categories, commit,
-                           compliance.get(data.code, {}).get(str(year), {}).get(task.id), history, dirty, files, games)
-                 for task in data.plans[year].model.tasks]
-        tasks, downloads = year_downloads(tasks, urls.plan(code, year), year)
-        pages.append(replace(plan, data={**plan.data, "year_downloads": downloads}))  # not shown: written
-        for page in tasks:
-            pages += [page, *drawn_pages(page)]
+        pages += year_pages(data, year, categories, commit, compliance.get(data.code, {}).get(str(year), {}),
+                            history, dirty, files, games)
     pages.extend(records)
     return with_facets(repo, pages)
+
+
+def year_pages(data: AgencyData, year: int, categories, commit: str, compliance: dict, history: History | None,
+               dirty: frozenset[str], files: Catalogue, games) -> list[SitePage]:
+    """One year of an agency: its plan page (which writes the year's downloads), then each task
+    page with its drawn-table pages. ``compliance``: that year's rows by task id."""
+    plan = plan_page(data, year, files)
+    tasks = [task_page(data, year, task, categories, commit, compliance.get(task.id), history, dirty, files, games)
+             for task in data.plans[year].model.tasks]
+    tasks, downloads = year_downloads(tasks, urls.plan(data.code, year), year)
+    pages = [replace(plan, data={**plan.data, "year_downloads": downloads})]  # not shown: written
+    for page in tasks:
+        pages += [page, *drawn_pages(page)]
+    return pages
 
 
 def page_tables(value: Any) -> list[Table]:
