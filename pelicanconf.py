@@ -32,7 +32,7 @@ SSJPUB_REPOSITORY = None
 SSJPUB_CACHE = ".ssjpub-cache/site"
 # A site of some agencies only (one site per agency when a city or province outgrows one host,
 # docs/scale.md), e.g. ["x419001"]: the repository is checked whole, only these agencies' pages and
-# their own and the shared input files are published. None: every agency.
+# their own and the shared input files are published. None: every agency (an empty list is an error).
 SSJPUB_AGENCIES = None
 
 # Escape every value; page.html marks the rendered Markdown as safe itself.

@@ -125,7 +125,8 @@ def test_an_unknown_agency_in_the_selection_stops_the_build_with_the_known_ones(
     done = pelican(ROOT, out, 'SSJPUB_AGENCIES=["baofeng", "nowhere"]')
     log = done.stdout + done.stderr
     assert done.returncode == 1, log
-    assert re.search(r"pelicanconf\.py:\d+:1: invalid-value 设置 SSJPUB_AGENCIES 无效：没有机关 nowhere（仓库中的机关：baofeng、yanshi）", log), log
+    assert re.search(r"pelicanconf\.py:\d+:1: invalid-value 设置 SSJPUB_AGENCIES 无效：没有机关 nowhere（仓库中的机关：baofeng、yanshi）"
+                     r"（这个值不是本文件所写的，来自命令行的 -e SSJPUB_AGENCIES=… 或另一个设置文件）", log), log
     assert "Traceback" not in log and not (out / "index.html").exists()
 
 

@@ -39,6 +39,7 @@ from ssjpub.site.pages import (
     Document, SitePage, agency_pages, announcements, clip, nav_links, page_tables, shared_pages,
 )
 from ssjpub.site.pages.common import _agencies
+from ssjpub.site.setting_line import setting_problem
 from ssjpub.site.tables import Link
 from ssjpub.rules.catalogue import RuleContext, calendar_of, commit_date, latest_data_date, run_rules
 from ssjpub.rules.tasks import compliance
@@ -109,16 +110,13 @@ def site_repository(settings: dict[str, Any], repositories: dict[str, str | None
 
 def settings_problems(settings: dict[str, Any], root: Path) -> list[Problem]:
     """``SSJPUB_REPOSITORY`` reaches every page (links, the clone command): it is checked as the
-    data's addresses are (ssjpub.weburl), reported at its line in pelicanconf.py when found there."""
+    data's addresses are (ssjpub.weburl), reported at the line that set it (ssjpub.site.setting_line)."""
     value = settings.get("SSJPUB_REPOSITORY")
     why = web_url_problem(value) if value not in (None, "") else None
     if why is None:
         return []
-    conf = root / "pelicanconf.py"
-    text = conf.read_text(encoding="utf-8", errors="replace") if conf.is_file() else ""
-    line = next((i for i, s in enumerate(text.split("\n"), 1) if re.match(r"\s*SSJPUB_REPOSITORY\s*=", s)), 1)
-    return [Pos("pelicanconf.py", line).problem(
-        "invalid-url", f"设置 SSJPUB_REPOSITORY 的网址无效：{why}。请写成“https://主机名/路径”，如 {EXAMPLE}")]
+    return [setting_problem(root, "SSJPUB_REPOSITORY", value, "invalid-url",
+                            f"设置 SSJPUB_REPOSITORY 的网址无效：{why}。请写成“https://主机名/路径”，如 {EXAMPLE}")]
 
 
 def content_links(content: Path, root: Path) -> list[Problem]:

@@ -11,34 +11,33 @@ the shared ones (plans/*.yaml, the calendar), never another agency's.
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 from typing import Any
 
 from ssjpub.loader.repository import Repository
-from ssjpub.problems import Pos, Problem
+from ssjpub.problems import Problem
+from ssjpub.site.setting_line import setting_problem
 
 SETTING = "SSJPUB_AGENCIES"
 
 
 def selection(settings: dict[str, Any], repo: Repository, root: Path) -> tuple[tuple[str, ...] | None, list[Problem]]:
-    """The agency codes the setting selects, None for every agency (unset or empty); a problem for
-    a value that is no list of the repository's agency codes, at its line in pelicanconf.py."""
+    """The agency codes the setting selects, None for every agency (unset or None); a problem for
+    a value that is no non-empty list of the repository's agency codes, at the line that set it."""
     value = settings.get(SETTING)
-    if value in (None, "", [], ()):
+    if value is None:
         return None, []
     known = sorted(repo.agencies)
     if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         why = f"应是机关代码的列表，如 {SETTING} = [\"{known[0] if known else '机关代码'}\"]"
+    elif not value:  # a CI matrix that computed no agency must not publish every agency
+        why = f"列表是空的；要构建全部机关，请不设或设为 None（如 {SETTING} = None）"
     else:
         unknown = [v for v in value if v not in repo.agencies]
         if not unknown:
             return tuple(sorted(set(value))), []
         why = f"没有机关 {'、'.join(unknown)}（仓库中的机关：{'、'.join(known) or '无'}）"
-    conf = root / "pelicanconf.py"
-    text = conf.read_text(encoding="utf-8", errors="replace") if conf.is_file() else ""
-    line = next((i for i, s in enumerate(text.split("\n"), 1) if re.match(rf"\s*{SETTING}\s*=", s)), 1)
-    return None, [Pos("pelicanconf.py", line).problem("invalid-value", f"设置 {SETTING} 无效：{why}")]
+    return None, [setting_problem(root, SETTING, value, "invalid-value", f"设置 {SETTING} 无效：{why}")]
 
 
 def only(repo: Repository, codes: tuple[str, ...]) -> Repository:
