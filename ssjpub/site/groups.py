@@ -30,11 +30,10 @@ from typing import Any, Callable
 from ssjpub.draw.history import History
 from ssjpub.loader.repository import AgencyData, Repository
 from ssjpub.site.pages import (
-    SitePage, agency_page, checklist_page, inspectors_page, result_categories, target_list_pages, targets_page,
-    year_pages,
+    SitePage, agency_head, result_categories, year_pages,
 )
 from ssjpub.site.pages.enterprise import (
-    Identity, _Draws, _files, _identities, _tasks_of, enterprise_page, index_pages, record_areas, record_codes,
+    Identity, _Draws, _files, _identities, _tasks_of, enterprise_page, index_pages, record_codes,
     visits,
 )
 from ssjpub.site.pages.facets import with_facets
@@ -137,15 +136,7 @@ def plan(repo: Repository, code: str, files: list[str], commit: str, compliance:
         who = {p.data["who"].code: p for p in records}
         ordered = [who[c] for c in sorted(who, key=lambda c: (who[c].data["who"].area, c))]
         index = index_pages(data, ordered) if ordered else []
-        pages = [agency_page(data, record_areas(index))]
-        if data.checklist:
-            pages.append(checklist_page(data))
-        if data.inspectors:
-            pages.append(inspectors_page(data))
-        if data.snapshots:
-            pages.append(targets_page(data))
-            pages.extend(target_list_pages(data, frozenset(who)))
-        return facets(pages + index)
+        return facets(agency_head(data, index, frozenset(who)) + index)
 
     out.groups.append(Group(f"{code}/{AGENCY}", tuple(sorted({*shared, *mine})), base, agency_group))
 

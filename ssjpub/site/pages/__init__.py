@@ -55,7 +55,7 @@ __all__ = [
     "named_table", "nav_links", "non_random_results", "page_tables", "plan_page", "record_areas", "record_codes",
     "result_categories", "results_page",
     "results_tables", "results_view", "search_page", "section_links", "shared_pages", "site_pages", "snapshot_summary",
-    "target_list_pages", "target_names", "targets_page", "task_facts", "task_of", "task_page", "task_size", "year_pages",
+    "target_list_pages", "target_names", "targets_page", "task_facts", "task_of", "task_page", "task_size", "year_pages", "agency_head",
     "task_source", "tasks_table", "timestamp_evidence", "verify_commands", "verify_draw_argv", "verify_page",
 ]
 
@@ -101,6 +101,17 @@ def agency_pages(
     data = repo.agencies[code]
     codes = record_codes(data)
     records = enterprise_pages(data, codes)
+    pages = agency_head(data, records, codes)
+    for year in sorted(data.plans):
+        pages += year_pages(data, year, categories, commit, compliance.get(data.code, {}).get(str(year), {}),
+                            history, dirty, files, games)
+    pages.extend(records)
+    return with_facets(repo, pages)
+
+
+def agency_head(data: AgencyData, records: list[SitePage], codes: frozenset[str]) -> list[SitePage]:
+    """The agency's own pages before its years: the agency page (its areas from the enterprise
+    records' pages), the checklist, the inspectors, the target directory and its lists."""
     pages = [agency_page(data, record_areas(records))]
     if data.checklist:
         pages.append(checklist_page(data))
@@ -109,11 +120,7 @@ def agency_pages(
     if data.snapshots:
         pages.append(targets_page(data))
         pages.extend(target_list_pages(data, codes))
-    for year in sorted(data.plans):
-        pages += year_pages(data, year, categories, commit, compliance.get(data.code, {}).get(str(year), {}),
-                            history, dirty, files, games)
-    pages.extend(records)
-    return with_facets(repo, pages)
+    return pages
 
 
 def year_pages(data: AgencyData, year: int, categories, commit: str, compliance: dict, history: History | None,
