@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from bench import synth
 from ssjpub.draw import yamlcopy
-from ssjpub.draw.record import YAML_HEAD, render_json
+from ssjpub.draw.record import YAML_HEAD, json_bytes, render_json
 from ssjpub.identifiers import CREDIT_CHARSET, credit_code_problem, credit_code_valid
 from ssjpub.loader.columns import credit_codes_valid, read_columns, read_with_kinds
 from ssjpub.loader.csvfile import Reuse, parse_snapshot
@@ -64,12 +64,15 @@ def test_record_json_is_json_dumps_indented(data):
         expected.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: no record can be written either way
         return
+    assert json_bytes(data) == expected.encode("utf-8")  # what draw writes and verify compares
     assert render_json(data) == expected
 
 
 def test_record_json_takes_what_orjson_refuses():
     for data in ({1: "a"}, {"big": 2**70}, [{"k": {True: None}}]):
-        assert render_json(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        expected = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        assert json_bytes(data) == expected.encode("utf-8")
+        assert render_json(data) == expected
 
 
 CODE_TEXT = st.text(alphabet=CREDIT_CHARSET + "IOSVZa０ ", min_size=16, max_size=19)

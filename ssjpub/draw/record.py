@@ -21,17 +21,24 @@ def record_paths(agency: str, year: int, task: str) -> tuple[str, str]:
     return base + ".json", base + ".yaml"
 
 
-def render_json(record: dict) -> str:
-    """json.dumps(record, ensure_ascii=False, indent=2) and a newline, byte for byte.
+def json_bytes(record: dict) -> bytes:
+    """json.dumps(record, ensure_ascii=False, indent=2) and a newline, UTF-8 encoded, byte for byte.
 
     orjson writes the same bytes some 40 times faster (the standard library's indented encoder is
     pure Python: seconds for a province record). A record holds only str-keyed objects, arrays,
     strings, integers, booleans and null (the draw has no floats, where the two would differ);
-    what orjson refuses (a key that is not a string, an integer past 64 bits) goes to json."""
+    what orjson refuses (a key that is not a string, an integer past 64 bits) goes to json.
+    Bytes, as orjson makes them: decoding a province record's 26 MB and encoding it again to write
+    or compare it cost as much as rendering it."""
     try:
-        return orjson.dumps(record, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+        return orjson.dumps(record, option=orjson.OPT_INDENT_2) + b"\n"
     except orjson.JSONEncodeError:
-        return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def render_json(record: dict) -> str:
+    """json_bytes(record) as text."""
+    return json_bytes(record).decode("utf-8")
 
 
 def render_yaml(record: dict) -> str:
@@ -50,7 +57,7 @@ def write_failure(root: Path, record: dict) -> str:
     if path.exists():
         raise FileExistsError(rel)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_files([(path, render_json(record).encode("utf-8"))])
+    write_files([(path, json_bytes(record))])
     return rel
 
 
@@ -63,8 +70,8 @@ def write_record(root: Path, record: dict) -> list[str]:
     for rel in (json_rel, yaml_rel):
         if (root / rel).exists():
             raise FileExistsError(rel)
-    yaml_bytes, json_bytes = _rendered(record)
-    write_files([(root / yaml_rel, yaml_bytes), (root / json_rel, json_bytes)])
+    yaml_data, json_data = _rendered(record)
+    write_files([(root / yaml_rel, yaml_data), (root / json_rel, json_data)])
     return [json_rel, yaml_rel]
 
 
@@ -74,12 +81,12 @@ PARALLEL_TARGETS = 5_000
 
 
 def _rendered(record: dict) -> tuple[bytes, bytes]:
-    """render_yaml(record) and render_json(record), encoded. A block mapping's YAML is its keys'
+    """render_yaml(record) encoded, and json_bytes(record). A block mapping's YAML is its keys'
     renderings one after another (tests compare), so `targets` can be rendered apart."""
     if len(record.get("targets", ())) < PARALLEL_TARGETS or not parallel.second_process_helps():
-        return render_yaml(record).encode("utf-8"), render_json(record).encode("utf-8")
-    (before, after, json_bytes), targets = parallel.share_forked(_render_piece, record, ["rest", "targets"])
-    return YAML_HEAD.encode("utf-8") + before + targets + after, json_bytes
+        return render_yaml(record).encode("utf-8"), json_bytes(record)
+    (before, after, json_data), targets = parallel.share_forked(_render_piece, record, ["rest", "targets"])
+    return YAML_HEAD.encode("utf-8") + before + targets + after, json_data
 
 
 def _render_piece(record: dict, piece: str):
@@ -87,7 +94,7 @@ def _render_piece(record: dict, piece: str):
     at = keys.index("targets")
     if piece == "targets":
         return _yaml_of(record, keys[at : at + 1])
-    return _yaml_of(record, keys[:at]), _yaml_of(record, keys[at + 1 :]), render_json(record).encode("utf-8")
+    return _yaml_of(record, keys[:at]), _yaml_of(record, keys[at + 1 :]), json_bytes(record)
 
 
 def _yaml_of(record: dict, keys: list[str]) -> bytes:

@@ -7,7 +7,7 @@ from typing import Mapping
 from ssjpub import parallel
 from ssjpub.draw.encoding import ALGORITHMS
 from ssjpub.draw.engine import DrawError, DrawFailed, PriorDraws, execute, made_at
-from ssjpub.draw.record import compare, compare_mirror, not_canonical, render_json
+from ssjpub.draw.record import compare, compare_mirror, json_bytes, not_canonical
 from ssjpub.loader.repository import Repository
 from ssjpub.problems import Pos, Problem
 
@@ -96,7 +96,7 @@ def verify_failure(repo: Repository, code: str, key: tuple[int, str]) -> list[Pr
             "draw-mismatch", "失败记录不成立：用同样的输入和公开随机数重新执行，这次抽取能够完成")]
     path = repo.root / failed.file
     if failed.data == expected:  # then the bytes `ssjpub draw` writes, as for a draw record
-        return not_canonical(failed.file, path.read_bytes(), render_json(expected).encode("utf-8"))
+        return not_canonical(failed.file, path.read_bytes(), json_bytes(expected))
     return compare(failed.file, path.read_text(encoding="utf-8"), failed.data, expected)
 
 
@@ -165,7 +165,7 @@ def verify_one(repo: Repository, code: str, key: tuple[int, str], prior: PriorDr
     if not same:
         problems = compare(draw.file, path.read_text(encoding="utf-8"), draw.data, expected)
     else:  # the same content (dict equality ignores key order): then the bytes `ssjpub draw` writes
-        problems = not_canonical(draw.file, path.read_bytes(), render_json(expected).encode("utf-8"))
+        problems = not_canonical(draw.file, path.read_bytes(), json_bytes(expected))
     if draw.yaml_file is None:
         problems.append(Pos(draw.file).problem("missing-file", "缺少抽取记录的 YAML 副本"))
     else:  # the copy of the record as drawn (key order included), or else of the record as it stands
