@@ -4,16 +4,13 @@ A province snapshot's 100 county files are read half in this process, half in a 
 sends its columns packed (ssjpub.loader.columns.Packed). These tests lower the size from which
 that happens (PARALLEL_MIN_BYTES, a tuning constant) so that a small real repository takes the
 two-process path, and compare everything with the one-process path: the snapshot, every problem
-(file:line:col, order), the CLI's output and a draw record's bytes. The YAML copy of a large record
-is rendered by two processes too: its `targets` apart from the other keys.
+(file:line:col, order), the CLI's output and a draw record's bytes.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import replace
-import string
 import time
 from pathlib import Path
 
@@ -22,7 +19,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ssjpub import parallel
-from ssjpub.draw import record, yamlcopy
 from ssjpub.draw.engine import candidates_of, find_task
 from ssjpub.loader import snapshotparts
 from ssjpub.loader.columns import read_columns, read_packed
@@ -187,41 +183,3 @@ def test_packed_columns_are_the_columns(serials, terminated):
     assert (plain is None) == (packed is None)  # a repeated serial: a duplicate code, for the row reader
     if plain is not None:
         assert packed.columns() == plain and len(plain.credit_code) == len(serials)
-
-
-# --- the YAML copy's targets rendered by another process ----------------------------------------
-
-KEYS = st.text(string.ascii_lowercase + "_", min_size=1, max_size=8)
-VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3), max_leaves=12)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.dictionaries(KEYS, VALUES, min_size=1, max_size=6), st.data())
-def test_a_mapping_renders_as_its_keys_one_after_another(mapping, data):
-    cut = data.draw(st.integers(min_value=0, max_value=len(mapping)))
-    keys = list(mapping)
-    first, second = ({k: mapping[k] for k in part} for part in (keys[:cut], keys[cut:]))
-    assert "".join(yamlcopy.render(p) for p in (first, second) if p) == yamlcopy.render(mapping) == yamlcopy.dump(mapping)
-
-
-def test_a_large_record_is_written_with_the_same_bytes_by_two_processes(tmp_path, monkeypatch):
-    root = _repository(tmp_path, False)
-    for suffix in (".json", ".yaml"):
-        (root / f"plans/shili/2024/draws/2024-01{suffix}").unlink()
-    drawn = run_cli("draw", "shili/2024/2024-01", "--root", root)
-    assert drawn.exit_code == 0, drawn.output
-    rec = json.loads((root / "plans/shili/2024/draws/2024-01.json").read_text(encoding="utf-8"))
-    calls = []
-    share = parallel.share_forked
-    monkeypatch.setattr(record, "PARALLEL_TARGETS", 1)
-    monkeypatch.setattr(parallel, "usable_cpus", lambda: 2)
-    monkeypatch.setattr(parallel, "share_forked", lambda *a: calls.append(a[2]) or share(*a))
-    out = tmp_path / "out"
-    (out / "plans/shili/2024/draws").mkdir(parents=True)
-    record.write_record(out, rec)
-    assert calls == [["rest", "targets"]]
-    for suffix in (".json", ".yaml"):
-        name = f"plans/shili/2024/draws/2024-01{suffix}"
-        assert (out / name).read_bytes() == (root / name).read_bytes()
