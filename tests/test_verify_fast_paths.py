@@ -242,6 +242,30 @@ def test_loading_makes_no_reference_cycles():
             gc.enable()
 
 
+def test_what_load_valid_loaded_is_frozen_before_the_collector_is_back_on():
+    """Frozen while the collector is still paused: everything loaded is still in the youngest
+    generation then, and the first collection after enabling it would walk it all once (0.2 s for
+    a province snapshot). So no collection runs during or right after loading."""
+    from ssjpub.cli.common import load_valid
+
+    started = []
+
+    def note(phase, info):
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(note)
+    try:
+        repo, _ = load_valid(ROOT, "text")
+        young = gc.get_objects(generation=0)
+    finally:
+        gc.callbacks.remove(note)
+    assert started == []
+    assert gc.isenabled() and gc.get_freeze_count() > 0
+    assert not any(o is repo for o in young)
+
+
 def test_the_verify_command_prints_the_same_whatever_the_number_of_jobs(demo):
     from click.testing import CliRunner
 
