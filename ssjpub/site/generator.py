@@ -238,6 +238,8 @@ class SiteGenerator(Generator):
         self.repository = site_repository(self.settings, self.repositories)
         self.served = served.catalogue(self.root)  # the raw inputs the pages link with their digests
         codes, problems = selection.selection(self.settings, self.repo, self.root)
+        self.fill, fill_problems = selection.selection(self.settings, self.repo, self.root, selection.FILL)
+        problems += fill_problems
         if problems:
             raise fail(problems, "网站设置有误")
         if codes is not None:  # a site of some agencies (SSJPUB_AGENCIES): checked whole, published in part
@@ -284,8 +286,9 @@ class SiteGenerator(Generator):
         for page in contents:
             self.content_pages[page.save_as] = prefix + page.relative_source_path
         extra = [Link(p.title, p.url) for p in self.context.get("pages", []) if p.url == urls.ABOUT]
-        self.shared = shared_pages(self.repo, documents(self.context.get("pages", [])), self.commit,
-                                  self.repository, self.served)
+        if self.fill is None:  # a cache-only build (SSJPUB_CACHE_ONLY) has no cross-agency pages
+            self.shared = shared_pages(self.repo, documents(self.context.get("pages", [])), self.commit,
+                                       self.repository, self.served)
         self.context["compliance_as_of"] = self.compliance_as_of
         # Shared with every template, Pelican's page.html included.
         self.context["ssjpub_commit"] = self.commit
@@ -341,6 +344,8 @@ class SiteGenerator(Generator):
         self.pages = list(self.shared)
         restored: dict[str, tuple[str, int]] = {}
         for code, _data in _agencies(self.repo):
+            if self.fill is not None and code not in self.fill:
+                continue
             if self.cache is None:
                 by_agency[code] = agency_pages(self.repo, code, commit, self.compliance, self.proof,
                                             self.history.dirty, self.served)
@@ -395,7 +400,8 @@ class SiteGenerator(Generator):
             self.cache.save()
         for save_as, source in self.content_pages.items():
             self.outputs[save_as] = [source]
-        self.write_feeds()
+        if self.fill is None:
+            self.write_feeds()
 
     def grouped_pages(self, code: str, commit: str, restored: dict[str, tuple[str, int]]
                       ) -> tuple[list[SitePage], list[tuple[str, list[SitePage]]]]:

@@ -1,0 +1,62 @@
+"""The CI fan-out (docs/scale.md 第四节第 3 条): each agency's pages built alone into its own site
+cache (SSJPUB_CACHE_ONLY), the caches merged (python -m ssjpub.site.sitecache merge), then the
+whole site built with the merged cache: no agency page is rendered again, and the site is byte for
+byte the clean full build's. A tampered entry in one cache is not trusted."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from test_site_cache import CACHE, assert_same, build, index, repo  # noqa: F401 (the fixture)
+
+AGENCIES = ("baofeng", "yanshi")
+
+
+def agency_cache(root: Path, tmp: Path, code: str) -> str:
+    """Build one agency's pages into their own cache folder; its path relative to `root`."""
+    folder = f".ssjpub-cache/{code}"
+    build(root, tmp / f"only-{code}", True, f"SSJPUB_CACHE_ONLY={json.dumps([code])}", cache=folder)
+    rendered = set(json.loads((root / folder / "index.json").read_bytes())["rendered"])
+    assert rendered and {p.split("/")[0] for p in rendered} == {code}
+    return folder
+
+
+def merge(root: Path, *folders: str) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "ssjpub.site.sitecache", "merge", CACHE, *folders],
+                          cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_merged_agency_caches_render_no_agency_page(repo: Path, tmp_path: Path) -> None:  # noqa: F811
+    folders = [agency_cache(repo, tmp_path, code) for code in AGENCIES]
+    merge(repo, *folders)
+    first = (repo / CACHE / "index.json").read_bytes()
+    shutil.rmtree(repo / CACHE)
+    merge(repo, *reversed(folders))
+    assert (repo / CACHE / "index.json").read_bytes() == first  # the same index whatever the order
+
+    assembled = build(repo, tmp_path / "assembled", True)
+    assert index(repo)["rendered"] == []  # every agency page restored
+    assert index(repo)["computed"] == []  # and no group of pages computed
+    assert_same(assembled, build(repo, tmp_path / "clean", False))
+
+
+def test_tampered_entry_is_not_trusted(repo: Path, tmp_path: Path) -> None:  # noqa: F811
+    folders = [agency_cache(repo, tmp_path, code) for code in AGENCIES]
+    meta = json.loads((repo / folders[1] / "index.json").read_bytes())
+    sha = next(files for files in meta["pages"].values() if "yanshi/index.html" in files)["yanshi/index.html"]
+    blob = repo / folders[1] / "blobs" / sha[:2] / sha
+    blob.write_bytes(blob.read_bytes().replace(b"<", b"[", 1))
+    done = merge(repo, *folders)
+    assert "未采用" in done.stderr
+    assert not (repo / CACHE / "blobs" / sha[:2] / sha).exists()
+
+    assembled = build(repo, tmp_path / "assembled", True)
+    rendered = set(index(repo)["rendered"])
+    assert "yanshi/index.html" in rendered and all(p.startswith("yanshi/") for p in rendered)
+    assert_same(assembled, build(repo, tmp_path / "clean", False))
