@@ -60,3 +60,39 @@ def test_tampered_entry_is_not_trusted(repo: Path, tmp_path: Path) -> None:  # n
     rendered = set(index(repo)["rendered"])
     assert "yanshi/index.html" in rendered and all(p.startswith("yanshi/") for p in rendered)
     assert_same(assembled, build(repo, tmp_path / "clean", False))
+
+
+def test_merge_drops_conflicting_and_unbacked_entries(tmp_path: Path) -> None:
+    """Two caches that store one key with different files: neither is trusted, nor a group naming
+    it; an entry whose blob is missing is dropped; the rest is the union, whatever the order."""
+    from ssjpub.site.sitecache import SiteCache, merge as merge_caches
+
+    def cache(name: str, pages: dict[str, bytes], groups: dict[str, list[str]]) -> Path:
+        c = SiteCache(tmp_path / name)
+        for key, data in pages.items():
+            c.keep(key, f"{key}.html", {f"{key}.html": c.put(data)})
+        for gkey, keys in groups.items():
+            c.keep_group(gkey, [{"key": k} for k in keys])
+        c.save()
+        return c.folder
+
+    one = cache("one", {"a": b"A", "same": b"S", "clash": b"1"}, {"g1": ["a", "same"], "g2": ["clash"]})
+    two = cache("two", {"b": b"B", "same": b"S", "clash": b"2", "lost": b"L"}, {"g3": ["b", "lost"]})
+    lost = SiteCache(two).index["lost"]["lost.html"]
+    SiteCache(two).blob(lost).unlink()
+    assert merge_caches(tmp_path / "ab", [one, two]) == ["group g2", "group g3", "page clash", "page lost"]
+    merge_caches(tmp_path / "ba", [two, one])
+    assert (tmp_path / "ab/index.json").read_bytes() == (tmp_path / "ba/index.json").read_bytes()
+    merged = SiteCache(tmp_path / "ab")
+    assert sorted(merged.index) == ["a", "b", "same"] and sorted(merged.groups) == ["g1"]
+    out = tmp_path / "out"
+    assert merged.restore("b", out) and (out / "b.html").read_bytes() == b"B"
+
+
+def test_merge_of_a_folder_that_is_no_cache_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    done = subprocess.run([sys.executable, "-m", "ssjpub.site.sitecache", "merge", str(tmp_path / "out"),
+                           str(tmp_path / "empty")], capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{tmp_path / 'empty'}:1:1: missing-cache 不是站点缓存目录" in done.stderr
+    assert not (tmp_path / "out").exists()  # nothing written
