@@ -6,6 +6,7 @@ byte the clean full build's. A tampered entry in one cache is not trusted."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -96,3 +97,18 @@ def test_merge_of_a_folder_that_is_no_cache_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"{tmp_path / 'empty'}:1:1: missing-cache 不是站点缓存目录" in done.stderr
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_a_cache_only_build_without_a_cache_is_refused(tmp_path: Path) -> None:
+    from test_links import pelican
+    from test_site_cache import ROOT
+
+    out = tmp_path / "output"
+    done = pelican(ROOT, out, 'SSJPUB_CACHE_ONLY=["baofeng"]', "SSJPUB_CACHE=null")
+    log = done.stdout + done.stderr
+    assert done.returncode == 1, log
+    assert re.search(r"pelicanconf\.py:\d+:1: invalid-value 设置 SSJPUB_CACHE_ONLY 只把页面生成到网站缓存，"
+                     r"需要同时设置 SSJPUB_CACHE", log), log
+    assert "Traceback" not in log and not (out / "index.html").exists()
+    done = pelican(ROOT, out, 'SSJPUB_CACHE_ONLY=["nowhere"]')
+    assert done.returncode == 1 and "设置 SSJPUB_CACHE_ONLY 无效：没有机关 nowhere" in done.stdout + done.stderr

@@ -240,6 +240,9 @@ class SiteGenerator(Generator):
         codes, problems = selection.selection(self.settings, self.repo, self.root)
         self.fill, fill_problems = selection.selection(self.settings, self.repo, self.root, selection.FILL)
         problems += fill_problems
+        if self.fill is not None and not self.settings.get("SSJPUB_CACHE"):
+            problems.append(setting_problem(self.root, selection.FILL, self.settings[selection.FILL], "invalid-value",
+                                            f"设置 {selection.FILL} 只把页面生成到网站缓存，需要同时设置 SSJPUB_CACHE"))
         if problems:
             raise fail(problems, "网站设置有误")
         if codes is not None:  # a site of some agencies (SSJPUB_AGENCIES): checked whole, published in part

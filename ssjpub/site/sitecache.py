@@ -368,6 +368,7 @@ def merge(target: Path, sources: list[Path]) -> list[str]:
     store the same key with different files; a group only if all its pages are kept and every
     cache that has it stores the same pages. What is dropped is rendered by the next build.
     Returns what was dropped, for people (sorted)."""
+    merged = SiteCache(target)
     dropped: set[str] = set()
     pages: dict[str, dict[str, str] | None] = {}  # None: a conflict
     groups: dict[str, list[dict] | None] = {}
@@ -383,10 +384,7 @@ def merge(target: Path, sources: list[Path]) -> list[str]:
                 data = cache.blob(sha).read_bytes()
             except OSError:
                 continue
-            if hashlib.sha256(data).hexdigest() == sha:
-                out = SiteCache(target).blob(sha)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                _replace_file(out, data)
+            if hashlib.sha256(data).hexdigest() == sha and merged.put(data):
                 good.add(sha)
     kept = {}
     for key, files in sorted(pages.items()):
@@ -394,7 +392,6 @@ def merge(target: Path, sources: list[Path]) -> list[str]:
             kept[key] = files
         else:
             dropped.add(f"page {key}")
-    merged = SiteCache(target)
     merged.used = kept
     for key, entries in sorted(groups.items()):
         if entries is not None and all(e.get("key") in kept for e in entries):
