@@ -335,11 +335,12 @@ class SiteGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         # The downloads are written by a forked second process while this one renders the pages
         # (ssjpub.parallel); the files are the same bytes either way.
-        written, problems = served.write(self.served, self.root, Path(self.output_path))
-        if problems:
-            raise fail(problems, "输入文件在生成期间被改动")
-        self.outputs.update(written)
-        self.note_written({urls.FILES + rel: (f.sha256, f.bytes) for rel, f in self.served.items()})
+        if self.fill is None:  # a cache-only build writes the pages' files only: the inputs are not cached
+            written, problems = served.write(self.served, self.root, Path(self.output_path))
+            if problems:
+                raise fail(problems, "输入文件在生成期间被改动")
+            self.outputs.update(written)
+            self.note_written({urls.FILES + rel: (f.sha256, f.bytes) for rel, f in self.served.items()})
         # The agencies' pages, built with the placeholders when cached (ssjpub.site.sitecache).
         commit = self.placeholders.shown_commit if self.cache is not None else self.commit
         by_agency: dict[str | None, list[SitePage]] = {None: self.shared}  # None: the shared pages
