@@ -30,6 +30,10 @@ a temporary file and renamed. A blob is used only if its bytes have its name's d
 restored: a page with any file missing or altered is rendered again and stored again; an
 unreadable index is an empty one. After a build, entries and blobs the build did not use are
 removed, so that the cache stays the size of one site.
+
+Caches of separate builds of one commit (CI's per-agency jobs, ``SSJPUB_CACHE_ONLY``) merge into
+one (``merge``; ``python -m ssjpub.site.sitecache merge TARGET SOURCE…``): the keys hold nothing of
+the build that wrote them but what its pages show.
 """
 
 from __future__ import annotations
