@@ -34,6 +34,10 @@ SSJPUB_CACHE = ".ssjpub-cache/site"
 # docs/scale.md), e.g. ["x419001"]: the repository is checked whole, only these agencies' pages and
 # their own and the shared input files are published. None: every agency (an empty list is an error).
 SSJPUB_AGENCIES = None
+# Only render these agencies' pages into SSJPUB_CACHE, as the whole site shows them (CI's
+# per-agency jobs; the assembling build merges their caches: python -m ssjpub.site.sitecache merge).
+# The output folder of such a build is not a site. None: a normal build.
+SSJPUB_CACHE_ONLY = None
 
 # Escape every value; page.html marks the rendered Markdown as safe itself.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}

@@ -9,8 +9,9 @@ from pelicanconf import *  # noqa: E402,F403
 SITEURL = os.environ.get("SSJPUB_SITEURL", "https://ssjpub.github.io/ssjpub").rstrip("/")
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
-# The published site is always built in full: a cache restored from elsewhere (a CI cache that
-# pull-request jobs also write) is checked only for corruption, not for who made it, and what is
-# published must come from the commit alone.
+# No cache by default: a cache restored from elsewhere (a CI cache that pull-request jobs also
+# write) is checked only for corruption, not for who made it, and what is published must come from
+# the commit alone. CI passes -e SSJPUB_CACHE=… only for the caches its own agency jobs rendered
+# from this commit in this run (.github/workflows/site.yml).
 SSJPUB_CACHE = None
 SSJPUB_PAGEFIND_CACHE = None  # the search bundles likewise

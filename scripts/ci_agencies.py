@@ -1,4 +1,5 @@
-"""The agencies a change touches, as the CI job matrix: one job validates and verifies each.
+"""The agencies a change touches, as the CI job matrix: one job validates, verifies and renders
+the pages of each (into its own site cache, merged by the job that builds the whole site).
 
     python3 scripts/ci_agencies.py [--base REF] [--root DIR]
 
@@ -75,8 +76,11 @@ def matrix(root: Path, base: str | None) -> dict:
 
 
 def gitlab_child(chosen: list[str]) -> str:
-    """A child pipeline running the per-agency job once per agency (GitLab's parallel:matrix). JSON
-    is YAML, so the file is written as JSON."""
+    """A child pipeline running the per-agency job once per agency (GitLab's parallel:matrix): it
+    validates and verifies its agency and renders its pages into its own site cache (an artifact);
+    then `assemble` merges the caches and builds the preview from them (a parent job cannot read
+    a child pipeline's artifacts, so the preview is built here). JSON is YAML, so the file is
+    written as JSON."""
     job = {
         "image": "python:3.11-bookworm",
         "variables": {"GIT_DEPTH": "0"},
@@ -85,9 +89,25 @@ def gitlab_child(chosen: list[str]) -> str:
         "parallel": {"matrix": [{"AGENCY": chosen}]},
         "script": ["make .venv/bin/ssjpub",
                    ".venv/bin/ssjpub validate --agency \"$AGENCY\"",
-                   ".venv/bin/ssjpub verify --agency \"$AGENCY\" --cache .ssjpub-cache/verify"],
+                   ".venv/bin/ssjpub verify --agency \"$AGENCY\" --cache .ssjpub-cache/verify",
+                   # the preview's settings (they are in the pages' keys); this output is not a site
+                   ".venv/bin/pelican content -s pelicanconf.py -o /tmp/cache-only --fatal errors"
+                   " -e \"SSJPUB_CACHE_ONLY=[\\\"$AGENCY\\\"]\" SSJPUB_PAGEFIND=false",
+                   # one folder per agency: the assembling job receives every job's artifacts at once
+                   "mkdir -p \"site-caches/$AGENCY\" && cp -r .ssjpub-cache/site/index.json .ssjpub-cache/site/blobs \"site-caches/$AGENCY/\""],
+        "artifacts": {"paths": ["site-caches/"], "expire_in": "1 day"},
     }
-    return json.dumps({"agency": job}, ensure_ascii=False, indent=2) + "\n"
+    assemble = {
+        "image": job["image"],
+        "variables": job["variables"],
+        "before_script": job["before_script"],
+        "needs": ["agency"],
+        "script": ["make .venv/bin/ssjpub",
+                   ".venv/bin/python -m ssjpub.site.sitecache merge .ssjpub-cache/site site-caches/*",
+                   "make html"],
+        "artifacts": {"expose_as": "网站预览", "paths": ["output/"], "expire_in": "2 weeks"},
+    }
+    return json.dumps({"agency": job, "assemble": assemble}, ensure_ascii=False, indent=2) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -136,6 +136,14 @@ def test_the_gitlab_child_pipeline_runs_each_agency(repo, tmp_path):
     assert job["parallel"]["matrix"] == [{"AGENCY": ["b"]}]
     script = "\n".join(job["script"])
     assert '--agency "$AGENCY"' in script and "ssjpub validate" in script and "ssjpub verify" in script
+    # Each agency's pages into its own site cache, as an artifact; one job merges them and builds.
+    assert 'SSJPUB_CACHE_ONLY=[\\"$AGENCY\\"]' in script and "-s pelicanconf.py" in script
+    assert job["artifacts"]["paths"] == ["site-caches/"]
+    assemble = yaml.safe_load(child.read_text(encoding="utf-8"))["assemble"]
+    assert assemble["needs"] == ["agency"]
+    steps = assemble["script"]
+    assert steps.index("make html") > steps.index(".venv/bin/python -m ssjpub.site.sitecache merge .ssjpub-cache/site site-caches/*")
+    assert assemble["artifacts"]["paths"] == ["output/"]
 
 
 # --- the CI files -------------------------------------------------------------------------------
@@ -153,7 +161,23 @@ def test_github_fans_out_by_agency_then_one_job_assembles_and_publishes():
     assert "validate --agency" in runs and "verify --agency" in runs
     cache = [s for s in agency["steps"] if s.get("uses", "").startswith("actions/cache@")]
     assert cache and cache[0]["with"]["path"] == ".ssjpub-cache/verify"
+    # Each agency job renders its pages into its own site cache and uploads it.
+    [fill] = [s for s in agency["steps"] if "SSJPUB_CACHE_ONLY" in s.get("run", "")]
+    assert "SSJPUB_PAGEFIND=false" in fill["run"] and "$SETTINGS" in fill["run"]
+    [upload] = [s for s in agency["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["name"] == "site-cache-${{ matrix.agency }}" and upload["with"]["include-hidden-files"]
+    assert agency["steps"].index(upload) > agency["steps"].index(fill)
     assert "agency" in jobs["check-and-build"]["needs"]  # assembles: builds the whole site once
+    # ... from the merged caches: downloaded and merged before the preview and the published build.
+    steps = jobs["check-and-build"]["steps"]
+    [download] = [s for s in steps if s.get("uses", "").startswith("actions/download-artifact@")]
+    assert download["with"]["pattern"] == "site-cache-*"
+    [merge] = [i for i, s in enumerate(steps) if "ssjpub.site.sitecache merge .ssjpub-cache/site" in s.get("run", "")]
+    assert steps.index(download) < merge
+    [preview] = [i for i, s in enumerate(steps) if s.get("run") == "make html"]
+    [publish] = [i for i, s in enumerate(steps) if "publishconf.py" in s.get("run", "")]
+    assert merge < preview and merge < publish
+    assert """-e 'SSJPUB_CACHE=".ssjpub-cache/site"'""" in steps[publish]["run"]
     assert jobs["publish"]["needs"] == "check-and-build"
 
 

@@ -47,11 +47,12 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def build(root: Path, out: Path, cached: bool) -> Path:
+def build(root: Path, out: Path, cached: bool, *settings: str, cache: str = CACHE) -> Path:
+    """A Pelican build of `root`; `settings`: more NAME=JSON values for -e."""
     cmd = [sys.executable, "-m", "pelican", str(root / "content"), "-s", str(CONF), "-o", str(out),
            "--fatal", "errors", "-e", f"SSJPUB_ROOT={json.dumps(str(root))}",
            f"THEME={json.dumps(str(root / 'theme'))}", "SSJPUB_PAGEFIND=false",
-           f"SSJPUB_CACHE={json.dumps(CACHE if cached else None)}"]
+           f"SSJPUB_CACHE={json.dumps(cache if cached else None)}", *settings]
     env = {**os.environ, "PYTHONHASHSEED": str(next(SEEDS)), "COLUMNS": "400", "NO_COLOR": "1"}
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -238,6 +238,11 @@ class SiteGenerator(Generator):
         self.repository = site_repository(self.settings, self.repositories)
         self.served = served.catalogue(self.root)  # the raw inputs the pages link with their digests
         codes, problems = selection.selection(self.settings, self.repo, self.root)
+        self.fill, fill_problems = selection.selection(self.settings, self.repo, self.root, selection.FILL)
+        problems += fill_problems
+        if self.fill is not None and not self.settings.get("SSJPUB_CACHE"):
+            problems.append(setting_problem(self.root, selection.FILL, self.settings[selection.FILL], "invalid-value",
+                                            f"设置 {selection.FILL} 只把页面生成到网站缓存，需要同时设置 SSJPUB_CACHE"))
         if problems:
             raise fail(problems, "网站设置有误")
         if codes is not None:  # a site of some agencies (SSJPUB_AGENCIES): checked whole, published in part
@@ -284,8 +289,9 @@ class SiteGenerator(Generator):
         for page in contents:
             self.content_pages[page.save_as] = prefix + page.relative_source_path
         extra = [Link(p.title, p.url) for p in self.context.get("pages", []) if p.url == urls.ABOUT]
-        self.shared = shared_pages(self.repo, documents(self.context.get("pages", [])), self.commit,
-                                  self.repository, self.served)
+        if self.fill is None:  # a cache-only build (SSJPUB_CACHE_ONLY) has no cross-agency pages
+            self.shared = shared_pages(self.repo, documents(self.context.get("pages", [])), self.commit,
+                                       self.repository, self.served)
         self.context["compliance_as_of"] = self.compliance_as_of
         # Shared with every template, Pelican's page.html included.
         self.context["ssjpub_commit"] = self.commit
@@ -329,11 +335,12 @@ class SiteGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         # The downloads are written by a forked second process while this one renders the pages
         # (ssjpub.parallel); the files are the same bytes either way.
-        written, problems = served.write(self.served, self.root, Path(self.output_path))
-        if problems:
-            raise fail(problems, "输入文件在生成期间被改动")
-        self.outputs.update(written)
-        self.note_written({urls.FILES + rel: (f.sha256, f.bytes) for rel, f in self.served.items()})
+        if self.fill is None:  # a cache-only build writes the pages' files only: the inputs are not cached
+            written, problems = served.write(self.served, self.root, Path(self.output_path))
+            if problems:
+                raise fail(problems, "输入文件在生成期间被改动")
+            self.outputs.update(written)
+            self.note_written({urls.FILES + rel: (f.sha256, f.bytes) for rel, f in self.served.items()})
         # The agencies' pages, built with the placeholders when cached (ssjpub.site.sitecache).
         commit = self.placeholders.shown_commit if self.cache is not None else self.commit
         by_agency: dict[str | None, list[SitePage]] = {None: self.shared}  # None: the shared pages
@@ -341,6 +348,8 @@ class SiteGenerator(Generator):
         self.pages = list(self.shared)
         restored: dict[str, tuple[str, int]] = {}
         for code, _data in _agencies(self.repo):
+            if self.fill is not None and code not in self.fill:
+                continue
             if self.cache is None:
                 by_agency[code] = agency_pages(self.repo, code, commit, self.compliance, self.proof,
                                             self.history.dirty, self.served)
@@ -395,7 +404,8 @@ class SiteGenerator(Generator):
             self.cache.save()
         for save_as, source in self.content_pages.items():
             self.outputs[save_as] = [source]
-        self.write_feeds()
+        if self.fill is None:
+            self.write_feeds()
 
     def grouped_pages(self, code: str, commit: str, restored: dict[str, tuple[str, int]]
                       ) -> tuple[list[SitePage], list[tuple[str, list[SitePage]]]]:

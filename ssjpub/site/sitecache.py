@@ -30,6 +30,10 @@ a temporary file and renamed. A blob is used only if its bytes have its name's d
 restored: a page with any file missing or altered is rendered again and stored again; an
 unreadable index is an empty one. After a build, entries and blobs the build did not use are
 removed, so that the cache stays the size of one site.
+
+Caches of separate builds of one commit (CI's per-agency jobs, ``SSJPUB_CACHE_ONLY``) merge into
+one (``merge``; ``python -m ssjpub.site.sitecache merge TARGET SOURCE…``): the keys hold nothing of
+the build that wrote them but what its pages show.
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ PARSED = "parsed"  # the loader's parse cache (ssjpub.loader.parsecache), kept b
 # Settings that say where the build runs, not what it writes (the output folder, the cache itself,
 # what the generator passes between its steps).
 LOCAL_SETTINGS = frozenset({
-    "OUTPUT_PATH", "SSJPUB_FINAL_OUTPUT", "SSJPUB_BUILT_FILES", "SSJPUB_WRITTEN_FILES", "SSJPUB_CACHE", "SSJPUB_PAGEFIND", "SSJPUB_PAGEFIND_CACHE",
+    "OUTPUT_PATH", "SSJPUB_FINAL_OUTPUT", "SSJPUB_BUILT_FILES", "SSJPUB_WRITTEN_FILES", "SSJPUB_CACHE", "SSJPUB_CACHE_ONLY", "SSJPUB_PAGEFIND", "SSJPUB_PAGEFIND_CACHE",
     "PATH", "SSJPUB_ROOT", "CACHE_PATH", "LOAD_CONTENT_CACHE", "CACHE_CONTENT", "WRITE_SELECTED",
     "DELETE_OUTPUT_DIRECTORY", "BIND", "PORT",
 })
@@ -359,3 +363,66 @@ def _children(folder: Path) -> Iterable[Path]:
         return list(folder.iterdir())
     except OSError:
         return []
+
+
+def merge(target: Path, sources: list[Path]) -> list[str]:
+    """Merge the caches `sources` (each one build's folder, e.g. one agency's from a CI job) into
+    `target`, an empty or absent folder: blobs by union, each copied only if its bytes have its
+    name's digest; a page entry only if every blob it names was copied, and dropped when two caches
+    store the same key with different files; a group only if all its pages are kept and every
+    cache that has it stores the same pages. What is dropped is rendered by the next build.
+    Returns what was dropped, for people (sorted)."""
+    merged = SiteCache(target)
+    dropped: set[str] = set()
+    pages: dict[str, dict[str, str] | None] = {}  # None: a conflict
+    groups: dict[str, list[dict] | None] = {}
+    good: set[str] = set()
+    for source in sources:
+        cache = SiteCache(source)
+        for key, files in sorted(cache.index.items()):
+            pages[key] = files if pages.get(key, files) == files else None
+        for key, entries in sorted(cache.groups.items()):
+            groups[key] = entries if groups.get(key, entries) == entries else None
+        for sha in sorted({sha for files in cache.index.values() for sha in files.values()} - good):
+            try:
+                data = cache.blob(sha).read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(data).hexdigest() == sha and merged.put(data):
+                good.add(sha)
+    kept = {}
+    for key, files in sorted(pages.items()):
+        if files is not None and all(sha in good for sha in files.values()):
+            kept[key] = files
+        else:
+            dropped.add(f"page {key}")
+    merged.used = kept
+    for key, entries in sorted(groups.items()):
+        if entries is not None and all(e.get("key") in kept for e in entries):
+            merged.used_groups[key] = entries
+        else:
+            dropped.add(f"group {key}")
+    merged.save()
+    return sorted(dropped)
+
+
+def main(argv: list[str]) -> int:
+    """``python -m ssjpub.site.sitecache merge TARGET SOURCE…``."""
+    if len(argv) < 3 or argv[0] != "merge":
+        print("用法：python -m ssjpub.site.sitecache merge 目标目录 缓存目录…", file=sys.stderr)
+        return 2
+    target, sources = Path(argv[1]), [Path(a) for a in argv[2:]]
+    missing = [str(s) for s in sources if not (s / INDEX).is_file()]
+    if missing:
+        for s in missing:
+            print(f"{s}:1:1: missing-cache 不是站点缓存目录（没有 {INDEX}）", file=sys.stderr)
+        return 1
+    dropped = merge(target, sources)
+    for item in dropped:
+        print(f"未采用（已损坏或相互矛盾，下次构建重新生成）：{item}", file=sys.stderr)
+    print(f"已合并 {len(sources)} 个站点缓存到 {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
