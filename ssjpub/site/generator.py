@@ -313,6 +313,9 @@ class SiteGenerator(Generator):
         self.context["ssjpub_verifier_js"] = (Path(self.settings["THEME"]) / "static/verify/page.js").is_file()
         if self.cache is not None:
             self.keys = self.build_keys()
+        if self.held is not None:
+            # Every check has passed, every generator has read its content: the writing starts.
+            self.settings[SINCE_KEY] = inplace.begin(self.cache.folder, Path(self.output_path), urls.MANIFEST)
 
     def build_keys(self) -> sitecache.Keys:
         """The build-wide part of every cached page's key: see ssjpub.site.sitecache."""
@@ -652,7 +655,6 @@ def start_staging(pelican: Any) -> None:
     held = inplace.previous(cache, final) if cache and not pelican.settings.get("STATIC_CHECK_IF_MODIFIED") else None
     if held is not None:  # the last build there finished: update it in place (ssjpub.site.inplace)
         pelican.settings[HELD_KEY] = held
-        pelican.settings[SINCE_KEY] = inplace.begin(cache, final, urls.MANIFEST)
         pelican.delete_outputdir = False
         pelican.output_path = str(final)
         return
@@ -670,7 +672,7 @@ def finish_build(pelican: Any) -> None:
     known: dict[str, publish.Stamp] = pelican.settings.get(WRITTEN_KEY, {})
     files = publish.tree_files(staging)
     if held is not None:
-        files = inplace.remove_stale(staging, files, pelican.settings[SINCE_KEY], set(known))
+        files = inplace.remove_stale(staging, files, pelican.settings.get(SINCE_KEY, 0), set(known))
     history = trace.read_history(root)
     theme = Path(pelican.settings["THEME"]).resolve()
     outputs: dict[str, list[str]] = pelican.settings.get(OUTPUTS_KEY, {})

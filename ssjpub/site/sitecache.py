@@ -242,10 +242,15 @@ class Keys:
         return h.hexdigest()
 
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
 def replace_file(path: Path, data: bytes) -> None:
     """Write by a temporary file renamed into place: a reader sees the old file or the new one."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # as a file written in place would be (mkstemp makes 0600)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
