@@ -340,7 +340,10 @@ class SiteGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         # The downloads are written by a forked second process while this one renders the pages
         # (ssjpub.parallel); the files are the same bytes either way.
-        written, problems = served.write(self.served, self.root, Path(self.output_path))
+        held, output, p = self.held, Path(self.output_path), self.placeholders
+        there = None if held is None else (
+            lambda rel, sha: inplace.unchanged(held, output, rel, sha, None, p.commit, p.as_of) is not None)
+        written, problems = served.write(self.served, self.root, output, there)
         if problems:
             raise fail(problems, "输入文件在生成期间被改动")
         self.outputs.update(written)
