@@ -3,7 +3,8 @@ describes with the theme's templates, the data downloads beside every table, the
 sitemap; at the end, ``manifest.json`` and the swap of the staging folder into ``output/``.
 
 Pelican writes into a staging folder beside ``output/`` (``ssjpub.site.publish``); only a build
-that finished is swapped in. Validation happens when Pelican creates its generators, so a
+that finished is swapped in. With the site cache, a build after one that finished updates
+``output/`` in place instead, marked incomplete while it writes (``ssjpub.site.inplace``). Validation happens when Pelican creates its generators, so a
 repository with errors stops the build before anything is written, and the previous ``output/``
 stays whatever fails later.
 """
