@@ -47,12 +47,16 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def build(root: Path, out: Path, cached: bool, *settings: str, cache: str = CACHE) -> Path:
+def build_command(root: Path, out: Path, cached: bool, *settings: str, cache: str = CACHE) -> list[str]:
     """A Pelican build of `root`; `settings`: more NAME=JSON values for -e."""
-    cmd = [sys.executable, "-m", "pelican", str(root / "content"), "-s", str(CONF), "-o", str(out),
-           "--fatal", "errors", "-e", f"SSJPUB_ROOT={json.dumps(str(root))}",
-           f"THEME={json.dumps(str(root / 'theme'))}", "SSJPUB_PAGEFIND=false",
-           f"SSJPUB_CACHE={json.dumps(cache if cached else None)}", *settings]
+    return [sys.executable, "-m", "pelican", str(root / "content"), "-s", str(CONF), "-o", str(out),
+            "--fatal", "errors", "-e", f"SSJPUB_ROOT={json.dumps(str(root))}",
+            f"THEME={json.dumps(str(root / 'theme'))}", "SSJPUB_PAGEFIND=false",
+            f"SSJPUB_CACHE={json.dumps(cache if cached else None)}", *settings]
+
+
+def build(root: Path, out: Path, cached: bool, *settings: str, cache: str = CACHE) -> Path:
+    cmd = build_command(root, out, cached, *settings, cache=cache)
     env = {**os.environ, "PYTHONHASHSEED": str(next(SEEDS)), "COLUMNS": "400", "NO_COLOR": "1"}
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -119,7 +123,10 @@ def test_incremental_build_equals_full_build(repo: Path, tmp_path: Path) -> None
     commit(repo, "主题")
     assert check(repo, tmp_path, "theme") == pages
 
-    # A corrupt entry is never trusted: a stored page with a changed byte is rendered again.
+    # A corrupt entry is never trusted: a stored page with a changed byte is rendered again. (Not
+    # read at all by a build in place, whose output folder holds the page as written: one without
+    # the record of the output folder, ssjpub.site.inplace, starts anew and reads every entry.)
+    (repo / CACHE / "output.json").unlink()
     meta = index(repo)
     entry = next(files for files in meta["pages"].values() if "yanshi/index.html" in files)
     blob = repo / CACHE / "blobs" / entry["yanshi/index.html"][:2] / entry["yanshi/index.html"]
@@ -198,3 +205,46 @@ def test_each_input_kind_gives_the_full_build(repo: Path, tmp_path: Path) -> Non
             # The one year's pages and the records of the enterprises in that task, not the others.
             assert "yanshi/year/2023" in groups and "yanshi/agency" in groups
             assert len(groups) < len({g for g in everything if g.startswith("yanshi/")})
+
+
+MARK = ".ssjpub-incomplete"  # ssjpub.site.inplace.MARK
+
+
+def test_a_rebuild_in_place_that_fails_or_is_killed_is_redone(repo: Path, tmp_path: Path) -> None:
+    """The second cached build over an output folder updates it in place. One that stops on a data
+    error has changed nothing; one killed while it writes leaves the folder marked incomplete, with
+    no manifest.json, and the next build equals a clean full build."""
+    out = build(repo, tmp_path / "output", cached=True)
+    assert (repo / CACHE / "output.json").is_file()
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    plan = repo / "plans/yanshi/2023/plan.yaml"
+    good = plan.read_bytes()
+    plan.write_bytes(good + b"unknown_field: 1\n")
+    cmd = build_command(repo, out, cached=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before  # untouched
+    plan.write_bytes(good)
+
+    # Every page rendered again (one byte of the theme): a long time writing, killed in it.
+    css = repo / "theme/static/css/site.css"
+    css.write_bytes(css.read_bytes().replace(b"}", b" }", 1))
+    commit(repo, "主题")
+    job = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while not (out / MARK).exists() and job.poll() is None:
+            pass
+        job.kill()
+    finally:
+        job.wait()
+    assert job.returncode == -9, "the build ended before it could be killed"
+    assert (out / MARK).exists() and not (out / "manifest.json").exists()
+    assert not (repo / CACHE / "output.json").exists()
+
+    check(repo, tmp_path, "after-kill")
+    assert not (out / MARK).exists() and (out / "manifest.json").is_file()
+    # The output folder of the build that redid it is recorded again: the next one is in place.
+    assert (repo / CACHE / "output.json").is_file()
+    commit(repo, "空提交")
+    check(repo, tmp_path, "in-place")

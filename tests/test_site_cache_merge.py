@@ -23,6 +23,7 @@ def agency_cache(root: Path, tmp: Path, code: str) -> str:
     build(root, tmp / f"only-{code}", True, f"SSJPUB_CACHE_ONLY={json.dumps([code])}", cache=folder)
     rendered = set(json.loads((root / folder / "index.json").read_bytes())["rendered"])
     assert rendered and {p.split("/")[0] for p in rendered} == {code}
+    assert not (root / folder / "output.json").exists()  # no site written, so none recorded for in-place updates
     return folder
 
 

@@ -13,7 +13,8 @@ the root, of the per-page cache of incremental builds, ssjpub.site.sitecache; No
 Signals: ``content_object_init`` sanitises each Markdown page (ssjpub.site.sanitize);
 ``get_generators`` adds the generator; ``initialized`` points Pelican at a staging folder
 and ``finalized`` writes manifest.json there and swaps it into the output folder, so that a build
-that fails anywhere leaves the previous output untouched.
+that fails anywhere leaves the previous output untouched; with the site cache, after a build that
+finished, ``output/`` is updated in place, marked incomplete until done (ssjpub.site.inplace).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ describes with the theme's templates, the data downloads beside every table, the
 sitemap; at the end, ``manifest.json`` and the swap of the staging folder into ``output/``.
 
 Pelican writes into a staging folder beside ``output/`` (``ssjpub.site.publish``); only a build
-that finished is swapped in. Validation happens when Pelican creates its generators, so a
+that finished is swapped in. With the site cache, a build after one that finished updates
+``output/`` in place instead, marked incomplete while it writes (``ssjpub.site.inplace``). Validation happens when Pelican creates its generators, so a
 repository with errors stops the build before anything is written, and the previous ``output/``
 stays whatever fails later.
 """
@@ -33,7 +34,7 @@ from ssjpub.loader.repository import Repository
 from ssjpub.draw.stale import stale_records
 from ssjpub.problems import Pos, Problem, Severity, format_problems, has_errors, sort_problems
 from ssjpub.site import (
-    downloads, groups, publish, search_index, selection, served, sitecache, table_html, trace, urls,
+    downloads, groups, inplace, publish, search_index, selection, served, sitecache, table_html, trace, urls,
 )
 from ssjpub.site.pages import (
     Document, SitePage, agency_pages, announcements, clip, nav_links, page_tables, shared_pages,
@@ -51,6 +52,10 @@ logger = logging.getLogger(__name__)
 UNKNOWN_COMMIT = trace.UNKNOWN
 OUTPUTS_KEY = "SSJPUB_BUILT_FILES"
 WRITTEN_KEY = "SSJPUB_WRITTEN_FILES"  # output file → its Stamp, as the generator wrote it
+HELD_KEY = "SSJPUB_HELD"  # the output folder's record, when it is updated in place (ssjpub.site.inplace)
+SINCE_KEY = "SSJPUB_HELD_SINCE"
+BLOBS_KEY = "SSJPUB_BLOBS"  # output file → the cache blob it was made from
+AS_OF_KEY = "SSJPUB_HELD_AS_OF"  # the compliance date the pages were written with
 AGENCIES_KEY = "SSJPUB_SEARCH_AGENCIES"  # the agencies' codes: each folder its own search bundle
 _PAGE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -267,6 +272,10 @@ class SiteGenerator(Generator):
         # Each file this generator wrote, with its SHA-256: manifest.json need not read it back.
         self.written: dict[str, publish.Stamp] = {}
         self.settings[WRITTEN_KEY] = self.written
+        self.held: inplace.Held | None = self.settings.get(HELD_KEY)
+        self.blobs: dict[str, str] = {}
+        self.settings[BLOBS_KEY] = self.blobs
+        self.settings[AS_OF_KEY] = self.compliance_as_of
         self.settings[AGENCIES_KEY] = [code for code, _ in _agencies(self.repo)]
 
     def template(self, name: str) -> Template:
@@ -311,6 +320,9 @@ class SiteGenerator(Generator):
         self.context["ssjpub_verifier_js"] = (Path(self.settings["THEME"]) / "static/verify/page.js").is_file()
         if self.cache is not None:
             self.keys = self.build_keys()
+        if self.held is not None:
+            # Every check has passed, every generator has read its content: the writing starts.
+            self.settings[SINCE_KEY] = inplace.begin(self.cache.folder, Path(self.output_path), urls.MANIFEST)
 
     def build_keys(self) -> sitecache.Keys:
         """The build-wide part of every cached page's key: see ssjpub.site.sitecache."""
@@ -336,7 +348,10 @@ class SiteGenerator(Generator):
         # The downloads are written by a forked second process while this one renders the pages
         # (ssjpub.parallel); the files are the same bytes either way.
         if self.fill is None:  # a cache-only build writes the pages' files only: the inputs are not cached
-            written, problems = served.write(self.served, self.root, Path(self.output_path))
+            held, output, p = self.held, Path(self.output_path), self.placeholders
+            there = None if held is None else (
+                lambda rel, sha: inplace.unchanged(held, output, rel, sha, None, p.commit, p.as_of) is not None)
+            written, problems = served.write(self.served, self.root, output, there)
             if problems:
                 raise fail(problems, "输入文件在生成期间被改动")
             self.outputs.update(written)
@@ -378,7 +393,7 @@ class SiteGenerator(Generator):
             for page, jobs in owned[len(self.shared):]:
                 key = self.page_key(page, jobs)
                 page_keys[page.save_as] = (key, jobs)
-                if key is None or not self.cache.restore(key, output, self.placeholders, restored):
+                if key is None or not self.cache.restore(key, output, self.placeholders, restored, *self.in_place()):
                     cached.append((page, jobs, key))
             self.note_written(restored)
             logger.info("增量构建：%d 个页面沿用缓存（其中 %d 个未重新计算内容），%d 个重新生成",
@@ -393,6 +408,7 @@ class SiteGenerator(Generator):
             stored.update(done)
             self.note_written(digests)
         if self.cache is not None:
+            self.blobs.update((rel, sha) for rel, sha in stored.items() if sha)
             for page, jobs, key in cached:
                 rels = [page.save_as, *(rel for job in jobs for rel in downloads.files(job.base) if rel in stored)]
                 self.cache.keep(key, page.save_as, {rel: stored.get(rel) for rel in rels})
@@ -443,12 +459,20 @@ class SiteGenerator(Generator):
         """Restore every page of a stored group with its downloads; False if any is missing (the
         group is then built, and the pages restored so far are written again)."""
         for e in entries:
-            if not self.cache.restore(e["key"], output, self.placeholders, restored):
+            if not self.cache.restore(e["key"], output, self.placeholders, restored, *self.in_place()):
                 return False
             self.outputs[urls.save_as(e["url"])] = list(dict.fromkeys((*e["sources"], *e["depends"])))
             for rel, sources in e["downloads"]:
                 self.outputs[rel] = list(sources)
         return True
+
+    def in_place(self) -> tuple[Callable[[str, str], tuple[str, int] | None] | None, dict[str, str]]:
+        """What ``SiteCache.restore`` needs to keep the files already in an output folder updated
+        in place, and to note each file's blob."""
+        if self.held is None:
+            return None, self.blobs
+        output, held, p = Path(self.output_path), self.held, self.placeholders
+        return (lambda rel, blob: inplace.unchanged(held, output, rel, "", blob, p.commit, p.as_of)), self.blobs
 
     def group_entry(self, page: SitePage, key: str | None, jobs: list[downloads.Job]) -> dict:
         """What a group stores of one page: its key, what the manifest and sitemap take, and a
@@ -511,7 +535,7 @@ class SiteGenerator(Generator):
         for page, _jobs, _key in cached:
             data = _render(self.template(page.template), context, page, relative).encode("utf-8")
             stored[page.save_as] = self.cache.put(data)
-            digests[page.save_as] = _put(self.output_path, page.save_as, self.placeholders.real(data))
+            digests[page.save_as] = _put(self.output_path, self.held is not None, page.save_as, self.placeholders.real(data))
         return stored, digests
 
     def write_downloads(self, owned: list[tuple[SitePage, list[downloads.Job]]]) -> tuple[dict[str, str | None], dict]:
@@ -533,13 +557,13 @@ class SiteGenerator(Generator):
                     csv, js = downloads.table_csv(table), downloads.table_json(table, refs)
                 xlsx = downloads.table_xlsx(table, trace.latest_day(self.history, job.sources), author)
                 for rel, data in zip(downloads.files(job.base), (csv, js, xlsx)):
-                    digests[rel] = _put(self.output_path, rel, data)
+                    digests[rel] = _put(self.output_path, self.held is not None, rel, data)
                     if self.cache is not None:
                         stored[rel] = self.cache.put(data) if keep else None
         return stored, digests
 
     def _write(self, rel: str, data: bytes, sources: Iterable[str]) -> None:
-        self.note_written({rel: _put(self.output_path, rel, data)})
+        self.note_written({rel: _put(self.output_path, self.held is not None, rel, data)})
         self.outputs[rel] = list(sources)
 
     def note_written(self, digests: dict[str, tuple[str, int]]) -> None:
@@ -591,11 +615,12 @@ class SiteGenerator(Generator):
         return day
 
 
-def _put(folder: str, rel: str, data: bytes) -> tuple[str, int]:
-    """Write the file; its SHA-256 and size."""
+def _put(folder: str, atomic: bool, rel: str, data: bytes) -> tuple[str, int]:
+    """Write the file (`atomic`: by a temporary file renamed, into a folder updated in place); its
+    SHA-256 and size."""
     path = Path(folder, rel)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    sitecache.replace_file(path, data) if atomic else path.write_bytes(data)
     return hashlib.sha256(data).hexdigest(), len(data)
 
 
@@ -637,6 +662,18 @@ def start_staging(pelican: Any) -> None:
     Pelican object's path changes: the settings keep the real one (``pelican --listen`` serves it)."""
     final = Path(pelican.output_path).resolve()
     pelican.settings["SSJPUB_FINAL_OUTPUT"] = str(final)
+    folder = pelican.settings.get("SSJPUB_CACHE")
+    cache = repository_root(pelican.settings) / folder if folder else None
+    # Pelican may skip copying an unchanged static file (STATIC_CHECK_IF_MODIFIED): in place, it
+    # would look like a file no longer produced.
+    # A cache-only build (SSJPUB_CACHE_ONLY) writes no site: it neither updates one nor records one.
+    in_place = cache and not pelican.settings.get("STATIC_CHECK_IF_MODIFIED") and not pelican.settings.get("SSJPUB_CACHE_ONLY")
+    held = inplace.previous(cache, final) if in_place else None
+    if held is not None:  # the last build there finished: update it in place (ssjpub.site.inplace)
+        pelican.settings[HELD_KEY] = held
+        pelican.delete_outputdir = False
+        pelican.output_path = str(final)
+        return
     pelican.output_path = str(publish.start_staging(final))
 
 
@@ -644,33 +681,44 @@ def finish_build(pelican: Any) -> None:
     """On ``finalized``: write manifest.json over everything built, then swap it into place."""
     final = pelican.settings.get("SSJPUB_FINAL_OUTPUT")
     staging = Path(pelican.output_path)
-    if not final or staging == Path(final):
+    held = pelican.settings.pop(HELD_KEY, None)
+    if not final or (staging == Path(final) and held is None):
         return
     root = repository_root(pelican.settings)
+    known: dict[str, publish.Stamp] = pelican.settings.get(WRITTEN_KEY, {})
+    files = publish.tree_files(staging)
+    if held is not None:
+        files = inplace.remove_stale(staging, files, pelican.settings.get(SINCE_KEY, 0), set(known))
     history = trace.read_history(root)
     theme = Path(pelican.settings["THEME"]).resolve()
     outputs: dict[str, list[str]] = pelican.settings.get(OUTPUTS_KEY, {})
     sources: dict[str, list[dict]] = {}
     commits: dict[str, dict] = {}  # a source file → its entry, looked up once (thousands of files share one)
-    for path in staging.rglob("*"):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(staging).as_posix()
-        files = outputs.get(rel)
-        if files is None:
-            files = _theme_source(rel, pelican.settings.get("THEME_STATIC_DIR", "theme"), theme, root)
-        for f in files:
+    for rel in files:
+        inputs = outputs.get(rel)
+        if inputs is None:
+            inputs = _theme_source(rel, pelican.settings.get("THEME_STATIC_DIR", "theme"), theme, root)
+        for f in inputs:
             if f not in commits:
                 commits[f] = {"path": f, "commit": trace.source_ref(history, f, None).sha}
-        sources[rel] = [commits[f] for f in files]
+        sources[rel] = [commits[f] for f in inputs]
     if pelican.settings.get("SSJPUB_PAGEFIND"):
         cache = search_cache(pelican.settings, root)
         for rel in search_index.index_site(staging, pelican.settings.get(AGENCIES_KEY, ()), cache):
             sources.setdefault(rel, [])  # derived from the pages: its source is the build itself
+        files = publish.tree_files(staging)
     commit = trace.build_commit(root)
-    (staging / urls.MANIFEST).write_bytes(publish.manifest(staging, commit, sources, exclude=[urls.MANIFEST],
-                                                           known=pelican.settings.get(WRITTEN_KEY, {})))
-    publish.swap_into(staging, Path(final))
+    data = publish.manifest(staging, commit, sources, exclude=[urls.MANIFEST, inplace.MARK], known=known,
+                            files_in=files)
+    sitecache.replace_file(staging / urls.MANIFEST, data)
+    if held is None:
+        publish.swap_into(staging, Path(final))
+    folder = pelican.settings.get("SSJPUB_CACHE")
+    if folder and not pelican.settings.get("SSJPUB_CACHE_ONLY"):
+        blobs: dict[str, str] = pelican.settings.get(BLOBS_KEY, {})
+        as_of = pelican.settings.get(AS_OF_KEY, "")
+        held_files = {rel: [blobs.get(rel), s.sha256, s.bytes, s.mtime_ns] for rel, s in known.items()}
+        inplace.finish(root / folder, Path(final), commit, as_of, held_files)
     pelican.output_path = str(publish.start_staging(Path(final)))  # the next run (autoreload)
 
 

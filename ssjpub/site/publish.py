@@ -133,9 +133,20 @@ def stamp(path: Path, sha256: str, size: int) -> Stamp | None:
     return Stamp(sha256, size, st.st_mtime_ns) if st.st_size == size else None
 
 
+def tree_files(folder: Path) -> list[str]:
+    """Every file under `folder` (not following links), as sorted posix paths relative to it: one
+    walk, which the end of a build shares (pathlib's rglob took a third of a second each time)."""
+    out = []
+    base = len(str(folder)) + 1
+    for top, dirs, names in os.walk(folder):
+        rel = top[base:].replace(os.sep, "/")
+        out += [f"{rel}/{n}" if rel else n for n in names]
+    return sorted(out)
+
+
 def manifest(
     output: Path, build_commit: str, sources: dict[str, list[dict]], exclude: Iterable[str] = (),
-    known: dict[str, Stamp] | None = None,
+    known: dict[str, Stamp] | None = None, files_in: list[str] | None = None,
 ) -> bytes:
     """Every file under ``output`` (posix paths, sorted) with its SHA-256, its size and the source
     files it was built from, each fact once:
@@ -149,16 +160,14 @@ def manifest(
     each file made a city's manifest 185 MiB, and the county's 8.3 MiB with one set a file. No
     indentation; one entry a line, so that a diff between two builds still reads line by line.
     ``read_manifest`` reads it back. A file in `known` with that stamp's size and time is not
-    read again: the stamp's digest is its bytes'."""
+    read again: the stamp's digest is its bytes'. `files_in`: ``tree_files(output)`` if known."""
     skip = set(exclude)
     commits: dict[str, str] = {}
     files: list[tuple[str, str, int, tuple[str, ...]]] = []
-    for path in sorted(output.rglob("*")):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(output).as_posix()
+    for rel in tree_files(output) if files_in is None else files_in:
         if rel in skip:
             continue
+        path = output / rel
         srcs = sources.get(rel, [])
         for src in srcs:
             commits[src["path"]] = src["commit"]

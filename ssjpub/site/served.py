@@ -19,10 +19,12 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ssjpub.loader import tree
 from ssjpub.problems import Pos, Problem
 from ssjpub.site import urls
+from ssjpub.site.sitecache import replace_file
 
 FORMAT = "ssjpub-files/1"
 FOLDERS = ("plans", "results")
@@ -91,10 +93,13 @@ def index_json(files: Catalogue) -> bytes:
     return f'{{"format": "{FORMAT}", "files": {{{body}}}}}\n'.encode("utf-8")
 
 
-def write(files: Catalogue, root: Path, output: Path) -> tuple[dict[str, list[str]], list[Problem]]:
+def write(files: Catalogue, root: Path, output: Path, there: Callable[[str, str], bool] | None = None,
+          ) -> tuple[dict[str, list[str]], list[Problem]]:
     """Copy every file into ``output/files/`` and write the index; returns output file → its
     sources (for manifest.json), and a problem for each file whose bytes are no longer those the
-    pages and the index state (changed while the site was built): never served half-true."""
+    pages and the index state (changed while the site was built): never served half-true.
+    `there(output path, sha256)`: the output folder already holds those bytes (it is updated in
+    place, ssjpub.site.inplace); such a file is not written again, the others are by a rename."""
     written: dict[str, list[str]] = {}
     problems = []
     for rel, entry in files.items():
@@ -103,10 +108,12 @@ def write(files: Catalogue, root: Path, output: Path) -> tuple[dict[str, list[st
             problems.append(Pos(rel).problem(
                 "changed-during-build", "生成网站期间这个文件被改动了：网站未生成。请等改动完成后重新生成"))
             continue
+        written[urls.FILES + rel] = [rel]
+        if there is not None and there(urls.FILES + rel, entry.sha256):
+            continue
         dst = output / urls.FILES / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
-        dst.write_bytes(data)
-        written[urls.FILES + rel] = [rel]
+        replace_file(dst, data) if there is not None else dst.write_bytes(data)
     (output / urls.FILES_INDEX).parent.mkdir(parents=True, exist_ok=True)
     (output / urls.FILES_INDEX).write_bytes(index_json(files))
     written[urls.FILES_INDEX] = sorted(files)

@@ -67,6 +67,7 @@ PARSED = "parsed"  # the loader's parse cache (ssjpub.loader.parsecache), kept b
 # what the generator passes between its steps).
 LOCAL_SETTINGS = frozenset({
     "OUTPUT_PATH", "SSJPUB_FINAL_OUTPUT", "SSJPUB_BUILT_FILES", "SSJPUB_WRITTEN_FILES", "SSJPUB_CACHE", "SSJPUB_CACHE_ONLY", "SSJPUB_PAGEFIND", "SSJPUB_PAGEFIND_CACHE",
+    "SSJPUB_HELD", "SSJPUB_HELD_SINCE", "SSJPUB_HELD_AS_OF", "SSJPUB_BLOBS",
     "PATH", "SSJPUB_ROOT", "CACHE_PATH", "LOAD_CONTENT_CACHE", "CACHE_CONTENT", "WRITE_SELECTED",
     "DELETE_OUTPUT_DIRECTORY", "BIND", "PORT",
 })
@@ -245,10 +246,15 @@ class Keys:
         return h.hexdigest()
 
 
-def _replace_file(path: Path, data: bytes) -> None:
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def replace_file(path: Path, data: bytes) -> None:
     """Write by a temporary file renamed into place: a reader sees the old file or the new one."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # as a file written in place would be (mkstemp makes 0600)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
@@ -292,15 +298,24 @@ class SiteCache:
         return self.folder / BLOBS / sha[:2] / sha
 
     def restore(self, key: str, output: Path, placeholders: Placeholders | None = None,
-                written: dict[str, tuple[str, int]] | None = None) -> bool:
+                written: dict[str, tuple[str, int]] | None = None,
+                held: Callable[[str, str], tuple[str, int] | None] | None = None,
+                blobs: dict[str, str] | None = None) -> bool:
         """Write the entry's files into `output`, the placeholders (if given) replaced; False (and
         nothing written) when there is no entry or any file of it is not exactly what was stored.
-        `written`, if given, gets each file written: its SHA-256 and size (for manifest.json)."""
+        `written`, if given, gets each file written: its SHA-256 and size (for manifest.json).
+        `held` (an output folder updated in place, ssjpub.site.inplace): a file it gives the
+        (SHA-256, size) of for (path, blob) is already there, and neither read nor written;
+        the others are written by a temporary file renamed. `blobs` gets each file's blob."""
         files = self.index.get(key)
         if not files:
             return False
         datas = []
         for rel, sha in sorted(files.items()):
+            there = held(rel, sha) if held else None
+            if there is not None:
+                datas.append((rel, there))
+                continue
             try:
                 data = self.blob(sha).read_bytes()
             except OSError:
@@ -309,12 +324,18 @@ class SiteCache:
                 return False
             datas.append((rel, data))
         for rel, data in datas:
+            if isinstance(data, tuple):
+                if written is not None:
+                    written[rel] = data
+                continue
             dst = output / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
             real = placeholders.real(data) if placeholders else data
-            dst.write_bytes(real)
+            replace_file(dst, real) if held else dst.write_bytes(real)
             if written is not None:  # the blob's digest when nothing was replaced: not hashed again
                 written[rel] = (files[rel] if real is data else hashlib.sha256(real).hexdigest(), len(real))
+        if blobs is not None:
+            blobs.update(files)
         self.used[key] = files
         return True
 
@@ -325,7 +346,7 @@ class SiteCache:
         path = self.blob(sha)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _replace_file(path, data)  # always written: an altered blob of that name is replaced
+            replace_file(path, data)  # always written: an altered blob of that name is replaced
         except OSError:
             return None
         return sha
@@ -341,7 +362,7 @@ class SiteCache:
         """Write the index of this build's entries; remove the blobs no entry names."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _replace_file(self.folder / INDEX,
+            replace_file(self.folder / INDEX,
                           json.dumps({"format": FORMAT, "pages": self.used, "groups": self.used_groups,
                                       "rendered": sorted(self.rendered), "computed": sorted(self.computed)},
                                      sort_keys=True, ensure_ascii=False).encode("utf-8"))
