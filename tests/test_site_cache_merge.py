@@ -100,6 +100,44 @@ def test_merge_of_a_folder_that_is_no_cache_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()  # nothing written
 
 
+def run_merge(*args: object) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ssjpub.site.sitecache", *map(str, args)],
+                          capture_output=True, text=True)
+
+
+def test_merge_refuses_what_it_could_not_do(tmp_path: Path) -> None:
+    """A torn index, a target that is a source or holds files, a target that cannot be written:
+    each a positioned problem, all in one run, exit 1, nothing written — never "已合并"."""
+    from ssjpub.site.sitecache import SiteCache
+
+    good = SiteCache(tmp_path / "good")
+    good.keep("a", "a.html", {"a.html": good.put(b"A")})
+    good.save()
+    torn = tmp_path / "torn"
+    torn.mkdir()
+    (torn / "index.json").write_text("[]", encoding="utf-8")
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "x").write_text("x", encoding="utf-8")
+
+    done = run_merge("merge", full, good, torn)
+    assert done.returncode == 1 and "已合并" not in done.stdout and "Traceback" not in done.stderr
+    assert f"{torn / 'index.json'}:1:1: bad-cache " in done.stderr
+    assert f"{full}:1:1: target-not-empty " in done.stderr
+    assert sorted(p.name for p in full.iterdir()) == ["x"]
+
+    done = run_merge("merge", good, good)
+    assert done.returncode == 1 and f"{good}:1:1: target-is-source " in done.stderr
+
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    done = run_merge("merge", blocker / "cache", good)
+    assert done.returncode == 1 and f"{blocker / 'cache'}:1:1: cannot-write " in done.stderr
+
+    done = run_merge("merge", "--help")
+    assert done.returncode == 0 and "目标目录须不存在或为空" in done.stdout
+
+
 def test_a_cache_only_build_without_a_cache_is_refused(tmp_path: Path) -> None:
     from test_links import pelican
     from test_site_cache import ROOT
@@ -113,3 +151,14 @@ def test_a_cache_only_build_without_a_cache_is_refused(tmp_path: Path) -> None:
     assert "Traceback" not in log and not (out / "index.html").exists()
     done = pelican(ROOT, out, 'SSJPUB_CACHE_ONLY=["nowhere"]')
     assert done.returncode == 1 and "设置 SSJPUB_CACHE_ONLY 无效：没有机关 nowhere" in done.stdout + done.stderr
+
+
+def test_a_cache_made_in_another_checkout_is_used(repo: Path, tmp_path: Path) -> None:  # noqa: F811
+    """CI's jobs may check the repository out at different paths: the keys hold no absolute path."""
+    elsewhere = tmp_path / "elsewhere" / "repo"
+    shutil.copytree(repo, elsewhere, symlinks=True)
+    folders = [elsewhere / agency_cache(elsewhere, tmp_path / "elsewhere", code) for code in AGENCIES]
+    merge(repo, *map(str, folders))
+    assembled = build(repo, tmp_path / "assembled", True)
+    assert index(repo)["rendered"] == []
+    assert_same(assembled, build(repo, tmp_path / "clean", False))

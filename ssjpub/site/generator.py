@@ -330,6 +330,8 @@ class SiteGenerator(Generator):
         return sitecache.Keys({
             "settings": sitecache.output_settings(self.settings),
             "theme": sitecache.folder_digests(Path(self.settings["THEME"])),
+            # Where the theme is (pages name its templates as repository paths), not the absolute path.
+            "theme_in_repository": _theme_file(Path(self.settings["THEME"]).resolve(), "", "", self.root),
             "content": sitecache.folder_digests(Path(self.path)),
             "context": {k: self.context[k] for k in ("ssjpub_nav", "ssjpub_content_dir", "ssjpub_verifier_js")},
             "commit": shown,

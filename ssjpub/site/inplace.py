@@ -93,7 +93,7 @@ def remove_stale(final: Path, files: list[str], since: int, kept: set[str]) -> l
         else:
             left.append(rel)
     for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
-        while folder != final and not any(folder.iterdir()):
+        while folder != final and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
     return left

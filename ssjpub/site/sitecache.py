@@ -64,8 +64,10 @@ BLOBS = "blobs"
 PARSED = "parsed"  # the loader's parse cache (ssjpub.loader.parsecache), kept beside: not this module's
 
 # Settings that say where the build runs, not what it writes (the output folder, the cache itself,
-# what the generator passes between its steps).
+# what the generator passes between its steps). THEME and pelicanconf's HERE are absolute paths: the
+# theme is keyed by its files' digests instead, so that checkouts at other paths (CI's jobs) share keys.
 LOCAL_SETTINGS = frozenset({
+    "HERE", "THEME",
     "OUTPUT_PATH", "SSJPUB_FINAL_OUTPUT", "SSJPUB_BUILT_FILES", "SSJPUB_WRITTEN_FILES", "SSJPUB_CACHE", "SSJPUB_CACHE_ONLY", "SSJPUB_PAGEFIND", "SSJPUB_PAGEFIND_CACHE",
     "SSJPUB_HELD", "SSJPUB_HELD_SINCE", "SSJPUB_HELD_AS_OF", "SSJPUB_BLOBS",
     "PATH", "SSJPUB_ROOT", "CACHE_PATH", "LOAD_CONTENT_CACHE", "CACHE_CONTENT", "WRITE_SELECTED",
@@ -427,18 +429,65 @@ def merge(target: Path, sources: list[Path]) -> list[str]:
     return sorted(dropped)
 
 
+MERGE_HELP = """用法：python -m ssjpub.site.sitecache merge 目标目录 缓存目录…
+
+把几次构建各自的站点缓存（CI 中每个机关一个作业用 SSJPUB_CACHE_ONLY 生成）合并到目标目录，
+再用目标目录作 SSJPUB_CACHE 构建整站时，这些页面从缓存恢复、不再生成。条目按内容寻址：
+字节与摘要不符、相互矛盾的条目不采用，由下次构建重新生成。目标目录须不存在或为空，且不是
+来源之一。"""
+
+
+def _problem(path: Path | str, code: str, message: str) -> str:
+    return f"{path}:1:1: {code} {message}"
+
+
+def _merge_problems(target: Path, sources: list[Path]) -> list[str]:
+    """What makes a merge impossible, all at once: a source that is no cache, a target that is
+    not empty or is a source."""
+    problems = []
+    for source in sources:
+        index = source / INDEX
+        try:
+            meta = json.loads(index.read_bytes())
+            ok = isinstance(meta, dict) and meta.get("format") == FORMAT and isinstance(meta.get("pages"), dict)
+        except FileNotFoundError:
+            problems.append(_problem(source, "missing-cache", f"不是站点缓存目录（没有 {INDEX}）"))
+            continue
+        except (OSError, ValueError):
+            ok = False
+        if not ok:
+            problems.append(_problem(index, "bad-cache", f"不是可读的站点缓存索引（应为 {FORMAT} 格式的 JSON）"))
+    if any(target.resolve() == source.resolve() for source in sources):
+        problems.append(_problem(target, "target-is-source", "目标目录不能同时是来源之一"))
+    elif target.is_dir() and any(target.iterdir()):
+        problems.append(_problem(target, "target-not-empty", "目标目录须不存在或为空"))
+    elif target.exists() and not target.is_dir():
+        problems.append(_problem(target, "target-not-empty", "目标不是目录"))
+    return problems
+
+
 def main(argv: list[str]) -> int:
     """``python -m ssjpub.site.sitecache merge TARGET SOURCE…``."""
+    if argv[:1] in (["-h"], ["--help"]) or argv[1:2] in (["-h"], ["--help"]):
+        print(MERGE_HELP)
+        return 0
     if len(argv) < 3 or argv[0] != "merge":
-        print("用法：python -m ssjpub.site.sitecache merge 目标目录 缓存目录…", file=sys.stderr)
+        print(MERGE_HELP.split("\n")[0], file=sys.stderr)
         return 2
     target, sources = Path(argv[1]), [Path(a) for a in argv[2:]]
-    missing = [str(s) for s in sources if not (s / INDEX).is_file()]
-    if missing:
-        for s in missing:
-            print(f"{s}:1:1: missing-cache 不是站点缓存目录（没有 {INDEX}）", file=sys.stderr)
+    problems = _merge_problems(target, sources)
+    if not problems:
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            problems.append(_problem(target, "cannot-write", f"无法创建目标目录：{e.strerror}"))
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
         return 1
     dropped = merge(target, sources)
+    if not (target / INDEX).is_file():  # SiteCache.save gives up quietly when it cannot write
+        print(_problem(target, "cannot-write", "无法写入目标目录"), file=sys.stderr)
+        return 1
     for item in dropped:
         print(f"未采用（已损坏或相互矛盾，下次构建重新生成）：{item}", file=sys.stderr)
     print(f"已合并 {len(sources)} 个站点缓存到 {target}")
