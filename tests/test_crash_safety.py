@@ -257,7 +257,9 @@ def _children(pid: int) -> list[str]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
-@pytest.mark.parametrize("after", [0, 0.002, 0.01, 0.05])
+# The demo's re-execution after the fork lasts only a few tens of milliseconds on an idle machine
+# (since the province round made loading cheaper): a later signal would find verify already done.
+@pytest.mark.parametrize("after", [0, 0.002, 0.01])
 @pytest.mark.parametrize("whom", ["group", "parent"])
 def test_ctrl_c_while_verify_has_forked_workers_gives_one_line(tmp_path, after, whom):
     """SIGINT to the whole process group, as from a terminal, or to the command alone, just as
